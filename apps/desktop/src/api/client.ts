@@ -1,0 +1,164 @@
+import {
+  acceptOfferResponseSchema,
+  agentResponseSchema,
+  catalogResponseSchema,
+  conversationResponseSchema,
+  meResponseSchema,
+  messageResponseSchema,
+  messagesResponseSchema,
+  routes,
+  type AgentView,
+  type Catalog,
+  type ConversationView,
+  type LoginRequest,
+  type MeResponse,
+  type MessageView,
+  type SendMessageRequest,
+  type SetAgentStateRequest,
+  type WrapUpRequest,
+} from '@parlo/protocol';
+import { RequestError, toRequestError } from './request-error.ts';
+
+/**
+ * What we need of a schema: zod's `safeParse`. Typed structurally so the desktop does not depend
+ * on the schema library, only on the protocol package.
+ */
+interface ResponseSchema<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: unknown };
+}
+
+type SessionExpiredListener = () => void;
+const sessionExpiredListeners = new Set<SessionExpiredListener>();
+
+/**
+ * Registers a callback for any call (other than login) answered with 401: the cookie expired or
+ * was revoked, so the app must go back to the login page. Returns the unsubscribe function.
+ */
+export function onSessionExpired(listener: SessionExpiredListener): () => void {
+  sessionExpiredListeners.add(listener);
+  return () => sessionExpiredListeners.delete(listener);
+}
+
+/** Tells every listener the session is gone (also used by the socket, which learns it first). */
+export function expireSession(): void {
+  for (const listener of sessionExpiredListeners) listener();
+}
+
+interface CallOptions {
+  method?: 'GET' | 'POST';
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+  /** Login answers 401 for wrong credentials; that is not an expired session. */
+  notifySessionExpiry?: boolean;
+}
+
+async function send(path: string, options: CallOptions): Promise<unknown> {
+  const { method = 'GET', body, signal, notifySessionExpiry = true } = options;
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new RequestError('NETWORK', 0, error instanceof Error ? error.message : 'fetch failed');
+  }
+  const text = await response.text();
+  let json: unknown = undefined;
+  if (text.length > 0) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  if (!response.ok) {
+    const error = toRequestError(response.status, json);
+    if (error.status === 401 && notifySessionExpiry) expireSession();
+    throw error;
+  }
+  return json;
+}
+
+async function call<T>(path: string, schema: ResponseSchema<T>, options: CallOptions = {}): Promise<T> {
+  const json = await send(path, options);
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    console.error(`Unexpected response from ${path}`, parsed.error);
+    throw new RequestError('BAD_RESPONSE', 200, `response of ${path} did not match the protocol`);
+  }
+  return parsed.data;
+}
+
+/** Signs in; the server sets the session cookie. Wrong credentials throw INVALID_CREDENTIALS. */
+export async function login(request: LoginRequest): Promise<void> {
+  // The body is not read: the session is established by the cookie, and `me()` follows.
+  await send(routes.login, { method: 'POST', body: request, notifySessionExpiry: false });
+}
+
+/** Ends the session (the server clears the cookie). */
+export async function logout(): Promise<void> {
+  await send(routes.logout, { method: 'POST', notifySessionExpiry: false });
+}
+
+/** Who is signed in; throws UNAUTHENTICATED when there is no session. */
+export function fetchMe(signal?: AbortSignal): Promise<MeResponse> {
+  return call(routes.me, meResponseSchema, { signal, notifySessionExpiry: false });
+}
+
+/** Idle codes, wrap-up reasons and queues. */
+export function fetchCatalog(signal?: AbortSignal): Promise<Catalog> {
+  return call(routes.catalog, catalogResponseSchema, { signal });
+}
+
+/** S-3: Available, or Idle with a code. */
+export async function setAgentState(request: SetAgentStateRequest): Promise<AgentView> {
+  const { agent } = await call(routes.agentState, agentResponseSchema, { method: 'POST', body: request });
+  return agent;
+}
+
+/** S-1: accepts an offer; OFFER_NOT_PENDING (409) when it lapsed or went elsewhere first. */
+export async function acceptOffer(offerId: string): Promise<ConversationView> {
+  const { conversation } = await call(routes.acceptOffer(offerId), acceptOfferResponseSchema, {
+    method: 'POST',
+  });
+  return conversation;
+}
+
+/** The conversation's messages so far, oldest first. */
+export async function fetchMessages(conversationId: string, signal?: AbortSignal): Promise<MessageView[]> {
+  const { messages } = await call(routes.conversationMessages(conversationId), messagesResponseSchema, {
+    signal,
+  });
+  return messages;
+}
+
+/** S-9: sends an agent message; `clientMessageId` makes a retried send idempotent. */
+export async function sendMessage(conversationId: string, request: SendMessageRequest): Promise<MessageView> {
+  const { message } = await call(routes.conversationMessages(conversationId), messageResponseSchema, {
+    method: 'POST',
+    body: request,
+  });
+  return message;
+}
+
+/** S-24: ends the conversation; it moves to wrap-up. */
+export async function endConversation(conversationId: string): Promise<ConversationView> {
+  const { conversation } = await call(routes.endConversation(conversationId), conversationResponseSchema, {
+    method: 'POST',
+  });
+  return conversation;
+}
+
+/** S-26: completes the conversation with a wrap-up reason. */
+export async function wrapUp(conversationId: string, request: WrapUpRequest): Promise<void> {
+  // The body is not read: success means the conversation is complete, and the socket confirms it.
+  await send(routes.wrapUp(conversationId), { method: 'POST', body: request });
+}

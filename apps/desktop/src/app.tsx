@@ -1,0 +1,258 @@
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AgentView, Catalog, MeResponse, UserView } from '@parlo/protocol';
+import { expireSession, fetchCatalog, fetchMe, onSessionExpired } from './api/client.ts';
+import { asRequestError } from './api/request-error.ts';
+import { AgentStateControl } from './features/agent-state/agent-state-control.tsx';
+import { InteractionPane } from './features/interaction/interaction-pane.tsx';
+import { LoginPage } from './features/login/login-page.tsx';
+import { OfferStack } from './features/offers/offer-stack.tsx';
+import { ConnectionIndicator } from './features/shell/connection-indicator.tsx';
+import { LanguageSelect } from './features/shell/language-select.tsx';
+import { NoticeProvider, useNotify } from './features/shell/notices.tsx';
+import { SignOutButton } from './features/shell/sign-out-button.tsx';
+import { useErrorText } from './features/shell/use-error-text.ts';
+import { TaskPane } from './features/task-pane/task-pane.tsx';
+import { WrapUpDialog } from './features/wrap-up/wrap-up-dialog.tsx';
+import { RealtimeClient } from './realtime/realtime-client.ts';
+import { RealtimeContext, useDesktopState } from './realtime/realtime-context.ts';
+
+type Session =
+  { status: 'loading' } | { status: 'signedOut' } | { status: 'signedIn'; me: MeResponse; catalog: Catalog };
+
+const EMPTY_CATALOG: Catalog = { idleCodes: [], wrapUpReasons: [], queues: [] };
+
+/**
+ * Who is signed in, and the catalog. A catalog failure does not block the desktop (it works
+ * without idle codes and reasons, and refetches them on the next snapshot), so it is returned
+ * for reporting instead of thrown.
+ */
+async function loadSession(): Promise<{ session: Session; catalogError: unknown }> {
+  const me = await fetchMe();
+  try {
+    return { session: { status: 'signedIn', me, catalog: await fetchCatalog() }, catalogError: null };
+  } catch (error) {
+    return { session: { status: 'signedIn', me, catalog: EMPTY_CATALOG }, catalogError: error };
+  }
+}
+
+/** The whole app: login, then the agent desktop for the signed-in user. */
+export function App() {
+  return (
+    <NoticeProvider>
+      <SessionGate />
+    </NoticeProvider>
+  );
+}
+
+function SessionGate() {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const errorText = useErrorText();
+  const [session, setSession] = useState<Session>({ status: 'loading' });
+
+  const reportError = useEffectEvent((error: unknown) => notify(errorText(error)));
+
+  const signIn = useCallback(async () => {
+    const loaded = await loadSession();
+    if (loaded.catalogError !== null) notify(errorText(loaded.catalogError));
+    setSession(loaded.session);
+  }, [notify, errorText]);
+
+  useEffect(() => {
+    let live = true;
+    loadSession().then(
+      (loaded) => {
+        if (loaded.catalogError !== null) reportError(loaded.catalogError);
+        if (live) setSession(loaded.session);
+      },
+      (error: unknown) => {
+        if (asRequestError(error).code !== 'UNAUTHENTICATED') reportError(error);
+        if (live) setSession({ status: 'signedOut' });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => onSessionExpired(() => setSession({ status: 'signedOut' })), []);
+
+  switch (session.status) {
+    case 'loading':
+      return <div className="splash">{t('app.loading')}</div>;
+    case 'signedOut':
+      return <LoginPage onSignedIn={signIn} />;
+    case 'signedIn':
+      return session.me.agent ? (
+        <AgentDesktop
+          user={session.me.user}
+          agent={session.me.agent}
+          catalog={session.catalog}
+          onSignedOut={() => setSession({ status: 'signedOut' })}
+        />
+      ) : (
+        <NotAnAgent user={session.me.user} onSignedOut={() => setSession({ status: 'signedOut' })} />
+      );
+  }
+}
+
+interface AgentDesktopProps {
+  user: UserView;
+  agent: AgentView;
+  catalog: Catalog;
+  onSignedOut: () => void;
+}
+
+function AgentDesktop(props: AgentDesktopProps) {
+  const [client] = useState(
+    () =>
+      new RealtimeClient({
+        onUnauthenticated: expireSession,
+        onConnectionTrouble: () => {
+          fetchMe().catch((error: unknown) => {
+            if (asRequestError(error).code === 'UNAUTHENTICATED') expireSession();
+          });
+        },
+      }),
+  );
+  useEffect(() => {
+    client.start();
+    return () => client.stop();
+  }, [client]);
+  return (
+    <RealtimeContext.Provider value={client}>
+      <Workspace {...props} />
+    </RealtimeContext.Provider>
+  );
+}
+
+function Workspace({ user, agent: initialAgent, catalog: initialCatalog, onSignedOut }: AgentDesktopProps) {
+  const { t } = useTranslation();
+  const state = useDesktopState();
+  const [catalog, setCatalog] = useState(initialCatalog);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [wrapUpId, setWrapUpId] = useState<string | null>(null);
+  const [drafts, setDrafts] = useState<Readonly<Record<string, string>>>({});
+
+  const agent = state.agent ?? initialAgent;
+  const { conversations, offers } = state;
+  const selected = conversations.find((c) => c.id === selectedId) ?? conversations[0] ?? null;
+  const wrapUpConversation = conversations.find((c) => c.id === wrapUpId && c.phase === 'wrapUp') ?? null;
+
+  useEffect(() => {
+    // Each snapshot (first connect, resume after a long gap) is a good moment to pick up
+    // idle codes and reasons an administrator changed meanwhile.
+    if (state.snapshotEpoch === 0) return;
+    const controller = new AbortController();
+    fetchCatalog(controller.signal).then(setCatalog, (error: unknown) => {
+      if (!controller.signal.aborted) console.warn('Catalog refresh failed', error);
+    });
+    return () => controller.abort();
+  }, [state.snapshotEpoch]);
+
+  const openWrapUp = useCallback((conversationId: string) => {
+    setSelectedId(conversationId);
+    setWrapUpId(conversationId);
+  }, []);
+  const closeWrapUp = useCallback(() => setWrapUpId(null), []);
+  const onDraftChange = useCallback((conversationId: string, text: string) => {
+    setDrafts((d) => ({ ...d, [conversationId]: text }));
+  }, []);
+  const onCompleted = useCallback((conversationId: string) => {
+    setWrapUpId(null);
+    setDrafts(({ [conversationId]: _done, ...rest }) => rest);
+  }, []);
+
+  return (
+    <div className="app-shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            P
+          </span>
+          {t('app.name')}
+        </div>
+        <AgentStateControl agent={agent} idleCodes={catalog.idleCodes} />
+        <div className="topbar-spacer" />
+        <ConnectionIndicator status={state.connection} />
+        <LanguageSelect />
+        <span className="agent-name" data-testid="agent-name">
+          <span className="avatar avatar-agent" aria-hidden="true">
+            {user.displayName.slice(0, 1).toLocaleUpperCase()}
+          </span>
+          {agent.displayName}
+        </span>
+        <SignOutButton blocked={offers.length > 0 || conversations.length > 0} onSignedOut={onSignedOut} />
+      </header>
+      {state.connection === 'outdated' && <OutdatedBanner />}
+      {agent.state.kind === 'rona' && (
+        <p className="rona-banner" role="alert">
+          {t('header.ronaHint')}
+        </p>
+      )}
+      <div className="workspace">
+        <TaskPane
+          conversations={conversations}
+          messages={state.messages}
+          selectedId={selected?.id ?? null}
+          onSelect={setSelectedId}
+        />
+        <InteractionPane
+          conversation={selected}
+          messages={selected ? state.messages[selected.id] : undefined}
+          snapshotEpoch={state.snapshotEpoch}
+          agentName={agent.displayName}
+          draft={selected ? (drafts[selected.id] ?? '') : ''}
+          onDraftChange={onDraftChange}
+          onWrapUp={openWrapUp}
+        />
+      </div>
+      <OfferStack offers={offers} onAccepted={setSelectedId} />
+      {wrapUpConversation && (
+        <WrapUpDialog
+          key={wrapUpConversation.id}
+          conversation={wrapUpConversation}
+          reasons={catalog.wrapUpReasons}
+          onClose={closeWrapUp}
+          onCompleted={onCompleted}
+        />
+      )}
+    </div>
+  );
+}
+
+function OutdatedBanner() {
+  const { t } = useTranslation();
+  return (
+    <div className="outdated-banner" role="alert">
+      {t('app.outdated')}
+      <button type="button" className="button button-primary" onClick={() => window.location.reload()}>
+        {t('app.reload')}
+      </button>
+    </div>
+  );
+}
+
+function NotAnAgent({ user, onSignedOut }: { user: UserView; onSignedOut: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="app-shell">
+      <header className="topbar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            P
+          </span>
+          {t('app.name')}
+        </div>
+        <div className="topbar-spacer" />
+        <LanguageSelect />
+        <span className="agent-name">{user.displayName}</span>
+        <SignOutButton blocked={false} onSignedOut={onSignedOut} />
+      </header>
+      <main className="interaction-pane interaction-empty">
+        <p className="empty-title">{t('app.notAnAgent')}</p>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,167 @@
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConversationView, MessageView } from '@parlo/protocol';
+import { endConversation, fetchMessages } from '../../api/client.ts';
+import { useDispatch } from '../../realtime/realtime-context.ts';
+import { Composer } from '../composer/composer.tsx';
+import { useNotify } from '../shell/notices.tsx';
+import { useErrorText } from '../shell/use-error-text.ts';
+import { MessageBubble } from './message-bubble.tsx';
+
+interface InteractionPaneProps {
+  conversation: ConversationView | null;
+  messages: readonly MessageView[] | undefined;
+  /** Bumped by each snapshot: the history is fetched again, since snapshots do not carry it. */
+  snapshotEpoch: number;
+  agentName: string;
+  draft: string;
+  onDraftChange: (conversationId: string, text: string) => void;
+  /** Opens the Wrap-up reasons dialog for this conversation (S-24). */
+  onWrapUp: (conversationId: string) => void;
+}
+
+/** S-5/S-6: the selected conversation: header with End / Wrap up, message history, composer. */
+export function InteractionPane(props: InteractionPaneProps) {
+  const { t } = useTranslation();
+  if (!props.conversation) {
+    return (
+      <main className="interaction-pane interaction-empty">
+        <div className="empty-state">
+          <p className="empty-title">{t('interaction.empty')}</p>
+          <p className="empty-hint">{t('interaction.emptyHint')}</p>
+        </div>
+      </main>
+    );
+  }
+  return <OpenConversation {...props} conversation={props.conversation} />;
+}
+
+function OpenConversation({
+  conversation,
+  messages,
+  snapshotEpoch,
+  agentName,
+  draft,
+  onDraftChange,
+  onWrapUp,
+}: InteractionPaneProps & { conversation: ConversationView }) {
+  const { t } = useTranslation();
+  const dispatch = useDispatch();
+  const notify = useNotify();
+  const errorText = useErrorText();
+  const [ending, setEnding] = useState(false);
+  const [loadedKey, setLoadedKey] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const id = conversation.id;
+  const loadKey = `${id}#${snapshotEpoch}`;
+
+  // Read at failure time, so switching language does not refetch the history.
+  const onLoadFailed = useEffectEvent((error: unknown) => setLoadError(errorText(error)));
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchMessages(id, controller.signal).then(
+      (loaded) => {
+        dispatch({ type: 'messages.loaded', conversationId: id, messages: loaded });
+        setLoadError(null);
+        setLoadedKey(loadKey);
+      },
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        onLoadFailed(error);
+        setLoadedKey(loadKey);
+      },
+    );
+    return () => controller.abort();
+  }, [id, loadKey, dispatch]);
+
+  const count = messages?.length ?? 0;
+  useEffect(() => {
+    // Keep the newest message in view, as chat apps do, when one arrives or the chat opens.
+    const list = listRef.current;
+    if (list) list.scrollTop = list.scrollHeight;
+  }, [count, id]);
+
+  async function end() {
+    setEnding(true);
+    try {
+      dispatch({ type: 'conversation.reported', conversation: await endConversation(id) });
+      onWrapUp(id);
+    } catch (error) {
+      notify(errorText(error));
+    } finally {
+      setEnding(false);
+    }
+  }
+
+  const loading = loadedKey !== loadKey && count === 0;
+
+  return (
+    <main className="interaction-pane" aria-labelledby="interaction-title" data-conversation-id={id}>
+      <header className="interaction-header">
+        <div className="interaction-heading">
+          <h1 id="interaction-title" className="interaction-title">
+            {conversation.customerName}{' '}
+            <span className="interaction-phone">{conversation.customerPhone}</span>
+          </h1>
+          <p className="interaction-source">
+            <span>
+              {t('interaction.contactSource')}: <strong>{conversation.businessNumber}</strong>
+            </span>
+            <span>
+              {t('interaction.queue')}: <strong>{conversation.queueName}</strong>
+            </span>
+          </p>
+        </div>
+        <div className="interaction-actions">
+          {conversation.phase === 'active' ? (
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={ending}
+              aria-busy={ending}
+              onClick={() => void end()}
+            >
+              {t('interaction.end')}
+            </button>
+          ) : (
+            <button type="button" className="button button-primary" onClick={() => onWrapUp(id)}>
+              {t('interaction.wrapUp')}
+            </button>
+          )}
+        </div>
+      </header>
+      {conversation.phase === 'wrapUp' && (
+        <p className="phase-banner" role="status">
+          {t('interaction.wrapUpNotice')}
+        </p>
+      )}
+      <div className="message-list" ref={listRef} role="log" aria-label={t('interaction.history')}>
+        {loading && <p className="message-note">{t('interaction.loadingMessages')}</p>}
+        {loadError !== null && (
+          <p className="form-error" role="alert">
+            {loadError}
+          </p>
+        )}
+        {!loading && count === 0 && loadError === null && (
+          <p className="message-note">{t('interaction.noMessages')}</p>
+        )}
+        {messages?.map((m) => (
+          <MessageBubble
+            key={m.clientMessageId ?? m.id}
+            message={m}
+            customerName={conversation.customerName}
+          />
+        ))}
+      </div>
+      <Composer
+        key={id}
+        conversation={conversation}
+        agentName={agentName}
+        draft={draft}
+        onDraftChange={(text) => onDraftChange(id, text)}
+      />
+    </main>
+  );
+}

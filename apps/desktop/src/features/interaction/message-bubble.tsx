@@ -1,0 +1,98 @@
+import { useTranslation } from 'react-i18next';
+import type { DeliveryStatus, MessageView } from '@parlo/protocol';
+import { formatTime, initialsOf } from '../../lib/format.ts';
+
+const TICK_GLYPH: Record<DeliveryStatus, string> = {
+  pending: '◷',
+  sent: '✓',
+  delivered: '✓✓',
+  read: '✓✓',
+  failed: '⚠',
+};
+
+/**
+ * One message (S-6): customer messages grey with the customer's initials, agent messages blue on
+ * the right with delivery ticks, system notes centred.
+ */
+export function MessageBubble({ message, customerName }: { message: MessageView; customerName: string }) {
+  const { t, i18n } = useTranslation();
+  const time = (
+    <time className="bubble-time" dateTime={message.sentAt}>
+      {formatTime(message.sentAt, i18n.language)}
+    </time>
+  );
+
+  if (message.direction === 'system') {
+    return (
+      <div className="bubble-row bubble-row-system">
+        <div className="bubble bubble-system" data-testid="bubble" data-direction="system">
+          <span className="bubble-text">{message.text}</span> {time}
+        </div>
+      </div>
+    );
+  }
+
+  if (message.direction === 'inbound') {
+    return (
+      <div className="bubble-row bubble-row-inbound">
+        <div className="bubble bubble-inbound" data-testid="bubble" data-direction="inbound">
+          <span className="avatar" data-testid="initials" aria-hidden="true" title={customerName}>
+            {initialsOf(message.authorName || customerName)}
+          </span>
+          <p className="bubble-text">{message.text}</p>
+          <div className="bubble-meta">{time}</div>
+        </div>
+      </div>
+    );
+  }
+
+  const status = message.status ?? 'pending';
+  const statusText = statusLabel(status, message.failureReason, t);
+  return (
+    <div className="bubble-row bubble-row-outbound">
+      <div
+        className={`bubble bubble-outbound${status === 'failed' ? ' bubble-failed' : ''}`}
+        data-testid="bubble"
+        data-direction="outbound"
+        data-client-message-id={message.clientMessageId ?? undefined}
+      >
+        <p className="bubble-text">{message.text}</p>
+        <div className="bubble-meta">
+          {time}
+          <span
+            className={`ticks ticks-${status}`}
+            data-testid="ticks"
+            data-status={status}
+            title={statusText}
+            aria-label={statusText}
+            role="img"
+          >
+            {TICK_GLYPH[status]}
+          </span>
+        </div>
+        {status === 'failed' && <p className="bubble-failure">{statusText}</p>}
+      </div>
+    </div>
+  );
+}
+
+function statusLabel(
+  status: DeliveryStatus,
+  failureReason: string | null,
+  t: ReturnType<typeof useTranslation>['t'],
+): string {
+  switch (status) {
+    case 'pending':
+      return t('interaction.statusPending');
+    case 'sent':
+      return t('interaction.statusSent');
+    case 'delivered':
+      return t('interaction.statusDelivered');
+    case 'read':
+      return t('interaction.statusRead');
+    case 'failed':
+      return failureReason
+        ? t('interaction.failedWithReason', { reason: failureReason })
+        : t('interaction.statusFailed');
+  }
+}

@@ -1,0 +1,106 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OfferView } from '@parlo/protocol';
+import { acceptOffer } from '../../api/client.ts';
+import { asRequestError } from '../../api/request-error.ts';
+import { useNow } from '../../lib/clock.ts';
+import { elapsedSince, formatDuration } from '../../lib/format.ts';
+import { useDispatch } from '../../realtime/realtime-context.ts';
+import { useNotify } from '../shell/notices.tsx';
+import { useErrorText } from '../shell/use-error-text.ts';
+
+interface OfferStackProps {
+  offers: readonly OfferView[];
+  /** Called with the new conversation's id, so the desktop can open it (S-5). */
+  onAccepted: (conversationId: string) => void;
+}
+
+/** S-1: contact-request popovers, stacked top-right, oldest first. */
+export function OfferStack({ offers, onAccepted }: OfferStackProps) {
+  if (offers.length === 0) return null;
+  return (
+    <div className="offer-stack">
+      {offers.map((offer) => (
+        <OfferCard key={offer.id} offer={offer} onAccepted={onAccepted} />
+      ))}
+    </div>
+  );
+}
+
+function OfferCard({
+  offer,
+  onAccepted,
+}: {
+  offer: OfferView;
+  onAccepted: (conversationId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const dispatch = useDispatch();
+  const notify = useNotify();
+  const errorText = useErrorText();
+  const now = useNow();
+  const titleId = useId();
+  const [busy, setBusy] = useState(false);
+
+  const total = Date.parse(offer.expiresAt) - Date.parse(offer.offeredAt);
+  const left = Date.parse(offer.expiresAt) - now;
+  const fraction = total > 0 ? Math.min(1, Math.max(0, left / total)) : 0;
+
+  async function accept() {
+    setBusy(true);
+    try {
+      const conversation = await acceptOffer(offer.id);
+      dispatch({ type: 'conversation.reported', conversation });
+      dispatch({ type: 'offer.dropped', offerId: offer.id });
+      onAccepted(conversation.id);
+    } catch (error) {
+      const failure = asRequestError(error);
+      if (failure.code === 'OFFER_NOT_PENDING' || failure.code === 'NOT_OFFER_RECIPIENT') {
+        notify(t('offers.noLongerAvailable'));
+        dispatch({ type: 'offer.dropped', offerId: offer.id });
+      } else {
+        notify(errorText(failure));
+        setBusy(false);
+      }
+    }
+  }
+
+  return (
+    <section className="offer-card" role="dialog" aria-labelledby={titleId} data-offer-id={offer.id}>
+      <header className="offer-header">
+        <h2 id={titleId} className="offer-title">
+          {t('offers.title')}
+        </h2>
+        <time
+          className="offer-timer"
+          data-testid="offer-timer"
+          dateTime={offer.receivedAt}
+          title={t('offers.waiting')}
+        >
+          {formatDuration(elapsedSince(offer.receivedAt, now))}
+        </time>
+      </header>
+      <p className="offer-customer">{offer.customerName}</p>
+      <dl className="offer-details">
+        <dt>{t('offers.customerPhone')}</dt>
+        <dd>{offer.customerPhone}</dd>
+        <dt>{t('offers.origin')}</dt>
+        <dd>{offer.businessNumber}</dd>
+        <dt>{t('offers.queue')}</dt>
+        <dd>{offer.queueName}</dd>
+      </dl>
+      <div className="offer-expiry" aria-hidden="true">
+        <div className="offer-expiry-bar" style={{ width: `${fraction * 100}%` }} />
+      </div>
+      <button
+        type="button"
+        className="button button-accept button-block"
+        disabled={busy}
+        aria-busy={busy}
+        onClick={() => void accept()}
+      >
+        {t('offers.accept')}
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+import { useTranslation } from 'react-i18next';
+import type { ConversationView, MessageView } from '@parlo/protocol';
+
+interface TaskPaneProps {
+  conversations: readonly ConversationView[];
+  messages: Readonly<Record<string, readonly MessageView[]>>;
+  selectedId: string | null;
+  onSelect: (conversationId: string) => void;
+}
+
+/** The agent's open conversations (S-12 task pane): title, contact source, phase, last message. */
+export function TaskPane({ conversations, messages, selectedId, onSelect }: TaskPaneProps) {
+  const { t } = useTranslation();
+  return (
+    <nav className="task-pane" aria-labelledby="task-pane-title">
+      <h2 id="task-pane-title" className="pane-title">
+        {t('tasks.title')}
+        <span className="count-badge">{conversations.length}</span>
+      </h2>
+      {conversations.length === 0 ? (
+        <p className="task-empty">{t('tasks.empty')}</p>
+      ) : (
+        <ul className="task-list">
+          {conversations.map((c) => {
+            const last = messages[c.id]?.at(-1);
+            return (
+              <li key={c.id}>
+                <button
+                  type="button"
+                  className={`task-item${c.id === selectedId ? ' task-item-selected' : ''}`}
+                  aria-current={c.id === selectedId ? 'true' : undefined}
+                  data-testid="task-item"
+                  data-conversation-id={c.id}
+                  data-phase={c.phase}
+                  onClick={() => onSelect(c.id)}
+                >
+                  <span className="task-row">
+                    <span className="task-title">{c.customerName}</span>
+                    <span className={`phase-badge phase-${c.phase}`}>
+                      {c.phase === 'active' ? t('tasks.phaseActive') : t('tasks.phaseWrapUp')}
+                    </span>
+                  </span>
+                  <span className="task-source" title={t('tasks.contactSource')}>
+                    {c.businessNumber} · {c.queueName}
+                  </span>
+                  {last && <span className="task-preview">{last.text}</span>}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </nav>
+  );
+}

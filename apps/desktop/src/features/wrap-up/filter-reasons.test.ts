@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { filterReasons } from './filter-reasons.ts';
+
+const reasons = [
+  { id: 'r1', name: 'Issue resolved' },
+  { id: 'r2', name: 'Callback requested' },
+  { id: 'r3', name: 'Problema risolto' },
+  { id: 'r4', name: 'Wrong number' },
+];
+
+describe('[S-25] filterReasons', () => {
+  it('an empty query keeps every reason, in order', () => {
+    expect(filterReasons(reasons, '  ')).toEqual(reasons);
+  });
+
+  it('matches case- and accent-insensitively on substrings', () => {
+    expect(filterReasons(reasons, 'RESOLV').map((r) => r.id)).toEqual(['r1']);
+    expect(filterReasons(reasons, 'risòlto').map((r) => r.id)).toEqual(['r3']);
+  });
+
+  it('needs every word of the query', () => {
+    expect(filterReasons(reasons, 'wrong num').map((r) => r.id)).toEqual(['r4']);
+    expect(filterReasons(reasons, 'wrong resolved')).toEqual([]);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, initialsOf } from './format.ts';
+
+describe('formatDuration', () => {
+  it('shows mm:ss below an hour', () => {
+    expect(formatDuration(0)).toBe('00:00');
+    expect(formatDuration(65_000)).toBe('01:05');
+    expect(formatDuration(3_599_999)).toBe('59:59');
+  });
+
+  it('shows h:mm:ss from an hour on', () => {
+    expect(formatDuration(3_600_000)).toBe('1:00:00');
+    expect(formatDuration(26 * 3_600_000 + 61_000)).toBe('26:01:01');
+  });
+
+  it('clamps a negative duration (server clock ahead) to 00:00', () => {
+    expect(formatDuration(-5_000)).toBe('00:00');
+  });
+});
+
+describe('[S-6] initialsOf', () => {
+  it('takes the first and last word initials', () => {
+    expect(initialsOf('Maria Rossi')).toBe('MR');
+    expect(initialsOf('maria de la cruz')).toBe('MC');
+    expect(initialsOf('Zoë')).toBe('Z');
+    expect(initialsOf('  Élodie   Martin ')).toBe('ÉM');
+  });
+
+  it('[S-13] a name that is a (masked) number gets "#"', () => {
+    expect(initialsOf('+447966197542')).toBe('#');
+    expect(initialsOf('*********7542')).toBe('#');
+    expect(initialsOf('')).toBe('#');
+  });
+});

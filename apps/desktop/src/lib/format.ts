@@ -1,0 +1,39 @@
+/**
+ * Elapsed time as `mm:ss` below an hour and `h:mm:ss` from then on. Negative input (a server clock
+ * slightly ahead of ours) shows as 00:00 rather than a confusing minus sign.
+ */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const mm = String(minutes).padStart(2, '0');
+  const ss = String(seconds).padStart(2, '0');
+  return hours > 0 ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** Milliseconds from an ISO instant to `now`. */
+export function elapsedSince(iso: string, now: number): number {
+  return now - Date.parse(iso);
+}
+
+/**
+ * Up to two initials for the avatar of a customer's bubbles (S-6): "Maria Rossi" -> "MR". A name
+ * with no letters (a phone number, possibly masked, S-13) gets "#" rather than digits or stars.
+ */
+export function initialsOf(name: string): string {
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w));
+  const letters = words.map((w) => /\p{L}/u.exec(w)?.[0] ?? '');
+  if (letters.length === 0) return '#';
+  const first = letters[0] ?? '';
+  const last = letters.length > 1 ? (letters[letters.length - 1] ?? '') : '';
+  return (first + last).toLocaleUpperCase();
+}
+
+/** Short clock time of a message, in the UI language. */
+export function formatTime(iso: string, language: string): string {
+  return new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+}

@@ -1,0 +1,23 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app.tsx';
+import { initI18n } from './i18n/index.ts';
+import './styles.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+// Strings must be loaded before the first render, or the first paint shows raw keys.
+initI18n().then(
+  () => {
+    createRoot(root).render(
+      <StrictMode>
+        <App />
+      </StrictMode>,
+    );
+  },
+  (error: unknown) => {
+    console.error('Could not start the desktop', error);
+    root.textContent = 'Parlo could not start. Reload the page.';
+  },
+);

@@ -1,0 +1,82 @@
+import { GraphClient } from '@parlo/whatsapp';
+import type { FastifyInstance } from 'fastify';
+import { OutboxDrainer } from './channel/outbox.ts';
+import type { Config } from './config/index.ts';
+import type { ServerContext } from './context.ts';
+import { buildHttpApp } from './http/app.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { RealtimeHub } from './realtime/hub.ts';
+import { seedDemo } from './seed/demo.ts';
+import { openStore, type Store } from './store/index.ts';
+import { TimerRunner } from './timers/index.ts';
+
+export { loadConfig, ConfigError, type Config } from './config/index.ts';
+export { DEMO_NUMBER, DEMO_PASSWORD, DEMO_USERS } from './seed/demo.ts';
+
+export interface Parlo {
+  readonly app: FastifyInstance;
+  readonly store: Store;
+  readonly timers: TimerRunner;
+  readonly outbox: OutboxDrainer;
+  /** Listens on the configured host and port (0 picks a free one); returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface ParloOptions {
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  /** For tests that drive timers and the outbox by hand. */
+  readonly backgroundWork?: boolean;
+}
+
+/** The composition root: opens the store (running migrations), wires the shell, builds the app. */
+export async function createParlo(config: Config, options: ParloOptions = {}): Promise<Parlo> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? Date.now;
+  const store = await openStore(config.DATABASE_URL);
+  if (config.PARLO_DEMO && (await seedDemo(store, clock()))) logger.info({ event: 'demo.seeded' }, 'demo data created');
+
+  // The drainer needs the context and the context wakes the drainer: tied after construction.
+  const wake = { kick: () => {} };
+  const ctx: ServerContext = {
+    config,
+    store,
+    logger,
+    clock,
+    hub: new RealtimeHub(store, logger),
+    graph: new GraphClient({
+      baseUrl: config.GRAPH_API_BASE_URL,
+      apiVersion: config.GRAPH_API_VERSION,
+      timeoutMs: config.GRAPH_API_TIMEOUT_MS,
+    }),
+    kickOutbox: () => wake.kick(),
+  };
+  const outbox = new OutboxDrainer(ctx);
+  wake.kick = () => outbox.kick();
+  const timers = new TimerRunner(ctx);
+  const app = await buildHttpApp(ctx);
+  const background = options.backgroundWork ?? true;
+
+  return {
+    app,
+    store,
+    timers,
+    outbox,
+    async listen() {
+      const url = await app.listen({ host: config.HOST, port: config.PORT });
+      if (background) {
+        timers.start();
+        outbox.start();
+      }
+      return url;
+    },
+    async close() {
+      timers.stop();
+      outbox.stop();
+      ctx.hub.closeAll();
+      await app.close();
+      await store.close();
+    },
+  };
+}

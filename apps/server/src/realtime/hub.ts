@@ -1,0 +1,167 @@
+import { agentEventSchema, clientFrameSchema, PROTOCOL_VERSION, type ServerFrame } from '@parlo/protocol';
+import type { RawData, WebSocket } from 'ws';
+import type { Logger } from '../logger.ts';
+import type { Push } from '../routing/engine.ts';
+import type { Store } from '../store/index.ts';
+import { buildSnapshot } from './snapshot.ts';
+
+/** How many missed events a reconnecting desktop may replay before it is sent a snapshot instead. */
+const MAX_REPLAY = 500;
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly agentId: string;
+  /** The last seq this socket was sent; -1 until it said hello. */
+  lastSentSeq: number;
+  /** Serialises sends to one socket so frames go out in seq order. */
+  chain: Promise<void>;
+}
+
+/**
+ * Keeps the agents' sockets and pushes each agent its logged events in seq order. The log in the
+ * store is the truth: a gap (an event this socket missed) is filled from it, so a push lost in
+ * flight or a reconnect never leaves a desktop behind.
+ */
+export class RealtimeHub {
+  private readonly connections = new Map<string, Set<Connection>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Takes over a freshly authenticated socket of `agentId`. */
+  attach(socket: WebSocket, agentId: string): void {
+    const connection: Connection = { socket, agentId, lastSentSeq: -1, chain: Promise.resolve() };
+    let set = this.connections.get(agentId);
+    if (!set) {
+      set = new Set();
+      this.connections.set(agentId, set);
+    }
+    set.add(connection);
+
+    socket.on('message', (data, isBinary) => {
+      const frame = isBinary ? undefined : parseFrame(rawText(data));
+      if (!frame) {
+        this.send(connection, { type: 'error', code: 'BAD_FRAME', message: 'Frame does not match the protocol' });
+        return;
+      }
+      switch (frame.type) {
+        case 'ping':
+          this.send(connection, { type: 'pong' });
+          return;
+        case 'hello':
+          if (frame.protocolVersion !== PROTOCOL_VERSION) {
+            this.send(connection, {
+              type: 'error',
+              code: 'PROTOCOL_MISMATCH',
+              message: `Server speaks protocol ${PROTOCOL_VERSION}; reload the desktop`,
+            });
+            socket.close(4000, 'protocol mismatch');
+            return;
+          }
+          this.enqueue(connection, () => this.resume(connection, frame.lastSeq));
+          return;
+      }
+    });
+    socket.on('close', () => {
+      set.delete(connection);
+      if (set.size === 0) this.connections.delete(agentId);
+    });
+  }
+
+  /** Pushes events committed by a transaction. */
+  deliver(pushes: readonly Push[]): void {
+    for (const push of pushes) {
+      for (const connection of this.connections.get(push.agentId) ?? []) {
+        this.enqueue(connection, async () => {
+          if (connection.lastSentSeq < 0 || push.seq <= connection.lastSentSeq) return;
+          if (push.seq === connection.lastSentSeq + 1) {
+            this.sendEvent(connection, push.seq, push.event);
+          } else {
+            await this.fillGap(connection);
+          }
+        });
+      }
+    }
+  }
+
+  /** Sockets open for an agent (a disconnect grace period will hang off this). */
+  isConnected(agentId: string): boolean {
+    return (this.connections.get(agentId)?.size ?? 0) > 0;
+  }
+
+  closeAll(): void {
+    for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server stopping');
+    this.connections.clear();
+  }
+
+  private async resume(connection: Connection, lastSeq: number | null): Promise<void> {
+    if (lastSeq !== null) {
+      const missed = await this.store.transaction((tx) => tx.agentEventsAfter(connection.agentId, lastSeq, MAX_REPLAY + 1));
+      const last = await this.store.transaction((tx) => tx.lastAgentSeq(connection.agentId));
+      const contiguous =
+        missed.length <= MAX_REPLAY &&
+        (missed.length === 0 ? last === lastSeq : missed[0]?.seq === lastSeq + 1);
+      if (contiguous) {
+        connection.lastSentSeq = lastSeq;
+        for (const row of missed) this.sendStored(connection, row.seq, row.event);
+        return;
+      }
+    }
+    const result = await this.store.transaction(async (tx) => ({
+      snapshot: await buildSnapshot(tx, connection.agentId),
+      seq: await tx.lastAgentSeq(connection.agentId),
+    }));
+    if (!result.snapshot) {
+      this.send(connection, { type: 'error', code: 'UNAUTHENTICATED', message: 'Only agents have a desktop feed' });
+      connection.socket.close(4003, 'not an agent');
+      return;
+    }
+    connection.lastSentSeq = result.seq;
+    this.send(connection, { type: 'snapshot', seq: result.seq, snapshot: result.snapshot });
+  }
+
+  private async fillGap(connection: Connection): Promise<void> {
+    const missed = await this.store.transaction((tx) =>
+      tx.agentEventsAfter(connection.agentId, connection.lastSentSeq, MAX_REPLAY),
+    );
+    for (const row of missed) this.sendStored(connection, row.seq, row.event);
+  }
+
+  private sendStored(connection: Connection, seq: number, event: unknown): void {
+    // The log holds only events this server wrote, but parsing keeps a bad row from reaching a desktop.
+    this.sendEvent(connection, seq, agentEventSchema.parse(event));
+  }
+
+  private sendEvent(connection: Connection, seq: number, event: Extract<ServerFrame, { type: 'event' }>['event']): void {
+    if (seq !== connection.lastSentSeq + 1) return;
+    connection.lastSentSeq = seq;
+    this.send(connection, { type: 'event', seq, event });
+  }
+
+  private send(connection: Connection, frame: ServerFrame): void {
+    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame));
+  }
+
+  private enqueue(connection: Connection, work: () => Promise<void>): void {
+    connection.chain = connection.chain.then(work).catch((err: unknown) => {
+      this.logger.error({ err, agentId: connection.agentId }, 'realtime push failed');
+      connection.socket.close(1011, 'resync needed');
+    });
+  }
+}
+
+function parseFrame(text: string): ReturnType<typeof clientFrameSchema.parse> | undefined {
+  try {
+    const result = clientFrameSchema.safeParse(JSON.parse(text));
+    return result.success ? result.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}

@@ -1,0 +1,153 @@
+import {
+  decide,
+  type Conversation,
+  type Decision,
+  type RoutingEffect,
+  type RoutingEvent,
+  type RoutingState,
+} from '@parlo/core';
+import type { AgentEvent } from '@parlo/protocol';
+import type { ConversationDetails, StoreTx } from '../store/index.ts';
+import { toAgentView, toConversationView, toOfferView } from '../views/index.ts';
+
+/** An agent event stored in the log with its seq, to be pushed after the transaction commits. */
+export interface Push {
+  readonly agentId: string;
+  readonly seq: number;
+  readonly event: AgentEvent;
+}
+
+/** Collects the pushes of one transaction; the caller hands them to the realtime hub after commit. */
+export class Outgoing {
+  readonly pushes: Push[] = [];
+
+  constructor(
+    private readonly tx: StoreTx,
+    private readonly now: number,
+  ) {}
+
+  /** Appends to the agent's event log (same transaction) and queues the push. */
+  async emit(agentId: string, event: AgentEvent): Promise<void> {
+    const seq = await this.tx.appendAgentEvent(agentId, event, this.now);
+    this.pushes.push({ agentId, seq, event });
+  }
+}
+
+/**
+ * The shell around the routing core: load the world, decide, save what changed, arm timers and
+ * log the agent events — all in the caller's transaction.
+ */
+export async function decideAndApply(
+  tx: StoreTx,
+  out: Outgoing,
+  event: RoutingEvent,
+  now: number,
+): Promise<Decision> {
+  const before = await tx.loadRoutingState();
+  const decision = decide(before, event, now);
+  if (decision.kind === 'rejected') return decision;
+  await tx.saveRoutingChanges(before, decision.state);
+  await carryOut(tx, out, before, decision.state, decision.effects);
+  return decision;
+}
+
+async function carryOut(
+  tx: StoreTx,
+  out: Outgoing,
+  before: RoutingState,
+  after: RoutingState,
+  effects: readonly RoutingEffect[],
+): Promise<void> {
+  const touchedAgents = new Set<string>();
+  const conversationIds = new Set<string>();
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'offerMade':
+      case 'offerEnded':
+        conversationIds.add(effect.offer.conversationId);
+        touchedAgents.add(effect.offer.agentId);
+        break;
+      case 'conversationChanged':
+        conversationIds.add(effect.conversationId);
+        break;
+      case 'agentStateChanged':
+        touchedAgents.add(effect.agentId);
+        break;
+      case 'timerArmed':
+      case 'timerCancelled':
+        break;
+    }
+  }
+  const details = await detailsById(tx, [...conversationIds]);
+
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'timerArmed':
+        await tx.armTimer({ key: effect.timer.key, dueAt: effect.timer.dueAt, event: effect.timer.event });
+        break;
+      case 'timerCancelled':
+        await tx.cancelTimer(effect.key);
+        break;
+      case 'offerMade': {
+        const d = details.get(effect.offer.conversationId);
+        if (d) await out.emit(effect.offer.agentId, { type: 'offer.added', offer: toOfferView(effect.offer, d) });
+        break;
+      }
+      case 'offerEnded':
+        await out.emit(effect.offer.agentId, {
+          type: 'offer.removed',
+          offerId: effect.offer.id,
+          reason: effect.offer.status.kind === 'pending' ? 'rescinded' : effect.offer.status.kind,
+        });
+        break;
+      case 'conversationChanged': {
+        const previous = before.conversations[effect.conversationId];
+        const current = after.conversations[effect.conversationId];
+        const d = details.get(effect.conversationId);
+        if (current && d) await emitConversation(out, previous, current, d, touchedAgents);
+        break;
+      }
+      case 'agentStateChanged':
+        break;
+    }
+  }
+
+  for (const agentId of touchedAgents) {
+    const agent = after.agents[agentId];
+    const user = agent ? await tx.findUserById(agentId) : undefined;
+    if (agent && user) await out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
+  }
+}
+
+/** Tells the holder of a conversation what became of it; its load changed, so its agent view too. */
+async function emitConversation(
+  out: Outgoing,
+  previous: Conversation | undefined,
+  current: Conversation,
+  details: ConversationDetails,
+  touchedAgents: Set<string>,
+): Promise<void> {
+  const view = toConversationView(current, details);
+  const phase = current.phase;
+  if (view && (phase.kind === 'active' || phase.kind === 'wrapUp')) {
+    touchedAgents.add(phase.ownerId);
+    await out.emit(phase.ownerId, { type: 'conversation.upserted', conversation: view });
+    return;
+  }
+  if (phase.kind === 'closed' && phase.ownerId !== null) {
+    touchedAgents.add(phase.ownerId);
+    await out.emit(phase.ownerId, { type: 'conversation.removed', conversationId: current.id });
+    return;
+  }
+  const prevPhase = previous?.phase;
+  if (prevPhase && (prevPhase.kind === 'active' || prevPhase.kind === 'wrapUp')) {
+    touchedAgents.add(prevPhase.ownerId);
+    await out.emit(prevPhase.ownerId, { type: 'conversation.removed', conversationId: current.id });
+  }
+}
+
+export async function detailsById(tx: StoreTx, ids: readonly string[]): Promise<Map<string, ConversationDetails>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.getConversationDetails(ids);
+  return new Map(rows.map((row) => [row.id, row]));
+}

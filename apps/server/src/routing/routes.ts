@@ -1,0 +1,90 @@
+import { ApiError, routes, setAgentStateRequestSchema, wrapUpRequestSchema } from '@parlo/protocol';
+import type { RoutingEvent } from '@parlo/core';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { requireUser } from '../auth/sessions.ts';
+import { commit, type ServerContext } from '../context.ts';
+import { parseOr400, rejectionError } from '../http/errors.ts';
+import type { StoreTx } from '../store/index.ts';
+import { toAgentView, toConversationView } from '../views/index.ts';
+import { decideAndApply, detailsById, type Outgoing } from './engine.ts';
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+
+/** Runs one routing command; a refusal becomes its API error and rolls the transaction back. */
+async function run(tx: StoreTx, out: Outgoing, event: RoutingEvent, now: number) {
+  const decision = await decideAndApply(tx, out, event, now);
+  if (decision.kind === 'rejected') throw rejectionError(decision.rejection);
+  return decision.state;
+}
+
+export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get(routes.catalog, async (request) => {
+    await requireUser(ctx.store, request, ctx.clock());
+    return ctx.store.transaction(async (tx) => ({
+      idleCodes: (await tx.listIdleCodes()).map(({ id, name }) => ({ id, name })),
+      wrapUpReasons: (await tx.listWrapUpReasons()).map(({ id, name }) => ({ id, name })),
+      queues: (await tx.listQueues()).map(({ id, name }) => ({ id, name })),
+    }));
+  });
+
+  // S-3, S-4: the agent picks Available or Idle with a code; leaving RONA is done here too, by hand.
+  app.post(routes.agentState, async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const body = parseOr400(setAgentStateRequestSchema, request.body);
+    return commit(ctx, async (tx, out, now) => {
+      if (body.kind === 'idle') {
+        const codes = await tx.listIdleCodes();
+        if (!codes.some((c) => c.id === body.idleCodeId)) throw new ApiError('UNKNOWN_IDLE_CODE', 'No such idle code');
+      }
+      const state = await run(tx, out, { type: 'agent.stateRequested', agentId: user.id, to: body }, now);
+      const agent = state.agents[user.id];
+      if (!agent) throw new ApiError('FORBIDDEN', 'Only agents have a state');
+      return { agent: toAgentView(agent, user, state) };
+    });
+  });
+
+  app.post('/api/offers/:id/accept', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    return commit(ctx, async (tx, out, now) => {
+      const before = await tx.loadRoutingState();
+      const conversationId = before.offers[id]?.conversationId;
+      const state = await run(tx, out, { type: 'offer.acceptRequested', agentId: user.id, offerId: id }, now);
+      const conversation = conversationId ? state.conversations[conversationId] : undefined;
+      const details = conversation ? (await detailsById(tx, [conversation.id])).get(conversation.id) : undefined;
+      const view = conversation && details ? toConversationView(conversation, details) : null;
+      if (!view) throw new ApiError('INTERNAL', 'Accepted conversation has no view');
+      return { conversation: view };
+    });
+  });
+
+  // S-24: End puts the conversation in wrap-up.
+  app.post('/api/conversations/:id/end', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    return commit(ctx, async (tx, out, now) => {
+      const state = await run(tx, out, { type: 'conversation.endRequested', agentId: user.id, conversationId: id }, now);
+      const conversation = state.conversations[id];
+      const details = (await detailsById(tx, [id])).get(id);
+      const view = conversation && details ? toConversationView(conversation, details) : null;
+      if (!view) throw new ApiError('INTERNAL', 'Ended conversation has no view');
+      return { conversation: view };
+    });
+  });
+
+  // S-25, S-26: a reason from the list completes the conversation.
+  app.post('/api/conversations/:id/wrap-up', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    const body = parseOr400(wrapUpRequestSchema, request.body);
+    return commit(ctx, async (tx, out, now) => {
+      const reasons = await tx.listWrapUpReasons();
+      if (!reasons.some((r) => r.id === body.reasonId)) {
+        throw new ApiError('UNKNOWN_WRAP_UP_REASON', 'No such wrap-up reason');
+      }
+      await run(tx, out, { type: 'wrapUp.submitted', agentId: user.id, conversationId: id, reasonId: body.reasonId }, now);
+      return { ok: true as const };
+    });
+  });
+}

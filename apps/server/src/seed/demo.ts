@@ -1,0 +1,68 @@
+import type { Store } from '../store/index.ts';
+import { hashPassword } from '../auth/passwords.ts';
+
+/** The simulator's demo number (see apps/whatsapp-sim): the same ids on both sides. */
+export const DEMO_NUMBER = {
+  phoneNumberId: '106540352242922',
+  displayPhoneNumber: '15550783881',
+  wabaId: '102290129340398',
+  accessToken: 'demo-access-token',
+  appSecret: 'demo-app-secret',
+  verifyToken: 'demo-verify-token',
+} as const;
+
+export const DEMO_PASSWORD = 'parlo-demo';
+
+export const DEMO_USERS = [
+  { id: 'usr_admin', username: 'admin', displayName: 'Alex Admin', role: 'admin' as const },
+  { id: 'usr_anna', username: 'anna', displayName: 'Anna Rossi', role: 'agent' as const },
+  { id: 'usr_marco', username: 'marco', displayName: 'Marco Bianchi', role: 'agent' as const },
+  { id: 'usr_giulia', username: 'giulia', displayName: 'Giulia Verdi', role: 'agent' as const },
+];
+
+/**
+ * Fills an empty database with a small contact center: an admin, three agents, two queues,
+ * wrap-up reasons, idle codes and one business number bound to the simulator. Does nothing if
+ * any user exists.
+ */
+export async function seedDemo(store: Store, now: number): Promise<boolean> {
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  return store.transaction(async (tx) => {
+    if ((await tx.listUsers()).length > 0) return false;
+    const idle = [
+      { id: 'idle_break', name: 'Break' },
+      { id: 'idle_lunch', name: 'Lunch' },
+      { id: 'idle_meeting', name: 'Meeting' },
+      { id: 'idle_training', name: 'Training' },
+    ];
+    for (const [position, code] of idle.entries()) await tx.insertIdleCode({ ...code, position });
+    const reasons = [
+      { id: 'wr_resolved', name: 'Resolved' },
+      { id: 'wr_info', name: 'Information given' },
+      { id: 'wr_followup', name: 'Follow-up needed' },
+      { id: 'wr_escalated', name: 'Escalated' },
+      { id: 'wr_sale', name: 'Sale completed' },
+      { id: 'wr_wrong', name: 'Wrong number' },
+    ];
+    for (const [position, reason] of reasons.entries()) await tx.insertWrapUpReason({ ...reason, position });
+    await tx.insertQueue({ id: 'q_support', name: 'Customer Support', priority: 1, offerTimeoutMs: 30_000, strategy: 'longestAvailable' });
+    await tx.insertQueue({ id: 'q_sales', name: 'Sales', priority: 2, offerTimeoutMs: 30_000, strategy: 'longestAvailable' });
+    for (const user of DEMO_USERS) {
+      await tx.insertUser({ ...user, passwordHash, createdAt: now });
+      if (user.role === 'agent') {
+        await tx.upsertAgentProfile({ userId: user.id, capacity: 5, queueIds: ['q_support', 'q_sales'] }, 'idle_break', now);
+      }
+    }
+    await tx.insertBusinessNumber({
+      id: 'bn_demo',
+      phoneNumberId: DEMO_NUMBER.phoneNumberId,
+      displayPhoneNumber: DEMO_NUMBER.displayPhoneNumber,
+      wabaId: DEMO_NUMBER.wabaId,
+      accessToken: DEMO_NUMBER.accessToken,
+      appSecrets: [DEMO_NUMBER.appSecret],
+      verifyToken: DEMO_NUMBER.verifyToken,
+      queueId: 'q_support',
+    });
+    return true;
+  });
+}

@@ -1,0 +1,23 @@
+/**
+ * The storage layer: the `Store` port and its two adapters. Callers depend on the port; the
+ * composition root picks an adapter with `openStore`.
+ */
+import { openPostgresStore } from './postgres.ts';
+import type { Store } from './port.ts';
+import { openSqliteStore } from './sqlite.ts';
+
+export type * from './port.ts';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres.ts';
+export { openSqliteStore } from './sqlite.ts';
+
+/**
+ * Opens the store a database URL names, running pending migrations:
+ * `postgres://...` or `postgresql://...` for PostgreSQL; `sqlite:<path>`, a plain file path, or
+ * `:memory:` for SQLite.
+ */
+export function openStore(databaseUrl: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return openPostgresStore(databaseUrl);
+  const path = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : databaseUrl;
+  if (path === '') throw new Error('openStore: empty SQLite path');
+  return openSqliteStore(path);
+}

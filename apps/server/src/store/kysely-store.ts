@@ -1,0 +1,902 @@
+import type { Agent, Conversation, Offer, Queue, RoutingState } from '@parlo/core';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type {
+  AgentEventRow,
+  AgentProfileRow,
+  BusinessNumberRow,
+  ConversationDetails,
+  CustomerRow,
+  DeliveryStatus,
+  MessageDirection,
+  MessageRow,
+  NamedRow,
+  NewConversation,
+  OutboxKind,
+  OutboxRow,
+  PendingStatusRow,
+  QueueRow,
+  Role,
+  SessionRow,
+  Store,
+  StoreTx,
+  StoredTimer,
+  UserRow,
+} from './port.ts';
+import {
+  agentFromRow,
+  agentStateToColumns,
+  conversationFromRow,
+  conversationToColumns,
+  offerFromRow,
+  offerToRow,
+  parseStringArray,
+  queueFromRow,
+  strategyFromColumn,
+} from './routing-rows.ts';
+import type { BusinessNumbersTable, Database, MessagesTable, OutboxTable, UsersTable } from './schema.ts';
+
+/** The SQL dialect a store runs on; the only place the shared code branches on it. */
+export type StoreDialect = Store['dialect'];
+
+/**
+ * Key of the PostgreSQL advisory lock that serialises routing decisions across nodes ("parl" in
+ * ASCII). Transaction-scoped: released by commit or rollback, never leaked.
+ */
+const ROUTING_LOCK_KEY = 0x7061726c;
+
+/** Keeps `IN (...)` lists well below either database's bound-parameter limit. */
+const IN_LIST_CHUNK = 500;
+
+/**
+ * The one `Store` implementation, over a Kysely instance of either dialect. Transactions:
+ * PostgreSQL runs them on pooled connections at READ COMMITTED (the conflict-handling statements
+ * below are written to be correct there); Kysely's SqliteDialect has a single connection guarded by
+ * a mutex held from BEGIN to COMMIT, so SQLite transactions never interleave. A consequence: on
+ * SQLite, calling `store.transaction` from inside another transaction's `work` deadlocks.
+ */
+export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+  return {
+    dialect,
+    transaction: <T>(work: (tx: StoreTx) => Promise<T>): Promise<T> =>
+      db.transaction().execute((trx) => work(new KyselyStoreTx(trx, dialect))),
+    close: () => db.destroy(),
+  };
+}
+
+class KyselyStoreTx implements StoreTx {
+  constructor(
+    private readonly db: Transaction<Database>,
+    private readonly dialect: StoreDialect,
+  ) {}
+
+  // --- the routing world ---
+
+  async loadRoutingState(): Promise<RoutingState> {
+    if (this.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${sql.lit(ROUTING_LOCK_KEY)})`.execute(this.db);
+    }
+    // SQLite needs no lock: its transactions are already serialised (see createKyselyStore).
+    // One after the other: a transaction has one connection, and pg deprecates overlapping queries on it.
+    const agentRows = await this.db.selectFrom('agents').selectAll().execute();
+    const queueRows = await this.db.selectFrom('queues').selectAll().execute();
+    const conversationRows = await this.db
+      .selectFrom('conversations')
+      .select([
+        'id',
+        'queue_id',
+        'received_at',
+        'offer_count',
+        'lapsed_agent_ids',
+        'phase_kind',
+        'phase_agent_id',
+        'phase_offer_id',
+        'accepted_at',
+        'ended_at',
+        'closed_at',
+        'wrap_up_reason_id',
+      ])
+      .where('phase_kind', '<>', 'closed')
+      .execute();
+    const offerRows = await this.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('status_kind', '=', 'pending')
+      .execute();
+    const agents: Record<string, Agent> = {};
+    for (const row of agentRows) agents[row.user_id] = agentFromRow(row);
+    const queues: Record<string, Queue> = {};
+    for (const row of queueRows) queues[row.id] = queueFromRow(row);
+    const conversations: Record<string, Conversation> = {};
+    for (const row of conversationRows) conversations[row.id] = conversationFromRow(row);
+    const offers: Record<string, Offer> = {};
+    for (const row of offerRows) offers[row.id] = offerFromRow(row);
+    return { agents, queues, conversations, offers };
+  }
+
+  async saveRoutingChanges(before: RoutingState, after: RoutingState): Promise<void> {
+    // Only objects replaced between the two states are written (updates never mutate in place).
+    // Queues are administration data and entries missing from `after` are left alone: `decide`
+    // never changes the one nor removes the other.
+    for (const [id, agent] of Object.entries(after.agents)) {
+      if (before.agents[id] === agent) continue;
+      // Only state and lastOfferedAt: capacity and queues belong to upsertAgentProfile.
+      const result = await this.db
+        .updateTable('agents')
+        .set(agentStateToColumns(agent))
+        .where('user_id', '=', id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n) throw new Error(`saveRoutingChanges: agent ${id} has no row`);
+    }
+    for (const [id, conversation] of Object.entries(after.conversations)) {
+      if (before.conversations[id] === conversation) continue;
+      const result = await this.db
+        .updateTable('conversations')
+        .set({ queue_id: conversation.queueId, ...conversationToColumns(conversation) })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n) throw new Error(`saveRoutingChanges: conversation ${id} has no row`);
+    }
+    for (const [id, offer] of Object.entries(after.offers)) {
+      if (before.offers[id] === offer) continue;
+      // An ended offer is not loaded again, so `before` may lack an offer whose row exists: upsert.
+      await this.db
+        .insertInto('offers')
+        .values(offerToRow(offer))
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet((eb) => ({
+            conversation_id: eb.ref('excluded.conversation_id'),
+            agent_id: eb.ref('excluded.agent_id'),
+            created_at: eb.ref('excluded.created_at'),
+            expires_at: eb.ref('excluded.expires_at'),
+            status_kind: eb.ref('excluded.status_kind'),
+            status_at: eb.ref('excluded.status_at'),
+          })),
+        )
+        .execute();
+    }
+  }
+
+  // --- durable timers ---
+
+  async armTimer(timer: StoredTimer): Promise<void> {
+    await this.db
+      .insertInto('timers')
+      .values({ key: timer.key, due_at: timer.dueAt, event: toJson(timer.event) })
+      .onConflict((oc) =>
+        oc
+          .column('key')
+          .doUpdateSet((eb) => ({ due_at: eb.ref('excluded.due_at'), event: eb.ref('excluded.event') })),
+      )
+      .execute();
+  }
+
+  async cancelTimer(key: string): Promise<void> {
+    await this.db.deleteFrom('timers').where('key', '=', key).execute();
+  }
+
+  async dueTimers(now: number, limit: number): Promise<StoredTimer[]> {
+    const rows = await this.db
+      .selectFrom('timers')
+      .selectAll()
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .orderBy('key')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ key: row.key, dueAt: row.due_at, event: fromJson(row.event) }));
+  }
+
+  async claimTimer(key: string): Promise<boolean> {
+    // On PostgreSQL a concurrent DELETE of the same row waits for this one to commit, then finds
+    // nothing: exactly one claimant sees a deleted row.
+    const result = await this.db.deleteFrom('timers').where('key', '=', key).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  // --- users and sessions ---
+
+  async insertUser(user: UserRow): Promise<void> {
+    await this.db
+      .insertInto('users')
+      .values({
+        id: user.id,
+        username: user.username,
+        display_name: user.displayName,
+        role: user.role,
+        password_hash: user.passwordHash,
+        created_at: user.createdAt,
+      })
+      .execute();
+  }
+
+  async findUserByUsername(username: string): Promise<UserRow | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row && userFromRow(row);
+  }
+
+  async findUserById(id: string): Promise<UserRow | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && userFromRow(row);
+  }
+
+  async listUsers(): Promise<UserRow[]> {
+    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map(userFromRow);
+  }
+
+  async insertSession(session: SessionRow): Promise<void> {
+    await this.db
+      .insertInto('sessions')
+      .values({
+        token_hash: session.tokenHash,
+        user_id: session.userId,
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+      })
+      .execute();
+  }
+
+  async findSession(tokenHash: string): Promise<SessionRow | undefined> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    return (
+      row && {
+        tokenHash: row.token_hash,
+        userId: row.user_id,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      }
+    );
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  // --- administration data ---
+
+  async insertQueue(queue: QueueRow): Promise<void> {
+    await this.db
+      .insertInto('queues')
+      .values({
+        id: queue.id,
+        name: queue.name,
+        priority: queue.priority,
+        offer_timeout_ms: queue.offerTimeoutMs,
+        strategy: queue.strategy,
+      })
+      .execute();
+  }
+
+  async listQueues(): Promise<QueueRow[]> {
+    const rows = await this.db
+      .selectFrom('queues')
+      .selectAll()
+      .orderBy('priority')
+      .orderBy('name')
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      priority: row.priority,
+      offerTimeoutMs: row.offer_timeout_ms,
+      strategy: strategyFromColumn(row.strategy, row.id),
+    }));
+  }
+
+  async upsertAgentProfile(profile: AgentProfileRow, initialIdleCodeId: string, now: number): Promise<void> {
+    await this.db
+      .insertInto('agents')
+      .values({
+        user_id: profile.userId,
+        capacity: profile.capacity,
+        queue_ids: JSON.stringify(profile.queueIds),
+        state_kind: 'idle',
+        state_since: now,
+        idle_code_id: initialIdleCodeId,
+        last_offered_at: null,
+      })
+      // An existing agent keeps its routing state: only the profile changes.
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet((eb) => ({
+          capacity: eb.ref('excluded.capacity'),
+          queue_ids: eb.ref('excluded.queue_ids'),
+        })),
+      )
+      .execute();
+  }
+
+  async insertIdleCode(code: NamedRow): Promise<void> {
+    await this.db
+      .insertInto('idle_codes')
+      .values({ id: code.id, name: code.name, position: code.position })
+      .execute();
+  }
+
+  async listIdleCodes(): Promise<NamedRow[]> {
+    return this.db
+      .selectFrom('idle_codes')
+      .select(['id', 'name', 'position'])
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+  }
+
+  async insertWrapUpReason(reason: NamedRow): Promise<void> {
+    await this.db
+      .insertInto('wrap_up_reasons')
+      .values({ id: reason.id, name: reason.name, position: reason.position })
+      .execute();
+  }
+
+  async listWrapUpReasons(): Promise<NamedRow[]> {
+    return this.db
+      .selectFrom('wrap_up_reasons')
+      .select(['id', 'name', 'position'])
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
+  }
+
+  async insertBusinessNumber(number: BusinessNumberRow): Promise<void> {
+    await this.db
+      .insertInto('business_numbers')
+      .values({
+        id: number.id,
+        phone_number_id: number.phoneNumberId,
+        display_phone_number: number.displayPhoneNumber,
+        waba_id: number.wabaId,
+        access_token: number.accessToken,
+        app_secrets: JSON.stringify(number.appSecrets),
+        verify_token: number.verifyToken,
+        queue_id: number.queueId,
+      })
+      .execute();
+  }
+
+  async findBusinessNumberByPhoneNumberId(phoneNumberId: string): Promise<BusinessNumberRow | undefined> {
+    const row = await this.db
+      .selectFrom('business_numbers')
+      .selectAll()
+      .where('phone_number_id', '=', phoneNumberId)
+      .executeTakeFirst();
+    return row && businessNumberFromRow(row);
+  }
+
+  async findBusinessNumberById(id: string): Promise<BusinessNumberRow | undefined> {
+    const row = await this.db
+      .selectFrom('business_numbers')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && businessNumberFromRow(row);
+  }
+
+  async listBusinessNumbers(): Promise<BusinessNumberRow[]> {
+    const rows = await this.db.selectFrom('business_numbers').selectAll().orderBy('id').execute();
+    return rows.map(businessNumberFromRow);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('settings')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
+    return row?.value;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+      .execute();
+  }
+
+  // --- customers and conversations ---
+
+  async upsertCustomer(customer: CustomerRow): Promise<CustomerRow> {
+    // Rewrites the row only when the name changed: most inbound messages repeat it, and an
+    // unconditional update would cost a row version (PostgreSQL) or a page write per message.
+    const written = await this.db
+      .insertInto('customers')
+      .values({
+        id: customer.id,
+        business_number_id: customer.businessNumberId,
+        wa_id: customer.waId,
+        name: customer.name,
+      })
+      .onConflict((oc) =>
+        oc
+          .columns(['business_number_id', 'wa_id'])
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))
+          .where((eb) => eb('customers.name', '<>', eb.ref('excluded.name'))),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    const row =
+      written ??
+      (await this.db
+        .selectFrom('customers')
+        .selectAll()
+        .where('business_number_id', '=', customer.businessNumberId)
+        .where('wa_id', '=', customer.waId)
+        .executeTakeFirstOrThrow());
+    return { id: row.id, businessNumberId: row.business_number_id, waId: row.wa_id, name: row.name };
+  }
+
+  async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
+    const row = await this.detailsQuery()
+      .where('c.customer_id', '=', customerId)
+      .where('c.phase_kind', '<>', 'closed')
+      .orderBy('c.received_at', 'desc')
+      .executeTakeFirst();
+    return row && detailsFromRow(row);
+  }
+
+  async insertConversation(conversation: NewConversation): Promise<void> {
+    await this.db
+      .insertInto('conversations')
+      .values({
+        id: conversation.id,
+        customer_id: conversation.customerId,
+        business_number_id: conversation.businessNumberId,
+        queue_id: conversation.queueId,
+        received_at: conversation.receivedAt,
+        last_inbound_at: null,
+        offer_count: 0,
+        lapsed_agent_ids: '[]',
+        phase_kind: 'queued',
+        phase_agent_id: null,
+        phase_offer_id: null,
+        accepted_at: null,
+        ended_at: null,
+        closed_at: null,
+        wrap_up_reason_id: null,
+      })
+      .execute();
+  }
+
+  async getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]> {
+    const byId = new Map<string, ConversationDetails>();
+    for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
+      const chunk = ids.slice(start, start + IN_LIST_CHUNK);
+      const rows = await this.detailsQuery().where('c.id', 'in', chunk).execute();
+      for (const row of rows) byId.set(row.id, detailsFromRow(row));
+    }
+    // In the order asked for; unknown ids are skipped.
+    const result: ConversationDetails[] = [];
+    for (const id of ids) {
+      const details = byId.get(id);
+      if (details) result.push(details);
+    }
+    return result;
+  }
+
+  async touchLastInbound(conversationId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      // CASE rather than max()/greatest(): the two dialects spell those differently.
+      .set((eb) => ({
+        last_inbound_at: eb
+          .case()
+          .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
+          .then(at)
+          .else(eb.ref('last_inbound_at'))
+          .end(),
+      }))
+      .where('id', '=', conversationId)
+      .execute();
+  }
+
+  private detailsQuery() {
+    return this.db
+      .selectFrom('conversations as c')
+      .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+      .innerJoin('business_numbers as bn', 'bn.id', 'c.business_number_id')
+      .innerJoin('queues as q', 'q.id', 'c.queue_id')
+      .select([
+        'c.id',
+        'c.customer_id',
+        'cu.name as customer_name',
+        'cu.wa_id as customer_wa_id',
+        'c.business_number_id',
+        'bn.display_phone_number as business_display_number',
+        'c.queue_id',
+        'q.name as queue_name',
+        'c.received_at',
+        'c.last_inbound_at',
+        'c.phase_kind',
+        'c.phase_agent_id',
+      ]);
+  }
+
+  // --- messages ---
+
+  async insertInboundMessage(message: MessageRow): Promise<'inserted' | 'duplicate'> {
+    if (message.wamid === null) throw new Error('insertInboundMessage: an inbound message needs its wamid');
+    // The unique key does the dedupe in the same statement as the insert: no check-then-insert
+    // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
+    // then does nothing.
+    const inserted = await this.db
+      .insertInto('messages')
+      .values(messageToRow(message))
+      .onConflict((oc) => oc.column('wamid').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted ? 'inserted' : 'duplicate';
+  }
+
+  async hasWamid(wamid: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('wamid', '=', wamid)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insertOutboundMessage(message: MessageRow): Promise<{ message: MessageRow; created: boolean }> {
+    if (message.clientMessageId === null) {
+      await this.db.insertInto('messages').values(messageToRow(message)).execute();
+      return { message, created: true };
+    }
+    const inserted = await this.db
+      .insertInto('messages')
+      .values(messageToRow(message))
+      .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { message, created: true };
+    const first = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', message.conversationId)
+      .where('client_message_id', '=', message.clientMessageId)
+      .executeTakeFirstOrThrow();
+    return { message: messageFromRow(first), created: false };
+  }
+
+  async insertSystemMessage(message: MessageRow): Promise<void> {
+    await this.db.insertInto('messages').values(messageToRow(message)).execute();
+  }
+
+  async findMessageById(id: string): Promise<MessageRow | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
+  async findMessageByWamid(wamid: string): Promise<MessageRow | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('wamid', '=', wamid)
+      .executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
+  async setMessageWamid(id: string, wamid: string): Promise<void> {
+    await this.db.updateTable('messages').set({ wamid }).where('id', '=', id).execute();
+  }
+
+  async setMessageStatus(id: string, status: DeliveryStatus, failureReason: string | null): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ status, failure_reason: failureReason })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async listMessages(conversationId: string): Promise<MessageRow[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('sent_at')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(messageFromRow);
+  }
+
+  async insertPendingStatus(status: PendingStatusRow): Promise<void> {
+    await this.db
+      .insertInto('pending_statuses')
+      .values({
+        wamid: status.wamid,
+        status: status.status,
+        at: status.at,
+        failure_reason: status.failureReason,
+      })
+      .onConflict((oc) => oc.columns(['wamid', 'status']).doNothing())
+      .execute();
+  }
+
+  async takePendingStatuses(wamid: string): Promise<PendingStatusRow[]> {
+    // DELETE ... RETURNING: two concurrent takers cannot both get the same rows.
+    const rows = await this.db
+      .deleteFrom('pending_statuses')
+      .where('wamid', '=', wamid)
+      .returningAll()
+      .execute();
+    return rows
+      .map((row) => ({
+        wamid: row.wamid,
+        status: oneOf(row.status, SETTLED_STATUSES, 'pending status'),
+        at: row.at,
+        failureReason: row.failure_reason,
+      }))
+      .sort((a, b) => a.at - b.at || STATUS_RANK[a.status] - STATUS_RANK[b.status]);
+  }
+
+  // --- webhook inbox ---
+
+  async insertWebhookDelivery(delivery: { id: string; receivedAt: number; body: string }): Promise<void> {
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({ id: delivery.id, received_at: delivery.receivedAt, body: delivery.body })
+      .execute();
+  }
+
+  // --- outbox ---
+
+  async enqueueOutbox(row: OutboxRow): Promise<void> {
+    await this.db
+      .insertInto('outbox')
+      .values({
+        id: row.id,
+        kind: row.kind,
+        conversation_id: row.conversationId,
+        payload: toJson(row.payload),
+        created_at: row.createdAt,
+        due_at: row.dueAt,
+        attempts: row.attempts,
+        last_error: row.lastError,
+      })
+      .execute();
+  }
+
+  async dueOutbox(now: number, limit: number): Promise<OutboxRow[]> {
+    // Each conversation's head row (no smaller id in that conversation), if it is due. A head that
+    // waits for a retry holds back the rows behind it, which keeps a conversation in order.
+    const rows = await this.db
+      .selectFrom('outbox as o')
+      .selectAll('o')
+      .where('o.due_at', '<=', now)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('outbox as earlier')
+              .select('earlier.id')
+              .whereRef('earlier.conversation_id', '=', 'o.conversation_id')
+              .whereRef('earlier.id', '<', 'o.id'),
+          ),
+        ),
+      )
+      .orderBy('o.created_at')
+      .orderBy('o.id')
+      .limit(limit)
+      .execute();
+    return rows.map(outboxFromRow);
+  }
+
+  async deleteOutbox(id: string): Promise<void> {
+    await this.db.deleteFrom('outbox').where('id', '=', id).execute();
+  }
+
+  async rescheduleOutbox(id: string, dueAt: number, attempts: number, lastError: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ due_at: dueAt, attempts, last_error: lastError })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // --- per-agent event log ---
+
+  async appendAgentEvent(agentId: string, event: unknown, at: number): Promise<number> {
+    // A counter row bumped by an upsert: its row lock serialises concurrent appends for one agent
+    // even without the routing lock (PostgreSQL), so seqs never collide and never skip.
+    const counter = await this.db
+      .insertInto('agent_seqs')
+      .values({ agent_id: agentId, seq: 1 })
+      .onConflict((oc) => oc.column('agent_id').doUpdateSet((eb) => ({ seq: eb('agent_seqs.seq', '+', 1) })))
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    const seq = Number(counter.seq);
+    await this.db
+      .insertInto('agent_events')
+      .values({ agent_id: agentId, seq, event: toJson(event), at })
+      .execute();
+    return seq;
+  }
+
+  async agentEventsAfter(agentId: string, afterSeq: number, limit: number): Promise<AgentEventRow[]> {
+    const rows = await this.db
+      .selectFrom('agent_events')
+      .select(['seq', 'event'])
+      .where('agent_id', '=', agentId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ seq: row.seq, event: fromJson(row.event) }));
+  }
+
+  async lastAgentSeq(agentId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('agent_seqs')
+      .select('seq')
+      .where('agent_id', '=', agentId)
+      .executeTakeFirst();
+    return row?.seq ?? 0;
+  }
+
+  async pruneAgentEvents(before: number): Promise<number> {
+    const result = await this.db
+      .deleteFrom('agent_events')
+      .where('at', '<', before)
+      .where((eb) =>
+        eb(
+          'seq',
+          '<',
+          eb
+            .selectFrom('agent_events as newest')
+            .select((s) => s.fn.max('newest.seq').as('seq'))
+            .whereRef('newest.agent_id', '=', 'agent_events.agent_id'),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}
+
+// --- row mappings ---
+
+const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
+const DIRECTIONS: readonly MessageDirection[] = ['inbound', 'outbound', 'system'];
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'sent', 'delivered', 'read', 'failed'];
+type SettledStatus = PendingStatusRow['status'];
+const SETTLED_STATUSES: readonly SettledStatus[] = ['sent', 'delivered', 'read', 'failed'];
+/** Order of statuses that share an instant, as WhatsApp moves through them. */
+const STATUS_RANK: Readonly<Record<SettledStatus, number>> = { sent: 0, delivered: 1, read: 2, failed: 3 };
+const OUTBOX_KINDS: readonly OutboxKind[] = ['whatsapp.send', 'whatsapp.markRead'];
+const PHASE_KINDS: readonly ConversationDetails['phaseKind'][] = [
+  'queued',
+  'offered',
+  'active',
+  'wrapUp',
+  'closed',
+];
+
+/** Checks a stored enum value rather than trusting a cast. */
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const found = allowed.find((item) => item === value);
+  if (found === undefined) throw new Error(`unknown ${what}`);
+  return found;
+}
+
+function toJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new Error('value is not JSON-serialisable');
+  return json;
+}
+
+function fromJson(json: string): unknown {
+  return JSON.parse(json);
+}
+
+function userFromRow(row: Selectable<UsersTable>): UserRow {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: oneOf(row.role, ROLES, 'role'),
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
+function businessNumberFromRow(row: Selectable<BusinessNumbersTable>): BusinessNumberRow {
+  return {
+    id: row.id,
+    phoneNumberId: row.phone_number_id,
+    displayPhoneNumber: row.display_phone_number,
+    wabaId: row.waba_id,
+    accessToken: row.access_token,
+    appSecrets: parseStringArray(row.app_secrets, `business number ${row.id} app_secrets`),
+    verifyToken: row.verify_token,
+    queueId: row.queue_id,
+  };
+}
+
+interface DetailsRow {
+  id: string;
+  customer_id: string;
+  customer_name: string;
+  customer_wa_id: string;
+  business_number_id: string;
+  business_display_number: string;
+  queue_id: string;
+  queue_name: string;
+  received_at: number;
+  last_inbound_at: number | null;
+  phase_kind: string;
+  phase_agent_id: string | null;
+}
+
+function detailsFromRow(row: DetailsRow): ConversationDetails {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    customerWaId: row.customer_wa_id,
+    businessNumberId: row.business_number_id,
+    businessDisplayNumber: row.business_display_number,
+    queueId: row.queue_id,
+    queueName: row.queue_name,
+    receivedAt: row.received_at,
+    lastInboundAt: row.last_inbound_at,
+    phaseKind: oneOf(row.phase_kind, PHASE_KINDS, 'phase kind'),
+    agentId: row.phase_agent_id,
+  };
+}
+
+function messageToRow(message: MessageRow): MessagesTable {
+  return {
+    id: message.id,
+    conversation_id: message.conversationId,
+    direction: message.direction,
+    wamid: message.wamid,
+    kind: message.kind,
+    text: message.text,
+    author_name: message.authorName,
+    author_user_id: message.authorUserId,
+    sent_at: message.sentAt,
+    created_at: message.createdAt,
+    status: message.status,
+    failure_reason: message.failureReason,
+    client_message_id: message.clientMessageId,
+  };
+}
+
+function messageFromRow(row: Selectable<MessagesTable>): MessageRow {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    direction: oneOf(row.direction, DIRECTIONS, 'message direction'),
+    wamid: row.wamid,
+    kind: row.kind,
+    text: row.text,
+    authorName: row.author_name,
+    authorUserId: row.author_user_id,
+    sentAt: row.sent_at,
+    createdAt: row.created_at,
+    status: row.status === null ? null : oneOf(row.status, DELIVERY_STATUSES, 'delivery status'),
+    failureReason: row.failure_reason,
+    clientMessageId: row.client_message_id,
+  };
+}
+
+function outboxFromRow(row: Selectable<OutboxTable>): OutboxRow {
+  return {
+    id: row.id,
+    kind: oneOf(row.kind, OUTBOX_KINDS, 'outbox kind'),
+    conversationId: row.conversation_id,
+    payload: fromJson(row.payload),
+    createdAt: row.created_at,
+    dueAt: row.due_at,
+    attempts: row.attempts,
+    lastError: row.last_error,
+  };
+}

@@ -1,0 +1,21 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialMigration, type MigrationDialect } from './0001_initial.ts';
+
+export type { MigrationDialect } from './0001_initial.ts';
+
+/**
+ * Every migration, by name; names sort in the order they run. Add new ones here: a static list,
+ * so nothing scans the file system (the server may run from a bundle).
+ */
+export function allMigrations(dialect: MigrationDialect): Record<string, Migration> {
+  return {
+    '0001_initial': initialMigration(dialect),
+  };
+}
+
+/** A Kysely `MigrationProvider` over the static list. */
+export function staticMigrationProvider(dialect: MigrationDialect): MigrationProvider {
+  return {
+    getMigrations: () => Promise.resolve(allMigrations(dialect)),
+  };
+}

@@ -1,0 +1,266 @@
+import type { RoutingState, RoutingStrategy } from '@parlo/core';
+
+/**
+ * The one storage port. Two adapters implement it over Kysely: SQLite (embedded default) and
+ * PostgreSQL (several nodes). Both pass the same contract suite (`store.contract.ts`).
+ *
+ * Instants are epoch milliseconds. Every method runs inside the transaction it belongs to.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export type Role = 'agent' | 'supervisor' | 'admin';
+
+export interface UserRow {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly role: Role;
+  readonly passwordHash: string;
+  readonly createdAt: number;
+}
+
+export interface SessionRow {
+  /** SHA-256 of the cookie's token: a stolen database does not yield live sessions. */
+  readonly tokenHash: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+export interface NamedRow {
+  readonly id: string;
+  readonly name: string;
+  /** Display order. */
+  readonly position: number;
+}
+
+export interface QueueRow {
+  readonly id: string;
+  readonly name: string;
+  readonly priority: number;
+  readonly offerTimeoutMs: number;
+  readonly strategy: RoutingStrategy;
+}
+
+/** An agent's routing profile; its state lives with the routing world. */
+export interface AgentProfileRow {
+  readonly userId: string;
+  readonly capacity: number;
+  readonly queueIds: readonly string[];
+}
+
+export interface BusinessNumberRow {
+  readonly id: string;
+  /** Meta's id of the number: webhooks are routed on it. Unique. */
+  readonly phoneNumberId: string;
+  readonly displayPhoneNumber: string;
+  readonly wabaId: string;
+  readonly accessToken: string;
+  /** Several secrets are accepted at once, for rotation. */
+  readonly appSecrets: readonly string[];
+  readonly verifyToken: string;
+  readonly queueId: string;
+}
+
+export interface CustomerRow {
+  readonly id: string;
+  readonly businessNumberId: string;
+  /** WhatsApp's user id (wa_id) as Meta sent it; unique per business number. */
+  readonly waId: string;
+  readonly name: string;
+}
+
+/** What a conversation is about, beside its routing phase (which lives in RoutingState). */
+export interface ConversationDetails {
+  readonly id: string;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly customerWaId: string;
+  readonly businessNumberId: string;
+  readonly businessDisplayNumber: string;
+  readonly queueId: string;
+  readonly queueName: string;
+  readonly receivedAt: number;
+  /** The last inbound message's Meta timestamp; the 24-hour window runs from it. */
+  readonly lastInboundAt: number | null;
+  /** 'closed' once wrap-up is submitted; anything else is live. */
+  readonly phaseKind: 'queued' | 'offered' | 'active' | 'wrapUp' | 'closed';
+  /** Owner (or offered agent) for non-queued phases. */
+  readonly agentId: string | null;
+}
+
+export interface NewConversation {
+  readonly id: string;
+  readonly customerId: string;
+  readonly businessNumberId: string;
+  readonly queueId: string;
+  readonly receivedAt: number;
+}
+
+export type MessageDirection = 'inbound' | 'outbound' | 'system';
+export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface MessageRow {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly direction: MessageDirection;
+  /** Meta's id; unique across the store when set (the dedupe key of inbound messages). */
+  readonly wamid: string | null;
+  /** 'text' for now; other WhatsApp types later. */
+  readonly kind: string;
+  readonly text: string;
+  readonly authorName: string;
+  /** Agent who wrote it (outbound only). */
+  readonly authorUserId: string | null;
+  /** Meta's timestamp for inbound, the accept time for outbound: conversations are ordered by it. */
+  readonly sentAt: number;
+  readonly createdAt: number;
+  readonly status: DeliveryStatus | null;
+  readonly failureReason: string | null;
+  /** The composer's idempotency key; unique per conversation when set. */
+  readonly clientMessageId: string | null;
+}
+
+export interface PendingStatusRow {
+  readonly wamid: string;
+  readonly status: Exclude<DeliveryStatus, 'pending'>;
+  readonly at: number;
+  readonly failureReason: string | null;
+}
+
+export type OutboxKind = 'whatsapp.send' | 'whatsapp.markRead';
+
+export interface OutboxRow {
+  readonly id: string;
+  readonly kind: OutboxKind;
+  /** Rows of one conversation are carried out one at a time, in `id` order... see `dueOutbox`. */
+  readonly conversationId: string;
+  /** JSON-serialisable; its shape belongs to `kind`. */
+  readonly payload: unknown;
+  readonly createdAt: number;
+  readonly dueAt: number;
+  readonly attempts: number;
+  readonly lastError: string | null;
+}
+
+export interface StoredTimer {
+  readonly key: string;
+  readonly dueAt: number;
+  /** JSON-serialisable routing event fed back into `decide` when due. */
+  readonly event: unknown;
+}
+
+export interface AgentEventRow {
+  readonly seq: number;
+  /** JSON-serialisable protocol AgentEvent. */
+  readonly event: unknown;
+}
+
+export interface StoreTx {
+  // --- the routing world (see @parlo/core) ---
+
+  /**
+   * Every agent (profile + state), every queue, every conversation not closed, every pending
+   * offer. On PostgreSQL it first takes a transaction-scoped lock so that two nodes never decide
+   * on the same world at once.
+   */
+  loadRoutingState(): Promise<RoutingState>;
+  /**
+   * Writes what changed between `before` and `after`, found by object identity: agents' state and
+   * lastOfferedAt, conversations' routing fields (phase, offerCount, lapsedAgentIds — the rows exist,
+   * inserted by `insertConversation`), offers (inserted or updated).
+   */
+  saveRoutingChanges(before: RoutingState, after: RoutingState): Promise<void>;
+
+  // --- durable timers ---
+  /** Inserts or replaces the timer with this key. */
+  armTimer(timer: StoredTimer): Promise<void>;
+  cancelTimer(key: string): Promise<void>;
+  /** Timers due at or before `now`, earliest first. */
+  dueTimers(now: number, limit: number): Promise<StoredTimer[]>;
+  /** Deletes it; false if another transaction already did (so a timer fires once). */
+  claimTimer(key: string): Promise<boolean>;
+
+  // --- users and sessions ---
+  insertUser(user: UserRow): Promise<void>;
+  findUserByUsername(username: string): Promise<UserRow | undefined>;
+  findUserById(id: string): Promise<UserRow | undefined>;
+  listUsers(): Promise<UserRow[]>;
+  insertSession(session: SessionRow): Promise<void>;
+  findSession(tokenHash: string): Promise<SessionRow | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  // --- administration data ---
+  insertQueue(queue: QueueRow): Promise<void>;
+  listQueues(): Promise<QueueRow[]>;
+  /** Creates the agent's routing row (state Idle with `initialIdleCodeId`) or updates its profile. */
+  upsertAgentProfile(profile: AgentProfileRow, initialIdleCodeId: string, now: number): Promise<void>;
+  insertIdleCode(code: NamedRow): Promise<void>;
+  listIdleCodes(): Promise<NamedRow[]>;
+  insertWrapUpReason(reason: NamedRow): Promise<void>;
+  listWrapUpReasons(): Promise<NamedRow[]>;
+  insertBusinessNumber(number: BusinessNumberRow): Promise<void>;
+  findBusinessNumberByPhoneNumberId(phoneNumberId: string): Promise<BusinessNumberRow | undefined>;
+  findBusinessNumberById(id: string): Promise<BusinessNumberRow | undefined>;
+  listBusinessNumbers(): Promise<BusinessNumberRow[]>;
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  // --- customers and conversations ---
+  /** Finds the customer of (businessNumberId, waId) or creates it; updates the name if it changed. */
+  upsertCustomer(customer: CustomerRow): Promise<CustomerRow>;
+  /** The customer's conversation that is not closed, if any. */
+  findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined>;
+  /** Inserts the row in phase 'queued' with offerCount 0. */
+  insertConversation(conversation: NewConversation): Promise<void>;
+  getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]>;
+  /** Keeps the later of the stored value and `at`. */
+  touchLastInbound(conversationId: string, at: number): Promise<void>;
+
+  // --- messages ---
+  /** Inserts unless a message with the same wamid exists: atomic dedupe. */
+  insertInboundMessage(message: MessageRow): Promise<'inserted' | 'duplicate'>;
+  hasWamid(wamid: string): Promise<boolean>;
+  /**
+   * Inserts unless (conversationId, clientMessageId) exists; returns the stored row either way,
+   * so a retried send is answered with the first one.
+   */
+  insertOutboundMessage(message: MessageRow): Promise<{ message: MessageRow; created: boolean }>;
+  insertSystemMessage(message: MessageRow): Promise<void>;
+  findMessageById(id: string): Promise<MessageRow | undefined>;
+  findMessageByWamid(wamid: string): Promise<MessageRow | undefined>;
+  setMessageWamid(id: string, wamid: string): Promise<void>;
+  setMessageStatus(id: string, status: DeliveryStatus, failureReason: string | null): Promise<void>;
+  /** Ordered by sentAt, then createdAt, then id. */
+  listMessages(conversationId: string): Promise<MessageRow[]>;
+  /** A status that arrived before its send recorded the wamid; dedupe by (wamid, status). */
+  insertPendingStatus(status: PendingStatusRow): Promise<void>;
+  /** Returns and deletes them. */
+  takePendingStatuses(wamid: string): Promise<PendingStatusRow[]>;
+
+  // --- webhook inbox: the raw delivery, stored before it is acknowledged ---
+  insertWebhookDelivery(delivery: { id: string; receivedAt: number; body: string }): Promise<void>;
+
+  // --- outbox ---
+  enqueueOutbox(row: OutboxRow): Promise<void>;
+  /**
+   * Due rows, at most one per conversation (its oldest by id — later ones wait, to keep order),
+   * oldest first.
+   */
+  dueOutbox(now: number, limit: number): Promise<OutboxRow[]>;
+  deleteOutbox(id: string): Promise<void>;
+  rescheduleOutbox(id: string, dueAt: number, attempts: number, lastError: string): Promise<void>;
+
+  // --- per-agent event log (what the desktop replays after a reconnect) ---
+  /** Appends with the next seq of that agent (1, 2, ...) and returns it. */
+  appendAgentEvent(agentId: string, event: unknown, at: number): Promise<number>;
+  agentEventsAfter(agentId: string, afterSeq: number, limit: number): Promise<AgentEventRow[]>;
+  lastAgentSeq(agentId: string): Promise<number>;
+  /** Drops events older than `before`, keeping each agent's newest. */
+  pruneAgentEvents(before: number): Promise<number>;
+}

@@ -1,0 +1,244 @@
+import type {
+  Agent,
+  AgentState,
+  Conversation,
+  ConversationPhase,
+  Offer,
+  OfferStatus,
+  Queue,
+  RoutingStrategy,
+} from '@parlo/core';
+import type { AgentsTable, ConversationsTable, OffersTable, QueuesTable } from './schema.ts';
+
+/**
+ * Pure mappings between the routing model's discriminated unions and flat rows. A row that does
+ * not fit its kind throws: a corrupt row must not be routed on.
+ */
+
+/** The state columns of an agent row. */
+export type AgentStateColumns = Pick<
+  AgentsTable,
+  'state_kind' | 'state_since' | 'idle_code_id' | 'last_offered_at'
+>;
+
+/** The routing columns of a conversation row (what `saveRoutingChanges` writes). */
+export type ConversationRoutingColumns = Pick<
+  ConversationsTable,
+  | 'offer_count'
+  | 'lapsed_agent_ids'
+  | 'phase_kind'
+  | 'phase_agent_id'
+  | 'phase_offer_id'
+  | 'accepted_at'
+  | 'ended_at'
+  | 'closed_at'
+  | 'wrap_up_reason_id'
+>;
+
+/** The routing columns of a conversation row as read. */
+export type ConversationRoutingRow = Pick<ConversationsTable, 'id' | 'queue_id' | 'received_at'> &
+  ConversationRoutingColumns;
+
+/** Agent state and lastOfferedAt as columns. */
+export function agentStateToColumns(agent: Agent): AgentStateColumns {
+  const state = agent.state;
+  return {
+    state_kind: state.kind,
+    state_since: state.since,
+    idle_code_id: state.kind === 'idle' ? state.idleCodeId : null,
+    last_offered_at: agent.lastOfferedAt,
+  };
+}
+
+/** An agent row back into the model. */
+export function agentFromRow(row: AgentsTable): Agent {
+  return {
+    id: row.user_id,
+    state: agentStateFromRow(row),
+    capacity: row.capacity,
+    queueIds: parseStringArray(row.queue_ids, `agent ${row.user_id} queue_ids`),
+    lastOfferedAt: row.last_offered_at,
+  };
+}
+
+function agentStateFromRow(row: AgentsTable): AgentState {
+  switch (row.state_kind) {
+    case 'available':
+      return { kind: 'available', since: row.state_since };
+    case 'idle':
+      return {
+        kind: 'idle',
+        idleCodeId: required(row.idle_code_id, row.user_id, 'idle_code_id'),
+        since: row.state_since,
+      };
+    case 'rona':
+      return { kind: 'rona', since: row.state_since };
+    default:
+      throw new Error(`agent ${row.user_id}: unknown state_kind`);
+  }
+}
+
+/** A queue row as the routing model sees it (its name is administration data). */
+export function queueFromRow(row: QueuesTable): Queue {
+  return {
+    id: row.id,
+    priority: row.priority,
+    offerTimeoutMs: row.offer_timeout_ms,
+    strategy: strategyFromColumn(row.strategy, row.id),
+  };
+}
+
+/** Checks a stored strategy name. */
+export function strategyFromColumn(value: string, queueId: string): RoutingStrategy {
+  if (value === 'longestAvailable' || value === 'leastBusy') return value;
+  throw new Error(`queue ${queueId}: unknown strategy`);
+}
+
+/** A conversation's routing fields as columns. */
+export function conversationToColumns(conversation: Conversation): ConversationRoutingColumns {
+  const base = {
+    offer_count: conversation.offerCount,
+    lapsed_agent_ids: JSON.stringify(conversation.lapsedAgentIds),
+    phase_agent_id: null,
+    phase_offer_id: null,
+    accepted_at: null,
+    ended_at: null,
+    closed_at: null,
+    wrap_up_reason_id: null,
+  };
+  const phase = conversation.phase;
+  switch (phase.kind) {
+    case 'queued':
+      return { ...base, phase_kind: phase.kind };
+    case 'offered':
+      return {
+        ...base,
+        phase_kind: phase.kind,
+        phase_agent_id: phase.agentId,
+        phase_offer_id: phase.offerId,
+      };
+    case 'active':
+      return {
+        ...base,
+        phase_kind: phase.kind,
+        phase_agent_id: phase.ownerId,
+        accepted_at: phase.acceptedAt,
+      };
+    case 'wrapUp':
+      return {
+        ...base,
+        phase_kind: phase.kind,
+        phase_agent_id: phase.ownerId,
+        accepted_at: phase.acceptedAt,
+        ended_at: phase.endedAt,
+      };
+    case 'closed':
+      return {
+        ...base,
+        phase_kind: phase.kind,
+        phase_agent_id: phase.ownerId,
+        closed_at: phase.closedAt,
+        wrap_up_reason_id: phase.wrapUpReasonId,
+      };
+  }
+}
+
+/** A conversation row back into the model. */
+export function conversationFromRow(row: ConversationRoutingRow): Conversation {
+  return {
+    id: row.id,
+    queueId: row.queue_id,
+    receivedAt: row.received_at,
+    offerCount: row.offer_count,
+    lapsedAgentIds: parseStringArray(row.lapsed_agent_ids, `conversation ${row.id} lapsed_agent_ids`),
+    phase: phaseFromRow(row),
+  };
+}
+
+function phaseFromRow(row: ConversationRoutingRow): ConversationPhase {
+  switch (row.phase_kind) {
+    case 'queued':
+      return { kind: 'queued' };
+    case 'offered':
+      return {
+        kind: 'offered',
+        offerId: required(row.phase_offer_id, row.id, 'phase_offer_id'),
+        agentId: required(row.phase_agent_id, row.id, 'phase_agent_id'),
+      };
+    case 'active':
+      return {
+        kind: 'active',
+        ownerId: required(row.phase_agent_id, row.id, 'phase_agent_id'),
+        acceptedAt: required(row.accepted_at, row.id, 'accepted_at'),
+      };
+    case 'wrapUp':
+      return {
+        kind: 'wrapUp',
+        ownerId: required(row.phase_agent_id, row.id, 'phase_agent_id'),
+        acceptedAt: required(row.accepted_at, row.id, 'accepted_at'),
+        endedAt: required(row.ended_at, row.id, 'ended_at'),
+      };
+    case 'closed':
+      return {
+        kind: 'closed',
+        ownerId: row.phase_agent_id,
+        closedAt: required(row.closed_at, row.id, 'closed_at'),
+        wrapUpReasonId: row.wrap_up_reason_id,
+      };
+    default:
+      throw new Error(`conversation ${row.id}: unknown phase_kind`);
+  }
+}
+
+/** An offer as a row. */
+export function offerToRow(offer: Offer): OffersTable {
+  const status = offer.status;
+  return {
+    id: offer.id,
+    conversation_id: offer.conversationId,
+    agent_id: offer.agentId,
+    created_at: offer.createdAt,
+    expires_at: offer.expiresAt,
+    status_kind: status.kind,
+    status_at: status.kind === 'pending' ? null : status.at,
+  };
+}
+
+/** An offer row back into the model. */
+export function offerFromRow(row: OffersTable): Offer {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    agentId: row.agent_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    status: offerStatusFromRow(row),
+  };
+}
+
+function offerStatusFromRow(row: OffersTable): OfferStatus {
+  switch (row.status_kind) {
+    case 'pending':
+      return { kind: 'pending' };
+    case 'accepted':
+    case 'lapsed':
+    case 'rescinded':
+      return { kind: row.status_kind, at: required(row.status_at, row.id, 'status_at') };
+    default:
+      throw new Error(`offer ${row.id}: unknown status_kind`);
+  }
+}
+
+/** Parses a JSON column that must hold an array of strings. */
+export function parseStringArray(json: string, what: string): string[] {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new Error(`${what}: not an array of strings`);
+  }
+  return value;
+}
+
+function required<T>(value: T | null, id: string, column: string): T {
+  if (value === null) throw new Error(`${id}: ${column} is missing`);
+  return value;
+}

@@ -1,0 +1,192 @@
+/**
+ * The database as Kysely sees it: one interface per table, snake_case columns. Instants are epoch
+ * milliseconds (`bigint` columns; the PostgreSQL adapter parses int8 back into numbers). JSON
+ * lives in text columns so both dialects store it the same way.
+ */
+
+/** Every table, by name. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  queues: QueuesTable;
+  idle_codes: NamedTable;
+  wrap_up_reasons: NamedTable;
+  agents: AgentsTable;
+  business_numbers: BusinessNumbersTable;
+  customers: CustomersTable;
+  conversations: ConversationsTable;
+  offers: OffersTable;
+  messages: MessagesTable;
+  pending_statuses: PendingStatusesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  outbox: OutboxTable;
+  timers: TimersTable;
+  agent_seqs: AgentSeqsTable;
+  agent_events: AgentEventsTable;
+  settings: SettingsTable;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface QueuesTable {
+  id: string;
+  name: string;
+  priority: number;
+  offer_timeout_ms: number;
+  strategy: string;
+}
+
+/** Idle codes and wrap-up reasons share a shape. */
+export interface NamedTable {
+  id: string;
+  name: string;
+  position: number;
+}
+
+/** An agent's routing profile and state; keyed by the user it belongs to. */
+export interface AgentsTable {
+  user_id: string;
+  capacity: number;
+  /** JSON array of queue ids. */
+  queue_ids: string;
+  state_kind: string;
+  state_since: number;
+  /** Set when state_kind is 'idle'. */
+  idle_code_id: string | null;
+  last_offered_at: number | null;
+}
+
+export interface BusinessNumbersTable {
+  id: string;
+  phone_number_id: string;
+  display_phone_number: string;
+  waba_id: string;
+  access_token: string;
+  /** JSON array of secrets. */
+  app_secrets: string;
+  verify_token: string;
+  queue_id: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  business_number_id: string;
+  wa_id: string;
+  name: string;
+}
+
+/**
+ * A conversation and its routing phase, flattened: which phase columns are set depends on
+ * `phase_kind` (see routing-rows.ts).
+ */
+export interface ConversationsTable {
+  id: string;
+  customer_id: string;
+  business_number_id: string;
+  queue_id: string;
+  received_at: number;
+  last_inbound_at: number | null;
+  offer_count: number;
+  /** JSON array of agent ids. */
+  lapsed_agent_ids: string;
+  phase_kind: string;
+  /** Offered agent, or owner (active, wrapUp, closed). */
+  phase_agent_id: string | null;
+  phase_offer_id: string | null;
+  accepted_at: number | null;
+  ended_at: number | null;
+  closed_at: number | null;
+  wrap_up_reason_id: string | null;
+}
+
+export interface OffersTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  created_at: number;
+  expires_at: number;
+  status_kind: string;
+  /** Set unless status_kind is 'pending'. */
+  status_at: number | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  direction: string;
+  wamid: string | null;
+  kind: string;
+  text: string;
+  author_name: string;
+  author_user_id: string | null;
+  sent_at: number;
+  created_at: number;
+  status: string | null;
+  failure_reason: string | null;
+  client_message_id: string | null;
+}
+
+export interface PendingStatusesTable {
+  wamid: string;
+  status: string;
+  at: number;
+  failure_reason: string | null;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  received_at: number;
+  body: string;
+}
+
+export interface OutboxTable {
+  id: string;
+  kind: string;
+  conversation_id: string;
+  /** JSON. */
+  payload: string;
+  created_at: number;
+  due_at: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface TimersTable {
+  key: string;
+  due_at: number;
+  /** JSON routing event. */
+  event: string;
+}
+
+/** The last seq handed out per agent: the row lock of its upsert makes concurrent appends safe. */
+export interface AgentSeqsTable {
+  agent_id: string;
+  seq: number;
+}
+
+export interface AgentEventsTable {
+  agent_id: string;
+  seq: number;
+  /** JSON protocol event. */
+  event: string;
+  at: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}

@@ -1,0 +1,49 @@
+import type { RoutingEvent } from '@parlo/core';
+import { commit, type ServerContext } from '../context.ts';
+import { decideAndApply } from '../routing/engine.ts';
+
+/**
+ * Fires due timers (offer deadlines) from their rows. A row is claimed and acted on in one
+ * transaction, so a restart loses none and a timer fires once even with several nodes.
+ */
+export class TimerRunner {
+  private handle: NodeJS.Timeout | undefined;
+  private stopped = true;
+
+  constructor(private readonly ctx: ServerContext) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.handle) clearTimeout(this.handle);
+  }
+
+  /** Fires every timer due now; returns how many fired. Exposed for tests. */
+  async fireDue(): Promise<number> {
+    const due = await this.ctx.store.transaction((tx) => tx.dueTimers(this.ctx.clock(), 64));
+    let fired = 0;
+    for (const timer of due) {
+      const claimed = await commit(this.ctx, async (tx, out, now) => {
+        if (!(await tx.claimTimer(timer.key))) return false;
+        // Timer rows hold only events this server wrote from the core's RoutingEvent.
+        await decideAndApply(tx, out, timer.event as RoutingEvent, now);
+        return true;
+      });
+      if (claimed) fired += 1;
+    }
+    return fired;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.handle = setTimeout(() => {
+      this.fireDue()
+        .catch((err: unknown) => this.ctx.logger.error({ err }, 'timer pass failed'))
+        .finally(() => this.schedule());
+    }, this.ctx.config.TIMER_POLL_MS);
+  }
+}

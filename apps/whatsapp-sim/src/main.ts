@@ -1,0 +1,34 @@
+// Runs the simulator standalone: `npm run sim` (or `tsx apps/whatsapp-sim/src/main.ts`).
+import { createSimulator } from './index.ts';
+
+const port = Number(process.env.SIM_PORT ?? 4010);
+const host = process.env.SIM_HOST ?? '127.0.0.1';
+
+const apiVersion = process.env.SIM_API_VERSION ?? 'v25.0';
+
+const simulator = createSimulator({
+  webhookUrl: process.env.SIM_WEBHOOK_URL ?? 'http://127.0.0.1:4000/webhooks/whatsapp',
+  apiVersion,
+  numbers: [
+    {
+      phoneNumberId: process.env.SIM_PHONE_NUMBER_ID ?? '106540352242922',
+      displayPhoneNumber: process.env.SIM_DISPLAY_PHONE_NUMBER ?? '15550783881',
+      wabaId: process.env.SIM_WABA_ID ?? '102290129340398',
+      accessToken: process.env.SIM_ACCESS_TOKEN ?? 'demo-access-token',
+      appSecret: process.env.SIM_APP_SECRET ?? 'demo-app-secret',
+      verifiedName: 'Parlo Demo',
+    },
+  ],
+  autoRead: process.env.SIM_AUTO_READ === '1',
+  logger: process.env.SIM_LOG === '1',
+});
+
+const url = await simulator.start(port, host);
+console.log(`WhatsApp simulator (Graph API ${apiVersion}) at ${url}`);
+console.log(`Customer phone page: ${url}/`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void simulator.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * The customer's phone: pick a customer, read the business's messages (left, white), write your
+ * own (right, green, with ticks). Plain HTML, CSS and JS, no build step. Message text is only ever
+ * set through textContent.
+ */
+export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Parlo WhatsApp simulator - phone</title>
+<style>
+  :root { --bg: #efeae2; --head: #075e54; --out: #d9fdd3; --in: #fff; --tick: #8696a0; --read: #53bdeb; }
+  * { box-sizing: border-box; }
+  [hidden] { display: none !important; }
+  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #d1d7db;
+         font: 15px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+  .phone { width: 380px; height: 720px; max-height: 100vh; display: flex; flex-direction: column; background: var(--bg);
+           border-radius: 28px; overflow: hidden; box-shadow: 0 10px 40px rgba(0,0,0,.25); border: 10px solid #111; }
+  header { background: var(--head); color: #fff; padding: 10px 12px; display: flex; flex-direction: column; gap: 6px; }
+  header .who { font-weight: 600; }
+  header .sub { font-size: 12px; opacity: .85; }
+  header select { width: 100%; padding: 4px; border-radius: 6px; border: 0; font: inherit; }
+  .row { display: flex; gap: 6px; align-items: center; }
+  .row label { font-size: 12px; white-space: nowrap; }
+  #chat { flex: 1; overflow-y: auto; padding: 10px 8px; display: flex; flex-direction: column; gap: 4px; }
+  .bubble { max-width: 80%; padding: 6px 8px 4px; border-radius: 8px; box-shadow: 0 1px .5px rgba(0,0,0,.13);
+            white-space: pre-wrap; word-wrap: break-word; }
+  .in { align-self: flex-start; background: var(--in); border-top-left-radius: 0; }
+  .out { align-self: flex-end; background: var(--out); border-top-right-radius: 0; }
+  .meta { display: block; text-align: right; font-size: 11px; color: #667781; margin-top: 2px; }
+  .ticks { margin-left: 4px; font-size: 13px; color: var(--tick); letter-spacing: -3px; }
+  .ticks.read { color: var(--read); }
+  .empty { text-align: center; color: #667781; font-size: 13px; margin-top: 40%; }
+  form { display: flex; gap: 6px; padding: 8px; background: #f0f2f5; }
+  form input { flex: 1; border: 0; border-radius: 20px; padding: 10px 14px; font: inherit; }
+  form button { border: 0; border-radius: 20px; padding: 0 16px; background: #00a884; color: #fff; font-weight: 600; cursor: pointer; }
+  form button:disabled { opacity: .5; cursor: default; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+</style>
+</head>
+<body>
+<main class="phone">
+  <header>
+    <div class="row">
+      <label for="customer">Customer</label>
+      <select id="customer" aria-label="Customer"></select>
+    </div>
+    <div class="row" id="number-row" hidden>
+      <label for="number">Business</label>
+      <select id="number" aria-label="Business number"></select>
+    </div>
+    <div><span class="who" id="business-name">Business</span> <span class="sub" id="business-number"></span></div>
+  </header>
+  <section id="chat" role="log" aria-label="Chat" aria-live="polite"></section>
+  <form id="composer">
+    <label for="message" class="visually-hidden">Message</label>
+    <input id="message" name="message" type="text" autocomplete="off" placeholder="Message" aria-label="Message">
+    <button type="submit">Send</button>
+  </form>
+</main>
+<script>
+(() => {
+  const $ = (id) => document.getElementById(id);
+  const customerSelect = $('customer'), numberSelect = $('number'), chat = $('chat');
+  const input = $('message'), form = $('composer');
+  let numbers = [], messages = [], source = null;
+
+  const current = () => ({ waId: customerSelect.value, phoneNumberId: numberSelect.value });
+  const time = (ts) => new Date(ts * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const TICKS = { sent: ['✓', 'sent'], delivered: ['✓✓', 'delivered'], read: ['✓✓', 'read'] };
+
+  function render() {
+    chat.replaceChildren();
+    // The phone shows the business's messages once they reached it, never ones that failed.
+    const visible = messages.filter((m) => m.direction === 'in' || (m.status !== 'accepted' && m.status !== 'failed'));
+    if (visible.length === 0) {
+      const p = document.createElement('p');
+      p.className = 'empty';
+      p.textContent = 'No messages yet';
+      chat.append(p);
+      return;
+    }
+    for (const m of visible) {
+      const own = m.direction === 'in';
+      const bubble = document.createElement('div');
+      bubble.className = 'bubble ' + (own ? 'out' : 'in');
+      // Every bubble is a phone-message; data-from tells the customer's own from the business's.
+      bubble.dataset.testid = 'phone-message';
+      bubble.dataset.from = own ? 'me' : 'business';
+      bubble.dataset.wamid = m.wamid;
+      bubble.dataset.status = m.status;
+      const text = document.createElement('span');
+      text.className = 'text';
+      text.textContent = m.text;
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      meta.textContent = time(m.timestamp);
+      if (own && TICKS[m.status]) {
+        const [mark, label] = TICKS[m.status];
+        const ticks = document.createElement('span');
+        ticks.className = 'ticks' + (m.status === 'read' ? ' read' : '');
+        ticks.textContent = mark;
+        ticks.setAttribute('aria-label', label);
+        ticks.setAttribute('role', 'img');
+        meta.append(ticks);
+      }
+      bubble.append(text, meta);
+      chat.append(bubble);
+    }
+    chat.scrollTop = chat.scrollHeight;
+  }
+
+  function upsert(message) {
+    const { waId, phoneNumberId } = current();
+    if (message.waId !== waId || message.phoneNumberId !== phoneNumberId) return;
+    const i = messages.findIndex((m) => m.wamid === message.wamid);
+    if (i === -1) messages.push(message); else messages[i] = message;
+    render();
+  }
+
+  async function openChat() {
+    const { waId, phoneNumberId } = current();
+    if (source) source.close();
+    messages = [];
+    render();
+    if (!waId) return;
+    const params = new URLSearchParams({ waId, phoneNumberId });
+    const res = await fetch('/sim/customers/' + encodeURIComponent(waId) + '/thread?' + new URLSearchParams({ phoneNumberId }));
+    if (res.ok) messages = (await res.json()).messages;
+    render();
+    source = new EventSource('/sim/events?' + params);
+    source.addEventListener('message', (e) => upsert(JSON.parse(e.data).message));
+    source.addEventListener('message.updated', (e) => upsert(JSON.parse(e.data).message));
+    source.addEventListener('customer.added', (e) => addCustomerOption(JSON.parse(e.data).customer));
+  }
+
+  function addCustomerOption(customer) {
+    if ([...customerSelect.options].some((o) => o.value === customer.waId)) return;
+    // The option's label is the name alone, so tests can select it by name.
+    const option = new Option(customer.name, customer.waId);
+    option.title = '+' + customer.waId;
+    customerSelect.append(option);
+  }
+
+  function showNumber() {
+    const n = numbers.find((x) => x.phoneNumberId === numberSelect.value);
+    $('business-name').textContent = (n && n.verifiedName) || 'Business';
+    $('business-number').textContent = n ? '+' + n.displayPhoneNumber : '';
+  }
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const text = input.value.trim();
+    const { waId, phoneNumberId } = current();
+    if (!text || !waId) return;
+    input.value = '';
+    await fetch('/sim/customers/' + encodeURIComponent(waId) + '/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, phoneNumberId }),
+    });
+  });
+  customerSelect.addEventListener('change', () => { history.replaceState(null, '', '?customer=' + customerSelect.value); void openChat(); });
+  numberSelect.addEventListener('change', () => { showNumber(); void openChat(); });
+
+  (async () => {
+    const data = await (await fetch('/sim/customers')).json();
+    numbers = data.numbers;
+    for (const n of numbers) numberSelect.append(new Option('+' + n.displayPhoneNumber, n.phoneNumberId));
+    $('number-row').hidden = numbers.length < 2;
+    for (const c of data.customers) addCustomerOption(c);
+    const wanted = new URLSearchParams(location.search).get('customer');
+    if (wanted && data.customers.some((c) => c.waId === wanted)) customerSelect.value = wanted;
+    showNumber();
+    await openChat();
+  })();
+})();
+</script>
+</body>
+</html>
+`;

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createParlo, loadConfig, type Parlo } from '@parlo/server';
+import { createSimulator } from '@parlo/whatsapp-sim';
+import { DEMO_NUMBER } from '@parlo/server';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const screenshotsDir = join(root, 'docs/screenshots');
+export const artifactsDir = join(root, 'e2e/artifacts');
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Stack {
+  readonly parloUrl: string;
+  readonly simUrl: string;
+  readonly parlo: Parlo;
+  readonly browser: Browser;
+  /** A fresh browser context (its own cookies), in English, at desktop size. */
+  newPage(): Promise<Page>;
+  /** Stops and starts Parlo on the same database and port (a restart, as after a crash). */
+  restartParlo(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  readonly env?: Record<string, string>;
+}
+
+/** Starts the simulator, Parlo on a fresh SQLite file with demo data, and Chromium. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const [parloPort, simPort] = [await freePort(), await freePort()];
+  const dataDir = mkdtempSync(join(tmpdir(), 'parlo-e2e-'));
+  const parloUrl = `http://127.0.0.1:${parloPort}`;
+
+  const sim = createSimulator({
+    webhookUrl: `${parloUrl}/webhooks/whatsapp`,
+    numbers: [
+      {
+        phoneNumberId: DEMO_NUMBER.phoneNumberId,
+        displayPhoneNumber: DEMO_NUMBER.displayPhoneNumber,
+        wabaId: DEMO_NUMBER.wabaId,
+        accessToken: DEMO_NUMBER.accessToken,
+        appSecret: DEMO_NUMBER.appSecret,
+      },
+    ],
+  });
+  const simUrl = await sim.start(simPort, '127.0.0.1');
+
+  const config = loadConfig({
+    PORT: String(parloPort),
+    HOST: '127.0.0.1',
+    DATABASE_URL: `sqlite:${join(dataDir, 'parlo.db')}`,
+    PARLO_DEMO: 'true',
+    GRAPH_API_BASE_URL: simUrl,
+    DESKTOP_DIST: join(root, 'apps/desktop/dist'),
+    LOG_LEVEL: process.env.PARLO_E2E_LOG ?? 'warn',
+    OUTBOX_POLL_MS: '50',
+    TIMER_POLL_MS: '50',
+    ...options.env,
+  });
+  let parlo = await createParlo(config);
+  await parlo.listen();
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
+  const contexts: BrowserContext[] = [];
+
+  return {
+    parloUrl,
+    simUrl,
+    get parlo() {
+      return parlo;
+    },
+    browser,
+    async newPage() {
+      const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+      contexts.push(context);
+      return context.newPage();
+    },
+    async restartParlo() {
+      await parlo.close();
+      parlo = await createParlo(config);
+      await parlo.listen();
+    },
+    async stop() {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser.close();
+      await parlo.close();
+      await sim.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in on the desktop as a demo user. */
+export async function signIn(page: Page, parloUrl: string, username: string): Promise<void> {
+  await page.goto(parloUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('parlo-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('Agent state').waitFor();
+}

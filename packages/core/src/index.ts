@@ -1,0 +1,3 @@
+export * from './model.ts';
+export * from './strategies.ts';
+export * from './decide.ts';

@@ -1,0 +1,112 @@
+/**
+ * The routing domain: agents, queues, conversations and offers. Instants are epoch milliseconds
+ * supplied by the caller; nothing here reads a clock.
+ */
+
+export type AgentId = string;
+export type QueueId = string;
+export type ConversationId = string;
+export type OfferId = string;
+
+/** What the agent chose, or RONA which only the system sets (S-3, S-4). */
+export type AgentState =
+  | { readonly kind: 'available'; readonly since: number }
+  | { readonly kind: 'idle'; readonly idleCodeId: string; readonly since: number }
+  | { readonly kind: 'rona'; readonly since: number };
+
+export interface Agent {
+  readonly id: AgentId;
+  readonly state: AgentState;
+  /** Most concurrent conversations (offered, active or in wrap-up). */
+  readonly capacity: number;
+  readonly queueIds: readonly QueueId[];
+  /** When the agent last got an offer; with `state.since` it ranks "longest available". */
+  readonly lastOfferedAt: number | null;
+}
+
+export type RoutingStrategy = 'longestAvailable' | 'leastBusy';
+
+export interface Queue {
+  readonly id: QueueId;
+  /** Lower number is served first. */
+  readonly priority: number;
+  readonly offerTimeoutMs: number;
+  readonly strategy: RoutingStrategy;
+}
+
+/** A conversation's lifecycle; each phase carries only its own fields. */
+export type ConversationPhase =
+  | { readonly kind: 'queued' }
+  | { readonly kind: 'offered'; readonly offerId: OfferId; readonly agentId: AgentId }
+  | { readonly kind: 'active'; readonly ownerId: AgentId; readonly acceptedAt: number }
+  | { readonly kind: 'wrapUp'; readonly ownerId: AgentId; readonly acceptedAt: number; readonly endedAt: number }
+  | {
+      readonly kind: 'closed';
+      readonly ownerId: AgentId | null;
+      readonly closedAt: number;
+      readonly wrapUpReasonId: string | null;
+    };
+
+export interface Conversation {
+  readonly id: ConversationId;
+  readonly queueId: QueueId;
+  /** When the customer's first message was received: the popover timer and FIFO order use it. */
+  readonly receivedAt: number;
+  /** How many offers were made; numbers the next offer's id. */
+  readonly offerCount: number;
+  /** Agents whose offer of this conversation lapsed: not offered it again while another agent could take it. */
+  readonly lapsedAgentIds: readonly AgentId[];
+  readonly phase: ConversationPhase;
+}
+
+export type OfferStatus =
+  | { readonly kind: 'pending' }
+  | { readonly kind: 'accepted'; readonly at: number }
+  | { readonly kind: 'lapsed'; readonly at: number }
+  | { readonly kind: 'rescinded'; readonly at: number };
+
+export interface Offer {
+  readonly id: OfferId;
+  readonly conversationId: ConversationId;
+  readonly agentId: AgentId;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly status: OfferStatus;
+}
+
+/**
+ * The slice of the world a routing decision needs. Records keyed by id; updates replace objects,
+ * never mutate them, so a caller can find what changed by identity.
+ */
+export interface RoutingState {
+  readonly agents: Readonly<Record<AgentId, Agent>>;
+  readonly queues: Readonly<Record<QueueId, Queue>>;
+  readonly conversations: Readonly<Record<ConversationId, Conversation>>;
+  readonly offers: Readonly<Record<OfferId, Offer>>;
+}
+
+/** Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted. */
+export function agentLoad(state: RoutingState, agentId: AgentId): number {
+  let load = 0;
+  for (const conversation of Object.values(state.conversations)) {
+    const phase = conversation.phase;
+    switch (phase.kind) {
+      case 'offered':
+        if (phase.agentId === agentId) load += 1;
+        break;
+      case 'active':
+      case 'wrapUp':
+        if (phase.ownerId === agentId) load += 1;
+        break;
+      case 'queued':
+      case 'closed':
+        break;
+    }
+  }
+  return load;
+}
+
+/** The id of the n-th offer of a conversation; deterministic, so the core needs no random ids. */
+export function offerIdFor(conversationId: ConversationId, attempt: number): OfferId {
+  return `${conversationId}.o${attempt}`;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * The closed catalog of error codes the server answers with, and the one table mapping each to its
+ * HTTP status. Clients switch on `code`, never on `message` (which is for humans and may change).
+ */
+export const ERROR_STATUS = {
+  VALIDATION_FAILED: 400,
+  MESSAGE_TOO_LONG: 400,
+  UNKNOWN_IDLE_CODE: 400,
+  UNKNOWN_WRAP_UP_REASON: 400,
+  MALFORMED_WEBHOOK: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  BAD_SIGNATURE: 401,
+  FORBIDDEN: 403,
+  NOT_OFFER_RECIPIENT: 403,
+  NOT_CONVERSATION_OWNER: 403,
+  VERIFY_TOKEN_MISMATCH: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_BUSINESS_NUMBER: 404,
+  OFFER_NOT_PENDING: 409,
+  CONVERSATION_NOT_ACTIVE: 409,
+  CONVERSATION_NOT_IN_WRAP_UP: 409,
+  OUTSIDE_SERVICE_WINDOW: 409,
+  AGENT_HAS_WORK: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const errorCodeSchema = z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]);
+
+/** The body of every non-2xx answer of the REST API. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: errorCodeSchema,
+    message: z.string(),
+    /** Field-level problems of a VALIDATION_FAILED, keyed by dotted path. */
+    fields: z.record(z.string(), z.string()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** An error that carries a catalog code; the HTTP edge turns it into an ErrorBody. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields: Record<string, string> | undefined;
+
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.fields = fields;
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}

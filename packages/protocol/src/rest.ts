@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import {
+  agentViewSchema,
+  catalogSchema,
+  conversationViewSchema,
+  messageViewSchema,
+  offerViewSchema,
+  userViewSchema,
+} from './views.ts';
+
+/** WhatsApp's own limit on a text body, and so the composer's (S-8). */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** Route paths, shared so that client and server cannot drift apart. */
+export const routes = {
+  login: '/api/auth/login',
+  logout: '/api/auth/logout',
+  me: '/api/me',
+  catalog: '/api/catalog',
+  agentState: '/api/agent/state',
+  acceptOffer: (offerId: string) => `/api/offers/${encodeURIComponent(offerId)}/accept`,
+  conversationMessages: (conversationId: string) =>
+    `/api/conversations/${encodeURIComponent(conversationId)}/messages`,
+  endConversation: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/end`,
+  wrapUp: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/wrap-up`,
+  socket: '/api/ws',
+  health: '/healthz',
+} as const;
+
+export const loginRequestSchema = z.object({
+  username: z.string().trim().min(1).max(100),
+  password: z.string().min(1).max(200),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const meResponseSchema = z.object({
+  user: userViewSchema,
+  agent: agentViewSchema.nullable(),
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
+
+export const catalogResponseSchema = catalogSchema;
+
+/** S-3: the agent picks Available, or Idle with a code; RONA is set by the system only. */
+export const setAgentStateRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('available') }),
+  z.object({ kind: z.literal('idle'), idleCodeId: z.string().min(1) }),
+]);
+export type SetAgentStateRequest = z.infer<typeof setAgentStateRequestSchema>;
+
+export const agentResponseSchema = z.object({ agent: agentViewSchema });
+
+export const acceptOfferResponseSchema = z.object({ conversation: conversationViewSchema });
+
+export const sendMessageRequestSchema = z.object({
+  /** S-8: at most 4096 characters, as WhatsApp allows. Counted in UTF-16 units, as WhatsApp does. */
+  text: z
+    .string()
+    .refine((t) => t.trim().length > 0, 'empty')
+    .refine((t) => t.length <= MAX_TEXT_LENGTH, 'too long'),
+  /** Idempotency key: a retried or double-clicked send with the same key sends once. */
+  clientMessageId: z.string().min(8).max(64),
+});
+export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+
+export const messageResponseSchema = z.object({ message: messageViewSchema });
+export const messagesResponseSchema = z.object({ messages: z.array(messageViewSchema) });
+
+export const wrapUpRequestSchema = z.object({ reasonId: z.string().min(1) });
+export type WrapUpRequest = z.infer<typeof wrapUpRequestSchema>;
+
+export const conversationResponseSchema = z.object({ conversation: conversationViewSchema });
+export const okResponseSchema = z.object({ ok: z.literal(true) });
+
+export { offerViewSchema };

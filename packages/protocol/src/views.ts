@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/** ISO-8601 instant, as every timestamp crosses the wire. */
+export const instantSchema = z.iso.datetime({ offset: true });
+
+export const roleSchema = z.enum(['agent', 'supervisor', 'admin']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const userViewSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+});
+export type UserView = z.infer<typeof userViewSchema>;
+
+/**
+ * What the agent chose or the system set (S-3, S-4). Engaged and Wrap-up are not states an
+ * agent picks: the desktop derives them from the agent's conversations.
+ */
+export const agentStateViewSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('available'), since: instantSchema }),
+  z.object({ kind: z.literal('idle'), idleCodeId: z.string(), since: instantSchema }),
+  z.object({ kind: z.literal('rona'), since: instantSchema }),
+]);
+export type AgentStateView = z.infer<typeof agentStateViewSchema>;
+
+export const agentViewSchema = z.object({
+  userId: z.string(),
+  displayName: z.string(),
+  state: agentStateViewSchema,
+  capacity: z.number().int().min(0),
+  /** Offered, active and wrapping-up conversations counted against capacity. */
+  load: z.number().int().min(0),
+});
+export type AgentView = z.infer<typeof agentViewSchema>;
+
+export const namedItemSchema = z.object({ id: z.string(), name: z.string() });
+export type NamedItem = z.infer<typeof namedItemSchema>;
+
+export const catalogSchema = z.object({
+  idleCodes: z.array(namedItemSchema),
+  wrapUpReasons: z.array(namedItemSchema),
+  queues: z.array(namedItemSchema),
+});
+export type Catalog = z.infer<typeof catalogSchema>;
+
+/** The customer and where they wrote to, as one agent may see them (masked where masking is on). */
+export const contactViewSchema = z.object({
+  customerName: z.string(),
+  customerPhone: z.string(),
+  /** The business number the customer wrote to (S-1 "origin number"). */
+  businessNumber: z.string(),
+  queueName: z.string(),
+});
+export type ContactView = z.infer<typeof contactViewSchema>;
+
+/** One offer shown in a popover (S-1, S-2). */
+export const offerViewSchema = contactViewSchema.extend({
+  id: z.string(),
+  conversationId: z.string(),
+  /** When the conversation was received: the popover timer counts from here (S-2). */
+  receivedAt: instantSchema,
+  offeredAt: instantSchema,
+  expiresAt: instantSchema,
+});
+export type OfferView = z.infer<typeof offerViewSchema>;
+
+export const conversationPhaseSchema = z.enum(['active', 'wrapUp']);
+export type ConversationPhase = z.infer<typeof conversationPhaseSchema>;
+
+/** A conversation the agent owns, open in the task pane. */
+export const conversationViewSchema = contactViewSchema.extend({
+  id: z.string(),
+  phase: conversationPhaseSchema,
+  receivedAt: instantSchema,
+  acceptedAt: instantSchema,
+  /** The end of WhatsApp's 24-hour customer-service window; free text is refused after it. */
+  windowExpiresAt: instantSchema.nullable(),
+});
+export type ConversationView = z.infer<typeof conversationViewSchema>;
+
+/** Delivery progress of an agent's message; it never moves backwards, `failed` is final. */
+export const deliveryStatusSchema = z.enum(['pending', 'sent', 'delivered', 'read', 'failed']);
+export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
+
+export const messageViewSchema = z.object({
+  id: z.string(),
+  conversationId: z.string(),
+  direction: z.enum(['inbound', 'outbound', 'system']),
+  text: z.string(),
+  /** The author's display name: customer name, agent name, or empty for system notes. */
+  authorName: z.string(),
+  sentAt: instantSchema,
+  status: deliveryStatusSchema.nullable(),
+  failureReason: z.string().nullable(),
+  /** The idempotency key the composer sent with it; lets the desktop match its optimistic bubble. */
+  clientMessageId: z.string().nullable(),
+});
+export type MessageView = z.infer<typeof messageViewSchema>;
