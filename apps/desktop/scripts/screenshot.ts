@@ -5,8 +5,9 @@
 //   npm run build -w @parlo/desktop && npx tsx apps/desktop/scripts/screenshot.ts [outDir]
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Route, type WebSocketRoute } from 'playwright-core';
 import type {
@@ -113,13 +114,12 @@ function json(route: Route, status: number, body: unknown): Promise<void> {
 }
 
 async function main() {
+  // Node runs Vite directly (not through npx), so killing this child really stops the server.
+  const viteBin = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin/vite.js');
   const preview = spawn(
-    'npx',
-    ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
-    {
-      cwd: appDir,
-      stdio: 'ignore',
-    },
+    process.execPath,
+    [viteBin, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    { cwd: appDir, stdio: 'ignore' },
   );
   try {
     await waitFor(base);
@@ -141,7 +141,7 @@ async function run(browser: Browser): Promise<void> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   const page = await context.newPage();
   page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') console.log(`[browser ${m.type()}]`, m.text());
+    if (m.type() === 'error' || m.type() === 'warning') log(`[browser ${m.type()}]`, m.text());
   });
   let signedIn = false;
   // A holder, not a `let`: the route callback assigns it, which TypeScript's narrowing cannot see.
@@ -334,12 +334,17 @@ async function run(browser: Browser): Promise<void> {
   await page.getByRole('button', { name: 'Riepiloga' }).click();
   await page.getByRole('dialog', { name: 'Motivi di riepilogo' }).waitFor();
   await page.screenshot({ path: resolve(outDir, '06-italian.png') });
-  console.log(`screenshots in ${outDir}`);
+  log(`screenshots in ${outDir}`);
+}
+
+/** Progress output (the lint config reserves console for warn/error). */
+function log(...parts: unknown[]): void {
+  process.stdout.write(`${parts.map(String).join(' ')}\n`);
 }
 
 function check(ok: boolean, what: string): void {
   if (!ok) throw new Error(`check failed: ${what}`);
-  console.log(`ok - ${what}`);
+  log(`ok - ${what}`);
 }
 
 async function waitFor(url: string): Promise<void> {
