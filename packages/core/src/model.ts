@@ -3,6 +3,8 @@
  * supplied by the caller; nothing here reads a clock.
  */
 
+import { indexedLoad } from './world.ts';
+
 export type AgentId = string;
 export type QueueId = string;
 export type ConversationId = string;
@@ -22,6 +24,11 @@ export interface Agent {
   readonly queueIds: readonly QueueId[];
   /** When the agent last got an offer; with `state.since` it ranks "longest available". */
   readonly lastOfferedAt: number | null;
+  /**
+   * Set while no desktop of the agent is connected (the shell decides when a socket is gone):
+   * when that began. Absent means connected. A disconnected agent is offered nothing.
+   */
+  readonly disconnectedAt?: number;
 }
 
 export type RoutingStrategy = 'longestAvailable' | 'leastBusy';
@@ -32,6 +39,13 @@ export interface Queue {
   readonly priority: number;
   readonly offerTimeoutMs: number;
   readonly strategy: RoutingStrategy;
+  /** If set, a conversation left in wrap-up this long is closed with `defaultWrapUpReasonId`. */
+  readonly autoWrapUpMs?: number;
+  /** The wrap-up reason of an automatic wrap-up (null or absent: none). */
+  readonly defaultWrapUpReasonId?: string | null;
+  /** With `overflowQueueId`: a conversation waiting (unoffered) this long moves to that queue. */
+  readonly maxWaitMs?: number;
+  readonly overflowQueueId?: QueueId | null;
 }
 
 /** A conversation's lifecycle; each phase carries only its own fields. */
@@ -85,8 +99,13 @@ export interface RoutingState {
   readonly offers: Readonly<Record<OfferId, Offer>>;
 }
 
-/** Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted. */
+/**
+ * Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted.
+ * O(1) on a state that `decide` returned (or already indexed); a scan otherwise.
+ */
 export function agentLoad(state: RoutingState, agentId: AgentId): number {
+  const indexed = indexedLoad(state, agentId);
+  if (indexed !== undefined) return indexed;
   let load = 0;
   for (const conversation of Object.values(state.conversations)) {
     const phase = conversation.phase;

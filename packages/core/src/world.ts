@@ -1,0 +1,299 @@
+import type { Agent, AgentId, Conversation, ConversationId, Offer, Queue, QueueId, RoutingState } from './model.ts';
+import { PMap } from './pmap.ts';
+
+/**
+ * The indexed form of a `RoutingState` that `decide` works on. It is derived data only: it can
+ * always be rebuilt from the four records (`buildWorld`), so `RoutingState` stays the plain data
+ * the store persists, and a state that went through JSON or the database is simply re-indexed.
+ *
+ * Everything here is persistent (never mutated once built), so an old state stays valid and can
+ * be decided on again.
+ */
+export interface World {
+  readonly agents: PMap<Agent>;
+  readonly queues: Readonly<Record<QueueId, Queue>>;
+  readonly conversations: PMap<Conversation>;
+  readonly offers: PMap<Offer>;
+  /** Per queue, its queued conversations in FIFO order: (receivedAt, id). */
+  readonly waiting: PMap<readonly WaitEntry[]>;
+  /** Per agent, the conversations offered to it or owned by it (active or wrap-up): its load. */
+  readonly held: PMap<readonly ConversationId[]>;
+  /** Ids, sorted, of agents that may get an offer now: Available, connected, with spare capacity. */
+  readonly free: readonly AgentId[];
+}
+
+export interface WaitEntry {
+  readonly id: ConversationId;
+  readonly at: number;
+}
+
+/** A lazily materialised record, shared by every state whose map is the same. */
+interface Cell<V> {
+  readonly map: PMap<V>;
+  record: Readonly<Record<string, V>> | undefined;
+}
+
+interface Indexed {
+  readonly world: World;
+  readonly agents: Cell<Agent>;
+  readonly conversations: Cell<Conversation>;
+  readonly offers: Cell<Offer>;
+}
+
+// A memo of a pure function of the state (its index): it changes speed, never results. States are
+// immutable by contract, which is what makes caching by identity sound.
+const indexes = new WeakMap<RoutingState, Indexed>();
+
+/** The held conversation's agent: the recipient of its pending offer, or its owner until closed. */
+export function holderOf(conversation: Conversation | undefined): AgentId | null {
+  const phase = conversation?.phase;
+  if (!phase) return null;
+  switch (phase.kind) {
+    case 'offered':
+      return phase.agentId;
+    case 'active':
+    case 'wrapUp':
+      return phase.ownerId;
+    case 'queued':
+    case 'closed':
+      return null;
+  }
+}
+
+export function isFree(agent: Agent, load: number): boolean {
+  return agent.state.kind === 'available' && agent.disconnectedAt === undefined && load < agent.capacity;
+}
+
+export function compareWait(a: WaitEntry, b: WaitEntry): number {
+  return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Index of `entry` in a list sorted by `compare`, or where it would be inserted. */
+export function search<T>(list: readonly T[], entry: T, compare: (a: T, b: T) => number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compare(list[mid] as T, entry) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Builds the index of a plain state: O(records). */
+export function buildWorld(state: RoutingState): World {
+  const conversations = PMap.fromRecord(state.conversations);
+  const waitingLists = new Map<QueueId, WaitEntry[]>();
+  const heldLists = new Map<AgentId, ConversationId[]>();
+  for (const conversation of Object.values(state.conversations)) {
+    if (conversation.phase.kind === 'queued') {
+      let list = waitingLists.get(conversation.queueId);
+      if (!list) waitingLists.set(conversation.queueId, (list = []));
+      list.push({ id: conversation.id, at: conversation.receivedAt });
+    }
+    const holder = holderOf(conversation);
+    if (holder !== null) {
+      let list = heldLists.get(holder);
+      if (!list) heldLists.set(holder, (list = []));
+      list.push(conversation.id);
+    }
+  }
+  const waiting: Record<QueueId, readonly WaitEntry[]> = {};
+  for (const [queueId, list] of waitingLists) waiting[queueId] = list.sort(compareWait);
+  const held: Record<AgentId, readonly ConversationId[]> = {};
+  for (const [agentId, list] of heldLists) held[agentId] = list.sort(compareIds);
+  const free: AgentId[] = [];
+  for (const agent of Object.values(state.agents)) {
+    if (isFree(agent, heldLists.get(agent.id)?.length ?? 0)) free.push(agent.id);
+  }
+  return {
+    agents: PMap.fromRecord(state.agents),
+    queues: state.queues,
+    conversations,
+    offers: PMap.fromRecord(state.offers),
+    waiting: PMap.fromRecord(waiting),
+    held: PMap.fromRecord(held),
+    free: free.sort(compareIds),
+  };
+}
+
+/** The index of a state: remembered for states `decide` made, built (O(n)) for others. */
+export function worldOf(state: RoutingState): { world: World; built: boolean } {
+  const known = indexes.get(state);
+  if (known) return { world: known.world, built: false };
+  const world = buildWorld(state);
+  indexes.set(state, {
+    world,
+    agents: { map: world.agents, record: state.agents },
+    conversations: { map: world.conversations, record: state.conversations },
+    offers: { map: world.offers, record: state.offers },
+  });
+  return { world, built: true };
+}
+
+/** Load from the index, if the state has one; `undefined` otherwise. */
+export function indexedLoad(state: RoutingState, agentId: AgentId): number | undefined {
+  const known = indexes.get(state);
+  return known ? (known.world.held.get(agentId)?.length ?? 0) : undefined;
+}
+
+/** What an agent holds (offered, active, wrap-up), from the index, building it if needed. */
+export function heldBy(state: RoutingState, agentId: AgentId): readonly ConversationId[] {
+  return worldOf(state).world.held.get(agentId) ?? [];
+}
+
+function cellFor<V>(map: PMap<V>, parent: Cell<V>): Cell<V> {
+  return map === parent.map ? parent : { map, record: undefined };
+}
+
+function materialise<V>(cell: Cell<V>): Readonly<Record<string, V>> {
+  return (cell.record ??= cell.map.toRecord());
+}
+
+/**
+ * The `RoutingState` of a world derived from `parent`. Its records are read lazily: a record is
+ * built (O(n)) on first read, or is the parent's very object when unchanged. A chain of decisions
+ * that nobody reads costs only the changes; the shell reading a record pays for it once.
+ * Enumerable getters: JSON, spread and structured clone see plain records.
+ */
+export function stateOfWorld(world: World, parent: RoutingState): RoutingState {
+  const parentIndex = indexes.get(parent);
+  if (!parentIndex) throw new Error('stateOfWorld: parent state is not indexed');
+  const agents = cellFor(world.agents, parentIndex.agents);
+  const conversations = cellFor(world.conversations, parentIndex.conversations);
+  const offers = cellFor(world.offers, parentIndex.offers);
+  const state = {} as RoutingState;
+  Object.defineProperties(state, {
+    agents: { enumerable: true, get: () => materialise(agents) },
+    queues: { enumerable: true, value: world.queues },
+    conversations: { enumerable: true, get: () => materialise(conversations) },
+    offers: { enumerable: true, get: () => materialise(offers) },
+  });
+  indexes.set(state, { world, agents, conversations, offers });
+  return state;
+}
+
+/**
+ * A world being changed inside one decision. Every record update goes through `put*`, which keeps
+ * the indexes in step and notes which queues routing must look at again.
+ */
+export class Draft {
+  agents: PMap<Agent>;
+  conversations: PMap<Conversation>;
+  offers: PMap<Offer>;
+  waiting: PMap<readonly WaitEntry[]>;
+  held: PMap<readonly ConversationId[]>;
+  free: readonly AgentId[];
+  /** Queues where a conversation started waiting or a member became free. */
+  readonly touchedQueues = new Set<QueueId>();
+
+  constructor(readonly base: World) {
+    this.agents = base.agents;
+    this.conversations = base.conversations;
+    this.offers = base.offers;
+    this.waiting = base.waiting;
+    this.held = base.held;
+    this.free = base.free;
+  }
+
+  get queues(): Readonly<Record<QueueId, Queue>> {
+    return this.base.queues;
+  }
+
+  world(): World {
+    if (
+      this.agents === this.base.agents &&
+      this.conversations === this.base.conversations &&
+      this.offers === this.base.offers
+    ) {
+      return this.base;
+    }
+    return {
+      agents: this.agents,
+      queues: this.base.queues,
+      conversations: this.conversations,
+      offers: this.offers,
+      waiting: this.waiting,
+      held: this.held,
+      free: this.free,
+    };
+  }
+
+  load(agentId: AgentId): number {
+    return this.held.get(agentId)?.length ?? 0;
+  }
+
+  putOffer(offer: Offer): void {
+    this.offers = this.offers.set(offer.id, offer);
+  }
+
+  putAgent(agent: Agent): void {
+    this.agents = this.agents.set(agent.id, agent);
+    this.refreshFree(agent.id);
+  }
+
+  putConversation(next: Conversation): void {
+    const prev = this.conversations.get(next.id);
+    this.conversations = this.conversations.set(next.id, next);
+    const wasQueued = prev?.phase.kind === 'queued';
+    const isQueued = next.phase.kind === 'queued';
+    const sameWait = wasQueued && isQueued && prev.queueId === next.queueId && prev.receivedAt === next.receivedAt;
+    if (wasQueued && !sameWait) this.unqueue(prev);
+    if (isQueued && !sameWait) {
+      this.enqueue(next);
+      this.touchedQueues.add(next.queueId);
+    }
+    const before = holderOf(prev);
+    const after = holderOf(next);
+    if (before !== after) {
+      if (before !== null) {
+        const list = this.held.get(before) ?? [];
+        this.held = this.held.set(before, list.filter((id) => id !== next.id));
+        this.refreshFree(before);
+      }
+      if (after !== null) {
+        const list = this.held.get(after) ?? [];
+        const i = search(list, next.id, compareIds);
+        this.held = this.held.set(after, [...list.slice(0, i), next.id, ...list.slice(i)]);
+        this.refreshFree(after);
+      }
+    }
+  }
+
+  private enqueue(conversation: Conversation): void {
+    const entry: WaitEntry = { id: conversation.id, at: conversation.receivedAt };
+    const list = this.waiting.get(conversation.queueId) ?? [];
+    const i = search(list, entry, compareWait);
+    const next = list.slice();
+    next.splice(i, 0, entry);
+    this.waiting = this.waiting.set(conversation.queueId, next);
+  }
+
+  private unqueue(conversation: Conversation): void {
+    const list = this.waiting.get(conversation.queueId) ?? [];
+    const i = search(list, { id: conversation.id, at: conversation.receivedAt }, compareWait);
+    if (list[i]?.id !== conversation.id) return;
+    const next = list.slice();
+    next.splice(i, 1);
+    this.waiting = next.length > 0 ? this.waiting.set(conversation.queueId, next) : this.waiting.delete(conversation.queueId);
+  }
+
+  /** Keeps `free` in step with an agent's state, connection and load. */
+  private refreshFree(agentId: AgentId): void {
+    const agent = this.agents.get(agentId);
+    const shouldBe = agent !== undefined && isFree(agent, this.load(agentId));
+    const i = search(this.free, agentId, compareIds);
+    const is = this.free[i] === agentId;
+    if (shouldBe === is) return;
+    const next = this.free.slice();
+    if (shouldBe) {
+      next.splice(i, 0, agentId);
+      for (const queueId of agent.queueIds) this.touchedQueues.add(queueId);
+    } else {
+      next.splice(i, 1);
+    }
+    this.free = next;
+  }
+}
