@@ -50,8 +50,10 @@ describe('walking skeleton: one WhatsApp conversation from a phone to an agent a
     await popover.waitFor();
     await expect.poll(() => popover.textContent()).toContain('Sheena Nelson');
     const text = (await popover.textContent()) ?? '';
-    expect(text).toContain('+16505551234'); // customer phone
-    expect(text).toContain('+15550783881'); // origin (business) number
+    // The demo turns masking on (S-10): numbers keep their last 4 digits (S-11, S-12).
+    expect(text).toContain('********1234'); // customer phone
+    expect(text).toContain('********3881'); // origin (business) number
+    expect(text).not.toContain('6505551234');
     expect(text).toContain('Customer Support'); // queue
     // The conversation waited >= 3 s before the offer was made: the timer counts from arrival.
     const timer = popover.getByTestId('offer-timer');

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { AgentView, Catalog, MeResponse, UserView } from '@parlo/protocol';
 import { expireSession, fetchCatalog, fetchMe, onSessionExpired } from './api/client.ts';
 import { asRequestError } from './api/request-error.ts';
+import { AdminPage } from './features/admin/admin-page.tsx';
+import { hasAdministrationPage } from './features/admin/admin-sections.ts';
 import { AgentStateControl } from './features/agent-state/agent-state-control.tsx';
 import { InteractionPane } from './features/interaction/interaction-pane.tsx';
 import { LoginPage } from './features/login/login-page.tsx';
@@ -83,17 +85,16 @@ function SessionGate() {
       return <div className="splash">{t('app.loading')}</div>;
     case 'signedOut':
       return <LoginPage onSignedIn={signIn} />;
-    case 'signedIn':
-      return session.me.agent ? (
-        <AgentDesktop
-          user={session.me.user}
-          agent={session.me.agent}
-          catalog={session.catalog}
-          onSignedOut={() => setSession({ status: 'signedOut' })}
-        />
-      ) : (
-        <NotAnAgent user={session.me.user} onSignedOut={() => setSession({ status: 'signedOut' })} />
-      );
+    case 'signedIn': {
+      const { user, agent } = session.me;
+      const onSignedOut = () => setSession({ status: 'signedOut' });
+      if (agent)
+        return <AgentDesktop user={user} agent={agent} catalog={session.catalog} onSignedOut={onSignedOut} />;
+      // Administrators and supervisors without an agent profile administer; anyone else is told why
+      // there is nothing to do.
+      if (hasAdministrationPage(user.role)) return <AdminPage user={user} onSignedOut={onSignedOut} />;
+      return <NotAnAgent user={user} onSignedOut={onSignedOut} />;
+    }
   }
 }
 

@@ -8,3 +8,4 @@ export { maskText, maskValue, maskIfPhoneNumber } from './mask.ts';
 export { DEFAULT_REGIONS } from './phone.ts';
 export { FINDING_TYPES } from './types.ts';
 export type { CountryCode, Finding, FindingType, FindOptions } from './types.ts';
+export { regionOfNumber } from './region.ts';

@@ -2,3 +2,4 @@ export * from './errors.ts';
 export * from './views.ts';
 export * from './rest.ts';
 export * from './frames.ts';
+export * from './admin.ts';

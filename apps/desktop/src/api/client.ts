@@ -1,5 +1,6 @@
 import {
   acceptOfferResponseSchema,
+  adminRoutes,
   agentResponseSchema,
   catalogResponseSchema,
   conversationResponseSchema,
@@ -7,6 +8,7 @@ import {
   messageResponseSchema,
   messagesResponseSchema,
   routes,
+  settingsResponseSchema,
   type AgentView,
   type Catalog,
   type ConversationView,
@@ -15,6 +17,8 @@ import {
   type MessageView,
   type SendMessageRequest,
   type SetAgentStateRequest,
+  type Settings,
+  type UpdateSettingsRequest,
   type WrapUpRequest,
 } from '@parlo/protocol';
 import { RequestError, toRequestError } from './request-error.ts';
@@ -45,7 +49,7 @@ export function expireSession(): void {
 }
 
 interface CallOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT';
   body?: unknown;
   signal?: AbortSignal | undefined;
   /** Login answers 401 for wrong credentials; that is not an expired session. */
@@ -161,4 +165,16 @@ export async function endConversation(conversationId: string): Promise<Conversat
 export async function wrapUp(conversationId: string, request: WrapUpRequest): Promise<void> {
   // The body is not read: success means the conversation is complete, and the socket confirms it.
   await send(routes.wrapUp(conversationId), { method: 'POST', body: request });
+}
+
+/** Administrator settings (S-10); FORBIDDEN (403) for any role but admin. */
+export async function fetchSettings(signal?: AbortSignal): Promise<Settings> {
+  const { settings } = await call(adminRoutes.settings, settingsResponseSchema, { signal });
+  return settings;
+}
+
+/** Changes only the settings present in `request`; answers with all of them as saved. */
+export async function updateSettings(request: UpdateSettingsRequest): Promise<Settings> {
+  const { settings } = await call(adminRoutes.settings, settingsResponseSchema, { method: 'PUT', body: request });
+  return settings;
 }

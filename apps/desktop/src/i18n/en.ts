@@ -97,6 +97,22 @@ export const en = {
     submit: 'Submit wrap-up',
     close: 'Close',
   },
+  admin: {
+    title: 'Administration',
+    nothingForSupervisors: 'Nothing here yet for supervisors.',
+    settings: {
+      title: 'Settings',
+      loading: 'Loading settings…',
+      loadFailed: 'Could not load the settings: {{reason}}',
+      retry: 'Try again',
+      maskLabel: 'Mask sensitive customer data',
+      maskHint:
+        'Agents see card numbers, IBANs, social security numbers, email addresses and phone numbers masked, e.g. ************1111.',
+      savedOn: 'Saved: agents now see sensitive customer data masked.',
+      savedOff: 'Saved: agents now see customer data unmasked.',
+      saveFailed: 'Not saved: {{reason}}',
+    },
+  },
   errors: {
     VALIDATION_FAILED: 'The request was not valid.',
     MESSAGE_TOO_LONG: 'The message is too long (at most 4096 characters).',

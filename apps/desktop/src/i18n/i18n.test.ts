@@ -44,6 +44,7 @@ describe('i18n resources', () => {
     expect(italian.interaction.end).toBe('Termina');
     expect(italian.wrapUp.submit).toBe('Invia riepilogo');
     expect(italian.offers.title).toBe('Richiesta di contatto');
+    expect(italian.admin.settings.maskLabel).toBe('Maschera dati sensibili dei clienti');
   });
 
   it('pickLanguage follows the browser preference, defaulting to English', () => {

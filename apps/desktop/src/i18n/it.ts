@@ -91,6 +91,22 @@ export const it: Translation = {
     submit: 'Invia riepilogo',
     close: 'Chiudi',
   },
+  admin: {
+    title: 'Amministrazione',
+    nothingForSupervisors: 'Per ora non c’è nulla qui per i supervisori.',
+    settings: {
+      title: 'Impostazioni',
+      loading: 'Caricamento delle impostazioni…',
+      loadFailed: 'Impossibile caricare le impostazioni: {{reason}}',
+      retry: 'Riprova',
+      maskLabel: 'Maschera dati sensibili dei clienti',
+      maskHint:
+        'Gli agenti vedono mascherati numeri di carta, IBAN, numeri di previdenza sociale, indirizzi email e numeri di telefono, es. ************1111.',
+      savedOn: 'Salvato: ora gli agenti vedono mascherati i dati sensibili dei clienti.',
+      savedOff: 'Salvato: ora gli agenti vedono i dati dei clienti in chiaro.',
+      saveFailed: 'Non salvato: {{reason}}',
+    },
+  },
   errors: {
     VALIDATION_FAILED: 'La richiesta non è valida.',
     MESSAGE_TOO_LONG: 'Il messaggio è troppo lungo (massimo 4096 caratteri).',

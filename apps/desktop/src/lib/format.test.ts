@@ -29,6 +29,22 @@ describe('[S-6] initialsOf', () => {
   it('[S-13] a name that is a (masked) number gets "#"', () => {
     expect(initialsOf('+447966197542')).toBe('#');
     expect(initialsOf('*********7542')).toBe('#');
+    expect(initialsOf('**********7890')).toBe('#');
+    expect(initialsOf('+1 (415) 555-2671')).toBe('#');
     expect(initialsOf('')).toBe('#');
+    expect(initialsOf('   ')).toBe('#');
+  });
+
+  it('[S-10][S-11] a masked name gets "#", never "**" or a letter left over by the mask', () => {
+    expect(initialsOf('**')).toBe('#');
+    expect(initialsOf('********* Smith')).toBe('#');
+    expect(initialsOf('  ****@gmail.com')).toBe('#');
+    expect(initialsOf('*')).toBe('#');
+  });
+
+  it('keeps initials of names with a star or masked part that do not start masked', () => {
+    expect(initialsOf('m******@gmail.com')).toBe('M');
+    expect(initialsOf('Sheena ****** Nelson')).toBe('SN');
+    expect(initialsOf('Ravi **********7890')).toBe('R');
   });
 });

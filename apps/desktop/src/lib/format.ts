@@ -17,17 +17,23 @@ export function elapsedSince(iso: string, now: number): number {
   return now - Date.parse(iso);
 }
 
+/** The avatar glyph of a name that has no initials to show. */
+export const NO_INITIALS = '#';
+
 /**
  * Up to two initials for the avatar of a customer's bubbles (S-6): "Maria Rossi" -> "MR". A name
- * with no letters (a phone number, possibly masked, S-13) gets "#" rather than digits or stars.
+ * with no letters (a phone number, S-13) gets "#" rather than digits, and so does a name the
+ * server masked (it starts with "*", S-10..S-13): initials of what is left of it would be
+ * meaningless or, worse, a hint at what was hidden.
  */
 export function initialsOf(name: string): string {
-  const words = name
-    .trim()
+  const trimmed = name.trim();
+  if (trimmed.startsWith('*')) return NO_INITIALS;
+  const words = trimmed
     .split(/\s+/)
     .filter((w) => /\p{L}/u.test(w));
   const letters = words.map((w) => /\p{L}/u.exec(w)?.[0] ?? '');
-  if (letters.length === 0) return '#';
+  if (letters.length === 0) return NO_INITIALS;
   const first = letters[0] ?? '';
   const last = letters.length > 1 ? (letters[letters.length - 1] ?? '') : '';
   return (first + last).toLocaleUpperCase();

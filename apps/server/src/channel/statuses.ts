@@ -1,6 +1,5 @@
 import type { DeliveryStatus, MessageRow, StoreTx } from '../store/index.ts';
 import type { Outgoing } from '../routing/engine.ts';
-import { toMessageView } from '../views/index.ts';
 
 const RANK: Record<DeliveryStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
@@ -25,6 +24,6 @@ export async function applyDeliveryStatus(
   const updated: MessageRow = { ...current, status, failureReason: status === 'failed' ? failureReason : null };
   const [details] = await tx.getConversationDetails([message.conversationId]);
   if (details?.agentId && (details.phaseKind === 'active' || details.phaseKind === 'wrapUp')) {
-    await out.emit(details.agentId, { type: 'message.upserted', message: toMessageView(updated) });
+    await out.emit(details.agentId, { type: 'message.upserted', message: (await out.presenter()).message(updated, details) });
   }
 }

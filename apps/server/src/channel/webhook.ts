@@ -15,8 +15,9 @@ import { z } from 'zod';
 import { commit, type ServerContext } from '../context.ts';
 import { decideAndApply, type Outgoing } from '../routing/engine.ts';
 import type { BusinessNumberRow, DeliveryStatus, StoreTx } from '../store/index.ts';
-import { toMessageView } from '../views/index.ts';
+import { regionOfNumber } from '@parlo/masking';
 import { describeInbound } from './inbound.ts';
+import { redactPci, redactPciInJson } from './redaction.ts';
 import { applyDeliveryStatus } from './statuses.ts';
 
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
@@ -70,7 +71,10 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
       for (let attempt = 1; ; attempt++) {
         try {
           await commit(ctx, async (tx, out, now) => {
-            await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body: raw.toString('utf8') });
+            // While masking is on, payment and identity numbers are not kept in clear, not even here.
+            const masking = (await out.presenter()).masking;
+            const body = masking ? redactPciInJson(raw.toString('utf8'), undefined) : raw.toString('utf8');
+            await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
             for (const event of events) await ingestEvent(ctx, tx, out, event, secret, now);
           });
           return { ok: true as const };
@@ -164,7 +168,9 @@ async function ingestMessage(
     direction: 'inbound' as const,
     wamid: message.id,
     kind: message.type,
-    text: describeInbound(message),
+    text: (await out.presenter()).masking
+      ? redactPci(describeInbound(message), regionOfNumber(number.displayPhoneNumber))
+      : describeInbound(message),
     authorName: customer.name,
     authorUserId: null,
     sentAt,
@@ -185,7 +191,7 @@ async function ingestMessage(
   }
   conversation = (await tx.getConversationDetails([conversationId]))[0];
   if (conversation?.agentId && (conversation.phaseKind === 'active' || conversation.phaseKind === 'wrapUp')) {
-    await out.emit(conversation.agentId, { type: 'message.upserted', message: toMessageView(row) });
+    await out.emit(conversation.agentId, { type: 'message.upserted', message: (await out.presenter()).message(row, conversation) });
   }
 }
 

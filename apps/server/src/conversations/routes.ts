@@ -6,7 +6,7 @@ import { requireUser } from '../auth/sessions.ts';
 import { commit, type ServerContext } from '../context.ts';
 import { parseOr400 } from '../http/errors.ts';
 import type { ConversationDetails, StoreTx, UserRow } from '../store/index.ts';
-import { SERVICE_WINDOW_MS, toMessageView } from '../views/index.ts';
+import { Presenter, SERVICE_WINDOW_MS } from '../views/index.ts';
 import { enqueueSend } from '../channel/outbox.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -25,8 +25,9 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return ctx.store.transaction(async (tx) => {
-      await heldConversation(tx, user, id);
-      return { messages: (await tx.listMessages(id)).map(toMessageView) };
+      const details = await heldConversation(tx, user, id);
+      const presenter = await Presenter.load(tx);
+      return { messages: (await tx.listMessages(id)).map((row) => presenter.message(row, details)) };
     });
   });
 
@@ -60,11 +61,12 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
         failureReason: null,
         clientMessageId: body.clientMessageId,
       });
+      const view = (await out.presenter()).message(message, details);
       if (created) {
         await enqueueSend(tx, message, now);
-        await out.emit(user.id, { type: 'message.upserted', message: toMessageView(message) });
+        await out.emit(user.id, { type: 'message.upserted', message: view });
       }
-      return { message: toMessageView(message), created };
+      return { message: view, created };
     });
     if (result.created) ctx.kickOutbox();
     return { message: result.message };

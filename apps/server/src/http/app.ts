@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { ApiError, type ErrorCode } from '@parlo/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { registerAdminRoutes } from '../admin/routes.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
 import { sessionUser } from '../auth/sessions.ts';
 import { registerWebhookRoutes } from '../channel/webhook.ts';
@@ -55,6 +56,7 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
   registerRoutingRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
 
   // Authenticated before the upgrade, so the socket is taken over synchronously and no early
   // frame (the desktop's hello) can slip past before a listener exists.

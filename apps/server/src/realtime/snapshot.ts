@@ -1,7 +1,7 @@
 import type { Snapshot } from '@parlo/protocol';
 import type { StoreTx } from '../store/index.ts';
 import { detailsById } from '../routing/engine.ts';
-import { toAgentView, toConversationView, toOfferView } from '../views/index.ts';
+import { Presenter, toAgentView } from '../views/index.ts';
 
 /** The whole picture of one agent's desktop, or undefined if the user is not an agent. */
 export async function buildSnapshot(tx: StoreTx, agentId: string): Promise<Snapshot | undefined> {
@@ -16,14 +16,15 @@ export async function buildSnapshot(tx: StoreTx, agentId: string): Promise<Snaps
   );
   const details = await detailsById(tx, [...offers.map((o) => o.conversationId), ...owned.map((c) => c.id)]);
 
+  const presenter = await Presenter.load(tx);
   const snapshot: Snapshot = { agent: toAgentView(agent, user, state), offers: [], conversations: [] };
   for (const offer of offers) {
     const d = details.get(offer.conversationId);
-    if (d) snapshot.offers.push(toOfferView(offer, d));
+    if (d) snapshot.offers.push(presenter.offer(offer, d));
   }
   for (const conversation of owned) {
     const d = details.get(conversation.id);
-    const view = d ? toConversationView(conversation, d) : null;
+    const view = d ? presenter.conversation(conversation, d) : null;
     if (view) snapshot.conversations.push(view);
   }
   return snapshot;

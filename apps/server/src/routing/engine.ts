@@ -8,7 +8,7 @@ import {
 } from '@parlo/core';
 import type { AgentEvent } from '@parlo/protocol';
 import type { ConversationDetails, StoreTx } from '../store/index.ts';
-import { toAgentView, toConversationView, toOfferView } from '../views/index.ts';
+import { Presenter, toAgentView } from '../views/index.ts';
 
 /** An agent event stored in the log with its seq, to be pushed after the transaction commits. */
 export interface Push {
@@ -20,11 +20,18 @@ export interface Push {
 /** Collects the pushes of one transaction; the caller hands them to the realtime hub after commit. */
 export class Outgoing {
   readonly pushes: Push[] = [];
+  private presenting: Promise<Presenter> | undefined;
 
   constructor(
     private readonly tx: StoreTx,
     private readonly now: number,
   ) {}
+
+  /** How this transaction presents customer data to agents (masking), read once. */
+  presenter(): Promise<Presenter> {
+    this.presenting ??= Presenter.load(this.tx);
+    return this.presenting;
+  }
 
   /** Appends to the agent's event log (same transaction) and queues the push. */
   async emit(agentId: string, event: AgentEvent): Promise<void> {
@@ -90,7 +97,7 @@ async function carryOut(
         break;
       case 'offerMade': {
         const d = details.get(effect.offer.conversationId);
-        if (d) await out.emit(effect.offer.agentId, { type: 'offer.added', offer: toOfferView(effect.offer, d) });
+        if (d) await out.emit(effect.offer.agentId, { type: 'offer.added', offer: (await out.presenter()).offer(effect.offer, d) });
         break;
       }
       case 'offerEnded':
@@ -127,7 +134,7 @@ async function emitConversation(
   details: ConversationDetails,
   touchedAgents: Set<string>,
 ): Promise<void> {
-  const view = toConversationView(current, details);
+  const view = (await out.presenter()).conversation(current, details);
   const phase = current.phase;
   if (view && (phase.kind === 'active' || phase.kind === 'wrapUp')) {
     touchedAgents.add(phase.ownerId);

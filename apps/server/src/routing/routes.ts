@@ -6,7 +6,7 @@ import { requireUser } from '../auth/sessions.ts';
 import { commit, type ServerContext } from '../context.ts';
 import { parseOr400, rejectionError } from '../http/errors.ts';
 import type { StoreTx } from '../store/index.ts';
-import { toAgentView, toConversationView } from '../views/index.ts';
+import { toAgentView } from '../views/index.ts';
 import { decideAndApply, detailsById, type Outgoing } from './engine.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
@@ -53,7 +53,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       const state = await run(tx, out, { type: 'offer.acceptRequested', agentId: user.id, offerId: id }, now);
       const conversation = conversationId ? state.conversations[conversationId] : undefined;
       const details = conversation ? (await detailsById(tx, [conversation.id])).get(conversation.id) : undefined;
-      const view = conversation && details ? toConversationView(conversation, details) : null;
+      const view = conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
       if (!view) throw new ApiError('INTERNAL', 'Accepted conversation has no view');
       return { conversation: view };
     });
@@ -67,7 +67,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       const state = await run(tx, out, { type: 'conversation.endRequested', agentId: user.id, conversationId: id }, now);
       const conversation = state.conversations[id];
       const details = (await detailsById(tx, [id])).get(id);
-      const view = conversation && details ? toConversationView(conversation, details) : null;
+      const view = conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
       if (!view) throw new ApiError('INTERNAL', 'Ended conversation has no view');
       return { conversation: view };
     });

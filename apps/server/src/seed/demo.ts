@@ -1,5 +1,6 @@
 import type { Store } from '../store/index.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { MASKING_SETTING } from '../views/index.ts';
 
 /** The simulator's demo number (see apps/whatsapp-sim): the same ids on both sides. */
 export const DEMO_NUMBER = {
@@ -49,10 +50,13 @@ export async function seedDemo(store: Store, now: number): Promise<boolean> {
     await tx.insertQueue({ id: 'q_sales', name: 'Sales', priority: 2, offerTimeoutMs: 30_000, strategy: 'longestAvailable' });
     for (const user of DEMO_USERS) {
       await tx.insertUser({ ...user, passwordHash, createdAt: now });
+      if (user.role === 'admin') await tx.grantPermission(user.id, 'reveal');
       if (user.role === 'agent') {
         await tx.upsertAgentProfile({ userId: user.id, capacity: 5, queueIds: ['q_support', 'q_sales'] }, 'idle_break', now);
       }
     }
+    // S-10: a first look at Parlo shows masking working.
+    await tx.setSetting(MASKING_SETTING, 'true');
     await tx.insertBusinessNumber({
       id: 'bn_demo',
       phoneNumberId: DEMO_NUMBER.phoneNumberId,

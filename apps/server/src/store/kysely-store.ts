@@ -21,6 +21,8 @@ import type {
   StoreTx,
   StoredTimer,
   UserRow,
+  AuditEntry,
+  Permission,
 } from './port.ts';
 import {
   agentFromRow,
@@ -383,6 +385,50 @@ class KyselyStoreTx implements StoreTx {
   async listBusinessNumbers(): Promise<BusinessNumberRow[]> {
     const rows = await this.db.selectFrom('business_numbers').selectAll().orderBy('id').execute();
     return rows.map(businessNumberFromRow);
+  }
+
+  async grantPermission(userId: string, permission: Permission): Promise<void> {
+    await this.db
+      .insertInto('user_permissions')
+      .values({ user_id: userId, permission })
+      .onConflict((oc) => oc.columns(['user_id', 'permission']).doNothing())
+      .execute();
+  }
+
+  async hasPermission(userId: string, permission: Permission): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('user_permissions')
+      .select('permission')
+      .where('user_id', '=', userId)
+      .where('permission', '=', permission)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insertAudit(entry: AuditEntry): Promise<void> {
+    await this.db
+      .insertInto('audit_log')
+      .values({
+        id: entry.id,
+        at: entry.at,
+        actor_user_id: entry.actorUserId,
+        action: entry.action,
+        subject: entry.subject,
+        detail: JSON.stringify(entry.detail ?? null),
+      })
+      .execute();
+  }
+
+  async listAudit(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      actorUserId: row.actor_user_id,
+      action: row.action,
+      subject: row.subject,
+      detail: JSON.parse(row.detail) as unknown,
+    }));
   }
 
   async getSetting(key: string): Promise<string | undefined> {

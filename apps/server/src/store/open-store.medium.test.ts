@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, NO_MIGRATIONS, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from './index.ts';
-import { staticMigrationProvider } from './migrations/index.ts';
+import { allMigrations, staticMigrationProvider } from './migrations/index.ts';
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dir = mkdtempSync(join(tmpdir(), 'parlo-open-store-'));
@@ -70,9 +70,10 @@ describe('migrations', () => {
     });
     const up = await migrator.migrateToLatest();
     expect(up.error).toBeUndefined();
-    const down = await migrator.migrateDown();
+    const down = await migrator.migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
-    expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual([['0001_initial', 'Success']]);
+    const names = Object.keys(allMigrations(dialect)).reverse();
+    expect(down.results?.map((r) => [r.migrationName, r.status])).toEqual(names.map((n) => [n, 'Success']));
     const tables = (await db.introspection.getTables()).filter(
       (t) => schema === undefined || t.schema === schema,
     );

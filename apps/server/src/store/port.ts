@@ -161,6 +161,21 @@ export interface AgentEventRow {
   readonly event: unknown;
 }
 
+/** An explicit right beyond a role: `reveal` shows one masked value in clear (audited). */
+export type Permission = 'reveal';
+
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: number;
+  readonly actorUserId: string;
+  /** What was done, e.g. `reveal.customerPhone`, `settings.update`. */
+  readonly action: string;
+  /** What it was done to, e.g. a conversation or message id. */
+  readonly subject: string;
+  /** JSON-serialisable context; never the revealed value itself. */
+  readonly detail: unknown;
+}
+
 export interface StoreTx {
   // --- the routing world (see @parlo/core) ---
 
@@ -208,6 +223,11 @@ export interface StoreTx {
   findBusinessNumberByPhoneNumberId(phoneNumberId: string): Promise<BusinessNumberRow | undefined>;
   findBusinessNumberById(id: string): Promise<BusinessNumberRow | undefined>;
   listBusinessNumbers(): Promise<BusinessNumberRow[]>;
+  grantPermission(userId: string, permission: Permission): Promise<void>;
+  hasPermission(userId: string, permission: Permission): Promise<boolean>;
+  insertAudit(entry: AuditEntry): Promise<void>;
+  /** Newest first. */
+  listAudit(limit: number): Promise<AuditEntry[]>;
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
 

@@ -24,6 +24,23 @@ export interface Database {
   agent_seqs: AgentSeqsTable;
   agent_events: AgentEventsTable;
   settings: SettingsTable;
+  user_permissions: UserPermissionsTable;
+  audit_log: AuditLogTable;
+}
+
+export interface UserPermissionsTable {
+  user_id: string;
+  permission: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  actor_user_id: string;
+  action: string;
+  subject: string;
+  /** JSON. */
+  detail: string;
 }
 
 export interface UsersTable {

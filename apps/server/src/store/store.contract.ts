@@ -161,6 +161,31 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
       });
 
+      it('grants permissions idempotently, per user', async () => {
+        await run(async (tx) => {
+          await tx.insertUser(user('u1', 'ann', 'supervisor'));
+          await tx.insertUser(user('u2', 'bob', 'agent'));
+          await tx.grantPermission('u1', 'reveal');
+          await tx.grantPermission('u1', 'reveal');
+        });
+        await run(async (tx) => {
+          expect(await tx.hasPermission('u1', 'reveal')).toBe(true);
+          expect(await tx.hasPermission('u2', 'reveal')).toBe(false);
+        });
+      });
+
+      it('keeps an audit log, newest first, with its detail as data', async () => {
+        await run(async (tx) => {
+          await tx.insertUser(user('u1', 'ann', 'admin'));
+          await tx.insertAudit({ id: 'a1', at: 1000, actorUserId: 'u1', action: 'settings.update', subject: 'settings', detail: { maskSensitiveData: true } });
+          await tx.insertAudit({ id: 'a2', at: 2000, actorUserId: 'u1', action: 'reveal.customerPhone', subject: 'c1', detail: null });
+        });
+        const entries = await run((tx) => tx.listAudit(10));
+        expect(entries.map((e) => e.id)).toEqual(['a2', 'a1']);
+        expect(entries[1]).toEqual({ id: 'a1', at: 1000, actorUserId: 'u1', action: 'settings.update', subject: 'settings', detail: { maskSensitiveData: true } });
+        expect(await run((tx) => tx.listAudit(1))).toHaveLength(1);
+      });
+
       it('creates an agent idle with the initial code, then updates only its profile', async () => {
         await run(async (tx) => {
           await tx.insertQueue(queueRow('q1'));

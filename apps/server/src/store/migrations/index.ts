@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration, type MigrationDialect } from './0001_initial.ts';
+import { permissionsAndAuditMigration } from './0002_permissions_and_audit.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -10,6 +11,7 @@ export type { MigrationDialect } from './0001_initial.ts';
 export function allMigrations(dialect: MigrationDialect): Record<string, Migration> {
   return {
     '0001_initial': initialMigration(dialect),
+    '0002_permissions_and_audit': permissionsAndAuditMigration,
   };
 }
 

@@ -1,0 +1,23 @@
+import type { Role } from '@parlo/protocol';
+
+/**
+ * The sections of the Administration page, in display order. Only what works is listed: users,
+ * queues, numbers, wrap-up reasons, idle codes and the audit log join here when they are built.
+ */
+export type AdminSection = 'settings';
+
+/** Which sections a role sees: settings are the administrator's alone (the server enforces it too). */
+export function adminSectionsFor(role: Role): readonly AdminSection[] {
+  switch (role) {
+    case 'admin':
+      return ['settings'];
+    case 'supervisor':
+    case 'agent':
+      return [];
+  }
+}
+
+/** Whether a signed-in user without an agent profile gets the Administration page. */
+export function hasAdministrationPage(role: Role): boolean {
+  return role === 'admin' || role === 'supervisor';
+}
