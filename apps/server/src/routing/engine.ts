@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   decide,
   type Conversation,
@@ -24,7 +25,7 @@ export class Outgoing {
 
   constructor(
     private readonly tx: StoreTx,
-    private readonly now: number,
+    readonly now: number,
   ) {}
 
   /** How this transaction presents customer data to agents (masking), read once. */
@@ -80,6 +81,8 @@ async function carryOut(
       case 'agentStateChanged':
         touchedAgents.add(effect.agentId);
         break;
+      case 'conversationRequeued':
+      case 'conversationOverflowed':
       case 'timerArmed':
       case 'timerCancelled':
         break;
@@ -97,7 +100,11 @@ async function carryOut(
         break;
       case 'offerMade': {
         const d = details.get(effect.offer.conversationId);
-        if (d) await out.emit(effect.offer.agentId, { type: 'offer.added', offer: (await out.presenter()).offer(effect.offer, d) });
+        if (d)
+          await out.emit(effect.offer.agentId, {
+            type: 'offer.added',
+            offer: (await out.presenter()).offer(effect.offer, d),
+          });
         break;
       }
       case 'offerEnded':
@@ -116,13 +123,30 @@ async function carryOut(
       }
       case 'agentStateChanged':
         break;
+      case 'conversationRequeued': {
+        const agent = await tx.findUserById(effect.agentId);
+        await addSystemNote(
+          tx,
+          out,
+          effect.conversationId,
+          `${agent?.displayName ?? 'The agent'} disconnected; the conversation went back to the queue`,
+        );
+        break;
+      }
+      case 'conversationOverflowed': {
+        const queues = await tx.listQueues();
+        const target = queues.find((q) => q.id === effect.toQueueId)?.name ?? effect.toQueueId;
+        await addSystemNote(tx, out, effect.conversationId, `Waited too long; moved to the queue ${target}`);
+        break;
+      }
     }
   }
 
   for (const agentId of touchedAgents) {
     const agent = after.agents[agentId];
     const user = agent ? await tx.findUserById(agentId) : undefined;
-    if (agent && user) await out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
+    if (agent && user)
+      await out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
   }
 }
 
@@ -153,7 +177,34 @@ async function emitConversation(
   }
 }
 
-export async function detailsById(tx: StoreTx, ids: readonly string[]): Promise<Map<string, ConversationDetails>> {
+/** A system note in the conversation's history: whoever holds it next reads why it moved. */
+async function addSystemNote(
+  tx: StoreTx,
+  out: Outgoing,
+  conversationId: string,
+  text: string,
+): Promise<void> {
+  await tx.insertSystemMessage({
+    id: `msg_${randomUUID()}`,
+    conversationId,
+    direction: 'system',
+    wamid: null,
+    kind: 'system',
+    text,
+    authorName: '',
+    authorUserId: null,
+    sentAt: out.now,
+    createdAt: out.now,
+    status: null,
+    failureReason: null,
+    clientMessageId: null,
+  });
+}
+
+export async function detailsById(
+  tx: StoreTx,
+  ids: readonly string[],
+): Promise<Map<string, ConversationDetails>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.getConversationDetails(ids);
   return new Map(rows.map((row) => [row.id, row]));

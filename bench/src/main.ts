@@ -1,0 +1,35 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchMasking } from './masking.ts';
+import { benchRouting } from './routing.ts';
+
+/**
+ * `npm run bench`: every benchmark beside its bare baseline, run in the same process on the same
+ * machine, so the figures that matter are ratios (see PERFORMANCE.md in the shared folder).
+ * Prints tables and writes the raw figures to bench/results/<timestamp>.json. Never pass/fail.
+ */
+async function main(): Promise<void> {
+  const started = new Date();
+  console.log(`Parlo benchmarks — ${started.toISOString()} — ${cpus().length} cores, node ${process.version}\n`);
+
+  console.log('P8 masking throughput (maskText over chat text vs a plain regex replace)');
+  const masking = await benchMasking();
+  console.table([masking]);
+
+  console.log('\nP5 routing decisions (decide() with waiting conversations x agents, mixed workload)');
+  const routing = await benchRouting();
+  console.table(routing);
+
+  const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, JSON.stringify({ startedAt: started.toISOString(), node: process.version, masking, routing }, null, 2));
+  console.log(`\nResults written to ${file}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
