@@ -48,6 +48,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
       return readSettings(tx);
     });
     ctx.logger.info({ event: 'admin.settingsChanged', userId: user.id, settings }, 'settings changed');
+    if (update.maskSensitiveData !== undefined) ctx.hub.resyncAll();
     return { settings };
   });
 

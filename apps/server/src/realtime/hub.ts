@@ -91,6 +91,18 @@ export class RealtimeHub {
     return (this.connections.get(agentId)?.size ?? 0) > 0;
   }
 
+  /**
+   * Sends every connected desktop a fresh snapshot: after a change that alters how everything is
+   * presented (masking turned on or off), so no desktop keeps showing data the old way.
+   */
+  resyncAll(): void {
+    for (const set of this.connections.values()) {
+      for (const connection of set) {
+        if (connection.lastSentSeq >= 0) this.enqueue(connection, () => this.resume(connection, null));
+      }
+    }
+  }
+
   closeAll(): void {
     for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server stopping');
     this.connections.clear();
