@@ -5,7 +5,16 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'bench/results/**', 'e2e/artifacts/**', '**/*.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'bench/results/**',
+      'e2e/artifacts/**',
+      '**/*.d.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -27,7 +36,14 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    files: ['scripts/**', 'bench/**', 'packages/masking/src/cli.ts', 'apps/*/src/main.ts', '**/*.mjs', 'eslint.config.js'],
+    files: [
+      'scripts/**',
+      'bench/**',
+      'packages/masking/src/cli.ts',
+      'apps/*/src/main.ts',
+      '**/*.mjs',
+      'eslint.config.js',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -132,7 +132,11 @@ function findLeaks(received: readonly Received[], needles: readonly Needle[]): L
       for (const form of needle.forms) {
         const at = body.indexOf(form);
         if (at >= 0) {
-          leaks.push({ value: needle.raw, surface, excerpt: body.slice(Math.max(0, at - 60), at + form.length + 60) });
+          leaks.push({
+            value: needle.raw,
+            surface,
+            excerpt: body.slice(Math.max(0, at - 60), at + form.length + 60),
+          });
           break;
         }
         const strippedAt = stripped.indexOf(form);
@@ -296,7 +300,13 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     await toggle.waitFor();
     // The one-line explanation says what is masked.
     const region = (await admin.getByRole('region', { name: 'Settings' }).textContent()) ?? '';
-    for (const what of ['card numbers', 'IBAN', 'social security numbers', 'email addresses', 'phone numbers'])
+    for (const what of [
+      'card numbers',
+      'IBAN',
+      'social security numbers',
+      'email addresses',
+      'phone numbers',
+    ])
       expect(region).toContain(what);
 
     // Whatever the starting value (the demo seeds it on), go through off and on, each saved.
@@ -306,7 +316,9 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
       expect(await toggle.isChecked()).toBe(false);
     }
     await toggle.check();
-    await expect.poll(() => status.textContent()).toBe('Saved: agents now see sensitive customer data masked.');
+    await expect
+      .poll(() => status.textContent())
+      .toBe('Saved: agents now see sensitive customer data masked.');
     mkdirSync(artifactsDir, { recursive: true });
     await admin.screenshot({ path: join(artifactsDir, 'admin-settings.png') });
 
@@ -351,7 +363,7 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     await expect.poll(() => task.locator('.task-preview').textContent()).toMatch(/\*{4,}4567/);
   });
 
-  it('[S-12] the agent\'s own reply echoing a card number comes back masked', async () => {
+  it("[S-12] the agent's own reply echoing a card number comes back masked", async () => {
     const { agent } = ctx;
     await agentReplies(agent, AGENT_REPLY);
     await expect
@@ -363,7 +375,9 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     const { agent } = ctx;
     await reloadAgent(agent);
     await expect.poll(() => bubbles(agent, 'inbound').count()).toBe(CUSTOMER_MESSAGES.length);
-    await expect.poll(() => bubbleTexts(agent, 'outbound')).toEqual(['Thanks, I have noted card ************1111']);
+    await expect
+      .poll(() => bubbleTexts(agent, 'outbound'))
+      .toEqual(['Thanks, I have noted card ************1111']);
     const texts = await bubbleTexts(agent, 'inbound');
     expect(texts.join('\n')).toContain('m******@gmail.com');
     expect(texts.join('\n')).toContain('************1111');
@@ -391,7 +405,7 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     expect(findLeaks([{ surface: 'DOM', body: html }], NEEDLES)).toEqual([]);
   });
 
-  it('[S-10][S-11][S-12][S-13] no WebSocket frame or HTTP response received by the agent\'s page carries a raw value', async () => {
+  it("[S-10][S-11][S-12][S-13] no WebSocket frame or HTTP response received by the agent's page carries a raw value", async () => {
     const received = await ctx.traffic.settled();
     const leaks = findLeaks(received, NEEDLES);
     saveArtifact('masking-on-traffic.json', { leaks, unreadable: ctx.traffic.unreadable, received });
@@ -402,7 +416,9 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     const responses = received.filter((r) => r.surface.startsWith('HTTP '));
     expect(frames.some((r) => r.surface === 'ws snapshot')).toBe(true);
     expect(frames.some((r) => r.body.includes('m******@gmail.com'))).toBe(true);
-    expect(responses.some((r) => r.surface.includes('/messages') && r.body.includes('************1111'))).toBe(true);
+    expect(
+      responses.some((r) => r.surface.includes('/messages') && r.body.includes('************1111')),
+    ).toBe(true);
     expect(received.some((r) => /\*{4,}3456/.test(r.body) && r.body.includes('customerName'))).toBe(true);
     expect(received.filter((r) => anyMasked(r.body)).length).toBeGreaterThan(5);
   });
@@ -420,7 +436,9 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
   it('[S-10] the administrator turns masking off through the settings API with the admin cookie; agents may not', async () => {
     const { admin, stack } = ctx;
     await signInAsAdmin(admin, stack.parloUrl);
-    const put = await admin.request.put(`${stack.parloUrl}${SETTINGS_URL}`, { data: { maskSensitiveData: false } });
+    const put = await admin.request.put(`${stack.parloUrl}${SETTINGS_URL}`, {
+      data: { maskSensitiveData: false },
+    });
     expect(put.status()).toBe(200);
     expect(await put.json()).toEqual({ settings: { maskSensitiveData: false } });
     await admin.reload();
@@ -431,7 +449,9 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
     // agent's browser, so the recorded page starts clean).
     const agent = await stack.newPage();
     await signIn(agent, stack.parloUrl, 'marco');
-    const refused = await agent.request.put(`${stack.parloUrl}${SETTINGS_URL}`, { data: { maskSensitiveData: true } });
+    const refused = await agent.request.put(`${stack.parloUrl}${SETTINGS_URL}`, {
+      data: { maskSensitiveData: true },
+    });
     expect(refused.status()).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
     const read = await agent.request.get(`${stack.parloUrl}${SETTINGS_URL}`);
@@ -444,7 +464,7 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
     expect(await popoverDetail(ctx.agent, 'Origin number')).toBe('+15550783881');
   });
 
-  it('[S-10][S-11] the conversation, the reply, the reload and S-13\'s customer all show raw values', async () => {
+  it("[S-10][S-11] the conversation, the reply, the reload and S-13's customer all show raw values", async () => {
     const { agent } = ctx;
     await conversationGoesOn(ctx);
     expect(await bubbleTexts(agent, 'inbound')).toEqual(CUSTOMER_MESSAGES.map((m) => m.text));

@@ -112,9 +112,11 @@ describe('walking skeleton: one WhatsApp conversation from a phone to an agent a
     await phone.getByTestId('phone-message').filter({ hasText: 'And in green.' }).waitFor();
     await phone.getByTestId('phone-message').filter({ hasText: 'Anything else I can help with?' }).waitFor();
     const ticks = agent.locator('[data-testid="bubble"][data-direction="outbound"] [data-testid="ticks"]');
-    await expect.poll(async () => ticks.evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))), {
-      timeout: 15_000,
-    }).toEqual(['read', 'read']);
+    await expect
+      .poll(async () => ticks.evaluateAll((els) => els.map((e) => e.getAttribute('data-status'))), {
+        timeout: 15_000,
+      })
+      .toEqual(['read', 'read']);
     mkdirSync(screenshotsDir, { recursive: true });
     await agent.screenshot({ path: join(screenshotsDir, 'desktop-conversation.png') });
   });
@@ -140,7 +142,9 @@ describe('walking skeleton: one WhatsApp conversation from a phone to an agent a
     await popover.waitFor();
     await agent.getByRole('button', { name: 'Accept' }).click();
     const bubbles = agent.locator('[data-testid="bubble"][data-direction="inbound"]');
-    await expect.poll(() => bubbles.allTextContents()).toEqual([expect.stringContaining('One more question')]);
+    await expect
+      .poll(() => bubbles.allTextContents())
+      .toEqual([expect.stringContaining('One more question')]);
   });
 });
 

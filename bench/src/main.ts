@@ -12,7 +12,9 @@ import { benchRouting } from './routing.ts';
  */
 async function main(): Promise<void> {
   const started = new Date();
-  console.log(`Parlo benchmarks — ${started.toISOString()} — ${cpus().length} cores, node ${process.version}\n`);
+  console.log(
+    `Parlo benchmarks — ${started.toISOString()} — ${cpus().length} cores, node ${process.version}\n`,
+  );
 
   console.log('P8 masking throughput (maskText over chat text vs a plain regex replace)');
   const masking = await benchMasking();
@@ -25,7 +27,10 @@ async function main(): Promise<void> {
   const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ startedAt: started.toISOString(), node: process.version, masking, routing }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ startedAt: started.toISOString(), node: process.version, masking, routing }, null, 2),
+  );
   console.log(`\nResults written to ${file}`);
 }
 

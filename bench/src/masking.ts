@@ -20,14 +20,14 @@ export interface MaskingBenchResult {
 const ORDINARY = [
   'Buongiorno, vorrei sapere quando arriva il mio pacco',
   'grazie mille per la risposta, siete stati gentilissimi!',
-  'Ciao, ho un problema con l\'app: non riesco a fare il login',
+  "Ciao, ho un problema con l'app: non riesco a fare il login",
   'il prodotto è arrivato rotto, posso restituirlo?',
   'A che ora chiude il negozio sabato?',
   'Hi, I would like to change my delivery address please',
   'thanks, that worked 👍',
   'Hola, ¿cuándo llega mi pedido? Llevo una semana esperando',
   'Hallo, ich möchte meinen Vertrag kündigen',
-  'Bonjour, je n\'arrive pas à me connecter à mon compte',
+  "Bonjour, je n'arrive pas à me connecter à mon compte",
   'Olá, a minha encomenda ainda não chegou',
   'ok perfetto, allora aspetto la mail di conferma 😊',
   'Il mio volo è stato cancellato, come posso avere il rimborso?',
@@ -69,7 +69,12 @@ function buildMessages(bytes: number): string[] {
   let size = 0;
   while (size < bytes) {
     const r = rand();
-    const msg = r < SENSITIVE_SHARE ? pick(SENSITIVE) : r < SENSITIVE_SHARE + NUMBERS_SHARE ? pick(WITH_NUMBERS) : `${pick(ORDINARY)}. ${rand() < 0.5 ? pick(ORDINARY) : ''}`;
+    const msg =
+      r < SENSITIVE_SHARE
+        ? pick(SENSITIVE)
+        : r < SENSITIVE_SHARE + NUMBERS_SHARE
+          ? pick(WITH_NUMBERS)
+          : `${pick(ORDINARY)}. ${rand() < 0.5 ? pick(ORDINARY) : ''}`;
     out.push(msg);
     size += Buffer.byteLength(msg);
   }
@@ -113,12 +118,19 @@ export async function benchMasking(): Promise<MaskingBenchResult> {
   }
   const mbPerSec = median(runs);
   const baselineMbPerSec = median(baseRuns);
-  return { name: 'masking: maskText on chat text', mbPerSec, baselineMbPerSec, ratio: mbPerSec / baselineMbPerSec };
+  return {
+    name: 'masking: maskText on chat text',
+    mbPerSec,
+    baselineMbPerSec,
+    ratio: mbPerSec / baselineMbPerSec,
+  };
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   const r = await benchMasking();
   console.log('| benchmark | MB/s | baseline regex MB/s | ratio | P8 goal |');
   console.log('| --- | --- | --- | --- | --- |');
-  console.log(`| ${r.name} | ${r.mbPerSec.toFixed(1)} | ${r.baselineMbPerSec.toFixed(1)} | ${r.ratio.toFixed(2)} | >= 20 MB/s |`);
+  console.log(
+    `| ${r.name} | ${r.mbPerSec.toFixed(1)} | ${r.baselineMbPerSec.toFixed(1)} | ${r.ratio.toFixed(2)} | >= 20 MB/s |`,
+  );
 }

@@ -12,7 +12,14 @@
  * Alone: `npx tsx bench/src/routing.ts`.
  */
 import { fileURLToPath } from 'node:url';
-import { decide, type Agent, type Conversation, type Queue, type RoutingEvent, type RoutingState } from '@parlo/core';
+import {
+  decide,
+  type Agent,
+  type Conversation,
+  type Queue,
+  type RoutingEvent,
+  type RoutingState,
+} from '@parlo/core';
 
 export interface RoutingBenchRow {
   scenario: string;
@@ -40,7 +47,12 @@ function rng(seed: number): () => number {
 function loadedState(agentCount: number, waiting: number): RoutingState {
   const queues: Record<string, Queue> = {};
   for (let q = 0; q < QUEUES; q++) {
-    queues[`q${q}`] = { id: `q${q}`, priority: q % 3, offerTimeoutMs: 30_000, strategy: q % 2 === 0 ? 'longestAvailable' : 'leastBusy' };
+    queues[`q${q}`] = {
+      id: `q${q}`,
+      priority: q % 3,
+      offerTimeoutMs: 30_000,
+      strategy: q % 2 === 0 ? 'longestAvailable' : 'leastBusy',
+    };
   }
   const agents: Record<string, Agent> = {};
   const conversations: Record<string, Conversation> = {};
@@ -67,7 +79,14 @@ function loadedState(agentCount: number, waiting: number): RoutingState {
   }
   for (let w = 0; w < waiting; w++) {
     const cid = `wait-${w}`;
-    conversations[cid] = { id: cid, queueId: `q${w % QUEUES}`, receivedAt: T0 + w, offerCount: 0, lapsedAgentIds: [], phase: { kind: 'queued' } };
+    conversations[cid] = {
+      id: cid,
+      queueId: `q${w % QUEUES}`,
+      receivedAt: T0 + w,
+      offerCount: 0,
+      lapsedAgentIds: [],
+      phase: { kind: 'queued' },
+    };
   }
   return { agents, queues, conversations, offers: {} };
 }
@@ -98,7 +117,8 @@ function runMixed(initial: RoutingState, decisions: number, seed: number): RunFi
   let state = initial;
   // The driver's own bookkeeping, from effects, so it never reads the (lazily built) records.
   const active: Array<{ id: string; agentId: string }> = [];
-  for (const c of Object.values(initial.conversations)) if (c.phase.kind === 'active') active.push({ id: c.id, agentId: c.phase.ownerId });
+  for (const c of Object.values(initial.conversations))
+    if (c.phase.kind === 'active') active.push({ id: c.id, agentId: c.phase.ownerId });
   const pending = new Map<string, { agentId: string; conversationId: string }>();
   const rona: string[] = [];
   const times = new Float64Array(decisions);
@@ -115,7 +135,11 @@ function runMixed(initial: RoutingState, decisions: number, seed: number): RunFi
     if (decision.kind === 'rejected') throw new Error(`bench: ${event.type} rejected: ${decision.rejection}`);
     state = decision.state;
     for (const effect of decision.effects) {
-      if (effect.kind === 'offerMade') pending.set(effect.offer.id, { agentId: effect.offer.agentId, conversationId: effect.offer.conversationId });
+      if (effect.kind === 'offerMade')
+        pending.set(effect.offer.id, {
+          agentId: effect.offer.agentId,
+          conversationId: effect.offer.conversationId,
+        });
       else if (effect.kind === 'offerEnded') pending.delete(effect.offer.id);
     }
   };
@@ -125,7 +149,10 @@ function runMixed(initial: RoutingState, decisions: number, seed: number): RunFi
     const r = rand();
     if (pending.size > 0 && r < 0.45) {
       // Settle the oldest pending offer: mostly accepted, sometimes lapsed (RONA).
-      const [offerId, offer] = pending.entries().next().value as [string, { agentId: string; conversationId: string }];
+      const [offerId, offer] = pending.entries().next().value as [
+        string,
+        { agentId: string; conversationId: string },
+      ];
       if (rand() < 0.85) {
         run({ type: 'offer.acceptRequested', agentId: offer.agentId, offerId });
         active.push({ id: offer.conversationId, agentId: offer.agentId });
@@ -145,12 +172,21 @@ function runMixed(initial: RoutingState, decisions: number, seed: number): RunFi
       run({ type: 'conversation.endRequested', agentId: done.agentId, conversationId: done.id });
       run({ type: 'wrapUp.submitted', agentId: done.agentId, conversationId: done.id, reasonId: 'resolved' });
     } else {
-      run({ type: 'conversation.arrived', conversationId: `new-${seed}-${arrivals}`, queueId: `q${arrivals % QUEUES}`, receivedAt: now });
+      run({
+        type: 'conversation.arrived',
+        conversationId: `new-${seed}-${arrivals}`,
+        queueId: `q${arrivals % QUEUES}`,
+        receivedAt: now,
+      });
       arrivals++;
     }
   }
   times.sort();
-  return { p50Ms: percentile(times, 0.5), p99Ms: percentile(times, 0.99), decisionsPerSec: n / (total / 1000) };
+  return {
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    decisionsPerSec: n / (total / 1000),
+  };
 }
 
 /** The bare baseline: a Map lookup, then the least-loaded of `agents` by an array scan. */
@@ -173,7 +209,11 @@ function runBaseline(agents: number, ops: number): RunFigures {
     total += dt;
   }
   times.sort();
-  return { p50Ms: percentile(times, 0.5), p99Ms: percentile(times, 0.99), decisionsPerSec: ops / (total / 1000) };
+  return {
+    p50Ms: percentile(times, 0.5),
+    p99Ms: percentile(times, 0.99),
+    decisionsPerSec: ops / (total / 1000),
+  };
 }
 
 /** `decide` on a plain state (not indexed yet), as a shell that reloads rows per event does. */
@@ -183,7 +223,11 @@ function runCold(agents: number, waiting: number, times: number): { cold: RunFig
   for (let k = 0; k < times; k++) {
     const plain = JSON.parse(JSON.stringify(loadedState(agents, waiting))) as RoutingState;
     let t = performance.now();
-    const decision = decide(plain, { type: 'conversation.arrived', conversationId: 'cold', queueId: 'q0', receivedAt: T0 }, T0);
+    const decision = decide(
+      plain,
+      { type: 'conversation.arrived', conversationId: 'cold', queueId: 'q0', receivedAt: T0 },
+      T0,
+    );
     cold.push(performance.now() - t);
     if (decision.kind !== 'accepted') throw new Error('bench: cold decision rejected');
     t = performance.now();
@@ -192,7 +236,11 @@ function runCold(agents: number, waiting: number, times: number): { cold: RunFig
   }
   const figures = (xs: number[]): RunFigures => {
     const s = Float64Array.from(xs).sort();
-    return { p50Ms: percentile(s, 0.5), p99Ms: percentile(s, 0.99), decisionsPerSec: xs.length / (xs.reduce((a, b) => a + b, 0) / 1000) };
+    return {
+      p50Ms: percentile(s, 0.5),
+      p99Ms: percentile(s, 0.99),
+      decisionsPerSec: xs.length / (xs.reduce((a, b) => a + b, 0) / 1000),
+    };
   };
   return { cold: figures(cold), read: figures(read) };
 }
@@ -225,7 +273,10 @@ export async function benchRouting(): Promise<RoutingBenchRow[]> {
       await new Promise((resolve) => setImmediate(resolve));
     }
     rows.push({ scenario: `decide, mixed workload, ${label}`, ...medianOf(runs) });
-    rows.push({ scenario: `baseline: Map lookup + min of ${agents.toLocaleString('en')} loads`, ...medianOf(base) });
+    rows.push({
+      scenario: `baseline: Map lookup + min of ${agents.toLocaleString('en')} loads`,
+      ...medianOf(base),
+    });
     const { cold, read } = runCold(agents, waiting, 5);
     rows.push({ scenario: `decide on a not-yet-indexed state (re-index), ${label}`, ...cold });
     rows.push({ scenario: `shell reads state.conversations once after decide, ${label}`, ...read });
@@ -238,7 +289,9 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
   console.log('| scenario | p50 ms | p99 ms | decisions/s |');
   console.log('| --- | --- | --- | --- |');
   for (const r of rows) {
-    console.log(`| ${r.scenario} | ${r.p50Ms.toFixed(4)} | ${r.p99Ms.toFixed(4)} | ${Math.round(r.decisionsPerSec).toLocaleString('en')} |`);
+    console.log(
+      `| ${r.scenario} | ${r.p50Ms.toFixed(4)} | ${r.p99Ms.toFixed(4)} | ${Math.round(r.decisionsPerSec).toLocaleString('en')} |`,
+    );
   }
   console.log('P5 goal: decide p99 <= 1 ms at 5,000 waiting x 1,000 agents.');
 }

@@ -5,14 +5,13 @@ import { expireSession, fetchCatalog, fetchMe, onSessionExpired } from './api/cl
 import { asRequestError } from './api/request-error.ts';
 import { AdminPage } from './features/admin/admin-page.tsx';
 import { hasAdministrationPage } from './features/admin/admin-sections.ts';
+import { TopBar } from './features/shell/top-bar.tsx';
 import { AgentStateControl } from './features/agent-state/agent-state-control.tsx';
 import { InteractionPane } from './features/interaction/interaction-pane.tsx';
 import { LoginPage } from './features/login/login-page.tsx';
 import { OfferStack } from './features/offers/offer-stack.tsx';
 import { ConnectionIndicator } from './features/shell/connection-indicator.tsx';
-import { LanguageSelect } from './features/shell/language-select.tsx';
 import { NoticeProvider, useNotify } from './features/shell/notices.tsx';
-import { SignOutButton } from './features/shell/sign-out-button.tsx';
 import { useErrorText } from './features/shell/use-error-text.ts';
 import { TaskPane } from './features/task-pane/task-pane.tsx';
 import { WrapUpDialog } from './features/wrap-up/wrap-up-dialog.tsx';
@@ -88,8 +87,7 @@ function SessionGate() {
     case 'signedIn': {
       const { user, agent } = session.me;
       const onSignedOut = () => setSession({ status: 'signedOut' });
-      if (agent)
-        return <AgentDesktop user={user} agent={agent} catalog={session.catalog} onSignedOut={onSignedOut} />;
+      if (agent) return <AgentDesktop agent={agent} catalog={session.catalog} onSignedOut={onSignedOut} />;
       // Administrators and supervisors without an agent profile administer; anyone else is told why
       // there is nothing to do.
       if (hasAdministrationPage(user.role)) return <AdminPage user={user} onSignedOut={onSignedOut} />;
@@ -99,7 +97,6 @@ function SessionGate() {
 }
 
 interface AgentDesktopProps {
-  user: UserView;
   agent: AgentView;
   catalog: Catalog;
   onSignedOut: () => void;
@@ -128,7 +125,7 @@ function AgentDesktop(props: AgentDesktopProps) {
   );
 }
 
-function Workspace({ user, agent: initialAgent, catalog: initialCatalog, onSignedOut }: AgentDesktopProps) {
+function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }: AgentDesktopProps) {
   const { t } = useTranslation();
   const state = useDesktopState();
   const [catalog, setCatalog] = useState(initialCatalog);
@@ -167,25 +164,14 @@ function Workspace({ user, agent: initialAgent, catalog: initialCatalog, onSigne
 
   return (
     <div className="app-shell">
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            P
-          </span>
-          {t('app.name')}
-        </div>
-        <AgentStateControl agent={agent} idleCodes={catalog.idleCodes} />
-        <div className="topbar-spacer" />
-        <ConnectionIndicator status={state.connection} />
-        <LanguageSelect />
-        <span className="agent-name" data-testid="agent-name">
-          <span className="avatar avatar-agent" aria-hidden="true">
-            {user.displayName.slice(0, 1).toLocaleUpperCase()}
-          </span>
-          {agent.displayName}
-        </span>
-        <SignOutButton blocked={offers.length > 0 || conversations.length > 0} onSignedOut={onSignedOut} />
-      </header>
+      <TopBar
+        displayName={agent.displayName}
+        nameTestId="agent-name"
+        signOutBlocked={offers.length > 0 || conversations.length > 0}
+        onSignedOut={onSignedOut}
+        leading={<AgentStateControl agent={agent} idleCodes={catalog.idleCodes} />}
+        trailing={<ConnectionIndicator status={state.connection} />}
+      />
       {state.connection === 'outdated' && <OutdatedBanner />}
       {agent.state.kind === 'rona' && (
         <p className="rona-banner" role="alert">
@@ -239,18 +225,12 @@ function NotAnAgent({ user, onSignedOut }: { user: UserView; onSignedOut: () => 
   const { t } = useTranslation();
   return (
     <div className="app-shell">
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            P
-          </span>
-          {t('app.name')}
-        </div>
-        <div className="topbar-spacer" />
-        <LanguageSelect />
-        <span className="agent-name">{user.displayName}</span>
-        <SignOutButton blocked={false} onSignedOut={onSignedOut} />
-      </header>
+      <TopBar
+        displayName={user.displayName}
+        nameTestId="user-name"
+        signOutBlocked={false}
+        onSignedOut={onSignedOut}
+      />
       <main className="interaction-pane interaction-empty">
         <p className="empty-title">{t('app.notAnAgent')}</p>
       </main>

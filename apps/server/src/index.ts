@@ -35,7 +35,8 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? Date.now;
   const store = await openStore(config.DATABASE_URL);
-  if (config.PARLO_DEMO && (await seedDemo(store, clock()))) logger.info({ event: 'demo.seeded' }, 'demo data created');
+  if (config.PARLO_DEMO && (await seedDemo(store, clock())))
+    logger.info({ event: 'demo.seeded' }, 'demo data created');
 
   // The drainer needs the context and the context wakes the drainer: tied after construction.
   const wake = { kick: () => {} };

@@ -78,7 +78,9 @@ export function registerGraphRoutes(app: FastifyInstance, core: SimulatorCore): 
         throw invalidParameter('The request must be multipart/form-data.');
       }
       // Undici's multipart parser, via Response: no extra dependency for a test double.
-      const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': contentType } })
+      const form = await new Response(new Uint8Array(request.body), {
+        headers: { 'content-type': contentType },
+      })
         .formData()
         .catch(() => {
           throw invalidParameter('The multipart body could not be parsed.');

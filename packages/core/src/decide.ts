@@ -14,7 +14,8 @@ import { strategies, type Candidate } from './strategies.ts';
 import { Draft, heldBy, holderOf, stateOfWorld, worldOf, type World } from './world.ts';
 
 /** Who asked for an agent-state change: the agent (default) or a supervisor on their behalf. */
-export type StateChangeActor = { readonly kind: 'agent' } | { readonly kind: 'supervisor'; readonly supervisorId: string };
+export type StateChangeActor =
+  { readonly kind: 'agent' } | { readonly kind: 'supervisor'; readonly supervisorId: string };
 
 /** What can happen to the routing world: commands from agents, arrivals, and timers firing. */
 export type RoutingEvent =
@@ -33,7 +34,11 @@ export type RoutingEvent =
     }
   | { readonly type: 'offer.acceptRequested'; readonly agentId: AgentId; readonly offerId: OfferId }
   | { readonly type: 'offer.deadlinePassed'; readonly offerId: OfferId }
-  | { readonly type: 'conversation.endRequested'; readonly agentId: AgentId; readonly conversationId: ConversationId }
+  | {
+      readonly type: 'conversation.endRequested';
+      readonly agentId: AgentId;
+      readonly conversationId: ConversationId;
+    }
   | {
       readonly type: 'wrapUp.submitted';
       readonly agentId: AgentId;
@@ -44,11 +49,19 @@ export type RoutingEvent =
   | { readonly type: 'agent.disconnected'; readonly agentId: AgentId; readonly graceMs: number }
   | { readonly type: 'agent.reconnected'; readonly agentId: AgentId }
   /** Timer: the grace of a disconnection that began at `disconnectedAt` is over. */
-  | { readonly type: 'agent.disconnectGraceEnded'; readonly agentId: AgentId; readonly disconnectedAt: number }
+  | {
+      readonly type: 'agent.disconnectGraceEnded';
+      readonly agentId: AgentId;
+      readonly disconnectedAt: number;
+    }
   /** Timer: the queue's auto wrap-up delay passed. */
   | { readonly type: 'wrapUp.deadlinePassed'; readonly conversationId: ConversationId }
   /** Timer: the conversation waited `maxWaitMs` in `queueId` without being offered. */
-  | { readonly type: 'conversation.maxWaitPassed'; readonly conversationId: ConversationId; readonly queueId: QueueId };
+  | {
+      readonly type: 'conversation.maxWaitPassed';
+      readonly conversationId: ConversationId;
+      readonly queueId: QueueId;
+    };
 
 /** A due-time row the shell stores; when due it feeds `event` back into `decide`. */
 export interface Timer {
@@ -140,7 +153,10 @@ export function decide(state: RoutingState, event: RoutingEvent, now: number): D
  * Offers every waiting conversation, in order of (queue priority, arrival), to the agent its
  * queue's strategy picks among Available, connected members with spare capacity (S-3).
  */
-export function routeWaiting(state: RoutingState, now: number): { state: RoutingState; effects: RoutingEffect[] } {
+export function routeWaiting(
+  state: RoutingState,
+  now: number,
+): { state: RoutingState; effects: RoutingEffect[] } {
   const { world } = worldOf(state);
   const draft = new Draft(world);
   const effects: RoutingEffect[] = [];
@@ -203,7 +219,10 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       if (!conversation) return 'CONVERSATION_NOT_FOUND';
       const ended: Offer = { ...offer, status: { kind: 'accepted', at: now } };
       d.putOffer(ended);
-      d.putConversation({ ...conversation, phase: { kind: 'active', ownerId: offer.agentId, acceptedAt: now } });
+      d.putConversation({
+        ...conversation,
+        phase: { kind: 'active', ownerId: offer.agentId, acceptedAt: now },
+      });
       effects.push(
         { kind: 'offerEnded', offer: ended },
         { kind: 'timerCancelled', key: offerTimerKey(offer.id) },
@@ -219,9 +238,7 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       if (!conversation) return 'CONVERSATION_NOT_FOUND';
       const phase = conversation.phase;
       if (phase.kind !== 'active') {
-        return ownerOf(conversation) === event.agentId
-          ? 'CONVERSATION_NOT_ACTIVE'
-          : 'NOT_CONVERSATION_OWNER';
+        return ownerOf(conversation) === event.agentId ? 'CONVERSATION_NOT_ACTIVE' : 'NOT_CONVERSATION_OWNER';
       }
       if (phase.ownerId !== event.agentId) return 'NOT_CONVERSATION_OWNER';
       d.putConversation({
@@ -232,7 +249,10 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       const autoWrapUpMs = d.queues[conversation.queueId]?.autoWrapUpMs;
       if (autoWrapUpMs !== undefined) {
         const event: RoutingEvent = { type: 'wrapUp.deadlinePassed', conversationId: conversation.id };
-        effects.push({ kind: 'timerArmed', timer: { key: wrapUpTimerKey(conversation.id), dueAt: now + autoWrapUpMs, event } });
+        effects.push({
+          kind: 'timerArmed',
+          timer: { key: wrapUpTimerKey(conversation.id), dueAt: now + autoWrapUpMs, event },
+        });
       }
       return undefined;
     }
@@ -274,8 +294,15 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
         else if (phase?.kind === 'active') owns = true;
       }
       if (owns) {
-        const grace: RoutingEvent = { type: 'agent.disconnectGraceEnded', agentId: agent.id, disconnectedAt: now };
-        effects.push({ kind: 'timerArmed', timer: { key: graceTimerKey(agent.id), dueAt: now + event.graceMs, event: grace } });
+        const grace: RoutingEvent = {
+          type: 'agent.disconnectGraceEnded',
+          agentId: agent.id,
+          disconnectedAt: now,
+        };
+        effects.push({
+          kind: 'timerArmed',
+          timer: { key: graceTimerKey(agent.id), dueAt: now + event.graceMs, event: grace },
+        });
       }
       return undefined;
     }
@@ -285,7 +312,10 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       if (agent.disconnectedAt === undefined) return undefined;
       const { disconnectedAt: _gone, ...connected } = agent;
       d.putAgent(connected);
-      effects.push({ kind: 'agentStateChanged', agentId: agent.id }, { kind: 'timerCancelled', key: graceTimerKey(agent.id) });
+      effects.push(
+        { kind: 'agentStateChanged', agentId: agent.id },
+        { kind: 'timerCancelled', key: graceTimerKey(agent.id) },
+      );
       return undefined;
     }
     case 'agent.disconnectGraceEnded': {
@@ -299,7 +329,12 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
         d.putConversation(requeued);
         effects.push(
           { kind: 'conversationChanged', conversationId: id },
-          { kind: 'conversationRequeued', conversationId: id, agentId: agent.id, reason: 'ownerDisconnected' },
+          {
+            kind: 'conversationRequeued',
+            conversationId: id,
+            agentId: agent.id,
+            reason: 'ownerDisconnected',
+          },
         );
         armMaxWait(d, effects, requeued, now);
       }
@@ -314,7 +349,12 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       d.putConversation(moved);
       effects.push(
         { kind: 'conversationChanged', conversationId: moved.id },
-        { kind: 'conversationOverflowed', conversationId: moved.id, fromQueueId: conversation.queueId, toQueueId },
+        {
+          kind: 'conversationOverflowed',
+          conversationId: moved.id,
+          fromQueueId: conversation.queueId,
+          toQueueId,
+        },
       );
       armMaxWait(d, effects, moved, now);
       return undefined;
@@ -330,16 +370,27 @@ function closeWrapUp(
   reasonId: string | null,
   now: number,
 ): void {
-  d.putConversation({ ...conversation, phase: { kind: 'closed', ownerId, closedAt: now, wrapUpReasonId: reasonId } });
+  d.putConversation({
+    ...conversation,
+    phase: { kind: 'closed', ownerId, closedAt: now, wrapUpReasonId: reasonId },
+  });
   effects.push({ kind: 'conversationChanged', conversationId: conversation.id });
 }
 
 /** Arms the queue's max-wait timer for a conversation that starts waiting in it. */
 function armMaxWait(d: Draft, effects: RoutingEffect[], conversation: Conversation, now: number): void {
   const queue = d.queues[conversation.queueId];
-  if (queue?.maxWaitMs === undefined || queue.overflowQueueId === undefined || queue.overflowQueueId === null) return;
-  const event: RoutingEvent = { type: 'conversation.maxWaitPassed', conversationId: conversation.id, queueId: queue.id };
-  effects.push({ kind: 'timerArmed', timer: { key: maxWaitTimerKey(conversation.id), dueAt: now + queue.maxWaitMs, event } });
+  if (queue?.maxWaitMs === undefined || queue.overflowQueueId === undefined || queue.overflowQueueId === null)
+    return;
+  const event: RoutingEvent = {
+    type: 'conversation.maxWaitPassed',
+    conversationId: conversation.id,
+    queueId: queue.id,
+  };
+  effects.push({
+    kind: 'timerArmed',
+    timer: { key: maxWaitTimerKey(conversation.id), dueAt: now + queue.maxWaitMs, event },
+  });
 }
 
 /**
@@ -379,7 +430,10 @@ function rescindOffer(d: Draft, effects: RoutingEffect[], offerId: OfferId, now:
   if (!offer || offer.status.kind !== 'pending') return;
   const rescinded: Offer = { ...offer, status: { kind: 'rescinded', at: now } };
   d.putOffer(rescinded);
-  effects.push({ kind: 'offerEnded', offer: rescinded }, { kind: 'timerCancelled', key: offerTimerKey(offerId) });
+  effects.push(
+    { kind: 'offerEnded', offer: rescinded },
+    { kind: 'timerCancelled', key: offerTimerKey(offerId) },
+  );
   const conversation = d.conversations.get(offer.conversationId);
   if (conversation?.phase.kind === 'offered' && conversation.phase.offerId === offerId) {
     const requeued: Conversation = { ...conversation, phase: { kind: 'queued' } };
@@ -464,17 +518,29 @@ function offer(
     status: { kind: 'pending' },
   };
   d.putOffer(made);
-  d.putConversation({ ...conversation, offerCount: attempt, phase: { kind: 'offered', offerId: made.id, agentId: agent.id } });
+  d.putConversation({
+    ...conversation,
+    offerCount: attempt,
+    phase: { kind: 'offered', offerId: made.id, agentId: agent.id },
+  });
   d.putAgent({ ...agent, lastOfferedAt: now });
   effects.push(
     { kind: 'offerMade', offer: made },
     { kind: 'conversationChanged', conversationId: conversation.id },
     {
       kind: 'timerArmed',
-      timer: { key: offerTimerKey(made.id), dueAt: made.expiresAt, event: { type: 'offer.deadlinePassed', offerId: made.id } },
+      timer: {
+        key: offerTimerKey(made.id),
+        dueAt: made.expiresAt,
+        event: { type: 'offer.deadlinePassed', offerId: made.id },
+      },
     },
   );
-  if (queue.maxWaitMs !== undefined && queue.overflowQueueId !== undefined && queue.overflowQueueId !== null) {
+  if (
+    queue.maxWaitMs !== undefined &&
+    queue.overflowQueueId !== undefined &&
+    queue.overflowQueueId !== null
+  ) {
     effects.push({ kind: 'timerCancelled', key: maxWaitTimerKey(conversation.id) });
   }
 }

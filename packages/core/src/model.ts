@@ -53,7 +53,12 @@ export type ConversationPhase =
   | { readonly kind: 'queued' }
   | { readonly kind: 'offered'; readonly offerId: OfferId; readonly agentId: AgentId }
   | { readonly kind: 'active'; readonly ownerId: AgentId; readonly acceptedAt: number }
-  | { readonly kind: 'wrapUp'; readonly ownerId: AgentId; readonly acceptedAt: number; readonly endedAt: number }
+  | {
+      readonly kind: 'wrapUp';
+      readonly ownerId: AgentId;
+      readonly acceptedAt: number;
+      readonly endedAt: number;
+    }
   | {
       readonly kind: 'closed';
       readonly ownerId: AgentId | null;

@@ -30,7 +30,9 @@ export class PMap<V> {
   }
 
   static fromRecord<V>(record: Readonly<Record<string, V>>): PMap<V> {
-    const buckets: Array<Map<string, V> | undefined> = new Array<Map<string, V> | undefined>(BUCKETS).fill(undefined);
+    const buckets: Array<Map<string, V> | undefined> = new Array<Map<string, V> | undefined>(BUCKETS).fill(
+      undefined,
+    );
     let size = 0;
     for (const key of Object.keys(record)) {
       const value = record[key] as V;

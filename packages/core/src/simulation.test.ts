@@ -33,9 +33,30 @@ const T0 = 1_700_000_000_000;
 
 function initialWorld(rand: () => number): RoutingState {
   const queues: Record<string, Queue> = {
-    q1: { id: 'q1', priority: 1, offerTimeoutMs: 20_000, strategy: 'longestAvailable', autoWrapUpMs: 60_000, defaultWrapUpReasonId: 'auto' },
-    q2: { id: 'q2', priority: 2, offerTimeoutMs: 30_000, strategy: 'leastBusy', maxWaitMs: 45_000, overflowQueueId: 'q3' },
-    q3: { id: 'q3', priority: 2, offerTimeoutMs: 10_000, strategy: 'longestAvailable', maxWaitMs: 90_000, overflowQueueId: 'q1' },
+    q1: {
+      id: 'q1',
+      priority: 1,
+      offerTimeoutMs: 20_000,
+      strategy: 'longestAvailable',
+      autoWrapUpMs: 60_000,
+      defaultWrapUpReasonId: 'auto',
+    },
+    q2: {
+      id: 'q2',
+      priority: 2,
+      offerTimeoutMs: 30_000,
+      strategy: 'leastBusy',
+      maxWaitMs: 45_000,
+      overflowQueueId: 'q3',
+    },
+    q3: {
+      id: 'q3',
+      priority: 2,
+      offerTimeoutMs: 10_000,
+      strategy: 'longestAvailable',
+      maxWaitMs: 90_000,
+      overflowQueueId: 'q1',
+    },
   };
   const queueIds = Object.keys(queues);
   const agents: Record<string, Agent> = {};
@@ -45,7 +66,10 @@ function initialWorld(rand: () => number): RoutingState {
     const id = `a${i}`;
     agents[id] = {
       id,
-      state: rand() < 0.7 ? { kind: 'available', since: T0 - i } : { kind: 'idle', idleCodeId: 'break', since: T0 },
+      state:
+        rand() < 0.7
+          ? { kind: 'available', since: T0 - i }
+          : { kind: 'idle', idleCodeId: 'break', since: T0 },
       capacity: Math.floor(rand() * 4),
       queueIds: member.length > 0 ? member : ['q1'],
       lastOfferedAt: null,
@@ -54,7 +78,7 @@ function initialWorld(rand: () => number): RoutingState {
   return { agents, queues, conversations: {}, offers: {} };
 }
 
-const pick = <T,>(rand: () => number, xs: readonly T[]): T | undefined => xs[Math.floor(rand() * xs.length)];
+const pick = <T>(rand: () => number, xs: readonly T[]): T | undefined => xs[Math.floor(rand() * xs.length)];
 
 /** What the store keeps across a restart: open conversations and pending offers, as plain rows. */
 function restart(state: RoutingState): RoutingState {
@@ -62,7 +86,9 @@ function restart(state: RoutingState): RoutingState {
   return {
     agents: plain.agents,
     queues: plain.queues,
-    conversations: Object.fromEntries(Object.entries(plain.conversations).filter(([, c]) => c.phase.kind !== 'closed')),
+    conversations: Object.fromEntries(
+      Object.entries(plain.conversations).filter(([, c]) => c.phase.kind !== 'closed'),
+    ),
     offers: Object.fromEntries(Object.entries(plain.offers).filter(([, o]) => o.status.kind === 'pending')),
   };
 }
@@ -76,7 +102,11 @@ const before = (a: [number, number, string], b: [number, number, string]): boole
   a[0] < b[0] || (a[0] === b[0] && (a[1] < b[1] || (a[1] === b[1] && a[2] < b[2])));
 
 function isFree(s: RoutingState, agent: Agent): boolean {
-  return agent.state.kind === 'available' && agent.disconnectedAt === undefined && agentLoad(s, agent.id) < agent.capacity;
+  return (
+    agent.state.kind === 'available' &&
+    agent.disconnectedAt === undefined &&
+    agentLoad(s, agent.id) < agent.capacity
+  );
 }
 
 /** Every invariant of the router, on the state after a step; throws with a description. */
@@ -94,19 +124,24 @@ function checkInvariants(
   const pendingByConversation = new Map<string, number>();
   for (const offer of Object.values(s.offers)) {
     if (offer.status.kind !== 'pending') continue;
-    pendingByConversation.set(offer.conversationId, (pendingByConversation.get(offer.conversationId) ?? 0) + 1);
+    pendingByConversation.set(
+      offer.conversationId,
+      (pendingByConversation.get(offer.conversationId) ?? 0) + 1,
+    );
     const c = s.conversations[offer.conversationId];
     if (c?.phase.kind !== 'offered' || c.phase.offerId !== offer.id || c.phase.agentId !== offer.agentId) {
       fail(`pending offer ${offer.id} does not match its conversation`);
     }
     const timer = timers.get(offerTimerKey(offer.id));
     if (!timer || timer.dueAt !== offer.expiresAt) fail(`pending offer ${offer.id} has no deadline timer`);
-    if (s.agents[offer.agentId]?.disconnectedAt !== undefined) fail(`disconnected agent ${offer.agentId} has a pending offer`);
+    if (s.agents[offer.agentId]?.disconnectedAt !== undefined)
+      fail(`disconnected agent ${offer.agentId} has a pending offer`);
   }
   // At most one live offer or owner per conversation.
   for (const [id, n] of pendingByConversation) if (n > 1) fail(`conversation ${id} has ${n} pending offers`);
   for (const c of conversations) {
-    if (c.phase.kind === 'offered' && s.offers[c.phase.offerId]?.status.kind !== 'pending') fail(`${c.id} offered without a pending offer`);
+    if (c.phase.kind === 'offered' && s.offers[c.phase.offerId]?.status.kind !== 'pending')
+      fail(`${c.id} offered without a pending offer`);
     if (c.phase.kind === 'active' || c.phase.kind === 'queued' || c.phase.kind === 'closed') {
       if (pendingByConversation.has(c.id)) fail(`${c.id} is ${c.phase.kind} with a pending offer`);
     }
@@ -115,9 +150,12 @@ function checkInvariants(
   // Capacity, and the index agrees with a scan.
   for (const agent of Object.values(s.agents)) {
     const scanned = conversations.filter(
-      (c) => (c.phase.kind === 'offered' && c.phase.agentId === agent.id) || ((c.phase.kind === 'active' || c.phase.kind === 'wrapUp') && c.phase.ownerId === agent.id),
+      (c) =>
+        (c.phase.kind === 'offered' && c.phase.agentId === agent.id) ||
+        ((c.phase.kind === 'active' || c.phase.kind === 'wrapUp') && c.phase.ownerId === agent.id),
     ).length;
-    if (agentLoad(s, agent.id) !== scanned) fail(`agentLoad(${agent.id}) is ${agentLoad(s, agent.id)}, scan says ${scanned}`);
+    if (agentLoad(s, agent.id) !== scanned)
+      fail(`agentLoad(${agent.id}) is ${agentLoad(s, agent.id)}, scan says ${scanned}`);
     // Capacity never grows in the simulation, so load above it can only come from a new offer.
     if (scanned > agent.capacity && scanned > agentLoad(prev, agent.id)) fail(`${agent.id} over capacity`);
   }
@@ -126,12 +164,17 @@ function checkInvariants(
   for (const effect of effects) {
     if (effect.kind !== 'offerMade') continue;
     const agent = s.agents[effect.offer.agentId];
-    if (!agent || agent.state.kind !== 'available' || agent.disconnectedAt !== undefined) return fail(`offer to ${effect.offer.agentId} who may not get one`);
+    if (!agent || agent.state.kind !== 'available' || agent.disconnectedAt !== undefined)
+      return fail(`offer to ${effect.offer.agentId} who may not get one`);
     if (agentLoad(s, agent.id) > agent.capacity) fail(`offer to ${agent.id} over capacity`);
     const c = s.conversations[effect.offer.conversationId];
     if (!c) return fail(`offer of unknown conversation`);
     for (const w of conversations) {
-      if (w.phase.kind === 'queued' && agent.queueIds.includes(w.queueId) && before(order(s, w), order(s, c))) {
+      if (
+        w.phase.kind === 'queued' &&
+        agent.queueIds.includes(w.queueId) &&
+        before(order(s, w), order(s, c))
+      ) {
         fail(`${c.id} offered to ${agent.id} while ${w.id} waits ahead of it`);
       }
     }
@@ -141,20 +184,33 @@ function checkInvariants(
   for (const c of conversations) {
     if (c.phase.kind !== 'queued' || !s.queues[c.queueId]) continue;
     for (const agent of Object.values(s.agents)) {
-      if (agent.queueIds.includes(c.queueId) && isFree(s, agent)) fail(`${c.id} waits while ${agent.id} is free`);
+      if (agent.queueIds.includes(c.queueId) && isFree(s, agent))
+        fail(`${c.id} waits while ${agent.id} is free`);
     }
     const q = s.queues[c.queueId];
-    if (q?.maxWaitMs !== undefined && q.overflowQueueId && timers.get(maxWaitTimerKey(c.id))?.event.type !== 'conversation.maxWaitPassed') {
+    if (
+      q?.maxWaitMs !== undefined &&
+      q.overflowQueueId &&
+      timers.get(maxWaitTimerKey(c.id))?.event.type !== 'conversation.maxWaitPassed'
+    ) {
       fail(`${c.id} waits in ${c.queueId} without a max-wait timer`);
     }
   }
 
   // Timers for grace and auto wrap-up.
   for (const c of conversations) {
-    if (c.phase.kind === 'active' && s.agents[c.phase.ownerId]?.disconnectedAt !== undefined && !timers.has(graceTimerKey(c.phase.ownerId))) {
+    if (
+      c.phase.kind === 'active' &&
+      s.agents[c.phase.ownerId]?.disconnectedAt !== undefined &&
+      !timers.has(graceTimerKey(c.phase.ownerId))
+    ) {
       fail(`${c.id}'s owner is disconnected with no grace timer`);
     }
-    if (c.phase.kind === 'wrapUp' && s.queues[c.queueId]?.autoWrapUpMs !== undefined && !timers.has(wrapUpTimerKey(c.id))) {
+    if (
+      c.phase.kind === 'wrapUp' &&
+      s.queues[c.queueId]?.autoWrapUpMs !== undefined &&
+      !timers.has(wrapUpTimerKey(c.id))
+    ) {
       fail(`${c.id} in wrap-up without an auto wrap-up timer`);
     }
   }
@@ -163,7 +219,8 @@ function checkInvariants(
   for (const agent of Object.values(prev.agents)) {
     const now = s.agents[agent.id];
     if (agent.state.kind === 'rona' && now?.state.kind !== 'rona') {
-      if (event.type !== 'agent.stateRequested' || event.agentId !== agent.id) fail(`${agent.id} left RONA by itself`);
+      if (event.type !== 'agent.stateRequested' || event.agentId !== agent.id)
+        fail(`${agent.id} left RONA by itself`);
     }
   }
 
@@ -177,15 +234,24 @@ function checkInvariants(
     if (e.kind === 'offerMade' || e.kind === 'offerEnded') changedOffers.add(e.offer.id);
     if (e.kind === 'conversationChanged') changedConversations.add(e.conversationId);
   }
-  for (const [id, a] of Object.entries(s.agents)) if (!changedAgents.has(id) && prev.agents[id] !== a) fail(`agent ${id} changed silently`);
+  for (const [id, a] of Object.entries(s.agents))
+    if (!changedAgents.has(id) && prev.agents[id] !== a) fail(`agent ${id} changed silently`);
   for (const [id, c] of Object.entries(s.conversations)) {
-    if (!changedConversations.has(id) && prev.conversations[id] !== c) fail(`conversation ${id} changed silently`);
+    if (!changedConversations.has(id) && prev.conversations[id] !== c)
+      fail(`conversation ${id} changed silently`);
   }
-  for (const [id, o] of Object.entries(s.offers)) if (!changedOffers.has(id) && prev.offers[id] !== o) fail(`offer ${id} changed silently`);
+  for (const [id, o] of Object.entries(s.offers))
+    if (!changedOffers.has(id) && prev.offers[id] !== o) fail(`offer ${id} changed silently`);
 }
 
 /** Picks the next event from what the world allows, plus some that must be refused. */
-function nextEvent(rand: () => number, s: RoutingState, timers: Map<string, Timer>, now: number, seq: number): { event: RoutingEvent; at: number } | 'restart' {
+function nextEvent(
+  rand: () => number,
+  s: RoutingState,
+  timers: Map<string, Timer>,
+  now: number,
+  seq: number,
+): { event: RoutingEvent; at: number } | 'restart' {
   const agents = Object.values(s.agents);
   const conversations = Object.values(s.conversations);
   const pending = Object.values(s.offers).filter((o) => o.status.kind === 'pending');
@@ -194,7 +260,10 @@ function nextEvent(rand: () => number, s: RoutingState, timers: Map<string, Time
     const queueId = pick(rand, Object.keys(s.queues)) ?? 'q1';
     // Sometimes an arrival with a receivedAt in the past (late webhook) to test FIFO insertion.
     const receivedAt = rand() < 0.2 ? now - Math.floor(rand() * 60_000) : now;
-    return { event: { type: 'conversation.arrived', conversationId: `c${seq}`, queueId, receivedAt }, at: now };
+    return {
+      event: { type: 'conversation.arrived', conversationId: `c${seq}`, queueId, receivedAt },
+      at: now,
+    };
   }
   if (r < 0.35 && pending.length > 0) {
     const offer = pick(rand, pending)!;
@@ -208,29 +277,48 @@ function nextEvent(rand: () => number, s: RoutingState, timers: Map<string, Time
   }
   if (r < 0.65) {
     const agent = pick(rand, agents)!;
-    const to = rand() < 0.7 ? ({ kind: 'available' } as const) : ({ kind: 'idle', idleCodeId: rand() < 0.5 ? 'lunch' : 'break' } as const);
+    const to =
+      rand() < 0.7
+        ? ({ kind: 'available' } as const)
+        : ({ kind: 'idle', idleCodeId: rand() < 0.5 ? 'lunch' : 'break' } as const);
     const by = rand() < 0.2 ? ({ kind: 'supervisor', supervisorId: 'sup1' } as const) : undefined;
     return { event: { type: 'agent.stateRequested', agentId: agent.id, to, ...(by ? { by } : {}) }, at: now };
   }
   if (r < 0.7) {
     const agent = pick(rand, agents)!;
-    return { event: { type: 'agent.disconnected', agentId: agent.id, graceMs: Math.floor(rand() * 60_000) }, at: now };
+    return {
+      event: { type: 'agent.disconnected', agentId: agent.id, graceMs: Math.floor(rand() * 60_000) },
+      at: now,
+    };
   }
   if (r < 0.76) {
-    const agent = pick(rand, agents.filter((a) => a.disconnectedAt !== undefined)) ?? pick(rand, agents)!;
+    const agent =
+      pick(
+        rand,
+        agents.filter((a) => a.disconnectedAt !== undefined),
+      ) ?? pick(rand, agents)!;
     return { event: { type: 'agent.reconnected', agentId: agent.id }, at: now };
   }
   if (r < 0.86) {
-    const c = pick(rand, conversations.filter((x) => x.phase.kind === 'active'));
+    const c = pick(
+      rand,
+      conversations.filter((x) => x.phase.kind === 'active'),
+    );
     if (c?.phase.kind === 'active') {
       const agentId = rand() < 0.9 ? c.phase.ownerId : (pick(rand, agents)?.id ?? c.phase.ownerId);
       return { event: { type: 'conversation.endRequested', agentId, conversationId: c.id }, at: now };
     }
   }
   if (r < 0.95) {
-    const c = pick(rand, conversations.filter((x) => x.phase.kind === 'wrapUp'));
+    const c = pick(
+      rand,
+      conversations.filter((x) => x.phase.kind === 'wrapUp'),
+    );
     if (c?.phase.kind === 'wrapUp') {
-      return { event: { type: 'wrapUp.submitted', agentId: c.phase.ownerId, conversationId: c.id, reasonId: 'r1' }, at: now };
+      return {
+        event: { type: 'wrapUp.submitted', agentId: c.phase.ownerId, conversationId: c.id, reasonId: 'r1' },
+        at: now,
+      };
     }
   }
   if (r < 0.97) return 'restart';
@@ -260,7 +348,11 @@ function simulate(seed: number, steps: number): { decisions: number } {
       // exactly: the incremental routing equals a full re-route, and the state is plain data.
       if (i % 4 === 0) {
         const replay = decide(JSON.parse(JSON.stringify(state)) as RoutingState, next.event, now);
-        if (replay.kind !== 'accepted' || JSON.stringify(replay.state) !== JSON.stringify(decision.state) || JSON.stringify(replay.effects) !== JSON.stringify(decision.effects)) {
+        if (
+          replay.kind !== 'accepted' ||
+          JSON.stringify(replay.state) !== JSON.stringify(decision.state) ||
+          JSON.stringify(replay.effects) !== JSON.stringify(decision.effects)
+        ) {
           throw new Error(`incremental and full routing disagree on ${JSON.stringify(next.event)}`);
         }
       }

@@ -1,4 +1,13 @@
-import type { Agent, AgentId, Conversation, ConversationId, Offer, Queue, QueueId, RoutingState } from './model.ts';
+import type {
+  Agent,
+  AgentId,
+  Conversation,
+  ConversationId,
+  Offer,
+  Queue,
+  QueueId,
+  RoutingState,
+} from './model.ts';
 import { PMap } from './pmap.ts';
 
 /**
@@ -239,7 +248,8 @@ export class Draft {
     this.conversations = this.conversations.set(next.id, next);
     const wasQueued = prev?.phase.kind === 'queued';
     const isQueued = next.phase.kind === 'queued';
-    const sameWait = wasQueued && isQueued && prev.queueId === next.queueId && prev.receivedAt === next.receivedAt;
+    const sameWait =
+      wasQueued && isQueued && prev.queueId === next.queueId && prev.receivedAt === next.receivedAt;
     if (wasQueued && !sameWait) this.unqueue(prev);
     if (isQueued && !sameWait) {
       this.enqueue(next);
@@ -250,7 +260,10 @@ export class Draft {
     if (before !== after) {
       if (before !== null) {
         const list = this.held.get(before) ?? [];
-        this.held = this.held.set(before, list.filter((id) => id !== next.id));
+        this.held = this.held.set(
+          before,
+          list.filter((id) => id !== next.id),
+        );
         this.refreshFree(before);
       }
       if (after !== null) {
@@ -277,7 +290,10 @@ export class Draft {
     if (list[i]?.id !== conversation.id) return;
     const next = list.slice();
     next.splice(i, 1);
-    this.waiting = next.length > 0 ? this.waiting.set(conversation.queueId, next) : this.waiting.delete(conversation.queueId);
+    this.waiting =
+      next.length > 0
+        ? this.waiting.set(conversation.queueId, next)
+        : this.waiting.delete(conversation.queueId);
   }
 
   /** Keeps `free` in step with an agent's state, connection and load. */

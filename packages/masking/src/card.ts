@@ -11,7 +11,17 @@ const CANDIDATE = /(?<![\p{L}\p{N}_+])[0-9](?:[ .-]{1,2}[0-9]|[0-9])*/gu;
 
 // A 15-digit Luhn-valid IMEI could pass as a card only through an ambiguous prefix; these
 // words before it mean "device/SIM serial", not a card.
-const NEGATIVE = contextMatcher(['imei', 'iccid', 'serial', 'seriale', 'serie', 'seriennummer', 'ean', 'barcode', 'sim']);
+const NEGATIVE = contextMatcher([
+  'imei',
+  'iccid',
+  'serial',
+  'seriale',
+  'serie',
+  'seriennummer',
+  'ean',
+  'barcode',
+  'sim',
+]);
 
 const IBAN_HEAD = /[A-Za-z]{2}[0-9]{2}[ -]?$/;
 
@@ -56,7 +66,13 @@ export function brandMatches(digits: string): boolean {
     case '3':
       if (digits.startsWith('34') || digits.startsWith('37')) return n === 15; // Amex
       if (inRange(digits, 4, 3528, 3589)) return n >= 16 && n <= 19; // JCB
-      if (inRange(digits, 3, 300, 305) || digits.startsWith('3095') || digits.startsWith('36') || digits.startsWith('38') || digits.startsWith('39')) {
+      if (
+        inRange(digits, 3, 300, 305) ||
+        digits.startsWith('3095') ||
+        digits.startsWith('36') ||
+        digits.startsWith('38') ||
+        digits.startsWith('39')
+      ) {
         return n >= 14 && n <= 19; // Diners
       }
       return false;
@@ -129,7 +145,13 @@ function scanGroups(view: string, groups: readonly Group[], out: ViewSpan[]): vo
       const first = groups[s];
       const last = groups[e];
       if (first === undefined || last === undefined) continue;
-      if (digits.length === 15 && !digits.startsWith('34') && !digits.startsWith('37') && NEGATIVE.lastIn(view, first.start - 30, first.start) >= 0) continue;
+      if (
+        digits.length === 15 &&
+        !digits.startsWith('34') &&
+        !digits.startsWith('37') &&
+        NEGATIVE.lastIn(view, first.start - 30, first.start) >= 0
+      )
+        continue;
       out.push({ type: 'CREDIT_CARD', start: first.start, end: last.end });
       accepted = e;
     }

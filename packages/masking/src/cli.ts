@@ -19,7 +19,8 @@ export function processLine(line: string): string {
   } catch (e) {
     return badInput(`not JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return badInput('expected a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return badInput('expected a JSON object');
   const { text, region } = input as { text?: unknown; region?: unknown };
   if (typeof text !== 'string') return badInput('"text" must be a string');
   if (region !== undefined && (typeof region !== 'string' || !isSupportedCountry(region))) {
@@ -39,7 +40,8 @@ export async function run(input: Readable, output: Writable): Promise<number> {
     const lines = createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
       if (line.trim() === '') continue;
-      if (!output.write(`${processLine(line)}\n`)) await new Promise<void>((resolve) => output.once('drain', resolve));
+      if (!output.write(`${processLine(line)}\n`))
+        await new Promise<void>((resolve) => output.once('drain', resolve));
     }
     return 0;
   } catch (e) {

@@ -21,7 +21,9 @@ function escape(word: string): string {
  */
 export function contextMatcher(stems: readonly string[]): ContextMatcher {
   const sorted = [...stems].sort((a, b) => b.length - a.length);
-  const alternatives = sorted.map((s) => (s.endsWith('!') ? `${escape(s.slice(0, -1))}(?![\\p{L}\\p{N}])` : escape(s)));
+  const alternatives = sorted.map((s) =>
+    s.endsWith('!') ? `${escape(s.slice(0, -1))}(?![\\p{L}\\p{N}])` : escape(s),
+  );
   const re = new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})`, 'giu');
   return {
     lastIn(text: string, from: number, to: number): number {

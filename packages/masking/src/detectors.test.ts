@@ -113,12 +113,14 @@ describe('SSN', () => {
 });
 
 describe('EMAIL', () => {
-  it.each([['melissa@gmail.com'], ['mario.rossi+ordini@mail.azienda.it'], ['jürgen.müller@web.de'], ['o_brien-99@sub.example.co.uk']])(
-    '[S-11] finds %s',
-    (email) => {
-      expect(found(`scrivi a ${email}.`)).toEqual([['EMAIL', email]]);
-    },
-  );
+  it.each([
+    ['melissa@gmail.com'],
+    ['mario.rossi+ordini@mail.azienda.it'],
+    ['jürgen.müller@web.de'],
+    ['o_brien-99@sub.example.co.uk'],
+  ])('[S-11] finds %s', (email) => {
+    expect(found(`scrivi a ${email}.`)).toEqual([['EMAIL', email]]);
+  });
   it('[S-11] finds an address hidden with a zero-width space or a full-width at sign', () => {
     expect(found('mario.rossi\u200B@gmail.com')).toEqual([['EMAIL', 'mario.rossi\u200B@gmail.com']]);
     expect(found('mario＠gmail.com')).toEqual([['EMAIL', 'mario＠gmail.com']]);
@@ -177,6 +179,8 @@ describe('PHONE', () => {
     expect(findSensitive('536-22-8841').map((f) => f.type)).toEqual(['SSN']);
   });
   it('honours options.types', () => {
-    expect(found('melissa@gmail.com +447966197542', { types: ['PHONE'] })).toEqual([['PHONE', '+447966197542']]);
+    expect(found('melissa@gmail.com +447966197542', { types: ['PHONE'] })).toEqual([
+      ['PHONE', '+447966197542'],
+    ]);
   });
 });

@@ -9,7 +9,8 @@ import type { ViewSpan } from './types.ts';
 // which in chat text belong to URLs and Italian/French elisions (dell'...) far more often.
 const LOCAL_CHAR = /[\p{L}\p{M}\p{N}._%+!$&*^`~-]/u;
 // Domain labels then a TLD of letters (or punycode); not followed by more label characters.
-const DOMAIN = /(?:[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[a-z0-9-]{2,59})(?![\p{L}\p{M}\p{N}-])/uy;
+const DOMAIN =
+  /(?:[\p{L}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[a-z0-9-]{2,59})(?![\p{L}\p{M}\p{N}-])/uy;
 const MAX_LOCAL = 64;
 
 /** Finds email addresses in a normalised view. */

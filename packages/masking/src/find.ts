@@ -18,7 +18,13 @@ export function resolveRegions(options?: FindOptions): readonly CountryCode[] {
   return [options.defaultRegion, ...list.filter((r) => r !== options.defaultRegion)];
 }
 
-const PRIORITY: Readonly<Record<FindingType, number>> = { EMAIL: 0, IBAN: 1, CREDIT_CARD: 2, SSN: 3, PHONE: 4 };
+const PRIORITY: Readonly<Record<FindingType, number>> = {
+  EMAIL: 0,
+  IBAN: 1,
+  CREDIT_CARD: 2,
+  SSN: 3,
+  PHONE: 4,
+};
 
 /** Counts ASCII digits, stopping early once `enough` is reached. */
 function countDigits(view: string, enough: number): number {
@@ -59,7 +65,9 @@ export function findSensitive(text: string, options?: FindOptions): Finding[] {
 
 /** Keeps the higher-priority (then longer) of overlapping spans; returns them sorted by start. */
 export function resolveOverlaps(spans: readonly ViewSpan[]): ViewSpan[] {
-  const ranked = [...spans].sort((a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const ranked = [...spans].sort(
+    (a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
   const kept: ViewSpan[] = [];
   for (const s of ranked) {
     if (s.end <= s.start) continue;

@@ -39,7 +39,8 @@ export function mod97(s: string): number {
 /** True for an electronic-format IBAN (uppercase, no spaces) of the right length and checksum. */
 export function isValidIban(compact: string): boolean {
   const len = IBAN_LENGTHS[compact.slice(0, 2)];
-  if (len === undefined || compact.length !== len || !/^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(compact)) return false;
+  if (len === undefined || compact.length !== len || !/^[A-Z]{2}[0-9]{2}[A-Z0-9]+$/.test(compact))
+    return false;
   return mod97(compact.slice(4) + compact.slice(0, 4)) === 1;
 }
 

@@ -26,7 +26,9 @@ describe('S-11 masking output', () => {
   });
   it('[S-11] masks evasion characters with the value and shows plain digits', () => {
     expect(maskText('carta ４１１１ １１１１ １１１１ １１１１ ok')).toBe('carta ************1111 ok');
-    expect(maskText('iban\u00A0IT60\u200BX054 2811 1010 0000 0123 456')).toBe('iban\u00A0***********************3456');
+    expect(maskText('iban\u00A0IT60\u200BX054 2811 1010 0000 0123 456')).toBe(
+      'iban\u00A0***********************3456',
+    );
   });
   it('[S-11] keeps the first code point of a Unicode local part', () => {
     expect(maskValue('EMAIL', 'jürgen.müller@web.de')).toBe('j************@web.de');

@@ -38,19 +38,69 @@ const CONTEXT_WINDOW = 50;
 /** Words that say "phone" in it/en/es/de/fr/pt; nearest wins against a negative word. */
 const STRONG = contextMatcher([
   // it
-  'tel', 'telefon', 'cell', 'chiam', 'richiam', 'contatt', 'squill', 'whatsapp', 'recapit', 'fisso', 'mobile',
+  'tel',
+  'telefon',
+  'cell',
+  'chiam',
+  'richiam',
+  'contatt',
+  'squill',
+  'whatsapp',
+  'recapit',
+  'fisso',
+  'mobile',
   // en
-  'phone', 'call', 'mobile', 'reach', 'text me!', 'ring me!', 'landline', 'contact',
+  'phone',
+  'call',
+  'mobile',
+  'reach',
+  'text me!',
+  'ring me!',
+  'landline',
+  'contact',
   // es
-  'teléfono', 'móvil', 'movil', 'llam', 'celular', 'fijo', 'contáct', 'escríbe', 'escribe',
+  'teléfono',
+  'móvil',
+  'movil',
+  'llam',
+  'celular',
+  'fijo',
+  'contáct',
+  'escríbe',
+  'escribe',
   // de
-  'handy', 'mobil', 'festnetz', 'erreich', 'anruf', 'ruf', 'rückruf', 'durchwahl',
+  'handy',
+  'mobil',
+  'festnetz',
+  'erreich',
+  'anruf',
+  'ruf',
+  'rückruf',
+  'durchwahl',
   // fr
-  'tél', 'portable', 'fixe', 'appel', 'rappel', 'joindre', 'joignable',
+  'tél',
+  'portable',
+  'fixe',
+  'appel',
+  'rappel',
+  'joindre',
+  'joignable',
   // pt
-  'telemóvel', 'telemovel', 'lig', 'contacto', 'zap!',
+  'telemóvel',
+  'telemovel',
+  'lig',
+  'contacto',
+  'zap!',
   // "my number" in every language is a phone, even after "order"/"OTP code" further back
-  'mio numero', 'my number', 'mi número', 'mi numero', 'meine nummer', 'mon numéro', 'mon numero', 'meu número', 'meu numero',
+  'mio numero',
+  'my number',
+  'mi número',
+  'mi numero',
+  'meine nummer',
+  'mon numéro',
+  'mon numero',
+  'meu número',
+  'meu numero',
 ]);
 
 /** "Number" words: positive only when no negative word is in the window. */
@@ -59,28 +109,165 @@ const WEAK = contextMatcher(['numero', 'número', 'numéro', 'number', 'nummer',
 /** Words that say "this number is an order/invoice/tracking/... code". */
 const NEGATIVE = contextMatcher([
   // it
-  'ordin', 'ord!', 'fattur', 'pratica', 'codice', 'cod!', 'cliente', 'ticket', 'p.iva', 'piva', 'partita iva', 'iva!', 'cap!',
-  'cro!', 'trn!', 'protocollo', 'prot!', 'lotto', 'imei', 'serial', 'matricola', 'prenotazion', 'spedizion', 'tracking',
-  'polizza', 'contratto', 'bolletta', 'pod!', 'pdr!', 'riferimento', 'rif!', 'scontrino', 'ricevuta', 'transazion',
-  'importo', 'pin!', 'otp!', 'tessera', 'fedeltà', 'conto', 'pacco', 'volo', 'biglietto', 'modello', 'targa', 'iban',
+  'ordin',
+  'ord!',
+  'fattur',
+  'pratica',
+  'codice',
+  'cod!',
+  'cliente',
+  'ticket',
+  'p.iva',
+  'piva',
+  'partita iva',
+  'iva!',
+  'cap!',
+  'cro!',
+  'trn!',
+  'protocollo',
+  'prot!',
+  'lotto',
+  'imei',
+  'serial',
+  'matricola',
+  'prenotazion',
+  'spedizion',
+  'tracking',
+  'polizza',
+  'contratto',
+  'bolletta',
+  'pod!',
+  'pdr!',
+  'riferimento',
+  'rif!',
+  'scontrino',
+  'ricevuta',
+  'transazion',
+  'importo',
+  'pin!',
+  'otp!',
+  'tessera',
+  'fedeltà',
+  'conto',
+  'pacco',
+  'volo',
+  'biglietto',
+  'modello',
+  'targa',
+  'iban',
   // en
-  'order', 'invoice', 'case!', 'reference', 'ref!', 'booking', 'policy', 'serial', 'account', 'acct', 'receipt',
-  'transaction', 'customer', 'member', 'confirmation', 'code', 'id!', 'sku!', 'model', 'parcel', 'shipment',
-  'flight', 'pnr!', 'ticket', 'claim', 'loyalty', 'voucher', 'zip!', 'postcode',
+  'order',
+  'invoice',
+  'case!',
+  'reference',
+  'ref!',
+  'booking',
+  'policy',
+  'serial',
+  'account',
+  'acct',
+  'receipt',
+  'transaction',
+  'customer',
+  'member',
+  'confirmation',
+  'code',
+  'id!',
+  'sku!',
+  'model',
+  'parcel',
+  'shipment',
+  'flight',
+  'pnr!',
+  'ticket',
+  'claim',
+  'loyalty',
+  'voucher',
+  'zip!',
+  'postcode',
   // es
-  'pedido', 'factura', 'referencia', 'envío', 'envio', 'seguimiento', 'póliza', 'poliza', 'reserva', 'cuenta',
-  'recibo', 'código', 'codigo', 'contrato', 'vuelo', 'localizador', 'expediente', 'dni!', 'nie!',
+  'pedido',
+  'factura',
+  'referencia',
+  'envío',
+  'envio',
+  'seguimiento',
+  'póliza',
+  'poliza',
+  'reserva',
+  'cuenta',
+  'recibo',
+  'código',
+  'codigo',
+  'contrato',
+  'vuelo',
+  'localizador',
+  'expediente',
+  'dni!',
+  'nie!',
   // de
-  'bestell', 'rechnung', 'kundennummer', 'kunden', 'vertrag', 'sendung', 'ust', 'auftrag', 'buchung', 'referenz',
-  'konto', 'vorgang', 'beleg', 'flug', 'paket', 'plz!', 'steuer', 'versicherung',
+  'bestell',
+  'rechnung',
+  'kundennummer',
+  'kunden',
+  'vertrag',
+  'sendung',
+  'ust',
+  'auftrag',
+  'buchung',
+  'referenz',
+  'konto',
+  'vorgang',
+  'beleg',
+  'flug',
+  'paket',
+  'plz!',
+  'steuer',
+  'versicherung',
   // fr
-  'commande', 'facture', 'dossier', 'siret', 'siren', 'tva!', 'suivi', 'colis', 'référence', 'réservation',
-  'reservation', 'contrat', 'client', 'compte', 'vol!', 'billet', 'numéro fiscal', 'colis',
+  'commande',
+  'facture',
+  'dossier',
+  'siret',
+  'siren',
+  'tva!',
+  'suivi',
+  'colis',
+  'référence',
+  'réservation',
+  'reservation',
+  'contrat',
+  'client',
+  'compte',
+  'vol!',
+  'billet',
+  'numéro fiscal',
+  'colis',
   // pt
-  'encomenda', 'fatura', 'referência', 'rastreio', 'nif!', 'contribuinte', 'conta', 'voo!', 'bilhete', 'apólice',
-  'cpf!', 'cnpj!', 'protocolo', 'nota fiscal',
+  'encomenda',
+  'fatura',
+  'referência',
+  'rastreio',
+  'nif!',
+  'contribuinte',
+  'conta',
+  'voo!',
+  'bilhete',
+  'apólice',
+  'cpf!',
+  'cnpj!',
+  'protocolo',
+  'nota fiscal',
   // a number introduced as an SSN or tax id is not a phone, even when it fails SSA rules
-  'ssn', 'social security', 'previdenza', 'seguridad social', 'seguro social', 'sécurité sociale', 'segurança social', 'sozialversicherung', 'tax id',
+  'ssn',
+  'social security',
+  'previdenza',
+  'seguridad social',
+  'seguro social',
+  'sécurité sociale',
+  'segurança social',
+  'sozialversicherung',
+  'tax id',
 ]);
 
 // Things made of digits that are not phones (NOTES §5.5.1). Applied around national-form
@@ -185,7 +372,14 @@ function isIntlWritten(raw: string): boolean {
 }
 
 /** National-format checks for one libphonenumber result read with `region`. */
-function acceptNational(ctx: Ctx, region: CountryCode, number: PhoneNumber, raw: string, start: number, verdict: ContextVerdict): boolean {
+function acceptNational(
+  ctx: Ctx,
+  region: CountryCode,
+  number: PhoneNumber,
+  raw: string,
+  start: number,
+  verdict: ContextVerdict,
+): boolean {
   const written = digitsOf(raw);
   // libphonenumber's VALID skips the national-prefix check: "301234567" is valid for DE. People
   // write national numbers with the prefix their country requires, so demand it.
@@ -211,7 +405,11 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
     for (const f of found) {
       const raw = e164.slice(f.startsAt, f.endsAt);
       if (isIntlWritten(raw)) {
-        out.push({ type: 'PHONE', start: start + Math.max(0, f.startsAt + shift), end: start + f.endsAt + shift });
+        out.push({
+          type: 'PHONE',
+          start: start + Math.max(0, f.startsAt + shift),
+          end: start + f.endsAt + shift,
+        });
         if (f.startsAt === 0) coversStart = true;
       }
     }
@@ -229,7 +427,8 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
   if (text.startsWith('00')) {
     const found = findNumbers(text, { defaultCountry: regions[0], leniency: 'VALID' });
     for (const f of found) {
-      if (isIntlWritten(text.slice(f.startsAt, f.endsAt))) out.push({ type: 'PHONE', start: start + f.startsAt, end: start + f.endsAt });
+      if (isIntlWritten(text.slice(f.startsAt, f.endsAt)))
+        out.push({ type: 'PHONE', start: start + f.startsAt, end: start + f.endsAt });
     }
     if (found.length > 0) return;
   }
@@ -239,7 +438,8 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
       const raw = text.slice(f.startsAt, f.endsAt);
       const s = start + f.startsAt;
       if (!isIntlWritten(raw) && !acceptNational(ctx, region, f.number, raw, s, verdict)) continue;
-      if (best === undefined || f.endsAt - f.startsAt > best.end - best.start) best = { type: 'PHONE', start: s, end: start + f.endsAt };
+      if (best === undefined || f.endsAt - f.startsAt > best.end - best.start)
+        best = { type: 'PHONE', start: s, end: start + f.endsAt };
     }
     if (best !== undefined && best.start === start && best.end === start + text.length) break; // the whole run: done
   }
@@ -251,7 +451,11 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
  * Digit runs overlapping `taken` (cards, IBANs, SSNs, emails already found, which win any
  * overlap) are skipped without asking libphonenumber: each of its calls costs ~10-30 us.
  */
-export function findPhones(view: string, regions: readonly CountryCode[], taken: readonly ViewSpan[] = []): ViewSpan[] {
+export function findPhones(
+  view: string,
+  regions: readonly CountryCode[],
+  taken: readonly ViewSpan[] = [],
+): ViewSpan[] {
   const ctx: Ctx = { view, regions };
   const out: ViewSpan[] = [];
   CANDIDATE.lastIndex = 0;

@@ -51,7 +51,9 @@ function valueLooksRight(type: FindingType, value: string): boolean {
   const digits = p.replace(/[^0-9]/g, '');
   switch (type) {
     case 'CREDIT_CARD':
-      return digits.length >= 13 && digits.length <= 19 && luhn(digits) && /^[0-9][0-9 .\p{Pd}]*[0-9]$/u.test(p);
+      return (
+        digits.length >= 13 && digits.length <= 19 && luhn(digits) && /^[0-9][0-9 .\p{Pd}]*[0-9]$/u.test(p)
+      );
     case 'IBAN':
       return /^[A-Za-z]{2}[0-9]{2}/.test(p) && ibanOk(p);
     case 'SSN':
@@ -106,20 +108,25 @@ describe('corpus', () => {
     };
     for (const l of lines) {
       const got = findSensitive(l.text, { defaultRegion: l.region });
-      const key = (s: { type: string; start: number; end: number }): string => `${s.type}:${s.start}:${s.end}`;
+      const key = (s: { type: string; start: number; end: number }): string =>
+        `${s.type}:${s.start}:${s.end}`;
       const gold = new Set(l.spans.map(key));
       const found = new Set(got.map(key));
       for (const g of got) {
         if (gold.has(key(g))) add(tp, g.type);
         else {
           add(fp, g.type);
-          errors.push(`FP ${g.type} ${JSON.stringify(l.text.slice(g.start, g.end))} in ${JSON.stringify(l.text)}`);
+          errors.push(
+            `FP ${g.type} ${JSON.stringify(l.text.slice(g.start, g.end))} in ${JSON.stringify(l.text)}`,
+          );
         }
       }
       for (const s of l.spans) {
         if (!found.has(key(s))) {
           add(fn, s.type);
-          errors.push(`FN ${s.type} ${JSON.stringify(l.text.slice(s.start, s.end))} in ${JSON.stringify(l.text)}`);
+          errors.push(
+            `FN ${s.type} ${JSON.stringify(l.text.slice(s.start, s.end))} in ${JSON.stringify(l.text)}`,
+          );
         }
       }
     }
@@ -127,14 +134,27 @@ describe('corpus', () => {
       const a = tp.get(t) ?? 0;
       const p = a + (fp.get(t) ?? 0) === 0 ? 1 : a / (a + (fp.get(t) ?? 0));
       const r = a + (fn.get(t) ?? 0) === 0 ? 1 : a / (a + (fn.get(t) ?? 0));
-      return { type: t, support: a + (fn.get(t) ?? 0), tp: a, fp: fp.get(t) ?? 0, fn: fn.get(t) ?? 0, precision: p, recall: r };
+      return {
+        type: t,
+        support: a + (fn.get(t) ?? 0),
+        tp: a,
+        fp: fp.get(t) ?? 0,
+        fn: fn.get(t) ?? 0,
+        precision: p,
+        recall: r,
+      };
     });
     const table = [
       '| type | support | TP | FP | FN | precision | recall |',
       '| --- | --- | --- | --- | --- | --- | --- |',
-      ...rows.map((r) => `| ${r.type} | ${r.support} | ${r.tp} | ${r.fp} | ${r.fn} | ${(r.precision * 100).toFixed(1)}% | ${(r.recall * 100).toFixed(1)}% |`),
+      ...rows.map(
+        (r) =>
+          `| ${r.type} | ${r.support} | ${r.tp} | ${r.fp} | ${r.fn} | ${(r.precision * 100).toFixed(1)}% | ${(r.recall * 100).toFixed(1)}% |`,
+      ),
     ].join('\n');
-    process.stdout.write(`\nmasking corpus (${lines.length} lines, span-exact):\n${table}\n${errors.slice(0, 40).join('\n')}\n`);
+    process.stdout.write(
+      `\nmasking corpus (${lines.length} lines, span-exact):\n${table}\n${errors.slice(0, 40).join('\n')}\n`,
+    );
     for (const r of rows) {
       expect(r.recall, `${r.type} recall`).toBeGreaterThanOrEqual(MIN_RECALL);
       expect(r.precision, `${r.type} precision`).toBeGreaterThanOrEqual(MIN_PRECISION);

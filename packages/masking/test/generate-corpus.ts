@@ -67,10 +67,47 @@ function group(s: string, sizes: readonly number[], sep: string): string {
   if (at < s.length) out.push(s.slice(at));
   return out.filter((p) => p !== '').join(sep);
 }
-const FIXED_CARDS = ['4111111111111111', '5555555555554444', '378282246310005', '2221000000000009', '4222222222222', '6011000990139424', '3530111333300000', '5105105105105100', '4012888888881881', '30569309025904', '6200000000000005', '2223003122003222'];
+const FIXED_CARDS = [
+  '4111111111111111',
+  '5555555555554444',
+  '378282246310005',
+  '2221000000000009',
+  '4222222222222',
+  '6011000990139424',
+  '3530111333300000',
+  '5105105105105100',
+  '4012888888881881',
+  '30569309025904',
+  '6200000000000005',
+  '2223003122003222',
+];
 function randomCard(): string {
-  const prefix = pick(['4', '4', '51', '53', '55', '2221', '2720', '34', '37', '6011', '65', '3528', '62', '36']);
-  const len = prefix.startsWith('34') || prefix.startsWith('37') ? 15 : prefix === '36' ? 14 : prefix === '4' ? pick([16, 16, 19, 13]) : prefix === '62' ? pick([16, 19]) : 16;
+  const prefix = pick([
+    '4',
+    '4',
+    '51',
+    '53',
+    '55',
+    '2221',
+    '2720',
+    '34',
+    '37',
+    '6011',
+    '65',
+    '3528',
+    '62',
+    '36',
+  ]);
+  const len =
+    prefix.startsWith('34') || prefix.startsWith('37')
+      ? 15
+      : prefix === '36'
+        ? 14
+        : prefix === '4'
+          ? pick([16, 16, 19, 13])
+          : prefix === '62'
+            ? pick([16, 19])
+            : 16;
   const body = prefix + digits(len - prefix.length - 1);
   return body + luhnCheckDigit(body);
 }
@@ -143,7 +180,16 @@ const BBAN: Record<string, () => string> = {
   RO: () => letters(4) + digits(16),
   BR: () => digits(8) + digits(5) + digits(10) + letters(1) + digits(1),
 };
-const FIXED_IBANS = ['IT60X0542811101000000123456', 'DE89370400440532013000', 'GB82WEST12345698765432', 'FR1420041010050500013M02606', 'ES9121000418450200051332', 'NL91ABNA0417164300', 'PT50000201231234567890154', 'BE68539007547034'];
+const FIXED_IBANS = [
+  'IT60X0542811101000000123456',
+  'DE89370400440532013000',
+  'GB82WEST12345698765432',
+  'FR1420041010050500013M02606',
+  'ES9121000418450200051332',
+  'NL91ABNA0417164300',
+  'PT50000201231234567890154',
+  'BE68539007547034',
+];
 function ibanCompact(cc?: string): string {
   if (cc === undefined && rand() < 0.25) return pick(FIXED_IBANS);
   const country = cc ?? pick(Object.keys(BBAN));
@@ -160,7 +206,8 @@ function formatIban(iban: string): string {
     () => group(iban, [4, 4, 4, 4, 4, 4, 4, 4], ' ').toLowerCase(),
     () => group(iban, [4, 4, 4, 4, 4, 4, 4, 4], '\u00A0'),
     () => group(iban, [4, 4, 4, 4, 4, 4, 4, 4], '-'),
-    () => (iban.startsWith('IT') ? group(iban, [4, 1, 5, 5, 12], ' ') : group(iban, [4, 4, 4, 4, 4, 4, 4], ' ')),
+    () =>
+      iban.startsWith('IT') ? group(iban, [4, 1, 5, 5, 12], ' ') : group(iban, [4, 4, 4, 4, 4, 4, 4], ' '),
     () => group(iban, [4, 4, 4, 4, 4, 4, 4, 4], '\u200B'),
   ])();
 }
@@ -170,8 +217,11 @@ function iban(cc?: string): string {
 function badIban(): string {
   const good = ibanCompact();
   const check = (Number(good.slice(2, 4)) + 1 + Math.floor(rand() * 9)) % 100;
-  const bad = good.slice(0, 2) + String(check === 0 || check === 1 ? 42 : check).padStart(2, '0') + good.slice(4);
-  return mod97(bad.slice(4) + bad.slice(0, 4)) === 1 ? badIban() : group(bad, [4, 4, 4, 4, 4, 4, 4, 4], pick([' ', '']));
+  const bad =
+    good.slice(0, 2) + String(check === 0 || check === 1 ? 42 : check).padStart(2, '0') + good.slice(4);
+  return mod97(bad.slice(4) + bad.slice(0, 4)) === 1
+    ? badIban()
+    : group(bad, [4, 4, 4, 4, 4, 4, 4, 4], pick([' ', '']));
 }
 
 // --- SSN ------------------------------------------------------------------------------------
@@ -194,13 +244,75 @@ function ssnBare(): string {
 }
 
 // --- emails ---------------------------------------------------------------------------------
-const FIRST = ['mario', 'giulia', 'luca', 'francesca', 'melissa', 'john', 'sarah', 'carlos', 'lucía', 'jürgen', 'anne', 'joão', 'maria', 'pierre', 'élodie', 'hans', 'ana', 'chiara', 'tom', 'sofía'];
-const LAST = ['rossi', 'bianchi', 'esposito', 'smith', 'garcía', 'müller', 'dupont', 'silva', 'santos', 'ferrari', 'schmidt', 'martin', 'costa', 'romano', 'brown'];
-const DOMAINS = ['gmail.com', 'libero.it', 'yahoo.it', 'hotmail.com', 'outlook.com', 'web.de', 'gmx.de', 'orange.fr', 'free.fr', 'sapo.pt', 'telefonica.es', 'mail.azienda.it', 'pec.studiolegale.it', 'icloud.com', 'uol.com.br', 'example.co.uk'];
+const FIRST = [
+  'mario',
+  'giulia',
+  'luca',
+  'francesca',
+  'melissa',
+  'john',
+  'sarah',
+  'carlos',
+  'lucía',
+  'jürgen',
+  'anne',
+  'joão',
+  'maria',
+  'pierre',
+  'élodie',
+  'hans',
+  'ana',
+  'chiara',
+  'tom',
+  'sofía',
+];
+const LAST = [
+  'rossi',
+  'bianchi',
+  'esposito',
+  'smith',
+  'garcía',
+  'müller',
+  'dupont',
+  'silva',
+  'santos',
+  'ferrari',
+  'schmidt',
+  'martin',
+  'costa',
+  'romano',
+  'brown',
+];
+const DOMAINS = [
+  'gmail.com',
+  'libero.it',
+  'yahoo.it',
+  'hotmail.com',
+  'outlook.com',
+  'web.de',
+  'gmx.de',
+  'orange.fr',
+  'free.fr',
+  'sapo.pt',
+  'telefonica.es',
+  'mail.azienda.it',
+  'pec.studiolegale.it',
+  'icloud.com',
+  'uol.com.br',
+  'example.co.uk',
+];
 function email(): string {
   const f = pick(FIRST);
   const l = pick(LAST);
-  const local = pick([`${f}.${l}`, `${f}${l}`, `${f}_${l}${digits(2)}`, `${f[0] ?? 'x'}${l}`, `${f}.${l}+ordini`, `${f}-${l}`, `${l}${digits(4)}`]);
+  const local = pick([
+    `${f}.${l}`,
+    `${f}${l}`,
+    `${f}_${l}${digits(2)}`,
+    `${f[0] ?? 'x'}${l}`,
+    `${f}.${l}+ordini`,
+    `${f}-${l}`,
+    `${l}${digits(4)}`,
+  ]);
   const domain = pick(DOMAINS);
   return pick([
     () => `${local}@${domain}`,
@@ -215,10 +327,28 @@ function email(): string {
 // --- phones ---------------------------------------------------------------------------------
 /** National-format patterns per region; `#` is a random digit. */
 const NATIONAL: Record<string, readonly string[]> = {
-  IT: ['3## ### ####', '3## ### ####', '3##-#######', '3#########', '3##.###.##.##', '3## #######', '02 #### ####', '06 ########', '011 ### ####', '0## ### ####'],
+  IT: [
+    '3## ### ####',
+    '3## ### ####',
+    '3##-#######',
+    '3#########',
+    '3##.###.##.##',
+    '3## #######',
+    '02 #### ####',
+    '06 ########',
+    '011 ### ####',
+    '0## ### ####',
+  ],
   ES: ['6## ### ###', '6## ## ## ##', '7## ### ###', '91 ### ## ##', '93 ### ####', '6########'],
   DE: ['015# ########', '017# #######', '030 #######', '089 ########', '0171/#######', '040 ### ####'],
-  FR: ['06 ## ## ## ##', '07 ## ## ## ##', '01 ## ## ## ##', '06.##.##.##.##', '04 ## ## ## ##', '06########'],
+  FR: [
+    '06 ## ## ## ##',
+    '07 ## ## ## ##',
+    '01 ## ## ## ##',
+    '06.##.##.##.##',
+    '04 ## ## ## ##',
+    '06########',
+  ],
   PT: ['91# ### ###', '93# ### ###', '96# ### ###', '21# ### ###', '22# ### ###'],
   GB: ['07### ######', '07### ### ###', '020 #### ####', '0161 ### ####', '07#########'],
   US: ['(###) ###-####', '###-###-####', '###.###.####', '(###) ### ####'],
@@ -270,16 +400,48 @@ function fullWidth(s: string): string {
 // --- hard negatives -------------------------------------------------------------------------
 const NEG: Record<string, () => string> = {
   order: () => digits(1).replace('0', '1') + digits(5 + Math.floor(rand() * 5)),
-  date: () => pick([`${1 + Math.floor(rand() * 28)}/0${1 + Math.floor(rand() * 9)}/2024`, `0${1 + Math.floor(rand() * 9)}.0${1 + Math.floor(rand() * 9)}.2025`, `2024-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`, '12/03/2024', '31-12-2023']),
+  date: () =>
+    pick([
+      `${1 + Math.floor(rand() * 28)}/0${1 + Math.floor(rand() * 9)}/2024`,
+      `0${1 + Math.floor(rand() * 9)}.0${1 + Math.floor(rand() * 9)}.2025`,
+      `2024-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`,
+      '12/03/2024',
+      '31-12-2023',
+    ]),
   time: () => pick(['14:30', '09:15', '18.45', '8:00', '23:59:59']),
-  price: () => pick(['€1.234,56', '1.234.567,89 €', '€ 49,90', '$1,299.99', '£ 12.50', 'R$ 1.250,00', '249,00 EUR', '19,99€']),
+  price: () =>
+    pick([
+      '€1.234,56',
+      '1.234.567,89 €',
+      '€ 49,90',
+      '$1,299.99',
+      '£ 12.50',
+      'R$ 1.250,00',
+      '249,00 EUR',
+      '19,99€',
+    ]),
   cap: () => pick(['20121', '00184', '10115', '75008', '28013', '1000-001', 'SW1A 1AA', '90210']),
   ip: () => `192.168.${Math.floor(rand() * 255)}.${1 + Math.floor(rand() * 254)}`,
   version: () => pick(['1.2.3', '2.0.14.3317', '10.0.19045.3570', '17.4.1', '3.12.0']),
-  track: () => pick(['1Z999AA10123456784', 'RR123456789IT', 'JD014600003828311480', '00340434161094042557', 'LX123456789CN', 'TBA123456789000']),
+  track: () =>
+    pick([
+      '1Z999AA10123456784',
+      'RR123456789IT',
+      'JD014600003828311480',
+      '00340434161094042557',
+      'LX123456789CN',
+      'TBA123456789000',
+    ]),
   badcard: badCard,
   badiban: badIban,
-  invoice: () => pick([`FT ${digits(4)}/${digits(3)}`, `2024-00${digits(5)}`, `INV-${digits(7)}`, `${digits(3)}/2024`, `A-${digits(8)}`]),
+  invoice: () =>
+    pick([
+      `FT ${digits(4)}/${digits(3)}`,
+      `2024-00${digits(5)}`,
+      `INV-${digits(7)}`,
+      `${digits(3)}/2024`,
+      `A-${digits(8)}`,
+    ]),
   piva: () => pick(['IT12345678903', '01234567890', 'DE123456789', 'ESB12345678', 'FR40303265045']),
   imei: () => pick(['356938035643809', '490154203237518', '353918057227436']),
   pnr: () => letters(6),
@@ -296,7 +458,7 @@ const T: Record<Lang, readonly string[]> = {
     'la mia carta è {CARD} ma mi dice transazione rifiutata',
     'Per il rimborso usate questo IBAN: {IBAN_IT}',
     'iban {IBAN_IT} intestato a Mario Rossi',
-    'vi giro l\'iban della mia azienda {IBAN} così fate il bonifico',
+    "vi giro l'iban della mia azienda {IBAN} così fate il bonifico",
     'Coordinate bancarie: {IBAN_IT} (Banca Intesa)',
     'Il mio cellulare è {PHONE}, chiamatemi dopo le 18',
     'chiamami al {PHONE} grazie',
@@ -325,7 +487,7 @@ const T: Record<Lang, readonly string[]> = {
     'codice tracciamento {track}',
     'ho provato con {badcard} ma non funziona, è giusto il numero?',
     'il numero {badcard} è della carta fedeltà',
-    'l\'iban che mi avete dato {badiban} risulta errato',
+    "l'iban che mi avete dato {badiban} risulta errato",
     'P.IVA {piva}, ragione sociale Rossi Srl',
     'IMEI del telefono {imei}, è in garanzia?',
     'il router ha IP {ip}, ho aggiornato alla versione {version}',
@@ -345,7 +507,7 @@ const T: Record<Lang, readonly string[]> = {
     'ho la tessera n. {order}, posso usarla online?',
     'il pacco doveva arrivare il {date} tra le {time} e le {time}',
     'chiamatemi al {INTL} oppure scrivetemi a {EMAIL}',
-    'L\'importo di {price} è stato addebitato due volte sulla carta {CARD}',
+    "L'importo di {price} è stato addebitato due volte sulla carta {CARD}",
   ],
   en: [
     'Hi, my card number is {CARD}, expiry 09/26',
@@ -427,7 +589,7 @@ const T: Record<Lang, readonly string[]> = {
   ],
   fr: [
     'Bonjour, ma carte bancaire est {CARD}, expire 12/26',
-    'j\'ai payé avec {CARD} et la commande est annulée',
+    "j'ai payé avec {CARD} et la commande est annulée",
     'Voici mon IBAN pour le remboursement : {IBAN_FR}',
     'RIB : {IBAN}',
     'Appelez-moi au {PHONE}',
@@ -441,12 +603,12 @@ const T: Record<Lang, readonly string[]> = {
     'facture {invoice} de {price}',
     'numéro de suivi {track}, colis bloqué depuis le {date}',
     'la carte {badcard} est refusée',
-    'l\'IBAN {badiban} est invalide',
+    "l'IBAN {badiban} est invalide",
     'code postal {cap} Paris',
-    'version de l\'appli {version}',
+    "version de l'appli {version}",
     'vol {flight} à {time}, réservation {pnr}',
     'dossier {ticket} ouvert le {date}',
-    'Merci beaucoup, c\'est réglé',
+    "Merci beaucoup, c'est réglé",
     'rappelez-moi au {PHONE} ou écrivez à {EMAIL}',
   ],
   pt: [
@@ -476,7 +638,14 @@ const T: Record<Lang, readonly string[]> = {
   ],
 };
 
-const REGION: Record<Lang, readonly CountryCode[]> = { it: ['IT'], en: ['GB', 'US'], es: ['ES'], de: ['DE'], fr: ['FR'], pt: ['PT', 'BR'] };
+const REGION: Record<Lang, readonly CountryCode[]> = {
+  it: ['IT'],
+  en: ['GB', 'US'],
+  es: ['ES'],
+  de: ['DE'],
+  fr: ['FR'],
+  pt: ['PT', 'BR'],
+};
 const REPEAT: Record<Lang, number> = { it: 4, en: 3, es: 3, de: 3, fr: 3, pt: 3 };
 
 function expand(template: string, lang: Lang, region: CountryCode): CorpusLine {

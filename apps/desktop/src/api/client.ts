@@ -175,6 +175,9 @@ export async function fetchSettings(signal?: AbortSignal): Promise<Settings> {
 
 /** Changes only the settings present in `request`; answers with all of them as saved. */
 export async function updateSettings(request: UpdateSettingsRequest): Promise<Settings> {
-  const { settings } = await call(adminRoutes.settings, settingsResponseSchema, { method: 'PUT', body: request });
+  const { settings } = await call(adminRoutes.settings, settingsResponseSchema, {
+    method: 'PUT',
+    body: request,
+  });
   return settings;
 }

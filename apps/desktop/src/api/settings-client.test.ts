@@ -4,9 +4,10 @@ import { fetchSettings, updateSettings } from './client.ts';
 import { RequestError } from './request-error.ts';
 
 function answer(status: number, body: unknown) {
-  return vi.fn(
-    (_input: string, _init?: RequestInit) =>
-      Promise.resolve(new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })),
+  return vi.fn((_input: string, _init?: RequestInit) =>
+    Promise.resolve(
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }),
+    ),
   );
 }
 

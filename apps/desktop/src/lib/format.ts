@@ -29,9 +29,7 @@ export const NO_INITIALS = '#';
 export function initialsOf(name: string): string {
   const trimmed = name.trim();
   if (trimmed.startsWith('*')) return NO_INITIALS;
-  const words = trimmed
-    .split(/\s+/)
-    .filter((w) => /\p{L}/u.test(w));
+  const words = trimmed.split(/\s+/).filter((w) => /\p{L}/u.test(w));
   const letters = words.map((w) => /\p{L}/u.exec(w)?.[0] ?? '');
   if (letters.length === 0) return NO_INITIALS;
   const first = letters[0] ?? '';

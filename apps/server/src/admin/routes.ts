@@ -64,7 +64,8 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
     const user = await requireUser(ctx.store, request, ctx.clock());
     const body = parseOr400(revealRequestSchema, request.body);
     return ctx.store.transaction(async (tx) => {
-      const allowed = (user.role === 'admin' || user.role === 'supervisor') && (await tx.hasPermission(user.id, 'reveal'));
+      const allowed =
+        (user.role === 'admin' || user.role === 'supervisor') && (await tx.hasPermission(user.id, 'reveal'));
       if (!allowed) throw new ApiError('FORBIDDEN', 'Revealing masked data needs the reveal permission');
       let value: string;
       let subject: string;
@@ -93,7 +94,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
         subject,
         detail: null,
       });
-      ctx.logger.info({ event: 'reveal', userId: user.id, field: body.field, subject }, 'masked value revealed');
+      ctx.logger.info(
+        { event: 'reveal', userId: user.id, field: body.field, subject },
+        'masked value revealed',
+      );
       return { value };
     });
   });

@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import { commit, type ServerContext } from '../context.ts';
 import { parseOr400 } from '../http/errors.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';
-import { hashToken, newSessionToken, requireUser, SESSION_COOKIE, setSessionCookie, toUserView } from './sessions.ts';
+import {
+  hashToken,
+  newSessionToken,
+  requireUser,
+  SESSION_COOKIE,
+  setSessionCookie,
+  toUserView,
+} from './sessions.ts';
 import { toAgentView } from '../views/index.ts';
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -20,7 +27,12 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const token = newSessionToken();
     const ttlMs = ctx.config.SESSION_TTL_HOURS * 3600_000;
     await commit(ctx, (tx, _out, now) =>
-      tx.insertSession({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt: now + ttlMs }),
+      tx.insertSession({
+        tokenHash: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        expiresAt: now + ttlMs,
+      }),
     );
     setSessionCookie(reply, token, ttlMs / 1000, ctx.config.COOKIE_SECURE);
     ctx.logger.info({ event: 'login', userId: user.id }, 'signed in');

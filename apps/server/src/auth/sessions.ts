@@ -18,7 +18,11 @@ export function toUserView(user: UserRow): UserView {
 }
 
 /** The signed-in user of a request, or undefined. Expired sessions count as none. */
-export async function sessionUser(store: Store, request: FastifyRequest, now: number): Promise<UserRow | undefined> {
+export async function sessionUser(
+  store: Store,
+  request: FastifyRequest,
+  now: number,
+): Promise<UserRow | undefined> {
   const token = request.cookies[SESSION_COOKIE];
   if (!token) return undefined;
   return store.transaction(async (tx) => {
@@ -35,7 +39,12 @@ export async function requireUser(store: Store, request: FastifyRequest, now: nu
   return user;
 }
 
-export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number, secure: boolean): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  token: string,
+  maxAgeSeconds: number,
+  secure: boolean,
+): void {
   void reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',

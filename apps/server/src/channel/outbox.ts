@@ -123,7 +123,10 @@ export class OutboxDrainer {
           await applyDeliveryStatus(tx, out, { ...message, wamid }, early.status, early.failureReason, now);
         }
       });
-      this.ctx.logger.info({ event: 'whatsapp.sent', messageId: message.id, wamid }, 'message accepted by WhatsApp');
+      this.ctx.logger.info(
+        { event: 'whatsapp.sent', messageId: message.id, wamid },
+        'message accepted by WhatsApp',
+      );
     } catch (err) {
       await this.failed(rowId, message, attempts, err);
     }

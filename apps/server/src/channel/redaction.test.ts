@@ -14,7 +14,12 @@ describe('redaction at rest', () => {
   });
 
   it('redacts every string of a JSON document and keeps its shape', () => {
-    const raw = JSON.stringify({ a: [{ text: { body: 'pay with 5555-5555-5555-4444' } }], n: 3, ok: true, none: null });
+    const raw = JSON.stringify({
+      a: [{ text: { body: 'pay with 5555-5555-5555-4444' } }],
+      n: 3,
+      ok: true,
+      none: null,
+    });
     expect(JSON.parse(redactPciInJson(raw, 'US'))).toEqual({
       a: [{ text: { body: 'pay with ************4444' } }],
       n: 3,

@@ -21,9 +21,16 @@ export async function applyDeliveryStatus(
   const current = (await tx.findMessageById(message.id)) ?? message;
   if (!advances(current.status, status)) return;
   await tx.setMessageStatus(message.id, status, status === 'failed' ? failureReason : null);
-  const updated: MessageRow = { ...current, status, failureReason: status === 'failed' ? failureReason : null };
+  const updated: MessageRow = {
+    ...current,
+    status,
+    failureReason: status === 'failed' ? failureReason : null,
+  };
   const [details] = await tx.getConversationDetails([message.conversationId]);
   if (details?.agentId && (details.phaseKind === 'active' || details.phaseKind === 'wrapUp')) {
-    await out.emit(details.agentId, { type: 'message.upserted', message: (await out.presenter()).message(updated, details) });
+    await out.emit(details.agentId, {
+      type: 'message.upserted',
+      message: (await out.presenter()).message(updated, details),
+    });
   }
 }

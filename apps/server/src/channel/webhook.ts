@@ -118,7 +118,10 @@ async function ingestEvent(
   const number = await tx.findBusinessNumberByPhoneNumberId(event.phoneNumberId);
   // Unknown numbers, or a secret that belongs to another number's app, are never guessed at.
   if (!number || !number.appSecrets.includes(secret)) {
-    ctx.logger.warn({ event: 'webhook.unknownNumber', phoneNumberId: event.phoneNumberId }, 'update for an unknown number');
+    ctx.logger.warn(
+      { event: 'webhook.unknownNumber', phoneNumberId: event.phoneNumberId },
+      'update for an unknown number',
+    );
     return;
   }
   switch (event.kind) {
@@ -186,12 +189,20 @@ async function ingestMessage(
   }
   await tx.touchLastInbound(conversationId, sentAt);
   if (isNew) {
-    await decideAndApply(tx, out, { type: 'conversation.arrived', conversationId, queueId: number.queueId, receivedAt: now }, now);
+    await decideAndApply(
+      tx,
+      out,
+      { type: 'conversation.arrived', conversationId, queueId: number.queueId, receivedAt: now },
+      now,
+    );
     return;
   }
   conversation = (await tx.getConversationDetails([conversationId]))[0];
   if (conversation?.agentId && (conversation.phaseKind === 'active' || conversation.phaseKind === 'wrapUp')) {
-    await out.emit(conversation.agentId, { type: 'message.upserted', message: (await out.presenter()).message(row, conversation) });
+    await out.emit(conversation.agentId, {
+      type: 'message.upserted',
+      message: (await out.presenter()).message(row, conversation),
+    });
   }
 }
 
@@ -203,7 +214,12 @@ async function ingestStatus(tx: StoreTx, out: Outgoing, status: MessageStatus, n
   const message = await tx.findMessageByWamid(status.id);
   if (!message) {
     // Arrived before our send recorded the wamid: keep it for when it does.
-    await tx.insertPendingStatus({ wamid: status.id, status: next, at: Number(status.timestamp) * 1000 || now, failureReason: reason });
+    await tx.insertPendingStatus({
+      wamid: status.id,
+      status: next,
+      at: Number(status.timestamp) * 1000 || now,
+      failureReason: reason,
+    });
     return;
   }
   await applyDeliveryStatus(tx, out, message, next, reason, now);

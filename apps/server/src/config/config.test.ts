@@ -11,7 +11,9 @@ describe('configuration', () => {
 
   it('a bad value stops start-up with a message naming the variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
-    expect(() => loadConfig({ PORT: 'eighty', GRAPH_API_VERSION: '25' })).toThrow(/PORT[\s\S]*GRAPH_API_VERSION/);
+    expect(() => loadConfig({ PORT: 'eighty', GRAPH_API_VERSION: '25' })).toThrow(
+      /PORT[\s\S]*GRAPH_API_VERSION/,
+    );
   });
 
   it('reads booleans and treats empty strings as unset', () => {

@@ -12,7 +12,10 @@ const configSchema = z.object({
   DATABASE_URL: z.string().min(1).default('sqlite:./data/parlo.db'),
   /** Where Meta's Graph API is; the simulator's URL in the demo and in tests. */
   GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
-  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'must look like v25.0')
+    .default('v25.0'),
   GRAPH_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Seeds demo users, queues and a number bound to the simulator when the database is empty. */
   PARLO_DEMO: booleanFromEnv.default(false),
@@ -20,7 +23,12 @@ const configSchema = z.object({
   PARLO_SIM_URL: z.url().default('http://127.0.0.1:4010'),
   /** Built desktop to serve; empty to serve none (API only). */
   DESKTOP_DIST: z.string().default(''),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Set on HTTPS deployments so the session cookie is sent over TLS only. */
   COOKIE_SECURE: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

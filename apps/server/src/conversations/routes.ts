@@ -15,7 +15,8 @@ const idParams = z.object({ id: z.string().min(1).max(200) });
 async function heldConversation(tx: StoreTx, user: UserRow, id: string): Promise<ConversationDetails> {
   const [details] = await tx.getConversationDetails([id]);
   if (!details) throw new ApiError('NOT_FOUND', 'No such conversation');
-  const held = (details.phaseKind === 'active' || details.phaseKind === 'wrapUp') && details.agentId === user.id;
+  const held =
+    (details.phaseKind === 'active' || details.phaseKind === 'wrapUp') && details.agentId === user.id;
   if (!held) throw new ApiError('NOT_CONVERSATION_OWNER', 'This conversation belongs to another agent');
   return details;
 }
@@ -42,9 +43,13 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
     const body = parseOr400(sendMessageRequestSchema, raw);
     const result = await commit(ctx, async (tx, out, now) => {
       const details = await heldConversation(tx, user, id);
-      if (details.phaseKind !== 'active') throw new ApiError('CONVERSATION_NOT_ACTIVE', 'This conversation has ended');
+      if (details.phaseKind !== 'active')
+        throw new ApiError('CONVERSATION_NOT_ACTIVE', 'This conversation has ended');
       if (details.lastInboundAt === null || now > details.lastInboundAt + SERVICE_WINDOW_MS) {
-        throw new ApiError('OUTSIDE_SERVICE_WINDOW', 'The 24-hour window is closed: only templates can be sent');
+        throw new ApiError(
+          'OUTSIDE_SERVICE_WINDOW',
+          'The 24-hour window is closed: only templates can be sent',
+        );
       }
       const { message, created } = await tx.insertOutboundMessage({
         id: `msg_${randomUUID()}`,

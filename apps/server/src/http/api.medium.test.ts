@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorBodySchema, meResponseSchema, messageResponseSchema, messagesResponseSchema } from '@parlo/protocol';
-import { inboundTextPayload, postWebhook, signedIn, startTestServer, type TestServer } from '../testing/test-server.ts';
+import {
+  errorBodySchema,
+  meResponseSchema,
+  messageResponseSchema,
+  messagesResponseSchema,
+} from '@parlo/protocol';
+import {
+  inboundTextPayload,
+  postWebhook,
+  signedIn,
+  startTestServer,
+  type TestServer,
+} from '../testing/test-server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -92,7 +103,10 @@ describe('bad input gets a clear error and stores nothing', () => {
     const notJson = await postWebhook(server.url, '{"object": "whatsapp_business_account", "entry": [');
     expect(notJson.status).toBe(400);
     expect(await errorCode(notJson)).toBe('MALFORMED_WEBHOOK');
-    const wrongShape = await postWebhook(server.url, JSON.stringify({ object: 'page', entry: 'nope', id: 'wamid.bad' }));
+    const wrongShape = await postWebhook(
+      server.url,
+      JSON.stringify({ object: 'page', entry: 'nope', id: 'wamid.bad' }),
+    );
     expect(wrongShape.status).toBe(400);
     expect(await errorCode(wrongShape)).toBe('MALFORMED_WEBHOOK');
     const badMessage = inboundTextPayload({ wamid: 'wamid.badmessage' });
@@ -104,7 +118,10 @@ describe('bad input gets a clear error and stores nothing', () => {
   });
 
   it('a webhook over 3 MB -> 413', async () => {
-    const body = JSON.stringify({ ...inboundTextPayload({ wamid: 'wamid.big' }), pad: 'x'.repeat(3 * 1024 * 1024) });
+    const body = JSON.stringify({
+      ...inboundTextPayload({ wamid: 'wamid.big' }),
+      pad: 'x'.repeat(3 * 1024 * 1024),
+    });
     const res = await postWebhook(server.url, body);
     expect(res.status).toBe(413);
     expect(await storedWamid('wamid.big')).toBe(false);
@@ -116,17 +133,30 @@ describe('bad input gets a clear error and stores nothing', () => {
     );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
-    const wrong = await fetch(`${server.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`);
+    const wrong = await fetch(
+      `${server.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`,
+    );
     expect(wrong.status).toBe(403);
   });
 
   it('a signed webhook is stored before the 200, and a duplicate delivery yields one message', async () => {
-    const body = JSON.stringify(inboundTextPayload({ wamid: 'wamid.once', from: '393331112222', name: 'Once' }));
-    const results = await Promise.all([postWebhook(server.url, body), postWebhook(server.url, body), postWebhook(server.url, body)]);
+    const body = JSON.stringify(
+      inboundTextPayload({ wamid: 'wamid.once', from: '393331112222', name: 'Once' }),
+    );
+    const results = await Promise.all([
+      postWebhook(server.url, body),
+      postWebhook(server.url, body),
+      postWebhook(server.url, body),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(await storedWamid('wamid.once')).toBe(true);
     const conversations = await server.parlo.store.transaction(async (tx) => {
-      const customer = await tx.upsertCustomer({ id: 'ignored', businessNumberId: 'bn_demo', waId: '393331112222', name: 'Once' });
+      const customer = await tx.upsertCustomer({
+        id: 'ignored',
+        businessNumberId: 'bn_demo',
+        waId: '393331112222',
+        name: 'Once',
+      });
       const live = await tx.findLiveConversationOfCustomer(customer.id);
       return live ? tx.listMessages(live.id) : [];
     });
@@ -135,25 +165,41 @@ describe('bad input gets a clear error and stores nothing', () => {
 
   it('[S-8] a message over 4096 characters sent to the API -> 400 MESSAGE_TOO_LONG, nothing stored', async () => {
     const marco = await signedIn(server.url, 'marco');
-    expect((await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } })).status).toBe(200);
-    await postWebhook(server.url, JSON.stringify(inboundTextPayload({ wamid: 'wamid.long', from: '393339998888', name: 'Long' })));
-    const offers = await server.parlo.store.transaction(async (tx) => Object.values((await tx.loadRoutingState()).offers));
+    expect((await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } })).status).toBe(
+      200,
+    );
+    await postWebhook(
+      server.url,
+      JSON.stringify(inboundTextPayload({ wamid: 'wamid.long', from: '393339998888', name: 'Long' })),
+    );
+    const offers = await server.parlo.store.transaction(async (tx) =>
+      Object.values((await tx.loadRoutingState()).offers),
+    );
     const offer = offers.find((o) => o.agentId === 'usr_marco' && o.status.kind === 'pending');
     expect(offer).toBeDefined();
     const accepted = await marco(`/api/offers/${offer!.id}/accept`, { method: 'POST', body: {} });
     expect(accepted.status).toBe(200);
     const path = `/api/conversations/${offer!.conversationId}/messages`;
 
-    const tooLong = await marco(path, { method: 'POST', body: { text: 'a'.repeat(4097), clientMessageId: 'client-0001' } });
+    const tooLong = await marco(path, {
+      method: 'POST',
+      body: { text: 'a'.repeat(4097), clientMessageId: 'client-0001' },
+    });
     expect(tooLong.status).toBe(400);
     expect(await errorCode(tooLong)).toBe('MESSAGE_TOO_LONG');
     const listed = messagesOf(await (await marco(path)).json());
     expect(listed.filter((m) => m.direction === 'outbound')).toHaveLength(0);
 
-    const exactly = await marco(path, { method: 'POST', body: { text: 'b'.repeat(4096), clientMessageId: 'client-0002' } });
+    const exactly = await marco(path, {
+      method: 'POST',
+      body: { text: 'b'.repeat(4096), clientMessageId: 'client-0002' },
+    });
     expect(exactly.status).toBe(200);
     // The same idempotency key again: answered with the first message, stored once.
-    const again = await marco(path, { method: 'POST', body: { text: 'b'.repeat(4096), clientMessageId: 'client-0002' } });
+    const again = await marco(path, {
+      method: 'POST',
+      body: { text: 'b'.repeat(4096), clientMessageId: 'client-0002' },
+    });
     expect(messageResponseSchema.parse(await again.json()).message.id).toBe(
       messageResponseSchema.parse(await exactly.json()).message.id,
     );
@@ -161,14 +207,20 @@ describe('bad input gets a clear error and stores nothing', () => {
     expect(after.filter((m) => m.direction === 'outbound')).toHaveLength(1);
 
     const other = await signedIn(server.url, 'giulia');
-    const notOwner = await other(path, { method: 'POST', body: { text: 'hi', clientMessageId: 'client-0003' } });
+    const notOwner = await other(path, {
+      method: 'POST',
+      body: { text: 'hi', clientMessageId: 'client-0003' },
+    });
     expect(notOwner.status).toBe(403);
     expect(await errorCode(notOwner)).toBe('NOT_CONVERSATION_OWNER');
   });
 
   it('an unknown idle code -> 400 UNKNOWN_IDLE_CODE; the server is still healthy after all of the above', async () => {
     const giulia = await signedIn(server.url, 'giulia');
-    const res = await giulia('/api/agent/state', { method: 'POST', body: { kind: 'idle', idleCodeId: 'idle_nap' } });
+    const res = await giulia('/api/agent/state', {
+      method: 'POST',
+      body: { kind: 'idle', idleCodeId: 'idle_nap' },
+    });
     expect(res.status).toBe(400);
     expect(await errorCode(res)).toBe('UNKNOWN_IDLE_CODE');
     const me = meResponseSchema.parse(await (await giulia('/api/me')).json());

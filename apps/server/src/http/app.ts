@@ -29,7 +29,9 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return reply.status(error.status).send(error.toBody());
-    const mapped = (error.code && FASTIFY_ERRORS[error.code]) ?? (error instanceof SyntaxError ? 'VALIDATION_FAILED' : undefined);
+    const mapped =
+      (error.code && FASTIFY_ERRORS[error.code]) ??
+      (error instanceof SyntaxError ? 'VALIDATION_FAILED' : undefined);
     if (mapped) {
       const apiError = new ApiError(mapped, error.message);
       return reply.status(apiError.status).send(apiError.toBody());
@@ -41,7 +43,9 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
     if (request.url.startsWith('/api/') || request.url.startsWith('/webhooks/')) {
       return reply.status(404).send(new ApiError('NOT_FOUND', 'No such route').toBody());
     }
-    return desktopIndex ? reply.sendFile('index.html') : reply.status(404).send(new ApiError('NOT_FOUND', 'No such page').toBody());
+    return desktopIndex
+      ? reply.sendFile('index.html')
+      : reply.status(404).send(new ApiError('NOT_FOUND', 'No such page').toBody());
   });
 
   await app.register(fastifyCookie);

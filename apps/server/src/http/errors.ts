@@ -3,7 +3,11 @@ import type { Rejection } from '@parlo/core';
 import type { z } from 'zod';
 
 /** Parses a request part with its schema; a mismatch is a 400 naming each bad field. */
-export function parseOr400<S extends z.ZodType>(schema: S, value: unknown, code: ErrorCode = 'VALIDATION_FAILED'): z.infer<S> {
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  code: ErrorCode = 'VALIDATION_FAILED',
+): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields: Record<string, string> = {};

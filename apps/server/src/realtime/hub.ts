@@ -43,7 +43,11 @@ export class RealtimeHub {
     socket.on('message', (data, isBinary) => {
       const frame = isBinary ? undefined : parseFrame(rawText(data));
       if (!frame) {
-        this.send(connection, { type: 'error', code: 'BAD_FRAME', message: 'Frame does not match the protocol' });
+        this.send(connection, {
+          type: 'error',
+          code: 'BAD_FRAME',
+          message: 'Frame does not match the protocol',
+        });
         return;
       }
       switch (frame.type) {
@@ -110,7 +114,9 @@ export class RealtimeHub {
 
   private async resume(connection: Connection, lastSeq: number | null): Promise<void> {
     if (lastSeq !== null) {
-      const missed = await this.store.transaction((tx) => tx.agentEventsAfter(connection.agentId, lastSeq, MAX_REPLAY + 1));
+      const missed = await this.store.transaction((tx) =>
+        tx.agentEventsAfter(connection.agentId, lastSeq, MAX_REPLAY + 1),
+      );
       const last = await this.store.transaction((tx) => tx.lastAgentSeq(connection.agentId));
       const contiguous =
         missed.length <= MAX_REPLAY &&
@@ -126,7 +132,11 @@ export class RealtimeHub {
       seq: await tx.lastAgentSeq(connection.agentId),
     }));
     if (!result.snapshot) {
-      this.send(connection, { type: 'error', code: 'UNAUTHENTICATED', message: 'Only agents have a desktop feed' });
+      this.send(connection, {
+        type: 'error',
+        code: 'UNAUTHENTICATED',
+        message: 'Only agents have a desktop feed',
+      });
       connection.socket.close(4003, 'not an agent');
       return;
     }
@@ -146,14 +156,19 @@ export class RealtimeHub {
     this.sendEvent(connection, seq, agentEventSchema.parse(event));
   }
 
-  private sendEvent(connection: Connection, seq: number, event: Extract<ServerFrame, { type: 'event' }>['event']): void {
+  private sendEvent(
+    connection: Connection,
+    seq: number,
+    event: Extract<ServerFrame, { type: 'event' }>['event'],
+  ): void {
     if (seq !== connection.lastSentSeq + 1) return;
     connection.lastSentSeq = seq;
     this.send(connection, { type: 'event', seq, event });
   }
 
   private send(connection: Connection, frame: ServerFrame): void {
-    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(JSON.stringify(frame));
+    if (connection.socket.readyState === connection.socket.OPEN)
+      connection.socket.send(JSON.stringify(frame));
   }
 
   private enqueue(connection: Connection, work: () => Promise<void>): void {

@@ -10,7 +10,9 @@ export async function buildSnapshot(tx: StoreTx, agentId: string): Promise<Snaps
   const user = await tx.findUserById(agentId);
   if (!agent || !user) return undefined;
 
-  const offers = Object.values(state.offers).filter((o) => o.agentId === agentId && o.status.kind === 'pending');
+  const offers = Object.values(state.offers).filter(
+    (o) => o.agentId === agentId && o.status.kind === 'pending',
+  );
   const owned = Object.values(state.conversations).filter(
     (c) => (c.phase.kind === 'active' || c.phase.kind === 'wrapUp') && c.phase.ownerId === agentId,
   );

@@ -35,7 +35,8 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     return commit(ctx, async (tx, out, now) => {
       if (body.kind === 'idle') {
         const codes = await tx.listIdleCodes();
-        if (!codes.some((c) => c.id === body.idleCodeId)) throw new ApiError('UNKNOWN_IDLE_CODE', 'No such idle code');
+        if (!codes.some((c) => c.id === body.idleCodeId))
+          throw new ApiError('UNKNOWN_IDLE_CODE', 'No such idle code');
       }
       const state = await run(tx, out, { type: 'agent.stateRequested', agentId: user.id, to: body }, now);
       const agent = state.agents[user.id];
@@ -52,8 +53,11 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       const conversationId = before.offers[id]?.conversationId;
       const state = await run(tx, out, { type: 'offer.acceptRequested', agentId: user.id, offerId: id }, now);
       const conversation = conversationId ? state.conversations[conversationId] : undefined;
-      const details = conversation ? (await detailsById(tx, [conversation.id])).get(conversation.id) : undefined;
-      const view = conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
+      const details = conversation
+        ? (await detailsById(tx, [conversation.id])).get(conversation.id)
+        : undefined;
+      const view =
+        conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
       if (!view) throw new ApiError('INTERNAL', 'Accepted conversation has no view');
       return { conversation: view };
     });
@@ -64,10 +68,16 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return commit(ctx, async (tx, out, now) => {
-      const state = await run(tx, out, { type: 'conversation.endRequested', agentId: user.id, conversationId: id }, now);
+      const state = await run(
+        tx,
+        out,
+        { type: 'conversation.endRequested', agentId: user.id, conversationId: id },
+        now,
+      );
       const conversation = state.conversations[id];
       const details = (await detailsById(tx, [id])).get(id);
-      const view = conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
+      const view =
+        conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
       if (!view) throw new ApiError('INTERNAL', 'Ended conversation has no view');
       return { conversation: view };
     });
@@ -83,7 +93,12 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       if (!reasons.some((r) => r.id === body.reasonId)) {
         throw new ApiError('UNKNOWN_WRAP_UP_REASON', 'No such wrap-up reason');
       }
-      await run(tx, out, { type: 'wrapUp.submitted', agentId: user.id, conversationId: id, reasonId: body.reasonId }, now);
+      await run(
+        tx,
+        out,
+        { type: 'wrapUp.submitted', agentId: user.id, conversationId: id, reasonId: body.reasonId },
+        now,
+      );
       return { ok: true as const };
     });
   });

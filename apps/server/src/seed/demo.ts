@@ -46,13 +46,29 @@ export async function seedDemo(store: Store, now: number): Promise<boolean> {
       { id: 'wr_wrong', name: 'Wrong number' },
     ];
     for (const [position, reason] of reasons.entries()) await tx.insertWrapUpReason({ ...reason, position });
-    await tx.insertQueue({ id: 'q_support', name: 'Customer Support', priority: 1, offerTimeoutMs: 30_000, strategy: 'longestAvailable' });
-    await tx.insertQueue({ id: 'q_sales', name: 'Sales', priority: 2, offerTimeoutMs: 30_000, strategy: 'longestAvailable' });
+    await tx.insertQueue({
+      id: 'q_support',
+      name: 'Customer Support',
+      priority: 1,
+      offerTimeoutMs: 30_000,
+      strategy: 'longestAvailable',
+    });
+    await tx.insertQueue({
+      id: 'q_sales',
+      name: 'Sales',
+      priority: 2,
+      offerTimeoutMs: 30_000,
+      strategy: 'longestAvailable',
+    });
     for (const user of DEMO_USERS) {
       await tx.insertUser({ ...user, passwordHash, createdAt: now });
       if (user.role === 'admin') await tx.grantPermission(user.id, 'reveal');
       if (user.role === 'agent') {
-        await tx.upsertAgentProfile({ userId: user.id, capacity: 5, queueIds: ['q_support', 'q_sales'] }, 'idle_break', now);
+        await tx.upsertAgentProfile(
+          { userId: user.id, capacity: 5, queueIds: ['q_support', 'q_sales'] },
+          'idle_break',
+          now,
+        );
       }
     }
     // S-10: a first look at Parlo shows masking working.

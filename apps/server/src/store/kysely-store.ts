@@ -420,7 +420,13 @@ class KyselyStoreTx implements StoreTx {
   }
 
   async listAudit(limit: number): Promise<AuditEntry[]> {
-    const rows = await this.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const rows = await this.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map((row) => ({
       id: row.id,
       at: row.at,

@@ -177,12 +177,33 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       it('keeps an audit log, newest first, with its detail as data', async () => {
         await run(async (tx) => {
           await tx.insertUser(user('u1', 'ann', 'admin'));
-          await tx.insertAudit({ id: 'a1', at: 1000, actorUserId: 'u1', action: 'settings.update', subject: 'settings', detail: { maskSensitiveData: true } });
-          await tx.insertAudit({ id: 'a2', at: 2000, actorUserId: 'u1', action: 'reveal.customerPhone', subject: 'c1', detail: null });
+          await tx.insertAudit({
+            id: 'a1',
+            at: 1000,
+            actorUserId: 'u1',
+            action: 'settings.update',
+            subject: 'settings',
+            detail: { maskSensitiveData: true },
+          });
+          await tx.insertAudit({
+            id: 'a2',
+            at: 2000,
+            actorUserId: 'u1',
+            action: 'reveal.customerPhone',
+            subject: 'c1',
+            detail: null,
+          });
         });
         const entries = await run((tx) => tx.listAudit(10));
         expect(entries.map((e) => e.id)).toEqual(['a2', 'a1']);
-        expect(entries[1]).toEqual({ id: 'a1', at: 1000, actorUserId: 'u1', action: 'settings.update', subject: 'settings', detail: { maskSensitiveData: true } });
+        expect(entries[1]).toEqual({
+          id: 'a1',
+          at: 1000,
+          actorUserId: 'u1',
+          action: 'settings.update',
+          subject: 'settings',
+          detail: { maskSensitiveData: true },
+        });
         expect(await run((tx) => tx.listAudit(1))).toHaveLength(1);
       });
 

@@ -38,7 +38,13 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 }
 
 /** A Meta-shaped text message webhook for the demo number. */
-export function inboundTextPayload(opts: { wamid: string; from?: string; name?: string; text?: string; timestamp?: number }) {
+export function inboundTextPayload(opts: {
+  wamid: string;
+  from?: string;
+  name?: string;
+  text?: string;
+  timestamp?: number;
+}) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -49,8 +55,13 @@ export function inboundTextPayload(opts: { wamid: string; from?: string; name?: 
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: DEMO_NUMBER.displayPhoneNumber, phone_number_id: DEMO_NUMBER.phoneNumberId },
-              contacts: [{ profile: { name: opts.name ?? 'Sheena Nelson' }, wa_id: opts.from ?? '16505551234' }],
+              metadata: {
+                display_phone_number: DEMO_NUMBER.displayPhoneNumber,
+                phone_number_id: DEMO_NUMBER.phoneNumberId,
+              },
+              contacts: [
+                { profile: { name: opts.name ?? 'Sheena Nelson' }, wa_id: opts.from ?? '16505551234' },
+              ],
               messages: [
                 {
                   from: opts.from ?? '16505551234',

@@ -1,11 +1,5 @@
 import { agentLoad, type Agent, type Conversation, type Offer, type RoutingState } from '@parlo/core';
-import type {
-  AgentView,
-  ContactView,
-  ConversationView,
-  MessageView,
-  OfferView,
-} from '@parlo/protocol';
+import type { AgentView, ContactView, ConversationView, MessageView, OfferView } from '@parlo/protocol';
 import { maskIfPhoneNumber, maskText, maskValue, regionOfNumber, type CountryCode } from '@parlo/masking';
 import type { ConversationDetails, MessageRow, StoreTx, UserRow } from '../store/index.ts';
 
@@ -19,7 +13,11 @@ export function displayPhone(waId: string): string {
   return /^\d+$/.test(waId) ? `+${waId}` : waId;
 }
 
-export function toAgentView(agent: Agent, user: Pick<UserRow, 'displayName'>, state: RoutingState): AgentView {
+export function toAgentView(
+  agent: Agent,
+  user: Pick<UserRow, 'displayName'>,
+  state: RoutingState,
+): AgentView {
   const s = agent.state;
   const view: AgentView['state'] =
     s.kind === 'idle'
@@ -79,7 +77,8 @@ export class Presenter {
           phase: phase.kind,
           receivedAt: iso(details.receivedAt),
           acceptedAt: iso(phase.acceptedAt),
-          windowExpiresAt: details.lastInboundAt === null ? null : iso(details.lastInboundAt + SERVICE_WINDOW_MS),
+          windowExpiresAt:
+            details.lastInboundAt === null ? null : iso(details.lastInboundAt + SERVICE_WINDOW_MS),
         };
       case 'queued':
       case 'offered':

@@ -6,7 +6,13 @@ import {
   revealResponseSchema,
   settingsResponseSchema,
 } from '@parlo/protocol';
-import { inboundTextPayload, postWebhook, signedIn, startTestServer, type TestServer } from '../testing/test-server.ts';
+import {
+  inboundTextPayload,
+  postWebhook,
+  signedIn,
+  startTestServer,
+  type TestServer,
+} from '../testing/test-server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -26,7 +32,9 @@ const RAW = {
 
 /** Accepts the pending offer of `agent` for customer `waId` and returns its conversation id. */
 async function acceptFor(agent: Awaited<ReturnType<typeof signedIn>>, agentId: string): Promise<string> {
-  const offers = await server.parlo.store.transaction(async (tx) => Object.values((await tx.loadRoutingState()).offers));
+  const offers = await server.parlo.store.transaction(async (tx) =>
+    Object.values((await tx.loadRoutingState()).offers),
+  );
   const offer = offers.find((o) => o.agentId === agentId && o.status.kind === 'pending');
   if (!offer) throw new Error('no pending offer');
   expect((await agent(`/api/offers/${offer.id}/accept`, { method: 'POST', body: {} })).status).toBe(200);
@@ -52,12 +60,16 @@ describe('masking on the server (the demo turns it on)', () => {
     const text = `card ${RAW.card}, iban ${RAW.iban}, my SSN is ${RAW.ssn}, mail ${RAW.email}, call ${RAW.phone}`;
     const delivered = await postWebhook(
       server.url,
-      JSON.stringify(inboundTextPayload({ wamid: 'wamid.mask1', from: '393471234567', name: '+39 347 123 4567', text })),
+      JSON.stringify(
+        inboundTextPayload({ wamid: 'wamid.mask1', from: '393471234567', name: '+39 347 123 4567', text }),
+      ),
     );
     expect(delivered.status).toBe(200);
     const conversationId = await acceptFor(anna, 'usr_anna');
 
-    const listed = messagesResponseSchema.parse(await (await anna(`/api/conversations/${conversationId}/messages`)).json());
+    const listed = messagesResponseSchema.parse(
+      await (await anna(`/api/conversations/${conversationId}/messages`)).json(),
+    );
     const shown = listed.messages[0]!;
     expect(shown.text).toBe(
       'card ************1111, iban ***********************3456, my SSN is *****8841, mail m******@gmail.com, call *********7542',
@@ -72,18 +84,33 @@ describe('masking on the server (the demo turns it on)', () => {
 
   it('a masked value is revealed only with the reveal permission, and every reveal is audited', async () => {
     const conversations = await server.parlo.store.transaction(async (tx) => {
-      const customer = await tx.upsertCustomer({ id: 'x', businessNumberId: 'bn_demo', waId: '393471234567', name: 'x' });
+      const customer = await tx.upsertCustomer({
+        id: 'x',
+        businessNumberId: 'bn_demo',
+        waId: '393471234567',
+        name: 'x',
+      });
       return tx.findLiveConversationOfCustomer(customer.id);
     });
     const conversationId = conversations!.id;
     const anna = await signedIn(server.url, 'anna');
-    const denied = await anna('/api/reveal', { method: 'POST', body: { field: 'customerPhone', conversationId } });
+    const denied = await anna('/api/reveal', {
+      method: 'POST',
+      body: { field: 'customerPhone', conversationId },
+    });
     expect(denied.status).toBe(403);
     const admin = await signedIn(server.url, 'admin');
-    const revealed = await admin('/api/reveal', { method: 'POST', body: { field: 'customerPhone', conversationId } });
+    const revealed = await admin('/api/reveal', {
+      method: 'POST',
+      body: { field: 'customerPhone', conversationId },
+    });
     expect(revealResponseSchema.parse(await revealed.json()).value).toBe('+393471234567');
     const audit = auditResponseSchema.parse(await (await admin('/api/admin/audit')).json());
-    expect(audit.entries[0]).toMatchObject({ actorUserId: 'usr_admin', action: 'reveal.customerPhone', subject: conversationId });
+    expect(audit.entries[0]).toMatchObject({
+      actorUserId: 'usr_admin',
+      action: 'reveal.customerPhone',
+      subject: conversationId,
+    });
     expect(JSON.stringify(audit.entries)).not.toContain('393471234567');
     const unknown = await admin('/api/reveal', { method: 'POST', body: { field: 'nope' } });
     expect(unknown.status).toBe(400);
@@ -98,9 +125,14 @@ describe('masking on the server (the demo turns it on)', () => {
     const marco = await signedIn(server.url, 'marco');
     await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
     const text = `card ${RAW.card} and ${RAW.email}`;
-    await postWebhook(server.url, JSON.stringify(inboundTextPayload({ wamid: 'wamid.mask2', from: '393470000001', name: 'Clear', text })));
+    await postWebhook(
+      server.url,
+      JSON.stringify(inboundTextPayload({ wamid: 'wamid.mask2', from: '393470000001', name: 'Clear', text })),
+    );
     const conversationId = await acceptFor(marco, 'usr_marco');
-    const listed = messagesResponseSchema.parse(await (await marco(`/api/conversations/${conversationId}/messages`)).json());
+    const listed = messagesResponseSchema.parse(
+      await (await marco(`/api/conversations/${conversationId}/messages`)).json(),
+    );
     expect(listed.messages[0]!.text).toBe(text);
     await admin('/api/admin/settings', { method: 'PUT', body: { maskSensitiveData: true } });
   });

@@ -1,7 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { UserView } from '@parlo/protocol';
-import { LanguageSelect } from '../shell/language-select.tsx';
-import { SignOutButton } from '../shell/sign-out-button.tsx';
+import { TopBar } from '../shell/top-bar.tsx';
 import { adminSectionsFor } from './admin-sections.ts';
 import { SettingsSection } from './settings-section.tsx';
 
@@ -19,23 +18,12 @@ export function AdminPage({ user, onSignedOut }: AdminPageProps) {
   const sections = adminSectionsFor(user.role);
   return (
     <div className="app-shell">
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">
-            P
-          </span>
-          {t('app.name')}
-        </div>
-        <div className="topbar-spacer" />
-        <LanguageSelect />
-        <span className="agent-name" data-testid="user-name">
-          <span className="avatar avatar-agent" aria-hidden="true">
-            {user.displayName.slice(0, 1).toLocaleUpperCase()}
-          </span>
-          {user.displayName}
-        </span>
-        <SignOutButton blocked={false} onSignedOut={onSignedOut} />
-      </header>
+      <TopBar
+        displayName={user.displayName}
+        nameTestId="user-name"
+        signOutBlocked={false}
+        onSignedOut={onSignedOut}
+      />
       <main className="admin-page">
         <div className="admin-content">
           <h1 className="admin-title">{t('admin.title')}</h1>

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { INITIAL_SETTINGS_STATE, settingsReducer, shownSettings, type SettingsState } from './settings-state.ts';
+import {
+  INITIAL_SETTINGS_STATE,
+  settingsReducer,
+  shownSettings,
+  type SettingsState,
+} from './settings-state.ts';
 
 const off = { maskSensitiveData: false };
 const on = { maskSensitiveData: true };
@@ -28,7 +33,12 @@ describe('[S-10] settings section state', () => {
     expect(shownSettings(saving)).toEqual(on);
     expect(saving.pending).toEqual(on);
     const saved = ready(settingsReducer(saving, { type: 'save.succeeded', settings: on }));
-    expect(saved).toEqual({ kind: 'ready', saved: on, pending: null, notice: { kind: 'saved', settings: on } });
+    expect(saved).toEqual({
+      kind: 'ready',
+      saved: on,
+      pending: null,
+      notice: { kind: 'saved', settings: on },
+    });
   });
 
   it('a failed save falls back to the confirmed settings and says why', () => {
@@ -48,7 +58,9 @@ describe('[S-10] settings section state', () => {
   });
 
   it('save events outside the ready state change nothing', () => {
-    expect(settingsReducer(INITIAL_SETTINGS_STATE, { type: 'save.started', change: on })).toBe(INITIAL_SETTINGS_STATE);
+    expect(settingsReducer(INITIAL_SETTINGS_STATE, { type: 'save.started', change: on })).toBe(
+      INITIAL_SETTINGS_STATE,
+    );
     expect(settingsReducer(INITIAL_SETTINGS_STATE, { type: 'save.succeeded', settings: on })).toBe(
       INITIAL_SETTINGS_STATE,
     );

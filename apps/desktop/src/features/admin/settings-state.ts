@@ -2,7 +2,8 @@ import type { Settings } from '@parlo/protocol';
 import type { RequestErrorCode } from '../../api/request-error.ts';
 
 /** The outcome of the last save, shown in the section's status line. */
-export type SaveNotice = { kind: 'saved'; settings: Settings } | { kind: 'saveFailed'; code: RequestErrorCode };
+export type SaveNotice =
+  { kind: 'saved'; settings: Settings } | { kind: 'saveFailed'; code: RequestErrorCode };
 
 export type SettingsState =
   | { kind: 'loading' }
@@ -43,7 +44,12 @@ export function settingsReducer(state: SettingsState, event: SettingsEvent): Set
       return { ...state, pending: event.change, notice: null };
     case 'save.succeeded':
       if (state.kind !== 'ready') return state;
-      return { kind: 'ready', saved: event.settings, pending: null, notice: { kind: 'saved', settings: event.settings } };
+      return {
+        kind: 'ready',
+        saved: event.settings,
+        pending: null,
+        notice: { kind: 'saved', settings: event.settings },
+      };
     case 'save.failed':
       if (state.kind !== 'ready') return state;
       return { ...state, pending: null, notice: { kind: 'saveFailed', code: event.code } };
