@@ -277,6 +277,20 @@ class KyselyStoreTx implements StoreTx {
       .execute();
   }
 
+  async updateQueue(queue: QueueRow): Promise<boolean> {
+    const result = await this.db
+      .updateTable('queues')
+      .set({
+        name: queue.name,
+        priority: queue.priority,
+        offer_timeout_ms: queue.offerTimeoutMs,
+        strategy: queue.strategy,
+      })
+      .where('id', '=', queue.id)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   async listQueues(): Promise<QueueRow[]> {
     const rows = await this.db
       .selectFrom('queues')

@@ -212,6 +212,8 @@ export interface StoreTx {
 
   // --- administration data ---
   insertQueue(queue: QueueRow): Promise<void>;
+  /** Changes a queue's settings; false if there is no such queue. */
+  updateQueue(queue: QueueRow): Promise<boolean>;
   listQueues(): Promise<QueueRow[]>;
   /** Creates the agent's routing row (state Idle with `initialIdleCodeId`) or updates its profile. */
   upsertAgentProfile(profile: AgentProfileRow, initialIdleCodeId: string, now: number): Promise<void>;

@@ -161,6 +161,32 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
       });
 
+      it('updates a queue in place, and says when there is none', async () => {
+        await run((tx) =>
+          tx.insertQueue({
+            id: 'q1',
+            name: 'Support',
+            priority: 1,
+            offerTimeoutMs: 30_000,
+            strategy: 'longestAvailable',
+          }),
+        );
+        const changed = {
+          id: 'q1',
+          name: 'Help',
+          priority: 3,
+          offerTimeoutMs: 5_000,
+          strategy: 'leastBusy',
+        } as const;
+        expect(await run((tx) => tx.updateQueue(changed))).toBe(true);
+        expect(await run((tx) => tx.updateQueue({ ...changed, id: 'nope' }))).toBe(false);
+        expect(await run((tx) => tx.listQueues())).toEqual([changed]);
+        expect((await run((tx) => tx.loadRoutingState())).queues.q1).toMatchObject({
+          offerTimeoutMs: 5_000,
+          strategy: 'leastBusy',
+        });
+      });
+
       it('grants permissions idempotently, per user', async () => {
         await run(async (tx) => {
           await tx.insertUser(user('u1', 'ann', 'supervisor'));
