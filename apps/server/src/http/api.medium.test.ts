@@ -1,42 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   errorBodySchema,
   meResponseSchema,
   messageResponseSchema,
   messagesResponseSchema,
 } from '@parlo/protocol';
-import {
-  inboundTextPayload,
-  postWebhook,
-  signedIn,
-  startTestServer,
-  type TestServer,
-} from '../testing/test-server.ts';
+import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/test-server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 async function errorCode(res: Response): Promise<string> {
   return errorBodySchema.parse(await res.json()).error.code;
 }
 
 async function storedWamid(wamid: string): Promise<boolean> {
-  return server.parlo.store.transaction((tx) => tx.hasWamid(wamid));
+  return server().parlo.store.transaction((tx) => tx.hasWamid(wamid));
 }
 
 describe('bad input gets a clear error and stores nothing', () => {
   it('a login with a wrong password -> 401 without saying which part was wrong', async () => {
-    const wrongPassword = await fetch(`${server.url}/api/auth/login`, {
+    const wrongPassword = await fetch(`${server().url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'anna', password: 'nope' }),
     });
-    const unknownUser = await fetch(`${server.url}/api/auth/login`, {
+    const unknownUser = await fetch(`${server().url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'nobody', password: 'nope' }),
@@ -51,7 +39,7 @@ describe('bad input gets a clear error and stores nothing', () => {
   });
 
   it('a login body that fails the schema -> 400 VALIDATION_FAILED naming the field', async () => {
-    const res = await fetch(`${server.url}/api/auth/login`, {
+    const res = await fetch(`${server().url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: '' }),
@@ -73,7 +61,7 @@ describe('bad input gets a clear error and stores nothing', () => {
       ['POST', '/api/conversations/x/end'],
       ['POST', '/api/conversations/x/wrap-up'],
     ] as const) {
-      const res = await fetch(`${server.url}${path}`, {
+      const res = await fetch(`${server().url}${path}`, {
         method,
         ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
       });
@@ -84,7 +72,7 @@ describe('bad input gets a clear error and stores nothing', () => {
 
   it('an unsigned webhook -> 401, nothing stored', async () => {
     const body = JSON.stringify(inboundTextPayload({ wamid: 'wamid.unsigned' }));
-    const res = await postWebhook(server.url, body, null);
+    const res = await postWebhook(server().url, body, null);
     expect(res.status).toBe(401);
     expect(await errorCode(res)).toBe('BAD_SIGNATURE');
     expect(await storedWamid('wamid.unsigned')).toBe(false);
@@ -93,18 +81,20 @@ describe('bad input gets a clear error and stores nothing', () => {
   it('a forged webhook (signed with another secret, or body changed after signing) -> 401, nothing stored', async () => {
     const body = JSON.stringify(inboundTextPayload({ wamid: 'wamid.forged' }));
     const { signPayload } = await import('@parlo/whatsapp');
-    expect((await postWebhook(server.url, body, signPayload(body, 'not-the-secret'))).status).toBe(401);
+    expect((await postWebhook(server().url, body, signPayload(body, 'not-the-secret'))).status).toBe(401);
     const tampered = body.replace('another color', 'another colour');
-    expect((await postWebhook(server.url, tampered, signPayload(body, 'demo-app-secret'))).status).toBe(401);
+    expect((await postWebhook(server().url, tampered, signPayload(body, 'demo-app-secret'))).status).toBe(
+      401,
+    );
     expect(await storedWamid('wamid.forged')).toBe(false);
   });
 
   it('a malformed webhook body (signed) -> 400 MALFORMED_WEBHOOK, nothing stored', async () => {
-    const notJson = await postWebhook(server.url, '{"object": "whatsapp_business_account", "entry": [');
+    const notJson = await postWebhook(server().url, '{"object": "whatsapp_business_account", "entry": [');
     expect(notJson.status).toBe(400);
     expect(await errorCode(notJson)).toBe('MALFORMED_WEBHOOK');
     const wrongShape = await postWebhook(
-      server.url,
+      server().url,
       JSON.stringify({ object: 'page', entry: 'nope', id: 'wamid.bad' }),
     );
     expect(wrongShape.status).toBe(400);
@@ -112,7 +102,7 @@ describe('bad input gets a clear error and stores nothing', () => {
     const badMessage = inboundTextPayload({ wamid: 'wamid.badmessage' });
     // A message without its sender breaks the schema of the change.
     delete (badMessage.entry[0]!.changes[0]!.value.messages[0] as { from?: string }).from;
-    const res = await postWebhook(server.url, JSON.stringify(badMessage));
+    const res = await postWebhook(server().url, JSON.stringify(badMessage));
     expect(res.status).toBe(400);
     expect(await storedWamid('wamid.badmessage')).toBe(false);
   });
@@ -122,19 +112,19 @@ describe('bad input gets a clear error and stores nothing', () => {
       ...inboundTextPayload({ wamid: 'wamid.big' }),
       pad: 'x'.repeat(3 * 1024 * 1024),
     });
-    const res = await postWebhook(server.url, body);
+    const res = await postWebhook(server().url, body);
     expect(res.status).toBe(413);
     expect(await storedWamid('wamid.big')).toBe(false);
   });
 
   it('the verification handshake answers the challenge only for the right verify token', async () => {
     const ok = await fetch(
-      `${server.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=demo-verify-token&hub.challenge=1158201444`,
+      `${server().url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=demo-verify-token&hub.challenge=1158201444`,
     );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
     const wrong = await fetch(
-      `${server.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`,
+      `${server().url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1`,
     );
     expect(wrong.status).toBe(403);
   });
@@ -144,13 +134,13 @@ describe('bad input gets a clear error and stores nothing', () => {
       inboundTextPayload({ wamid: 'wamid.once', from: '393331112222', name: 'Once' }),
     );
     const results = await Promise.all([
-      postWebhook(server.url, body),
-      postWebhook(server.url, body),
-      postWebhook(server.url, body),
+      postWebhook(server().url, body),
+      postWebhook(server().url, body),
+      postWebhook(server().url, body),
     ]);
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(await storedWamid('wamid.once')).toBe(true);
-    const conversations = await server.parlo.store.transaction(async (tx) => {
+    const conversations = await server().parlo.store.transaction(async (tx) => {
       const customer = await tx.upsertCustomer({
         id: 'ignored',
         businessNumberId: 'bn_demo',
@@ -164,15 +154,15 @@ describe('bad input gets a clear error and stores nothing', () => {
   });
 
   it('[S-8] a message over 4096 characters sent to the API -> 400 MESSAGE_TOO_LONG, nothing stored', async () => {
-    const marco = await signedIn(server.url, 'marco');
+    const marco = await signedIn(server().url, 'marco');
     expect((await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } })).status).toBe(
       200,
     );
     await postWebhook(
-      server.url,
+      server().url,
       JSON.stringify(inboundTextPayload({ wamid: 'wamid.long', from: '393339998888', name: 'Long' })),
     );
-    const offers = await server.parlo.store.transaction(async (tx) =>
+    const offers = await server().parlo.store.transaction(async (tx) =>
       Object.values((await tx.loadRoutingState()).offers),
     );
     const offer = offers.find((o) => o.agentId === 'usr_marco' && o.status.kind === 'pending');
@@ -206,7 +196,7 @@ describe('bad input gets a clear error and stores nothing', () => {
     const after = messagesOf(await (await marco(path)).json());
     expect(after.filter((m) => m.direction === 'outbound')).toHaveLength(1);
 
-    const other = await signedIn(server.url, 'giulia');
+    const other = await signedIn(server().url, 'giulia');
     const notOwner = await other(path, {
       method: 'POST',
       body: { text: 'hi', clientMessageId: 'client-0003' },
@@ -216,7 +206,7 @@ describe('bad input gets a clear error and stores nothing', () => {
   });
 
   it('an unknown idle code -> 400 UNKNOWN_IDLE_CODE; the server is still healthy after all of the above', async () => {
-    const giulia = await signedIn(server.url, 'giulia');
+    const giulia = await signedIn(server().url, 'giulia');
     const res = await giulia('/api/agent/state', {
       method: 'POST',
       body: { kind: 'idle', idleCodeId: 'idle_nap' },
@@ -225,7 +215,7 @@ describe('bad input gets a clear error and stores nothing', () => {
     expect(await errorCode(res)).toBe('UNKNOWN_IDLE_CODE');
     const me = meResponseSchema.parse(await (await giulia('/api/me')).json());
     expect(me.agent?.state.kind).toBe('idle');
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${server().url}/healthz`)).status).toBe(200);
   });
 });
 

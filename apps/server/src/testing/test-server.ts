@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signPayload } from '@parlo/whatsapp';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../config/index.ts';
 import { createParlo, type Parlo } from '../index.ts';
 import { createLogger } from '../logger.ts';
@@ -34,6 +35,21 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
       await parlo.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Starts a test server before the file's tests and stops it after; read it through the getter. */
+export function useTestServer(env: Record<string, string> = {}): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(env);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return () => {
+    if (!server) throw new Error('the test server has not started');
+    return server;
   };
 }
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auditResponseSchema,
   errorBodySchema,
@@ -6,21 +6,9 @@ import {
   revealResponseSchema,
   settingsResponseSchema,
 } from '@parlo/protocol';
-import {
-  inboundTextPayload,
-  postWebhook,
-  signedIn,
-  startTestServer,
-  type TestServer,
-} from '../testing/test-server.ts';
+import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/test-server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 const RAW = {
   card: '4111 1111 1111 1111',
@@ -32,7 +20,7 @@ const RAW = {
 
 /** Accepts the pending offer of `agent` for customer `waId` and returns its conversation id. */
 async function acceptFor(agent: Awaited<ReturnType<typeof signedIn>>, agentId: string): Promise<string> {
-  const offers = await server.parlo.store.transaction(async (tx) =>
+  const offers = await server().parlo.store.transaction(async (tx) =>
     Object.values((await tx.loadRoutingState()).offers),
   );
   const offer = offers.find((o) => o.agentId === agentId && o.status.kind === 'pending');
@@ -43,11 +31,11 @@ async function acceptFor(agent: Awaited<ReturnType<typeof signedIn>>, agentId: s
 
 describe('masking on the server (the demo turns it on)', () => {
   it('[S-10] only an administrator reads or changes the setting', async () => {
-    const anna = await signedIn(server.url, 'anna');
+    const anna = await signedIn(server().url, 'anna');
     const res = await anna('/api/admin/settings');
     expect(res.status).toBe(403);
     expect(errorBodySchema.parse(await res.json()).error.code).toBe('FORBIDDEN');
-    const admin = await signedIn(server.url, 'admin');
+    const admin = await signedIn(server().url, 'admin');
     const settings = settingsResponseSchema.parse(await (await admin('/api/admin/settings')).json());
     expect(settings.settings.maskSensitiveData).toBe(true);
     const bad = await admin('/api/admin/settings', { method: 'PUT', body: { maskSensitiveData: 'yes' } });
@@ -55,11 +43,11 @@ describe('masking on the server (the demo turns it on)', () => {
   });
 
   it('[S-10][S-11][S-12] an agent receives customer messages, numbers and names masked; PCI is not stored in clear', async () => {
-    const anna = await signedIn(server.url, 'anna');
+    const anna = await signedIn(server().url, 'anna');
     await anna('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
     const text = `card ${RAW.card}, iban ${RAW.iban}, my SSN is ${RAW.ssn}, mail ${RAW.email}, call ${RAW.phone}`;
     const delivered = await postWebhook(
-      server.url,
+      server().url,
       JSON.stringify(
         inboundTextPayload({ wamid: 'wamid.mask1', from: '393471234567', name: '+39 347 123 4567', text }),
       ),
@@ -77,13 +65,13 @@ describe('masking on the server (the demo turns it on)', () => {
     // [S-13] a customer whose name is their phone number sees it masked as a number.
     expect(shown.authorName).toBe('*********4567');
 
-    const stored = await server.parlo.store.transaction((tx) => tx.listMessages(conversationId));
+    const stored = await server().parlo.store.transaction((tx) => tx.listMessages(conversationId));
     expect(stored[0]!.text).not.toContain('4111');
     expect(stored[0]!.text).toContain(RAW.email); // personal data stays usable by the system
   });
 
   it('a masked value is revealed only with the reveal permission, and every reveal is audited', async () => {
-    const conversations = await server.parlo.store.transaction(async (tx) => {
+    const conversations = await server().parlo.store.transaction(async (tx) => {
       const customer = await tx.upsertCustomer({
         id: 'x',
         businessNumberId: 'bn_demo',
@@ -93,13 +81,13 @@ describe('masking on the server (the demo turns it on)', () => {
       return tx.findLiveConversationOfCustomer(customer.id);
     });
     const conversationId = conversations!.id;
-    const anna = await signedIn(server.url, 'anna');
+    const anna = await signedIn(server().url, 'anna');
     const denied = await anna('/api/reveal', {
       method: 'POST',
       body: { field: 'customerPhone', conversationId },
     });
     expect(denied.status).toBe(403);
-    const admin = await signedIn(server.url, 'admin');
+    const admin = await signedIn(server().url, 'admin');
     const revealed = await admin('/api/reveal', {
       method: 'POST',
       body: { field: 'customerPhone', conversationId },
@@ -117,16 +105,16 @@ describe('masking on the server (the demo turns it on)', () => {
   });
 
   it('[S-10] with masking off an agent sees the data as the customer wrote it', async () => {
-    const admin = await signedIn(server.url, 'admin');
+    const admin = await signedIn(server().url, 'admin');
     const off = await admin('/api/admin/settings', { method: 'PUT', body: { maskSensitiveData: false } });
     expect(settingsResponseSchema.parse(await off.json()).settings.maskSensitiveData).toBe(false);
-    const anna = await signedIn(server.url, 'anna');
+    const anna = await signedIn(server().url, 'anna');
     await anna('/api/agent/state', { method: 'POST', body: { kind: 'idle', idleCodeId: 'idle_break' } });
-    const marco = await signedIn(server.url, 'marco');
+    const marco = await signedIn(server().url, 'marco');
     await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
     const text = `card ${RAW.card} and ${RAW.email}`;
     await postWebhook(
-      server.url,
+      server().url,
       JSON.stringify(inboundTextPayload({ wamid: 'wamid.mask2', from: '393470000001', name: 'Clear', text })),
     );
     const conversationId = await acceptFor(marco, 'usr_marco');
