@@ -9,8 +9,10 @@ import { createSimulator } from '@parlo/whatsapp-sim';
 import { DEMO_NUMBER } from '@parlo/server';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const screenshotsDir = join(root, 'docs/screenshots');
 export const artifactsDir = join(root, 'e2e/artifacts');
+/** Screenshots go to the ignored artifacts folder; PARLO_UPDATE_SCREENSHOTS=1 refreshes the README's. */
+export const screenshotsDir =
+  process.env.PARLO_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/screenshots') : artifactsDir;
 
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
