@@ -20,6 +20,7 @@ import {
   type RoutingEvent,
   type RoutingState,
 } from '@parlo/core';
+import { seededRandom } from '@parlo/core';
 
 export interface RoutingBenchRow {
   scenario: string;
@@ -31,17 +32,6 @@ export interface RoutingBenchRow {
 const QUEUES = 10;
 const CAPACITY = 3;
 const T0 = 1_700_000_000_000;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Agents all full with active conversations, and `waiting` conversations queued behind them. */
 function loadedState(agentCount: number, waiting: number): RoutingState {
@@ -112,7 +102,7 @@ interface RunFigures {
  * backlog stays near its size.
  */
 function runMixed(initial: RoutingState, decisions: number, seed: number): RunFigures {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   let now = T0 + 1_000_000;
   let state = initial;
   // The driver's own bookkeeping, from effects, so it never reads the (lazily built) records.
@@ -194,7 +184,7 @@ function runBaseline(agents: number, ops: number): RunFigures {
   const loads = new Float64Array(agents);
   const byId = new Map<string, number>();
   for (let i = 0; i < agents; i++) byId.set(`agent-${i}`, i);
-  const rand = rng(7);
+  const rand = seededRandom(7);
   for (let i = 0; i < agents; i++) loads[i] = Math.floor(rand() * 100);
   const times = new Float64Array(ops);
   let total = 0;

@@ -62,6 +62,15 @@ interface Update {
 }
 
 /** A not-found for the control API. */
+/** A status the simulator reports for a business message. */
+type OutboundStatus = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** What a status webhook is built from besides the message: the send request and any failure. */
+interface StatusContext {
+  request: Extract<MessagesRequest, { kind: 'send' }> | undefined;
+  failure: StatusError | undefined;
+}
+
 export class NotFoundError extends Error {}
 
 const threadKey = (phoneNumberId: string, waId: string): string => `${phoneNumberId}:${waId}`;
@@ -334,15 +343,7 @@ export class SimulatorCore {
     return (this.#openChats.get(threadKey(message.phoneNumberId, message.waId)) ?? 0) > 0;
   }
 
-  #advance(
-    number: SimNumber,
-    message: ThreadMessage,
-    status: 'sent' | 'delivered' | 'read' | 'failed',
-    extra: {
-      request: Extract<MessagesRequest, { kind: 'send' }> | undefined;
-      failure: StatusError | undefined;
-    },
-  ): void {
+  #advance(number: SimNumber, message: ThreadMessage, status: OutboundStatus, extra: StatusContext): void {
     if (!this.#setStatus(message, status, extra.failure)) return;
     this.#emit(this.#statusUpdate(number, message, status, extra));
   }
@@ -350,11 +351,8 @@ export class SimulatorCore {
   #statusUpdate(
     number: SimNumber,
     message: ThreadMessage,
-    status: 'sent' | 'delivered' | 'read' | 'failed',
-    extra: {
-      request: Extract<MessagesRequest, { kind: 'send' }> | undefined;
-      failure: StatusError | undefined;
-    },
+    status: OutboundStatus,
+    extra: StatusContext,
   ): Update {
     const template = extra.request?.isTemplate === true;
     const pricing =

@@ -10,24 +10,13 @@ import {
   type Timer,
 } from './decide.ts';
 import { agentLoad, type Agent, type Conversation, type Queue, type RoutingState } from './model.ts';
+import { seededRandom } from './seeded-random.ts';
 
 /**
  * Seeded simulation of the router: random interleavings of arrivals, accepts, lapses, state
  * changes, disconnects/reconnects, ends, wrap-ups and every timer, with store-like restarts, and
  * the invariants checked after every step. A failing seed is printed; add it to SEEDS_THAT_FAILED.
  */
-
-/** mulberry32: small, fast, good enough to shuffle a simulation. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const T0 = 1_700_000_000_000;
 
@@ -327,7 +316,7 @@ function nextEvent(
 
 /** Runs one seeded simulation; throws with the seed on the first broken invariant. */
 function simulate(seed: number, steps: number): { decisions: number } {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   let state = initialWorld(rand);
   const timers = new Map<string, Timer>();
   let now = T0;
