@@ -1,6 +1,9 @@
 import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
+import type { RoutingEvent } from '@parlo/core';
 import { OutboxDrainer } from './channel/outbox.ts';
+import { commit } from './context.ts';
+import { decideAndApply } from './routing/engine.ts';
 import type { Config } from './config/index.ts';
 import type { ServerContext } from './context.ts';
 import { buildHttpApp } from './http/app.ts';
@@ -54,6 +57,15 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     kickOutbox: () => wake.kick(),
   };
   const outbox = new OutboxDrainer(ctx);
+  // Presence drives routing: a desktop gone rescinds its offers and starts the grace period.
+  ctx.hub.onPresence = (agentId, present) => {
+    const event: RoutingEvent = present
+      ? { type: 'agent.reconnected', agentId }
+      : { type: 'agent.disconnected', agentId, graceMs: config.DISCONNECT_GRACE_SECONDS * 1000 };
+    commit(ctx, (tx, out, now) => decideAndApply(tx, out, event, now)).catch((err: unknown) =>
+      logger.error({ err, agentId }, 'presence change failed'),
+    );
+  };
   wake.kick = () => outbox.kick();
   const timers = new TimerRunner(ctx);
   const app = await buildHttpApp(ctx);

@@ -3,3 +3,4 @@ export * from './views.ts';
 export * from './rest.ts';
 export * from './frames.ts';
 export * from './admin.ts';
+export * from './supervisor.ts';

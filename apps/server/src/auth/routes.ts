@@ -1,3 +1,4 @@
+import { canSignOut } from '@parlo/core';
 import { ApiError, loginRequestSchema, routes } from '@parlo/protocol';
 import type { FastifyInstance } from 'fastify';
 import { commit, type ServerContext } from '../context.ts';
@@ -8,6 +9,7 @@ import {
   newSessionToken,
   requireUser,
   SESSION_COOKIE,
+  sessionUser,
   setSessionCookie,
   toUserView,
 } from './sessions.ts';
@@ -40,6 +42,14 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
   });
 
   app.post(routes.logout, async (request, reply) => {
+    // An agent cannot sign out while an offer is shown or a conversation is open (issue 3).
+    const user = await sessionUser(ctx.store, request, ctx.clock());
+    if (user) {
+      const state = await ctx.store.transaction((tx) => tx.loadRoutingState());
+      if (state.agents[user.id] && !canSignOut(state, user.id)) {
+        throw new ApiError('AGENT_HAS_WORK', 'Finish your offers and conversations before signing out');
+      }
+    }
     const token = request.cookies[SESSION_COOKIE];
     if (token) await ctx.store.transaction((tx) => tx.deleteSession(hashToken(token)));
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -32,6 +32,13 @@ const configSchema = z.object({
   /** Set on HTTPS deployments so the session cookie is sent over TLS only. */
   COOKIE_SECURE: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a disconnected agent's open conversations stay theirs before they are re-queued. */
+  DISCONNECT_GRACE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3600)
+    .default(120),
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(200),
   TIMER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
 });

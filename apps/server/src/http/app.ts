@@ -12,6 +12,7 @@ import { registerWebhookRoutes } from '../channel/webhook.ts';
 import type { ServerContext } from '../context.ts';
 import { registerConversationRoutes } from '../conversations/routes.ts';
 import { registerRoutingRoutes } from '../routing/routes.ts';
+import { registerSupervisorRoutes } from '../supervisor/routes.ts';
 
 /** Fastify's own errors that are the client's fault, mapped into our catalog. */
 const FASTIFY_ERRORS: Record<string, ErrorCode> = {
@@ -61,6 +62,7 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
   registerConversationRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerSupervisorRoutes(app, ctx);
 
   // Authenticated before the upgrade, so the socket is taken over synchronously and no early
   // frame (the desktop's hello) can slip past before a listener exists.

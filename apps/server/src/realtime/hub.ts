@@ -24,6 +24,12 @@ interface Connection {
  */
 export class RealtimeHub {
   private readonly connections = new Map<string, Set<Connection>>();
+  private closing = false;
+  /**
+   * Told when an agent's first desktop connects (true) and the last one goes (false). A server
+   * shutting down is not agents leaving, so it reports nothing then.
+   */
+  onPresence: (agentId: string, present: boolean) => void = () => {};
 
   constructor(
     private readonly store: Store,
@@ -37,6 +43,7 @@ export class RealtimeHub {
     if (!set) {
       set = new Set();
       this.connections.set(agentId, set);
+      this.onPresence(agentId, true);
     }
     set.add(connection);
 
@@ -70,7 +77,9 @@ export class RealtimeHub {
     });
     socket.on('close', () => {
       set.delete(connection);
-      if (set.size === 0) this.connections.delete(agentId);
+      if (set.size > 0 || this.connections.get(agentId) !== set) return;
+      this.connections.delete(agentId);
+      if (!this.closing) this.onPresence(agentId, false);
     });
   }
 
@@ -108,6 +117,7 @@ export class RealtimeHub {
   }
 
   closeAll(): void {
+    this.closing = true;
     for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server stopping');
     this.connections.clear();
   }

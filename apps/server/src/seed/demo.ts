@@ -16,6 +16,7 @@ export const DEMO_PASSWORD = 'parlo-demo';
 
 export const DEMO_USERS = [
   { id: 'usr_admin', username: 'admin', displayName: 'Alex Admin', role: 'admin' as const },
+  { id: 'usr_sofia', username: 'sofia', displayName: 'Sofia Neri', role: 'supervisor' as const },
   { id: 'usr_anna', username: 'anna', displayName: 'Anna Rossi', role: 'agent' as const },
   { id: 'usr_marco', username: 'marco', displayName: 'Marco Bianchi', role: 'agent' as const },
   { id: 'usr_giulia', username: 'giulia', displayName: 'Giulia Verdi', role: 'agent' as const },

@@ -33,6 +33,8 @@ import {
   offerToRow,
   parseStringArray,
   queueFromRow,
+  queuePoliciesFromRow,
+  queuePolicyColumns,
   strategyFromColumn,
 } from './routing-rows.ts';
 import type { BusinessNumbersTable, Database, MessagesTable, OutboxTable, UsersTable } from './schema.ts';
@@ -273,6 +275,7 @@ class KyselyStoreTx implements StoreTx {
         priority: queue.priority,
         offer_timeout_ms: queue.offerTimeoutMs,
         strategy: queue.strategy,
+        ...queuePolicyColumns(queue),
       })
       .execute();
   }
@@ -285,6 +288,7 @@ class KyselyStoreTx implements StoreTx {
         priority: queue.priority,
         offer_timeout_ms: queue.offerTimeoutMs,
         strategy: queue.strategy,
+        ...queuePolicyColumns(queue),
       })
       .where('id', '=', queue.id)
       .executeTakeFirst();
@@ -305,6 +309,7 @@ class KyselyStoreTx implements StoreTx {
       priority: row.priority,
       offerTimeoutMs: row.offer_timeout_ms,
       strategy: strategyFromColumn(row.strategy, row.id),
+      ...queuePoliciesFromRow(row),
     }));
   }
 
@@ -319,6 +324,7 @@ class KyselyStoreTx implements StoreTx {
         state_since: now,
         idle_code_id: initialIdleCodeId,
         last_offered_at: null,
+        disconnected_at: null,
       })
       // An existing agent keeps its routing state: only the profile changes.
       .onConflict((oc) =>

@@ -45,6 +45,12 @@ export interface QueueRow {
   readonly priority: number;
   readonly offerTimeoutMs: number;
   readonly strategy: RoutingStrategy;
+  /** Auto wrap-up: after this long in wrap-up, the server submits `defaultWrapUpReasonId`. */
+  readonly autoWrapUpMs?: number | null;
+  readonly defaultWrapUpReasonId?: string | null;
+  /** A conversation waiting unoffered this long moves to `overflowQueueId`. */
+  readonly maxWaitMs?: number | null;
+  readonly overflowQueueId?: string | null;
 }
 
 /** An agent's routing profile; its state lives with the routing world. */

@@ -9,6 +9,7 @@ import type {
   RoutingStrategy,
 } from '@parlo/core';
 import type { AgentsTable, ConversationsTable, OffersTable, QueuesTable } from './schema.ts';
+import type { QueueRow } from './port.ts';
 
 /**
  * Pure mappings between the routing model's discriminated unions and flat rows. A row that does
@@ -18,7 +19,7 @@ import type { AgentsTable, ConversationsTable, OffersTable, QueuesTable } from '
 /** The state columns of an agent row. */
 export type AgentStateColumns = Pick<
   AgentsTable,
-  'state_kind' | 'state_since' | 'idle_code_id' | 'last_offered_at'
+  'state_kind' | 'state_since' | 'idle_code_id' | 'last_offered_at' | 'disconnected_at'
 >;
 
 /** The routing columns of a conversation row (what `saveRoutingChanges` writes). */
@@ -47,6 +48,7 @@ export function agentStateToColumns(agent: Agent): AgentStateColumns {
     state_since: state.since,
     idle_code_id: state.kind === 'idle' ? state.idleCodeId : null,
     last_offered_at: agent.lastOfferedAt,
+    disconnected_at: agent.disconnectedAt ?? null,
   };
 }
 
@@ -58,6 +60,7 @@ export function agentFromRow(row: AgentsTable): Agent {
     capacity: row.capacity,
     queueIds: parseStringArray(row.queue_ids, `agent ${row.user_id} queue_ids`),
     lastOfferedAt: row.last_offered_at,
+    ...(row.disconnected_at === null ? {} : { disconnectedAt: row.disconnected_at }),
   };
 }
 
@@ -85,6 +88,33 @@ export function queueFromRow(row: QueuesTable): Queue {
     priority: row.priority,
     offerTimeoutMs: row.offer_timeout_ms,
     strategy: strategyFromColumn(row.strategy, row.id),
+    ...queuePoliciesFromRow(row),
+  };
+}
+
+/** A queue's policies from its row; a policy not set is absent rather than null. */
+export function queuePoliciesFromRow(
+  row: QueuesTable,
+): Pick<Queue, 'autoWrapUpMs' | 'defaultWrapUpReasonId' | 'maxWaitMs' | 'overflowQueueId'> {
+  return {
+    ...(row.auto_wrap_up_ms === null ? {} : { autoWrapUpMs: row.auto_wrap_up_ms }),
+    ...(row.default_wrap_up_reason_id === null
+      ? {}
+      : { defaultWrapUpReasonId: row.default_wrap_up_reason_id }),
+    ...(row.max_wait_ms === null ? {} : { maxWaitMs: row.max_wait_ms }),
+    ...(row.overflow_queue_id === null ? {} : { overflowQueueId: row.overflow_queue_id }),
+  };
+}
+
+/** A queue's policy columns, as written by insertQueue and updateQueue. */
+export function queuePolicyColumns(
+  queue: QueueRow,
+): Pick<QueuesTable, 'auto_wrap_up_ms' | 'default_wrap_up_reason_id' | 'max_wait_ms' | 'overflow_queue_id'> {
+  return {
+    auto_wrap_up_ms: queue.autoWrapUpMs ?? null,
+    default_wrap_up_reason_id: queue.defaultWrapUpReasonId ?? null,
+    max_wait_ms: queue.maxWaitMs ?? null,
+    overflow_queue_id: queue.overflowQueueId ?? null,
   };
 }
 

@@ -65,6 +65,10 @@ export interface QueuesTable {
   priority: number;
   offer_timeout_ms: number;
   strategy: string;
+  auto_wrap_up_ms: number | null;
+  default_wrap_up_reason_id: string | null;
+  max_wait_ms: number | null;
+  overflow_queue_id: string | null;
 }
 
 /** Idle codes and wrap-up reasons share a shape. */
@@ -85,6 +89,8 @@ export interface AgentsTable {
   /** Set when state_kind is 'idle'. */
   idle_code_id: string | null;
   last_offered_at: number | null;
+  /** Set while no desktop of the agent is connected. */
+  disconnected_at: number | null;
 }
 
 export interface BusinessNumbersTable {

@@ -422,6 +422,39 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(state.offers).toEqual({});
       });
 
+      it("round-trips an agent's disconnection and a queue's wrap-up and overflow policies", async () => {
+        const before = await run((tx) => tx.loadRoutingState());
+        const away: Agent = { ...required(before.agents.a1), disconnectedAt: 3_000 };
+        await run((tx) => tx.saveRoutingChanges(before, withAgent(before, away)));
+        await run(async (tx) => {
+          const q1 = required((await tx.listQueues()).find((q) => q.id === 'q1'));
+          const policies = {
+            autoWrapUpMs: 60_000,
+            defaultWrapUpReasonId: 'r1',
+            maxWaitMs: 120_000,
+            overflowQueueId: 'q2',
+          };
+          expect(await tx.updateQueue({ ...q1, ...policies })).toBe(true);
+        });
+        const after = await run((tx) => tx.loadRoutingState());
+        expect(after.agents.a1?.disconnectedAt).toBe(3_000);
+        expect(after.agents.a2?.disconnectedAt).toBeUndefined();
+        expect(after.queues.q1).toEqual({
+          id: 'q1',
+          priority: 1,
+          offerTimeoutMs: 30_000,
+          strategy: 'longestAvailable',
+          autoWrapUpMs: 60_000,
+          defaultWrapUpReasonId: 'r1',
+          maxWaitMs: 120_000,
+          overflowQueueId: 'q2',
+        });
+        const back: Agent = { ...away };
+        delete (back as { disconnectedAt?: number }).disconnectedAt;
+        await run((tx) => tx.saveRoutingChanges(after, withAgent(after, back)));
+        expect((await run((tx) => tx.loadRoutingState())).agents.a1?.disconnectedAt).toBeUndefined();
+      });
+
       it('round-trips every agent state, conversation phase and offer status', async () => {
         const before = await run((tx) => tx.loadRoutingState());
         const agents: Agent[] = [

@@ -106,15 +106,20 @@ export async function postWebhook(
   return fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers, body });
 }
 
-/** Signs in and returns a fetch bound to the session cookie. */
-export async function signedIn(url: string, username: string) {
+/** Signs in as a demo user; returns the session cookie (`name=value`). */
+export async function sessionCookie(url: string, username: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password: DEMO_PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
+/** Signs in and returns a fetch bound to the session cookie. */
+export async function signedIn(url: string, username: string) {
+  const cookie = await sessionCookie(url, username);
   return (path: string, init: { method?: string; body?: unknown } = {}) =>
     fetch(`${url}${path}`, {
       method: init.method ?? 'GET',

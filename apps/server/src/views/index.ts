@@ -115,6 +115,11 @@ export class Presenter {
     };
   }
 
+  /** The customer's name as agents and supervisors may see it. */
+  customerNameOf(details: ConversationDetails): string {
+    return this.customerName(details.customerName, regionOfNumber(details.businessDisplayNumber));
+  }
+
   /** S-13: a customer whose name is their number is masked as a number; an email in a name too. */
   private customerName(name: string, region: CountryCode | undefined): string {
     if (!this.masking) return name;

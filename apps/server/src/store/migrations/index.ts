@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration, type MigrationDialect } from './0001_initial.ts';
 import { permissionsAndAuditMigration } from './0002_permissions_and_audit.ts';
+import { presenceAndQueuePoliciesMigration } from './0003_presence_and_queue_policies.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -12,6 +13,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
   return {
     '0001_initial': initialMigration(dialect),
     '0002_permissions_and_audit': permissionsAndAuditMigration,
+    '0003_presence_and_queue_policies': presenceAndQueuePoliciesMigration,
   };
 }
 

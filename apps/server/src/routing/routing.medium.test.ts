@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { errorBodySchema, PROTOCOL_VERSION, supervisorOverviewSchema } from '@parlo/protocol';
+import {
+  inboundTextPayload,
+  postWebhook,
+  sessionCookie,
+  signedIn,
+  useTestServer,
+} from '../testing/test-server.ts';
+
+const server = useTestServer({ DISCONNECT_GRACE_SECONDS: '60' });
+
+async function offers() {
+  return server().parlo.store.transaction(async (tx) => Object.values((await tx.loadRoutingState()).offers));
+}
+
+/** A desktop's socket: connects with the session cookie and says hello. */
+async function openDesktop(username: string): Promise<WebSocket> {
+  const cookie = await sessionCookie(server().url, username);
+  const socket = new WebSocket(`${server().url.replace('http', 'ws')}/api/ws`, { headers: { cookie } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, lastSeq: null }));
+  return socket;
+}
+
+async function closeDesktop(socket: WebSocket): Promise<void> {
+  await new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.close();
+  });
+}
+
+async function settle(): Promise<void> {
+  // Presence changes are committed right after the socket event; give them a moment.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+}
+
+describe('routing in the server', () => {
+  it('an agent whose desktop goes has their offer rescinded at once, and gets work again on reconnect', async () => {
+    const anna = await signedIn(server().url, 'anna');
+    const desktop = await openDesktop('anna');
+    await anna('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
+    await postWebhook(
+      server().url,
+      JSON.stringify(inboundTextPayload({ wamid: 'wamid.p1', from: '391230000001' })),
+    );
+    const first = (await offers()).find((o) => o.agentId === 'usr_anna' && o.status.kind === 'pending');
+    expect(first).toBeDefined();
+
+    // An agent cannot sign out while an offer is shown.
+    const signOut = await anna('/api/auth/logout', { method: 'POST', body: {} });
+    expect(signOut.status).toBe(409);
+    expect(errorBodySchema.parse(await signOut.json()).error.code).toBe('AGENT_HAS_WORK');
+
+    await closeDesktop(desktop);
+    await settle();
+    // Rescinded: no longer pending, and the conversation waits in its queue again.
+    expect((await offers()).filter((o) => o.status.kind === 'pending')).toHaveLength(0);
+    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    expect(state.conversations[first!.conversationId]?.phase.kind).toBe('queued');
+    expect(state.agents.usr_anna?.disconnectedAt).toBeTypeOf('number');
+
+    const again = await openDesktop('anna');
+    await settle();
+    const pending = (await offers()).filter((o) => o.status.kind === 'pending');
+    expect(pending).toMatchObject([{ agentId: 'usr_anna', conversationId: first!.conversationId }]);
+    await closeDesktop(again);
+    await settle();
+  });
+
+  it('[S-4] a supervisor sees who waits and takes an agent out of RONA; agents may not', async () => {
+    const sofia = await signedIn(server().url, 'sofia');
+    const overview = supervisorOverviewSchema.parse(await (await sofia('/api/supervisor/overview')).json());
+    expect(overview.waiting).toHaveLength(1);
+    expect(overview.waiting[0]).toMatchObject({ queueName: 'Customer Support', offeredTo: null });
+    expect(overview.queues.find((q) => q.name === 'Customer Support')?.waiting).toBe(1);
+
+    // Anna connects, is offered the conversation, and lets it lapse.
+    await server().parlo.store.transaction(async (tx) => {
+      for (const queue of await tx.listQueues()) await tx.updateQueue({ ...queue, offerTimeoutMs: 1 });
+    });
+    const desktop = await openDesktop('anna');
+    await settle();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await server().parlo.timers.fireDue()).toBeGreaterThan(0);
+    const rona = supervisorOverviewSchema.parse(await (await sofia('/api/supervisor/overview')).json());
+    expect(rona.agents.find((a) => a.userId === 'usr_anna')).toMatchObject({
+      state: { kind: 'rona' },
+      connected: true,
+    });
+
+    const marco = await signedIn(server().url, 'marco');
+    const forbidden = await marco('/api/supervisor/agents/usr_anna/state', {
+      method: 'POST',
+      body: { kind: 'available' },
+    });
+    expect(forbidden.status).toBe(403);
+    expect((await marco('/api/supervisor/overview')).status).toBe(403);
+
+    const made = await sofia('/api/supervisor/agents/usr_anna/state', {
+      method: 'POST',
+      body: { kind: 'available' },
+    });
+    expect(made.status).toBe(200);
+    const unknown = await sofia('/api/supervisor/agents/usr_nobody/state', {
+      method: 'POST',
+      body: { kind: 'available' },
+    });
+    expect(unknown.status).toBe(404);
+    const admin = await signedIn(server().url, 'admin');
+    const audit = (await (await admin('/api/admin/audit')).json()) as {
+      entries: { action: string; subject: string }[];
+    };
+    expect(audit.entries[0]).toMatchObject({ action: 'agent.stateChanged', subject: 'usr_anna' });
+    await closeDesktop(desktop);
+  });
+});
