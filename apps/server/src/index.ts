@@ -21,6 +21,8 @@ export interface Parlo {
   readonly store: Store;
   readonly timers: TimerRunner;
   readonly outbox: OutboxDrainer;
+  /** Treats every agent with no desktop connected here as disconnected; returns how many. */
+  sweepPresence(): Promise<number>;
   /** Listens on the configured host and port (0 picks a free one); returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -58,14 +60,28 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   };
   const outbox = new OutboxDrainer(ctx);
   // Presence drives routing: a desktop gone rescinds its offers and starts the grace period.
-  ctx.hub.onPresence = (agentId, present) => {
-    const event: RoutingEvent = present
+  const presenceEvent = (agentId: string, present: boolean): RoutingEvent =>
+    present
       ? { type: 'agent.reconnected', agentId }
       : { type: 'agent.disconnected', agentId, graceMs: config.DISCONNECT_GRACE_SECONDS * 1000 };
-    commit(ctx, (tx, out, now) => decideAndApply(tx, out, event, now)).catch((err: unknown) =>
-      logger.error({ err, agentId }, 'presence change failed'),
+  ctx.hub.onPresence = (agentId, present) => {
+    commit(ctx, (tx, out, now) => decideAndApply(tx, out, presenceEvent(agentId, present), now)).catch(
+      (err: unknown) => logger.error({ err, agentId }, 'presence change failed'),
     );
   };
+  // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
+  // (One node: in cluster mode presence will be shared through Redis.)
+  const sweepPresence = async (): Promise<number> => {
+    const state = await store.transaction((tx) => tx.loadRoutingState());
+    const absent = Object.values(state.agents).filter(
+      (agent) => agent.disconnectedAt === undefined && !ctx.hub.isConnected(agent.id),
+    );
+    for (const agent of absent) {
+      await commit(ctx, (tx, out, now) => decideAndApply(tx, out, presenceEvent(agent.id, false), now));
+    }
+    return absent.length;
+  };
+  let sweepTimer: NodeJS.Timeout | undefined;
   wake.kick = () => outbox.kick();
   const timers = new TimerRunner(ctx);
   const app = await buildHttpApp(ctx);
@@ -76,15 +92,21 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     store,
     timers,
     outbox,
+    sweepPresence,
     async listen() {
       const url = await app.listen({ host: config.HOST, port: config.PORT });
       if (background) {
         timers.start();
         outbox.start();
+        sweepTimer = setTimeout(() => {
+          sweepPresence().catch((err: unknown) => logger.error({ err }, 'presence sweep failed'));
+        }, config.RECONNECT_WINDOW_SECONDS * 1000);
+        sweepTimer.unref();
       }
       return url;
     },
     async close() {
+      if (sweepTimer) clearTimeout(sweepTimer);
       timers.stop();
       outbox.stop();
       ctx.hub.closeAll();

@@ -39,6 +39,11 @@ const configSchema = z.object({
     .min(0)
     .max(24 * 3600)
     .default(120),
+  /**
+   * After a start, how long desktops have to reconnect before agents without one are treated as
+   * disconnected (their offers rescinded, the grace period started).
+   */
+  RECONNECT_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(200),
   TIMER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
 });

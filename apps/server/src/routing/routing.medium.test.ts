@@ -118,4 +118,17 @@ describe('routing in the server', () => {
     expect(audit.entries[0]).toMatchObject({ action: 'agent.stateChanged', subject: 'usr_anna' });
     await closeDesktop(desktop);
   });
+
+  it('after a restart, agents whose desktops did not come back are treated as disconnected', async () => {
+    const desktop = await openDesktop('marco');
+    await settle();
+    const swept = await server().parlo.sweepPresence();
+    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    // Marco is connected; Anna's socket was closed above (already disconnected); Giulia never came.
+    expect(state.agents.usr_marco?.disconnectedAt).toBeUndefined();
+    expect(state.agents.usr_giulia?.disconnectedAt).toBeTypeOf('number');
+    expect(swept).toBeGreaterThanOrEqual(1);
+    expect(await server().parlo.sweepPresence()).toBe(0);
+    await closeDesktop(desktop);
+  });
 });
