@@ -10,11 +10,14 @@ import { AgentStateControl } from './features/agent-state/agent-state-control.ts
 import { InteractionPane } from './features/interaction/interaction-pane.tsx';
 import { LoginPage } from './features/login/login-page.tsx';
 import { OfferStack } from './features/offers/offer-stack.tsx';
+import { useOfferAlerts } from './features/offers/use-offer-alerts.ts';
 import { ConnectionIndicator } from './features/shell/connection-indicator.tsx';
 import { NoticeProvider, useNotify } from './features/shell/notices.tsx';
+import { OfferAlertControls } from './features/shell/offer-alert-controls.tsx';
 import { useErrorText } from './features/shell/use-error-text.ts';
 import { TaskPane } from './features/task-pane/task-pane.tsx';
 import { WrapUpDialog } from './features/wrap-up/wrap-up-dialog.tsx';
+import { useOfferSoundMuted } from './lib/sound-preference.ts';
 import { RealtimeClient } from './realtime/realtime-client.ts';
 import { RealtimeContext, useDesktopState } from './realtime/realtime-context.ts';
 
@@ -90,7 +93,8 @@ function SessionGate() {
       if (agent) return <AgentDesktop agent={agent} catalog={session.catalog} onSignedOut={onSignedOut} />;
       // Administrators and supervisors without an agent profile administer; anyone else is told why
       // there is nothing to do.
-      if (hasAdministrationPage(user.role)) return <AdminPage user={user} onSignedOut={onSignedOut} />;
+      if (hasAdministrationPage(user.role))
+        return <AdminPage user={user} catalog={session.catalog} onSignedOut={onSignedOut} />;
       return <NotAnAgent user={user} onSignedOut={onSignedOut} />;
     }
   }
@@ -132,11 +136,14 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [wrapUpId, setWrapUpId] = useState<string | null>(null);
   const [drafts, setDrafts] = useState<Readonly<Record<string, string>>>({});
+  const [soundMuted, setSoundMuted] = useOfferSoundMuted();
 
   const agent = state.agent ?? initialAgent;
   const { conversations, offers } = state;
   const selected = conversations.find((c) => c.id === selectedId) ?? conversations[0] ?? null;
   const wrapUpConversation = conversations.find((c) => c.id === wrapUpId && c.phase === 'wrapUp') ?? null;
+
+  useOfferAlerts(offers, soundMuted);
 
   useEffect(() => {
     // Each snapshot (first connect, resume after a long gap) is a good moment to pick up
@@ -170,7 +177,12 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
         signOutBlocked={offers.length > 0 || conversations.length > 0}
         onSignedOut={onSignedOut}
         leading={<AgentStateControl agent={agent} idleCodes={catalog.idleCodes} />}
-        trailing={<ConnectionIndicator status={state.connection} />}
+        trailing={
+          <>
+            <OfferAlertControls muted={soundMuted} onMutedChange={setSoundMuted} />
+            <ConnectionIndicator status={state.connection} />
+          </>
+        }
       />
       {state.connection === 'outdated' && <OutdatedBanner />}
       {agent.state.kind === 'rona' && (

@@ -9,6 +9,8 @@ import {
   messagesResponseSchema,
   routes,
   settingsResponseSchema,
+  supervisorOverviewSchema,
+  supervisorRoutes,
   type AgentView,
   type Catalog,
   type ConversationView,
@@ -18,6 +20,7 @@ import {
   type SendMessageRequest,
   type SetAgentStateRequest,
   type Settings,
+  type SupervisorOverview,
   type UpdateSettingsRequest,
   type WrapUpRequest,
 } from '@parlo/protocol';
@@ -180,4 +183,21 @@ export async function updateSettings(request: UpdateSettingsRequest): Promise<Se
     body: request,
   });
   return settings;
+}
+
+/** Who waits, in which queue, and the agents' states; FORBIDDEN (403) for agents (issue 3). */
+export function fetchSupervisorOverview(signal?: AbortSignal): Promise<SupervisorOverview> {
+  return call(supervisorRoutes.overview, supervisorOverviewSchema, { signal });
+}
+
+/** S-4: a supervisor puts an agent back to Available (out of RONA) or Idle. */
+export async function setSupervisedAgentState(
+  agentId: string,
+  request: SetAgentStateRequest,
+): Promise<AgentView> {
+  const { agent } = await call(supervisorRoutes.agentState(agentId), agentResponseSchema, {
+    method: 'POST',
+    body: request,
+  });
+  return agent;
 }

@@ -1,19 +1,22 @@
 import { useTranslation } from 'react-i18next';
-import type { UserView } from '@parlo/protocol';
+import type { Catalog, UserView } from '@parlo/protocol';
 import { TopBar } from '../shell/top-bar.tsx';
 import { adminSectionsFor } from './admin-sections.ts';
 import { SettingsSection } from './settings-section.tsx';
+import { SupervisorSection } from './supervisor-section.tsx';
 
 interface AdminPageProps {
   user: UserView;
+  /** For the names of agents' idle codes. */
+  catalog: Catalog;
   onSignedOut: () => void;
 }
 
 /**
  * Administration, for administrators and supervisors without an agent profile. Each role sees
- * only the sections that exist for it; a role with none is told so plainly.
+ * only the sections that exist for it.
  */
-export function AdminPage({ user, onSignedOut }: AdminPageProps) {
+export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
   const { t } = useTranslation();
   const sections = adminSectionsFor(user.role);
   return (
@@ -27,16 +30,14 @@ export function AdminPage({ user, onSignedOut }: AdminPageProps) {
       <main className="admin-page">
         <div className="admin-content">
           <h1 className="admin-title">{t('admin.title')}</h1>
-          {sections.length === 0 ? (
-            <p className="admin-note">{t('admin.nothingForSupervisors')}</p>
-          ) : (
-            sections.map((section) => {
-              switch (section) {
-                case 'settings':
-                  return <SettingsSection key={section} />;
-              }
-            })
-          )}
+          {sections.map((section) => {
+            switch (section) {
+              case 'queuesAndAgents':
+                return <SupervisorSection key={section} idleCodes={catalog.idleCodes} />;
+              case 'settings':
+                return <SettingsSection key={section} />;
+            }
+          })}
         </div>
       </main>
     </div>

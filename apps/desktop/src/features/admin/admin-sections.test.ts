@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { adminSectionsFor, hasAdministrationPage } from './admin-sections.ts';
 
 describe('Administration page sections', () => {
-  it('[S-10] the administrator gets Settings', () => {
-    expect(adminSectionsFor('admin')).toEqual(['settings']);
+  it('[S-10] the administrator gets Queues and agents, then Settings', () => {
+    expect(adminSectionsFor('admin')).toEqual(['queuesAndAgents', 'settings']);
     expect(hasAdministrationPage('admin')).toBe(true);
   });
 
-  it('a supervisor gets the page but no Settings (nothing built for them yet)', () => {
+  it('a supervisor gets Queues and agents but no Settings', () => {
     expect(hasAdministrationPage('supervisor')).toBe(true);
-    expect(adminSectionsFor('supervisor')).toEqual([]);
+    expect(adminSectionsFor('supervisor')).toEqual(['queuesAndAgents']);
   });
 
   it('an agent without an agent profile gets no Administration page', () => {

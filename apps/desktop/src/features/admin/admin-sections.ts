@@ -4,14 +4,18 @@ import type { Role } from '@parlo/protocol';
  * The sections of the Administration page, in display order. Only what works is listed: users,
  * queues, numbers, wrap-up reasons, idle codes and the audit log join here when they are built.
  */
-export type AdminSection = 'settings';
+export type AdminSection = 'queuesAndAgents' | 'settings';
 
-/** Which sections a role sees: settings are the administrator's alone (the server enforces it too). */
+/**
+ * Which sections a role sees: queues and agents for supervisors and administrators; settings are
+ * the administrator's alone (the server enforces both too).
+ */
 export function adminSectionsFor(role: Role): readonly AdminSection[] {
   switch (role) {
     case 'admin':
-      return ['settings'];
+      return ['queuesAndAgents', 'settings'];
     case 'supervisor':
+      return ['queuesAndAgents'];
     case 'agent':
       return [];
   }

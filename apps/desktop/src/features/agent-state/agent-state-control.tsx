@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgentStateView, AgentView, NamedItem, SetAgentStateRequest } from '@parlo/protocol';
 import { setAgentState } from '../../api/client.ts';
+import { requestNotificationPermission } from '../../lib/notification-permission.ts';
 import { useNow } from '../../lib/clock.ts';
 import { elapsedSince, formatDuration } from '../../lib/format.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
@@ -52,6 +53,8 @@ export function AgentStateControl({ agent, idleCodes }: AgentStateControlProps) 
   async function change(next: string) {
     const request = toRequest(next);
     if (!request || next === value) return;
+    // Choosing Available is a gesture that says "tell me about requests": ask once (issue 3).
+    if (request.kind === 'available') requestNotificationPermission();
     setBusy(true);
     try {
       dispatch({ type: 'agent.reported', agent: await setAgentState(request) });

@@ -95,6 +95,7 @@ function OfferCard({
       <button
         type="button"
         className="button button-accept button-block"
+        data-offer-accept
         disabled={busy}
         aria-busy={busy}
         onClick={() => void accept()}
