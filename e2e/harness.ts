@@ -119,3 +119,28 @@ export async function signIn(page: Page, parloUrl: string, username: string): Pr
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByLabel('Agent state').waitFor();
 }
+
+/** A customer writes on the simulator's phone page, as a person would. */
+export async function customerWrites(
+  phone: Page,
+  simUrl: string,
+  customer: string,
+  text: string,
+): Promise<void> {
+  await phone.goto(simUrl);
+  await phone.getByLabel('Customer').selectOption({ label: customer });
+  await phone.getByLabel('Message').fill(text);
+  await phone.getByRole('button', { name: 'Send' }).click();
+}
+
+/** Short offer deadlines on every queue, so a test waits seconds rather than the demo's 30 s. */
+export async function setOfferTimeouts(stack: Stack, offerTimeoutMs: number): Promise<void> {
+  await stack.parlo.store.transaction(async (tx) => {
+    for (const queue of await tx.listQueues()) await tx.updateQueue({ ...queue, offerTimeoutMs });
+  });
+}
+
+/** The agent's state as the desktop shows it: available, idle or rona. */
+export function agentStateOf(page: Page): Promise<string | null> {
+  return page.getByTestId('agent-state').getAttribute('data-state');
+}

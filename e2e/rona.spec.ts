@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { signIn, startStack, type Stack } from './harness.ts';
+import { setOfferTimeouts, customerWrites, agentStateOf, signIn, startStack, type Stack } from './harness.ts';
 
 /**
  * RONA as agents live it: an offer nobody accepts lapses, the agent goes to RONA and the
@@ -16,10 +16,7 @@ let phone: Page;
 beforeAll(async () => {
   stack = await startStack();
   // Short deadlines, so the test waits seconds rather than the demo's 30 s.
-  await stack.parlo.store.transaction(async (tx) => {
-    for (const queue of await tx.listQueues())
-      await tx.updateQueue({ ...queue, offerTimeoutMs: OFFER_TIMEOUT_MS });
-  });
+  await setOfferTimeouts(stack, OFFER_TIMEOUT_MS);
   [anna, marco, phone] = [await stack.newPage(), await stack.newPage(), await stack.newPage()];
   await signIn(anna, stack.parloUrl, 'anna');
   await signIn(marco, stack.parloUrl, 'marco');
@@ -28,14 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function customerWrites(customer: string, text: string): Promise<void> {
-  await phone.goto(stack.simUrl);
-  await phone.getByLabel('Customer').selectOption({ label: customer });
-  await phone.getByLabel('Message').fill(text);
-  await phone.getByRole('button', { name: 'Send' }).click();
-}
-
-const stateOf = (page: Page) => page.getByTestId('agent-state').getAttribute('data-state');
+const stateOf = agentStateOf;
 const popover = (page: Page) => page.getByRole('dialog', { name: 'Contact request' });
 
 describe('RONA and durable offer deadlines', () => {
@@ -45,7 +35,7 @@ describe('RONA and durable offer deadlines', () => {
     await marco.getByLabel('Agent state').selectOption('available');
     await expect.poll(() => stateOf(marco)).toBe('available');
 
-    await customerWrites('Sheena Nelson', 'Is anyone there?');
+    await customerWrites(phone, stack.simUrl, 'Sheena Nelson', 'Is anyone there?');
     // Anna has been Available longest: the offer is hers first.
     await popover(anna).waitFor();
     expect(await popover(marco).count()).toBe(0);
@@ -73,7 +63,7 @@ describe('RONA and durable offer deadlines', () => {
   it('an offer pending across a server restart still lapses on time', async () => {
     await marco.getByLabel('Agent state').selectOption({ label: 'Idle – Break' });
     await expect.poll(() => stateOf(marco)).toBe('idle');
-    await customerWrites('Ravi Kumar', 'Hello, I need help with my order');
+    await customerWrites(phone, stack.simUrl, 'Ravi Kumar', 'Hello, I need help with my order');
     await popover(anna).waitFor();
     const offeredAt = Date.now();
 

@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { artifactsDir, signIn, startStack, type Stack } from './harness.ts';
+import {
+  setOfferTimeouts,
+  customerWrites,
+  agentStateOf,
+  artifactsDir,
+  signIn,
+  startStack,
+  type Stack,
+} from './harness.ts';
 
 /**
  * Issue 3, the supervisor's side: no customer waits unseen. A supervisor watches who waits in
@@ -27,10 +35,7 @@ beforeAll(async () => {
   stack = await startStack();
   // Short deadlines, so Anna lapses into RONA in seconds rather than the demo's 30 s, yet long
   // enough for the supervisor to see the offer first.
-  await stack.parlo.store.transaction(async (tx) => {
-    for (const queue of await tx.listQueues())
-      await tx.updateQueue({ ...queue, offerTimeoutMs: OFFER_TIMEOUT_MS });
-  });
+  await setOfferTimeouts(stack, OFFER_TIMEOUT_MS);
   [anna, sofia, phone] = [await stack.newPage(), await stack.newPage(), await stack.newPage()];
   await signIn(anna, stack.parloUrl, 'anna');
   await signInSupervisor(sofia, 'sofia');
@@ -39,14 +44,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function customerWrites(customer: string, text: string): Promise<void> {
-  await phone.goto(stack.simUrl);
-  await phone.getByLabel('Customer').selectOption({ label: customer });
-  await phone.getByLabel('Message').fill(text);
-  await phone.getByRole('button', { name: 'Send' }).click();
-}
-
-const stateOf = (page: Page) => page.getByTestId('agent-state').getAttribute('data-state');
+const stateOf = agentStateOf;
 const waitingRow = (customer: string) =>
   sofia.getByRole('table', { name: 'Waiting customers' }).getByRole('row').filter({ hasText: customer });
 const queueRow = (queue: string) =>
@@ -108,7 +106,7 @@ describe('Offers while the tab is hidden (issue 3)', () => {
     await giulia.getByLabel('Agent state').selectOption('available');
     await expect.poll(() => stateOf(giulia)).toBe('available');
 
-    await customerWrites('Ravi Kumar', 'Hello, I need help with my order');
+    await customerWrites(phone, stack.simUrl, 'Ravi Kumar', 'Hello, I need help with my order');
     const popover = giulia.getByRole('dialog', { name: 'Contact request' });
     await popover.waitFor();
     const offerId = await popover.getAttribute('data-offer-id');
@@ -141,7 +139,7 @@ describe('Queues and agents: the supervisor sees who waits', () => {
     await expect.poll(() => stateOf(anna)).toBe('idle');
     expect(await sofia.getByText('Nothing here yet for supervisors').count()).toBe(0);
 
-    await customerWrites('Sheena Nelson', 'Is anyone there?');
+    await customerWrites(phone, stack.simUrl, 'Sheena Nelson', 'Is anyone there?');
     const row = waitingRow('Sheena Nelson');
     // Picked up by the 3 s refresh, without touching the page.
     await row.waitFor({ timeout: 10_000 });

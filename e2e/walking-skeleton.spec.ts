@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { screenshotsDir, signIn, startStack, type Stack } from './harness.ts';
+import { customerWrites as writeOnPhone, screenshotsDir, signIn, startStack, type Stack } from './harness.ts';
 
 /**
  * The walking skeleton as a user walks it: a customer writes on the simulator's phone page, an
@@ -22,10 +22,7 @@ afterAll(async () => {
 });
 
 async function customerWrites(text: string, customer = 'Sheena Nelson'): Promise<void> {
-  await phone.goto(stack.simUrl);
-  await phone.getByLabel('Customer').selectOption({ label: customer });
-  await phone.getByLabel('Message').fill(text);
-  await phone.getByRole('button', { name: 'Send' }).click();
+  await writeOnPhone(phone, stack.simUrl, customer, text);
   await phone.getByTestId('phone-message').filter({ hasText: text }).waitFor();
 }
 
