@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   FORBIDDEN: 403,
   NOT_OFFER_RECIPIENT: 403,
   NOT_CONVERSATION_OWNER: 403,
+  /** Exit conference is the guest's alone (S-22). */
+  NOT_CONFERENCE_GUEST: 403,
   VERIFY_TOKEN_MISMATCH: 403,
   NOT_FOUND: 404,
   UNKNOWN_BUSINESS_NUMBER: 404,
@@ -24,6 +26,12 @@ export const ERROR_STATUS = {
   CONVERSATION_NOT_IN_WRAP_UP: 409,
   OUTSIDE_SERVICE_WINDOW: 409,
   AGENT_HAS_WORK: 409,
+  /** The chosen queue was deleted, or the chosen agent is no longer Available with spare capacity. */
+  TRANSFER_TARGET_UNAVAILABLE: 409,
+  CONFERENCE_ALREADY_OPEN: 409,
+  NO_CONFERENCE: 409,
+  /** S-7: a resource the conversation depends on was deleted; only End remains. */
+  CONVERSATION_BLOCKED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

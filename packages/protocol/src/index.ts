@@ -4,3 +4,4 @@ export * from './rest.ts';
 export * from './frames.ts';
 export * from './admin.ts';
 export * from './supervisor.ts';
+export * from './collaboration.ts';

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  conferenceViewSchema,
+  conversationBlockSchema,
+  offerPurposeSchema,
+  participantRoleSchema,
+} from './collaboration.ts';
 
 /** ISO-8601 instant, as every timestamp crosses the wire. */
 export const instantSchema = z.iso.datetime({ offset: true });
@@ -63,6 +69,8 @@ export const offerViewSchema = contactViewSchema.extend({
   receivedAt: instantSchema,
   offeredAt: instantSchema,
   expiresAt: instantSchema,
+  /** Plain routing, a transfer (from whom) or a conference request (from whom). */
+  purpose: offerPurposeSchema,
 });
 export type OfferView = z.infer<typeof offerViewSchema>;
 
@@ -77,6 +85,11 @@ export const conversationViewSchema = contactViewSchema.extend({
   acceptedAt: instantSchema,
   /** The end of WhatsApp's 24-hour customer-service window; free text is refused after it. */
   windowExpiresAt: instantSchema.nullable(),
+  /** This agent's part: the owner, or a guest in a conference. */
+  role: participantRoleSchema,
+  conference: conferenceViewSchema,
+  /** S-7: set when an admin deleted a resource this conversation depends on. */
+  blockedBy: conversationBlockSchema,
 });
 export type ConversationView = z.infer<typeof conversationViewSchema>;
 

@@ -19,6 +19,7 @@ function offer(id: string, conversationId = `c-${id}`): OfferView {
     receivedAt: T0,
     offeredAt: T0,
     expiresAt: '2025-01-01T10:00:30.000Z',
+    purpose: { kind: 'route' },
   };
 }
 
@@ -33,6 +34,9 @@ function conversation(id: string, phase: 'active' | 'wrapUp' = 'active'): Conver
     receivedAt: T0,
     acceptedAt: T0,
     windowExpiresAt: null,
+    role: 'owner',
+    conference: null,
+    blockedBy: null,
   };
 }
 

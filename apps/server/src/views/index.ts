@@ -62,6 +62,7 @@ export class Presenter {
       receivedAt: iso(details.receivedAt),
       offeredAt: iso(offer.createdAt),
       expiresAt: iso(offer.expiresAt),
+      purpose: { kind: 'route' },
     };
   }
 
@@ -79,6 +80,9 @@ export class Presenter {
           acceptedAt: iso(phase.acceptedAt),
           windowExpiresAt:
             details.lastInboundAt === null ? null : iso(details.lastInboundAt + SERVICE_WINDOW_MS),
+          role: 'owner',
+          conference: null,
+          blockedBy: null,
         };
       case 'queued':
       case 'offered':

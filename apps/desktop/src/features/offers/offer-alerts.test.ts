@@ -19,6 +19,7 @@ function offer(id: string, patch: Partial<OfferView> = {}): OfferView {
     receivedAt: T0,
     offeredAt: T0,
     expiresAt: '2025-01-01T10:00:30.000Z',
+    purpose: { kind: 'route' },
     ...patch,
   };
 }
