@@ -4,6 +4,17 @@ import { z } from 'zod';
 export const settingsSchema = z.object({
   /** S-10: mask PCI (cards, IBAN, SSN) and personal data (emails, phones) toward agents. */
   maskSensitiveData: z.boolean(),
+  /**
+   * S-17: what becomes of a conversation whose transfer to an agent was not accepted: back to its
+   * original queue at the head (a customer is never lost), or ended.
+   */
+  transferNotAcceptedPolicy: z.enum(['returnToQueue', 'endConversation']),
+  /** When Parlo tells WhatsApp the customer's messages were read: when an agent opens them, or never. */
+  readReceipts: z.enum(['onOpen', 'never']),
+  /** In a conference, prefix each agent's message to the customer with the agent's first name. */
+  conferenceSignatures: z.boolean(),
+  /** How long an agent whose desktop disconnected keeps their conversations before they re-queue. */
+  disconnectGraceSeconds: z.number().int().min(0).max(3600),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,17 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import {
-  adminRoutes,
-  ApiError,
-  revealRequestSchema,
-  updateSettingsRequestSchema,
-  type Settings,
-} from '@parlo/protocol';
+import { adminRoutes, ApiError, revealRequestSchema, updateSettingsRequestSchema } from '@parlo/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireUser } from '../auth/sessions.ts';
 import type { ServerContext } from '../context.ts';
 import { parseOr400 } from '../http/errors.ts';
-import type { StoreTx, UserRow } from '../store/index.ts';
-import { displayPhone, MASKING_SETTING } from '../views/index.ts';
+import type { UserRow } from '../store/index.ts';
+import { defaultSettings, readSettings, writeSettings } from '../settings/index.ts';
+import { displayPhone } from '../views/index.ts';
 
 async function requireAdmin(ctx: ServerContext, request: FastifyRequest): Promise<UserRow> {
   const user = await requireUser(ctx.store, request, ctx.clock());
@@ -19,24 +14,22 @@ async function requireAdmin(ctx: ServerContext, request: FastifyRequest): Promis
   return user;
 }
 
-async function readSettings(tx: StoreTx): Promise<Settings> {
-  return { maskSensitiveData: (await tx.getSetting(MASKING_SETTING)) === 'true' };
-}
-
 /** The administrator's run-time settings, the audit log, and the audited reveal of a masked value. */
 export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(adminRoutes.settings, async (request) => {
     await requireAdmin(ctx, request);
-    return { settings: await ctx.store.transaction(readSettings) };
+    return {
+      settings: await ctx.store.transaction((tx) =>
+        readSettings(tx, defaultSettings(ctx.config.DISCONNECT_GRACE_SECONDS)),
+      ),
+    };
   });
 
   app.put(adminRoutes.settings, async (request) => {
     const user = await requireAdmin(ctx, request);
     const update = parseOr400(updateSettingsRequestSchema, request.body);
     const settings = await ctx.store.transaction(async (tx) => {
-      if (update.maskSensitiveData !== undefined) {
-        await tx.setSetting(MASKING_SETTING, String(update.maskSensitiveData));
-      }
+      await writeSettings(tx, update);
       await tx.insertAudit({
         id: `aud_${randomUUID()}`,
         at: ctx.clock(),
@@ -45,7 +38,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
         subject: 'settings',
         detail: update,
       });
-      return readSettings(tx);
+      return readSettings(tx, defaultSettings(ctx.config.DISCONNECT_GRACE_SECONDS));
     });
     ctx.logger.info({ event: 'admin.settingsChanged', userId: user.id, settings }, 'settings changed');
     if (update.maskSensitiveData !== undefined) ctx.hub.resyncAll();

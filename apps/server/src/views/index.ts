@@ -1,6 +1,7 @@
 import { agentLoad, type Agent, type Conversation, type Offer, type RoutingState } from '@parlo/core';
 import type { AgentView, ContactView, ConversationView, MessageView, OfferView } from '@parlo/protocol';
 import { maskIfPhoneNumber, maskText, maskValue, regionOfNumber, type CountryCode } from '@parlo/masking';
+import { MASKING_SETTING_KEY } from '../settings/index.ts';
 import type { ConversationDetails, MessageRow, StoreTx, UserRow } from '../store/index.ts';
 
 /** WhatsApp's customer-service window: 24 hours from the customer's last message. */
@@ -33,7 +34,7 @@ export function toAgentView(
 }
 
 /** The settings key of S-10's "Mask sensitive customer data". */
-export const MASKING_SETTING = 'masking.enabled';
+export const MASKING_SETTING = MASKING_SETTING_KEY;
 
 /** Where a conversation's customer wrote to: its country reads customers' national numbers. */
 type NumberContext = Pick<ConversationDetails, 'businessDisplayNumber'>;

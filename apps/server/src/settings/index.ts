@@ -1,0 +1,59 @@
+import type { Settings, UpdateSettingsRequest } from '@parlo/protocol';
+import type { StoreTx } from '../store/index.ts';
+
+/**
+ * The administrator's run-time settings: one key per setting in the `settings` table, read in the
+ * caller's transaction so a decision and the settings it used are consistent.
+ */
+const KEYS = {
+  maskSensitiveData: 'masking.enabled',
+  transferNotAcceptedPolicy: 'transfer.notAcceptedPolicy',
+  readReceipts: 'channel.readReceipts',
+  conferenceSignatures: 'conference.signatures',
+  disconnectGraceSeconds: 'presence.disconnectGraceSeconds',
+} as const satisfies Record<keyof Settings, string>;
+
+/** The store key of the masking switch, which the Presenter reads on its own. */
+export const MASKING_SETTING_KEY = KEYS.maskSensitiveData;
+
+/** Defaults for settings never written; `disconnectGraceSeconds` falls back to the server config. */
+export function defaultSettings(disconnectGraceSeconds: number): Settings {
+  return {
+    maskSensitiveData: false,
+    transferNotAcceptedPolicy: 'returnToQueue',
+    readReceipts: 'onOpen',
+    conferenceSignatures: false,
+    disconnectGraceSeconds,
+  };
+}
+
+export async function readSettings(tx: Pick<StoreTx, 'getSetting'>, defaults: Settings): Promise<Settings> {
+  const [mask, policy, receipts, signatures, grace] = await Promise.all([
+    tx.getSetting(KEYS.maskSensitiveData),
+    tx.getSetting(KEYS.transferNotAcceptedPolicy),
+    tx.getSetting(KEYS.readReceipts),
+    tx.getSetting(KEYS.conferenceSignatures),
+    tx.getSetting(KEYS.disconnectGraceSeconds),
+  ]);
+  const graceSeconds = grace === undefined ? Number.NaN : Number(grace);
+  return {
+    maskSensitiveData: mask === undefined ? defaults.maskSensitiveData : mask === 'true',
+    transferNotAcceptedPolicy:
+      policy === 'returnToQueue' || policy === 'endConversation'
+        ? policy
+        : defaults.transferNotAcceptedPolicy,
+    readReceipts: receipts === 'onOpen' || receipts === 'never' ? receipts : defaults.readReceipts,
+    conferenceSignatures: signatures === undefined ? defaults.conferenceSignatures : signatures === 'true',
+    disconnectGraceSeconds: Number.isInteger(graceSeconds) ? graceSeconds : defaults.disconnectGraceSeconds,
+  };
+}
+
+/** Writes the fields present in `update`; the caller audits the change. */
+export async function writeSettings(
+  tx: Pick<StoreTx, 'setSetting'>,
+  update: UpdateSettingsRequest,
+): Promise<void> {
+  for (const [field, value] of Object.entries(update) as [keyof Settings, Settings[keyof Settings]][]) {
+    await tx.setSetting(KEYS[field], String(value));
+  }
+}
