@@ -16,19 +16,30 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
+const SETTINGS = {
+  maskSensitiveData: false,
+  transferNotAcceptedPolicy: 'returnToQueue',
+  readReceipts: 'onOpen',
+  conferenceSignatures: false,
+  disconnectGraceSeconds: 60,
+} as const;
+
 describe('[S-10] admin settings client', () => {
   it('GETs the settings and parses them with the protocol schema', async () => {
-    const fetchMock = answer(200, { settings: { maskSensitiveData: true } });
+    const fetchMock = answer(200, { settings: { ...SETTINGS, maskSensitiveData: true } });
     vi.stubGlobal('fetch', fetchMock);
-    await expect(fetchSettings()).resolves.toEqual({ maskSensitiveData: true });
+    await expect(fetchSettings()).resolves.toEqual({ ...SETTINGS, maskSensitiveData: true });
     expect(fetchMock.mock.calls[0]?.[0]).toBe(adminRoutes.settings);
     expect(fetchMock.mock.calls[0]?.[1]?.method).toBe('GET');
   });
 
   it('PUTs only the changed field as JSON', async () => {
-    const fetchMock = answer(200, { settings: { maskSensitiveData: false } });
+    const fetchMock = answer(200, { settings: { ...SETTINGS, maskSensitiveData: false } });
     vi.stubGlobal('fetch', fetchMock);
-    await expect(updateSettings({ maskSensitiveData: false })).resolves.toEqual({ maskSensitiveData: false });
+    await expect(updateSettings({ maskSensitiveData: false })).resolves.toEqual({
+      ...SETTINGS,
+      maskSensitiveData: false,
+    });
     const init = fetchMock.mock.calls[0]?.[1];
     expect(init?.method).toBe('PUT');
     expect(init?.body).toBe('{"maskSensitiveData":false}');

@@ -170,6 +170,13 @@ export const en = {
     CONVERSATION_NOT_IN_WRAP_UP: 'This conversation is not in wrap-up.',
     OUTSIDE_SERVICE_WINDOW: 'The 24-hour window has closed: free-text replies are no longer possible.',
     AGENT_HAS_WORK: 'Finish your contact requests and conversations first.',
+    NOT_CONFERENCE_GUEST: 'Only the invited agent can exit the conference.',
+    TRANSFER_TARGET_UNAVAILABLE:
+      'That queue or agent can no longer take the conversation. It stays with you.',
+    CONFERENCE_ALREADY_OPEN: 'A conference is already requested or open on this conversation.',
+    NO_CONFERENCE: 'There is no conference on this conversation.',
+    CONVERSATION_BLOCKED:
+      'This conversation can only be ended: an administrator deleted something it depends on.',
     PAYLOAD_TOO_LARGE: 'The request was too large.',
     UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type.',
     RATE_LIMITED: 'Too many requests. Try again in a moment.',

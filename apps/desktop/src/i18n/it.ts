@@ -166,6 +166,13 @@ export const it: Translation = {
     OUTSIDE_SERVICE_WINDOW:
       'La finestra di 24 ore è chiusa: non è più possibile rispondere con testo libero.',
     AGENT_HAS_WORK: 'Completa prima le richieste di contatto e le conversazioni.',
+    NOT_CONFERENCE_GUEST: "Solo l'agente invitato può uscire dalla conferenza.",
+    TRANSFER_TARGET_UNAVAILABLE:
+      "Quella coda o quell'agente non può più prendere la conversazione. Resta a te.",
+    CONFERENCE_ALREADY_OPEN: 'Una conferenza è già richiesta o aperta su questa conversazione.',
+    NO_CONFERENCE: 'Non ci sono conferenze su questa conversazione.',
+    CONVERSATION_BLOCKED:
+      'Questa conversazione si può solo chiudere: un amministratore ha eliminato qualcosa da cui dipende.',
     PAYLOAD_TOO_LARGE: 'La richiesta è troppo grande.',
     UNSUPPORTED_MEDIA_TYPE: 'Tipo di contenuto non supportato.',
     RATE_LIMITED: 'Troppe richieste. Riprova tra poco.',

@@ -6,8 +6,14 @@ import {
   type SettingsState,
 } from './settings-state.ts';
 
-const off = { maskSensitiveData: false };
-const on = { maskSensitiveData: true };
+const others = {
+  transferNotAcceptedPolicy: 'returnToQueue',
+  readReceipts: 'onOpen',
+  conferenceSignatures: false,
+  disconnectGraceSeconds: 60,
+} as const;
+const off = { maskSensitiveData: false, ...others };
+const on = { maskSensitiveData: true, ...others };
 
 function ready(state: SettingsState): SettingsState & { kind: 'ready' } {
   if (state.kind !== 'ready') throw new Error(`expected ready, got ${state.kind}`);
