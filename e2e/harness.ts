@@ -41,6 +41,8 @@ export interface Stack {
 
 export interface StackOptions {
   readonly env?: Record<string, string>;
+  /** The simulator's clock (its 24-hour window, message timestamps); default Date.now. */
+  readonly simNow?: () => number;
 }
 
 /** Starts the simulator, Parlo on a fresh SQLite file with demo data, and Chromium. */
@@ -60,6 +62,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         appSecret: DEMO_NUMBER.appSecret,
       },
     ],
+    ...(options.simNow ? { now: options.simNow } : {}),
   });
   const simUrl = await sim.start(simPort, '127.0.0.1');
 
@@ -120,6 +123,30 @@ export async function signIn(page: Page, parloUrl: string, username: string): Pr
   await page.getByLabel('Agent state').waitFor();
 }
 
+/**
+ * Signs in an administrator (or supervisor): they land on Administration, not the agent desktop.
+ * With `tab`, opens that console tab ('Users', 'Queues', 'Audit log'...).
+ */
+export async function signInAdmin(
+  page: Page,
+  parloUrl: string,
+  username = 'admin',
+  tab?: string,
+): Promise<void> {
+  await page.goto(parloUrl);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill('parlo-demo');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+  if (tab !== undefined) await openAdminTab(page, tab);
+}
+
+/** Opens a tab of the admin console and waits for its panel. */
+export async function openAdminTab(page: Page, tab: string): Promise<void> {
+  await page.getByRole('tab', { name: tab, exact: true }).click();
+  await page.getByRole('tabpanel', { name: tab }).waitFor();
+}
+
 /** A customer writes on the simulator's phone page, as a person would. */
 export async function customerWrites(
   phone: Page,
@@ -143,4 +170,61 @@ export async function setOfferTimeouts(stack: Stack, offerTimeoutMs: number): Pr
 /** The agent's state as the desktop shows it: available, idle or rona. */
 export function agentStateOf(page: Page): Promise<string | null> {
   return page.getByTestId('agent-state').getAttribute('data-state');
+}
+
+/**
+ * Calls the REST API as a demo user from the test process (not a page): signs in, then sends one
+ * request with the session cookie. For set-up an administrator would do in the admin console.
+ */
+export async function apiAs(
+  stack: Stack,
+  username: string,
+  method: 'GET' | 'POST' | 'PUT',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> {
+  const login = await fetch(`${stack.parloUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password: 'parlo-demo' }),
+  });
+  if (!login.ok) throw new Error(`sign-in of ${username} failed: HTTP ${login.status}`);
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const response = await fetch(`${stack.parloUrl}${path}`, {
+    method,
+    headers: { Cookie: cookie, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+/** The agent picks a state in the top bar: 'available', or an idle code's name ('Break'). */
+export async function chooseAgentState(page: Page, state: string): Promise<void> {
+  const select = page.getByLabel('Agent state');
+  if (state === 'available') await select.selectOption('available');
+  else await select.selectOption({ label: `Idle – ${state}` });
+  const expected = state === 'available' ? 'available' : 'idle';
+  for (let i = 0; i < 100 && (await agentStateOf(page)) !== expected; i++) await page.waitForTimeout(100);
+  if ((await agentStateOf(page)) !== expected) throw new Error(`agent state did not become ${expected}`);
+}
+
+/** Accepts the (single) contact request on the page and waits for the conversation to open. */
+export async function acceptContactRequest(page: Page): Promise<void> {
+  const popover = page.getByRole('dialog', { name: 'Contact request' });
+  await popover.getByRole('button', { name: 'Accept' }).click();
+  await popover.waitFor({ state: 'detached' });
+  await page.getByLabel('Message').waitFor();
+}
+
+/** Picks a reason in the open Wrap-up reasons dialog and submits it. */
+export async function submitWrapUp(page: Page, reason = 'Resolved'): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Wrap-up reasons' });
+  await dialog.waitFor();
+  await dialog.getByRole('radio', { name: reason }).check();
+  await dialog.getByRole('button', { name: 'Submit wrap-up' }).click();
+  await dialog.waitFor({ state: 'detached' });
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchIngest, printIngest } from './ingest.ts';
 import { benchMasking } from './masking.ts';
 import { benchRouting } from './routing.ts';
 
@@ -24,12 +25,20 @@ async function main(): Promise<void> {
   const routing = await benchRouting();
   console.table(routing);
 
+  console.log('');
+  const ingest = await benchIngest();
+  printIngest(ingest);
+
   const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
-    JSON.stringify({ startedAt: started.toISOString(), node: process.version, masking, routing }, null, 2),
+    JSON.stringify(
+      { startedAt: started.toISOString(), node: process.version, masking, routing, ingest },
+      null,
+      2,
+    ),
   );
   console.log(`\nResults written to ${file}`);
 }

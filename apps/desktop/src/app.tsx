@@ -7,6 +7,7 @@ import { AdminPage } from './features/admin/admin-page.tsx';
 import { hasAdministrationPage } from './features/admin/admin-sections.ts';
 import { TopBar } from './features/shell/top-bar.tsx';
 import { AgentStateControl } from './features/agent-state/agent-state-control.tsx';
+import { useCollaborationFollowUp } from './features/collaboration/collaboration-actions.tsx';
 import { InteractionPane } from './features/interaction/interaction-pane.tsx';
 import { LoginPage } from './features/login/login-page.tsx';
 import { OfferStack } from './features/offers/offer-stack.tsx';
@@ -168,6 +169,8 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
     setWrapUpId(null);
     setDrafts(({ [conversationId]: _done, ...rest }) => rest);
   }, []);
+  // S-23: a colleague's action (End conference, End during a conference) can end this agent's part.
+  useCollaborationFollowUp(conversations, wrapUpConversation !== null, openWrapUp);
 
   return (
     <div className="app-shell">

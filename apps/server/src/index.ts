@@ -2,6 +2,8 @@ import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
 import type { RoutingEvent } from '@parlo/core';
 import { OutboxDrainer } from './channel/outbox.ts';
+import { MediaFetcher } from './media/fetcher.ts';
+import { mediaFilesOf } from './media/routes.ts';
 import { commit } from './context.ts';
 import { decideAndApply } from './routing/engine.ts';
 import type { Config } from './config/index.ts';
@@ -10,8 +12,10 @@ import { buildHttpApp } from './http/app.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { RealtimeHub } from './realtime/hub.ts';
 import { seedDemo } from './seed/demo.ts';
-import { openStore, type Store } from './store/index.ts';
+import { disconnectGraceMs } from './settings/index.ts';
+import { openStore, type Store, type StoreTx } from './store/index.ts';
 import { TimerRunner } from './timers/index.ts';
+import { templateSyncOf, type TemplateSync } from './templates/sync.ts';
 
 export { loadConfig, ConfigError, type Config } from './config/index.ts';
 export { DEMO_NUMBER, DEMO_PASSWORD, DEMO_USERS } from './seed/demo.ts';
@@ -21,6 +25,10 @@ export interface Parlo {
   readonly store: Store;
   readonly timers: TimerRunner;
   readonly outbox: OutboxDrainer;
+  /** Each business number's approved templates, from its WABA; tests without background work call syncAll(). */
+  readonly templates: TemplateSync;
+  /** Downloads inbound media after ingest; tests without background work call runOnce(). */
+  readonly media: MediaFetcher;
   /** Treats every agent with no desktop connected here as disconnected; returns how many. */
   sweepPresence(): Promise<number>;
   /** Listens on the configured host and port (0 picks a free one); returns the base URL. */
@@ -39,7 +47,7 @@ export interface ParloOptions {
 export async function createParlo(config: Config, options: ParloOptions = {}): Promise<Parlo> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const clock = options.clock ?? Date.now;
-  const store = await openStore(config.DATABASE_URL);
+  const store = await openStore(config.DATABASE_URL, config.DATABASE_SCHEMA);
   if (config.PARLO_DEMO && (await seedDemo(store, clock())))
     logger.info({ event: 'demo.seeded' }, 'demo data created');
 
@@ -59,15 +67,22 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     kickOutbox: () => wake.kick(),
   };
   const outbox = new OutboxDrainer(ctx);
+  const media = new MediaFetcher(ctx, mediaFilesOf(ctx));
   // Presence drives routing: a desktop gone rescinds its offers and starts the grace period.
-  const presenceEvent = (agentId: string, present: boolean): RoutingEvent =>
+  // The grace period is the administrator's setting (config as the default), read in the same
+  // transaction that starts it.
+  const presenceEvent = async (tx: StoreTx, agentId: string, present: boolean): Promise<RoutingEvent> =>
     present
       ? { type: 'agent.reconnected', agentId }
-      : { type: 'agent.disconnected', agentId, graceMs: config.DISCONNECT_GRACE_SECONDS * 1000 };
+      : {
+          type: 'agent.disconnected',
+          agentId,
+          graceMs: await disconnectGraceMs(tx, config.DISCONNECT_GRACE_SECONDS),
+        };
   ctx.hub.onPresence = (agentId, present) => {
-    commit(ctx, (tx, out, now) => decideAndApply(tx, out, presenceEvent(agentId, present), now)).catch(
-      (err: unknown) => logger.error({ err, agentId }, 'presence change failed'),
-    );
+    commit(ctx, async (tx, out, now) =>
+      decideAndApply(tx, out, await presenceEvent(tx, agentId, present), now),
+    ).catch((err: unknown) => logger.error({ err, agentId }, 'presence change failed'));
   };
   // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
   // (One node: in cluster mode presence will be shared through Redis.)
@@ -77,7 +92,9 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       (agent) => agent.disconnectedAt === undefined && !ctx.hub.isConnected(agent.id),
     );
     for (const agent of absent) {
-      await commit(ctx, (tx, out, now) => decideAndApply(tx, out, presenceEvent(agent.id, false), now));
+      await commit(ctx, async (tx, out, now) =>
+        decideAndApply(tx, out, await presenceEvent(tx, agent.id, false), now),
+      );
     }
     return absent.length;
   };
@@ -92,12 +109,16 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     store,
     timers,
     outbox,
+    templates: templateSyncOf(ctx),
+    media,
     sweepPresence,
     async listen() {
       const url = await app.listen({ host: config.HOST, port: config.PORT });
       if (background) {
         timers.start();
         outbox.start();
+        templateSyncOf(ctx).start();
+        media.start();
         sweepTimer = setTimeout(() => {
           sweepPresence().catch((err: unknown) => logger.error({ err }, 'presence sweep failed'));
         }, config.RECONNECT_WINDOW_SECONDS * 1000);
@@ -109,6 +130,8 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       if (sweepTimer) clearTimeout(sweepTimer);
       timers.stop();
       outbox.stop();
+      templateSyncOf(ctx).stop();
+      media.stop();
       ctx.hub.closeAll();
       await app.close();
       await store.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PDF_SAMPLE, PNG_16X16, silentOggOpus, WEBP_1X1 } from './sample-media.ts';
 
 const replyTo = z.string().min(1).optional();
 const mediaInput = {
@@ -32,6 +33,15 @@ export const customerMessageInputSchema = z.preprocess(
       address: z.string().optional(),
     }),
     z.object({ type: z.literal('reaction'), messageId: z.string().min(1), emoji: z.string() }),
+    z.object({
+      type: z.literal('contacts'),
+      contacts: z
+        .array(z.object({ name: z.string().min(1), phones: z.array(z.string().min(1)).default([]) }))
+        .min(1),
+      replyTo,
+    }),
+    /** Meta's `unsupported` (e.g. a message type the Cloud API cannot deliver, code 131051). */
+    z.object({ type: z.literal('unsupported') }),
     z.object({ type: z.literal('button'), payload: z.string(), text: z.string(), replyTo }),
     z.object({
       type: z.literal('interactive'),
@@ -48,19 +58,15 @@ export const customerMessageInputSchema = z.preprocess(
 export type CustomerMessageInput = z.input<typeof customerMessageInputSchema>;
 export type ParsedCustomerMessageInput = z.output<typeof customerMessageInputSchema>;
 
-const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
-
-/** A small placeholder file for each media type, so media messages work without a real file. */
+/** A small real file for each media type, so media messages work (and play) without one. */
 export const PLACEHOLDER_MEDIA: Record<
   'image' | 'audio' | 'video' | 'document' | 'sticker',
   { mimeType: string; data: Buffer }
 > = {
-  image: { mimeType: 'image/png', data: PNG_1X1 },
-  audio: { mimeType: 'audio/ogg', data: Buffer.from('OggS\0sim-audio') },
+  image: { mimeType: 'image/png', data: PNG_16X16 },
+  // What WhatsApp's voice notes are: Opus in Ogg.
+  audio: { mimeType: 'audio/ogg', data: silentOggOpus(1) },
   video: { mimeType: 'video/mp4', data: Buffer.from('\0\0\0\x18ftypmp42sim-video') },
-  document: { mimeType: 'application/pdf', data: Buffer.from('%PDF-1.4\n% sim document\n') },
-  sticker: { mimeType: 'image/webp', data: Buffer.from('RIFF\x1a\0\0\0WEBPVP8 sim-sticker') },
+  document: { mimeType: 'application/pdf', data: PDF_SAMPLE },
+  sticker: { mimeType: 'image/webp', data: WEBP_1X1 },
 };

@@ -36,6 +36,8 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   form input { flex: 1; border: 0; border-radius: 20px; padding: 10px 14px; font: inherit; }
   form button { border: 0; border-radius: 20px; padding: 0 16px; background: #00a884; color: #fff; font-weight: 600; cursor: pointer; }
   form button:disabled { opacity: .5; cursor: default; }
+  form select { border: 0; border-radius: 20px; padding: 0 6px; font: inherit; max-width: 92px; }
+  .react { margin-left: 6px; border: 0; background: none; cursor: pointer; font-size: 13px; padding: 0; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 </style>
 </head>
@@ -54,6 +56,18 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   </header>
   <section id="chat" role="log" aria-label="Chat" aria-live="polite"></section>
   <form id="composer">
+    <label for="kind" class="visually-hidden">Send as</label>
+    <select id="kind" aria-label="Send as" title="What to send">
+      <option value="text">Text</option>
+      <option value="image">Image</option>
+      <option value="voice">Voice note</option>
+      <option value="video">Video</option>
+      <option value="document">Document</option>
+      <option value="sticker">Sticker</option>
+      <option value="location">Location</option>
+      <option value="contacts">Contact</option>
+      <option value="unsupported">Unsupported</option>
+    </select>
     <label for="message" class="visually-hidden">Message</label>
     <input id="message" name="message" type="text" autocomplete="off" placeholder="Message" aria-label="Message">
     <button type="submit">Send</button>
@@ -105,6 +119,16 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
         ticks.setAttribute('role', 'img');
         meta.append(ticks);
       }
+      if (!own) {
+        // The customer can react to the business's messages, as on WhatsApp.
+        const react = document.createElement('button');
+        react.type = 'button';
+        react.className = 'react';
+        react.textContent = '👍';
+        react.setAttribute('aria-label', 'React with thumbs up');
+        react.addEventListener('click', () => void sendInput({ type: 'reaction', messageId: m.wamid, emoji: '👍' }));
+        meta.append(react);
+      }
       bubble.append(text, meta);
       chat.append(bubble);
     }
@@ -149,17 +173,38 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     $('business-number').textContent = n ? '+' + n.displayPhoneNumber : '';
   }
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const text = input.value.trim();
+  async function sendInput(body) {
     const { waId, phoneNumberId } = current();
-    if (!text || !waId) return;
-    input.value = '';
+    if (!waId) return;
     await fetch('/sim/customers/' + encodeURIComponent(waId) + '/messages', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text, phoneNumberId }),
+      body: JSON.stringify({ ...body, phoneNumberId }),
     });
+  }
+
+  // What the "Send as" menu sends; the text box is the caption, place or contact name.
+  function inputOf(kind, text) {
+    const caption = text ? { caption: text } : {};
+    switch (kind) {
+      case 'text': return text ? { text } : null;
+      case 'voice': return { type: 'audio', voice: true };
+      case 'image': case 'video': return { type: kind, ...caption };
+      case 'document': return { type: 'document', filename: 'document.pdf', ...caption };
+      case 'sticker': return { type: 'sticker' };
+      case 'location': return { type: 'location', latitude: 41.8902, longitude: 12.4922, name: text || 'Colosseo', address: 'Piazza del Colosseo, Roma' };
+      case 'contacts': return { type: 'contacts', contacts: [{ name: text || 'Mario Rossi', phones: ['+39 06 1234 5678'] }] };
+      case 'unsupported': return { type: 'unsupported' };
+      default: return null;
+    }
+  }
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = inputOf($('kind').value, input.value.trim());
+    if (!body) return;
+    input.value = '';
+    await sendInput(body);
   });
   customerSelect.addEventListener('change', () => { history.replaceState(null, '', '?customer=' + customerSelect.value); void openChat(); });
   numberSelect.addEventListener('change', () => { showNumber(); void openChat(); });

@@ -449,6 +449,34 @@ export class SimulatorCore {
           wire: { type: 'reaction', reaction: { message_id: input.messageId, emoji: input.emoji } },
           text: input.emoji,
         };
+      case 'contacts':
+        return {
+          wire: {
+            type: 'contacts',
+            contacts: input.contacts.map((c) => ({
+              name: { formatted_name: c.name, first_name: c.name },
+              phones: c.phones.map((phone) => ({ phone, type: 'CELL' })),
+            })),
+          },
+          text: `👤 ${input.contacts.map((c) => c.name).join(', ')}`,
+          ...opt('replyTo', input.replyTo),
+        };
+      case 'unsupported':
+        return {
+          wire: {
+            type: 'unsupported',
+            unsupported: { type: 'edit' },
+            errors: [
+              {
+                code: 131051,
+                title: 'Message type unknown',
+                message: 'Message type unknown',
+                error_data: { details: 'Message type is currently not supported.' },
+              },
+            ],
+          },
+          text: '[unsupported]',
+        };
       case 'button':
         return {
           wire: { type: 'button', button: { payload: input.payload, text: input.text } },

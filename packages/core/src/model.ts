@@ -3,6 +3,7 @@
  * supplied by the caller; nothing here reads a clock.
  */
 
+import { holdersOf } from './participants.ts';
 import { indexedLoad } from './world.ts';
 
 export type AgentId = string;
@@ -48,11 +49,40 @@ export interface Queue {
   readonly overflowQueueId?: QueueId | null;
 }
 
+/**
+ * The second agent of a conference (S-19..S-23): asked (an offer with purpose `conference` is
+ * pending), then joined. Only an active conversation has one.
+ */
+export type Guest =
+  | { readonly kind: 'requested'; readonly agentId: AgentId; readonly offerId: OfferId }
+  | { readonly kind: 'joined'; readonly agentId: AgentId; readonly joinedAt: number };
+
+/**
+ * An agent who left a conversation that goes on (or ended) without them and still owes their
+ * wrap-up: the owner who transferred it (S-18), a guest whose conference ended or who exited
+ * (S-23), the guest of a conversation its owner ended. Their capacity counts the conversation
+ * until their wrap-up is submitted (or the auto wrap-up of `queueId` fires).
+ */
+export interface DepartedParticipant {
+  readonly agentId: AgentId;
+  readonly role: 'owner' | 'guest';
+  /** The queue whose auto wrap-up and default reason apply to this wrap-up. */
+  readonly queueId: QueueId;
+  readonly acceptedAt: number;
+  readonly endedAt: number;
+}
+
 /** A conversation's lifecycle; each phase carries only its own fields. */
 export type ConversationPhase =
   | { readonly kind: 'queued' }
   | { readonly kind: 'offered'; readonly offerId: OfferId; readonly agentId: AgentId }
-  | { readonly kind: 'active'; readonly ownerId: AgentId; readonly acceptedAt: number }
+  | {
+      readonly kind: 'active';
+      readonly ownerId: AgentId;
+      readonly acceptedAt: number;
+      /** Absent: no conference. */
+      readonly guest?: Guest;
+    }
   | {
       readonly kind: 'wrapUp';
       readonly ownerId: AgentId;
@@ -76,7 +106,33 @@ export interface Conversation {
   /** Agents whose offer of this conversation lapsed: not offered it again while another agent could take it. */
   readonly lapsedAgentIds: readonly AgentId[];
   readonly phase: ConversationPhase;
+  /** Agents who left it and still owe a wrap-up; absent or empty: none. */
+  readonly departed?: readonly DepartedParticipant[];
+  /**
+   * Set when a transfer was not accepted and the conversation went back to its queue at the head
+   * (S-17): it waits ahead of every conversation without the mark, in arrival order among marked.
+   */
+  readonly atHead?: true;
 }
+
+/** What the shell's admin setting says becomes of a transfer nobody accepted (S-17). */
+export type TransferNotAcceptedPolicy = 'returnToQueue' | 'endConversation';
+
+/** Why an offer was made; absent on an offer means plain routing. */
+export type OfferPurpose =
+  | { readonly kind: 'route' }
+  | {
+      readonly kind: 'transfer';
+      readonly fromAgentId: AgentId;
+      /** Decided when the transfer started, so a lapse long after applies what the agent saw. */
+      readonly notAcceptedPolicy: TransferNotAcceptedPolicy;
+    }
+  | { readonly kind: 'conference'; readonly fromAgentId: AgentId };
+
+/** Where a transfer or a conference request goes. */
+export type CollaborationTarget =
+  | { readonly kind: 'queue'; readonly queueId: QueueId }
+  | { readonly kind: 'agent'; readonly agentId: AgentId };
 
 export type OfferStatus =
   | { readonly kind: 'pending' }
@@ -91,6 +147,8 @@ export interface Offer {
   readonly createdAt: number;
   readonly expiresAt: number;
   readonly status: OfferStatus;
+  /** Absent: plain routing. */
+  readonly purpose?: OfferPurpose;
 }
 
 /**
@@ -105,7 +163,8 @@ export interface RoutingState {
 }
 
 /**
- * Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted.
+ * Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted,
+ * for every participant: owner, guest (asked or joined) and departed agents alike.
  * O(1) on a state that `decide` returned (or already indexed); a scan otherwise.
  */
 export function agentLoad(state: RoutingState, agentId: AgentId): number {
@@ -113,19 +172,7 @@ export function agentLoad(state: RoutingState, agentId: AgentId): number {
   if (indexed !== undefined) return indexed;
   let load = 0;
   for (const conversation of Object.values(state.conversations)) {
-    const phase = conversation.phase;
-    switch (phase.kind) {
-      case 'offered':
-        if (phase.agentId === agentId) load += 1;
-        break;
-      case 'active':
-      case 'wrapUp':
-        if (phase.ownerId === agentId) load += 1;
-        break;
-      case 'queued':
-      case 'closed':
-        break;
-    }
+    if (holdersOf(conversation).includes(agentId)) load += 1;
   }
   return load;
 }

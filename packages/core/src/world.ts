@@ -8,6 +8,7 @@ import type {
   QueueId,
   RoutingState,
 } from './model.ts';
+import { holdersOf, waitAt } from './participants.ts';
 import { PMap } from './pmap.ts';
 
 /**
@@ -23,9 +24,9 @@ export interface World {
   readonly queues: Readonly<Record<QueueId, Queue>>;
   readonly conversations: PMap<Conversation>;
   readonly offers: PMap<Offer>;
-  /** Per queue, its queued conversations in FIFO order: (receivedAt, id). */
+  /** Per queue, its queued conversations in FIFO order: (waitAt, id). */
   readonly waiting: PMap<readonly WaitEntry[]>;
-  /** Per agent, the conversations offered to it or owned by it (active or wrap-up): its load. */
+  /** Per agent, the conversations it takes part in (see `holdersOf`): its load. */
   readonly held: PMap<readonly ConversationId[]>;
   /** Ids, sorted, of agents that may get an offer now: Available, connected, with spare capacity. */
   readonly free: readonly AgentId[];
@@ -100,10 +101,9 @@ export function buildWorld(state: RoutingState): World {
     if (conversation.phase.kind === 'queued') {
       let list = waitingLists.get(conversation.queueId);
       if (!list) waitingLists.set(conversation.queueId, (list = []));
-      list.push({ id: conversation.id, at: conversation.receivedAt });
+      list.push({ id: conversation.id, at: waitAt(conversation) });
     }
-    const holder = holderOf(conversation);
-    if (holder !== null) {
+    for (const holder of holdersOf(conversation)) {
       let list = heldLists.get(holder);
       if (!list) heldLists.set(holder, (list = []));
       list.push(conversation.id);
@@ -148,7 +148,7 @@ export function indexedLoad(state: RoutingState, agentId: AgentId): number | und
   return known ? (known.world.held.get(agentId)?.length ?? 0) : undefined;
 }
 
-/** What an agent holds (offered, active, wrap-up), from the index, building it if needed. */
+/** What an agent takes part in (offered, active, guest, wrap-up), from the index, building it if needed. */
 export function heldBy(state: RoutingState, agentId: AgentId): readonly ConversationId[] {
   return worldOf(state).world.held.get(agentId) ?? [];
 }
@@ -248,35 +248,39 @@ export class Draft {
     this.conversations = this.conversations.set(next.id, next);
     const wasQueued = prev?.phase.kind === 'queued';
     const isQueued = next.phase.kind === 'queued';
-    const sameWait =
-      wasQueued && isQueued && prev.queueId === next.queueId && prev.receivedAt === next.receivedAt;
+    const sameWait = wasQueued && isQueued && prev.queueId === next.queueId && waitAt(prev) === waitAt(next);
     if (wasQueued && !sameWait) this.unqueue(prev);
     if (isQueued && !sameWait) {
       this.enqueue(next);
       this.touchedQueues.add(next.queueId);
     }
-    const before = holderOf(prev);
-    const after = holderOf(next);
-    if (before !== after) {
-      if (before !== null) {
-        const list = this.held.get(before) ?? [];
-        this.held = this.held.set(
-          before,
-          list.filter((id) => id !== next.id),
-        );
-        this.refreshFree(before);
-      }
-      if (after !== null) {
-        const list = this.held.get(after) ?? [];
-        const i = search(list, next.id, compareIds);
-        this.held = this.held.set(after, [...list.slice(0, i), next.id, ...list.slice(i)]);
-        this.refreshFree(after);
-      }
+    const before = holdersOf(prev);
+    const after = holdersOf(next);
+    for (const agentId of before) {
+      if (after.includes(agentId)) continue;
+      const list = this.held.get(agentId) ?? [];
+      this.held = this.held.set(
+        agentId,
+        list.filter((id) => id !== next.id),
+      );
+      this.refreshFree(agentId);
+      // A departed agent is never offered the conversation they left; once they are out of it,
+      // a free agent may be offered it (or others behind it), so their queues are routed again.
+      const agent = this.agents.get(agentId);
+      if (agent && isFree(agent, this.load(agentId)))
+        for (const q of agent.queueIds) this.touchedQueues.add(q);
+    }
+    for (const agentId of after) {
+      if (before.includes(agentId)) continue;
+      const list = this.held.get(agentId) ?? [];
+      const i = search(list, next.id, compareIds);
+      this.held = this.held.set(agentId, [...list.slice(0, i), next.id, ...list.slice(i)]);
+      this.refreshFree(agentId);
     }
   }
 
   private enqueue(conversation: Conversation): void {
-    const entry: WaitEntry = { id: conversation.id, at: conversation.receivedAt };
+    const entry: WaitEntry = { id: conversation.id, at: waitAt(conversation) };
     const list = this.waiting.get(conversation.queueId) ?? [];
     const i = search(list, entry, compareWait);
     const next = list.slice();
@@ -286,7 +290,7 @@ export class Draft {
 
   private unqueue(conversation: Conversation): void {
     const list = this.waiting.get(conversation.queueId) ?? [];
-    const i = search(list, { id: conversation.id, at: conversation.receivedAt }, compareWait);
+    const i = search(list, { id: conversation.id, at: waitAt(conversation) }, compareWait);
     if (list[i]?.id !== conversation.id) return;
     const next = list.slice();
     next.splice(i, 1);

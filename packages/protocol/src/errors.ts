@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   UNKNOWN_IDLE_CODE: 400,
   UNKNOWN_WRAP_UP_REASON: 400,
   MALFORMED_WEBHOOK: 400,
+  /** An admin request refers to a queue, reason... that does not exist or was deleted (`fields` says which). */
+  UNKNOWN_REFERENCE: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   BAD_SIGNATURE: 401,
@@ -21,6 +23,8 @@ export const ERROR_STATUS = {
   VERIFY_TOKEN_MISMATCH: 403,
   NOT_FOUND: 404,
   UNKNOWN_BUSINESS_NUMBER: 404,
+  /** No approved template of the conversation's business number has that name and language. */
+  UNKNOWN_TEMPLATE: 404,
   OFFER_NOT_PENDING: 409,
   CONVERSATION_NOT_ACTIVE: 409,
   CONVERSATION_NOT_IN_WRAP_UP: 409,
@@ -32,6 +36,10 @@ export const ERROR_STATUS = {
   NO_CONFERENCE: 409,
   /** S-7: a resource the conversation depends on was deleted; only End remains. */
   CONVERSATION_BLOCKED: 409,
+  /** A unique name, username or phone_number_id is taken (`fields` says which). */
+  ALREADY_EXISTS: 409,
+  /** The resource cannot be deleted while another one refers to it (`fields` says which). */
+  IN_USE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,

@@ -5,3 +5,4 @@ export * from './frames.ts';
 export * from './admin.ts';
 export * from './supervisor.ts';
 export * from './collaboration.ts';
+export * from './templates.ts';

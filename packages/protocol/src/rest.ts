@@ -11,6 +11,22 @@ import {
 /** WhatsApp's own limit on a text body, and so the composer's (S-8). */
 export const MAX_TEXT_LENGTH = 4096;
 
+/** WhatsApp's limit on a media caption. */
+export const MAX_CAPTION_LENGTH = 1024;
+/** The largest attachment an agent may upload (WhatsApp's audio/video limit; images are 5 MB). */
+export const MAX_ATTACHMENT_BYTES = 16 * 1024 * 1024;
+/** What an agent may attach: WhatsApp's image types and common document types. */
+export const ATTACHMENT_MIME_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'application/pdf',
+  'text/plain',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+] as const;
+
 /** Route paths, shared so that client and server cannot drift apart. */
 export const routes = {
   login: '/api/auth/login',
@@ -23,6 +39,11 @@ export const routes = {
     `/api/conversations/${encodeURIComponent(conversationId)}/messages`,
   endConversation: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/end`,
   wrapUp: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/wrap-up`,
+  /** POST the file's bytes (Content-Type = its type, `?fileName=`) -> attachmentResponseSchema. */
+  attachments: (conversationId: string) =>
+    `/api/conversations/${encodeURIComponent(conversationId)}/attachments`,
+  /** A message's media file, for signed-in users who may see the conversation. */
+  media: (mediaId: string) => `/api/media/${encodeURIComponent(mediaId)}`,
   socket: '/api/ws',
   health: '/healthz',
 } as const;
@@ -52,16 +73,38 @@ export const agentResponseSchema = z.object({ agent: agentViewSchema });
 
 export const acceptOfferResponseSchema = z.object({ conversation: conversationViewSchema });
 
-export const sendMessageRequestSchema = z.object({
-  /** S-8: at most 4096 characters, as WhatsApp allows. Counted in UTF-16 units, as WhatsApp does. */
-  text: z
-    .string()
-    .refine((t) => t.trim().length > 0, 'empty')
-    .refine((t) => t.length <= MAX_TEXT_LENGTH, 'too long'),
-  /** Idempotency key: a retried or double-clicked send with the same key sends once. */
-  clientMessageId: z.string().min(8).max(64),
-});
+export const sendMessageRequestSchema = z
+  .object({
+    /**
+     * S-8: at most 4096 characters, as WhatsApp allows. Counted in UTF-16 units, as WhatsApp does.
+     * With an attachment it is the caption: optional, at most 1024 characters.
+     */
+    text: z.string().refine((t) => t.length <= MAX_TEXT_LENGTH, 'too long'),
+    /** Idempotency key: a retried or double-clicked send with the same key sends once. */
+    clientMessageId: z.string().min(8).max(64),
+    /** An attachment uploaded with `routes.attachments` (image or document), sent by media id. */
+    attachmentId: z.string().min(1).max(200).optional(),
+    /** The customer message this one replies to (WhatsApp quotes it: context.message_id). */
+    replyToMessageId: z.string().min(1).max(200).optional(),
+  })
+  .superRefine((body, issues) => {
+    if (body.attachmentId === undefined && body.text.trim().length === 0) {
+      issues.addIssue({ code: 'custom', path: ['text'], message: 'empty' });
+    }
+    if (body.attachmentId !== undefined && body.text.length > MAX_CAPTION_LENGTH) {
+      issues.addIssue({ code: 'custom', path: ['text'], message: 'too long' });
+    }
+  });
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+
+export const attachmentQuerySchema = z.object({ fileName: z.string().trim().min(1).max(255) });
+export const attachmentResponseSchema = z.object({
+  attachmentId: z.string(),
+  kind: z.enum(['image', 'document']),
+  mimeType: z.string(),
+  fileName: z.string(),
+});
+export type AttachmentResponse = z.infer<typeof attachmentResponseSchema>;
 
 export const messageResponseSchema = z.object({ message: messageViewSchema });
 export const messagesResponseSchema = z.object({ messages: z.array(messageViewSchema) });

@@ -5,6 +5,8 @@ export const supervisorRoutes = {
   overview: '/api/supervisor/overview',
   /** S-4: a supervisor may put an agent back to Available (from RONA) or Idle. */
   agentState: (agentId: string) => `/api/supervisor/agents/${encodeURIComponent(agentId)}/state`,
+  /** The WhatsApp channel's health, per business number (issue 4). */
+  channelHealth: '/api/supervisor/channel-health',
 } as const;
 
 /** A customer waiting in a queue: nobody has accepted the conversation yet. */
@@ -34,3 +36,31 @@ export const supervisorOverviewSchema = z.object({
   agents: z.array(supervisedAgentViewSchema),
 });
 export type SupervisorOverview = z.infer<typeof supervisorOverviewSchema>;
+
+/** One business number's channel health: what a supervisor checks when customers say "no answer". */
+export const numberHealthViewSchema = z.object({
+  businessNumberId: z.string(),
+  /** Masked like every number agents see. */
+  displayPhoneNumber: z.string(),
+  lastInboundAt: instantSchema.nullable(),
+  /** Updates (messages and statuses) received for this number in the last 5 minutes. */
+  webhooksLast5m: z.number().int().nonnegative(),
+  /** Updates for this number dropped in the last 5 minutes (a secret of another number's app). */
+  rejectedLast5m: z.number().int().nonnegative(),
+  outboxDepth: z.number().int().nonnegative(),
+  /** Age of the oldest send still waiting, in seconds; null when none waits. */
+  outboxOldestAgeSeconds: z.number().nonnegative().nullable(),
+  /** Send failures in the last hour by Meta's error code ('unknown' when Meta gave none). */
+  sendFailuresLastHour: z.array(z.object({ code: z.string(), count: z.number().int().positive() })),
+});
+export type NumberHealthView = z.infer<typeof numberHealthViewSchema>;
+
+export const channelHealthViewSchema = z.object({
+  numbers: z.array(numberHealthViewSchema),
+  /** Deliveries rejected in the last 5 minutes by reason, whichever number they claimed. */
+  rejectedLast5m: z.array(z.object({ reason: z.string(), count: z.number().int().positive() })),
+  /** Statuses kept because their send has not recorded the wamid (yet). */
+  unmatchedStatuses: z.number().int().nonnegative(),
+  generatedAt: instantSchema,
+});
+export type ChannelHealthView = z.infer<typeof channelHealthViewSchema>;

@@ -97,6 +97,73 @@ export type ConversationView = z.infer<typeof conversationViewSchema>;
 export const deliveryStatusSchema = z.enum(['pending', 'sent', 'delivered', 'read', 'failed']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
+/** A media file of a message: fetched from WhatsApp after ingest, served to authorized desktops. */
+export const messageMediaViewSchema = z.object({
+  /** pending: being downloaded; ready: `url` serves it; unavailable: the download failed for good. */
+  status: z.enum(['pending', 'ready', 'unavailable']),
+  /** Parlo's own URL (session-authorized); null until ready. */
+  url: z.string().nullable(),
+  mimeType: z.string(),
+  fileName: z.string().nullable(),
+});
+export type MessageMediaView = z.infer<typeof messageMediaViewSchema>;
+
+/**
+ * What a message carries besides its text. `text` on the message stays the plain text or caption
+ * (masked like any text), so a reader that knows nothing of content still shows something.
+ */
+export const messageContentSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text') }),
+  z.object({ kind: z.literal('image'), media: messageMediaViewSchema }),
+  z.object({ kind: z.literal('audio'), media: messageMediaViewSchema, voice: z.boolean() }),
+  z.object({ kind: z.literal('video'), media: messageMediaViewSchema }),
+  z.object({ kind: z.literal('document'), media: messageMediaViewSchema }),
+  z.object({ kind: z.literal('sticker'), media: messageMediaViewSchema }),
+  z.object({
+    kind: z.literal('location'),
+    latitude: z.number(),
+    longitude: z.number(),
+    name: z.string().nullable(),
+    address: z.string().nullable(),
+    /** A map of the place (OpenStreetMap). */
+    mapUrl: z.string(),
+  }),
+  z.object({
+    kind: z.literal('contacts'),
+    contacts: z.array(z.object({ name: z.string(), phones: z.array(z.string()) })),
+  }),
+  /** The customer chose a reply button or a list row; `text` is the chosen title. */
+  z.object({
+    kind: z.literal('interactive'),
+    reply: z.enum(['button', 'list']),
+    title: z.string(),
+    description: z.string().nullable(),
+  }),
+  /** A template's quick-reply button; `text` is its label. */
+  z.object({ kind: z.literal('button'), title: z.string(), payload: z.string() }),
+  /** A reaction whose target is not in this conversation (normally reactions sit on their bubble). */
+  z.object({ kind: z.literal('reaction'), emoji: z.string() }),
+  /** Meta's `unsupported`, or a type Parlo does not know: shown as a placeholder. */
+  z.object({ kind: z.literal('unsupported'), type: z.string() }),
+]);
+export type MessageContent = z.infer<typeof messageContentSchema>;
+export type MessageContentKind = MessageContent['kind'];
+
+/** A customer's reaction shown on the bubble it reacts to. */
+export const messageReactionViewSchema = z.object({ emoji: z.string(), authorName: z.string() });
+export type MessageReactionView = z.infer<typeof messageReactionViewSchema>;
+
+/** The message a reply quotes. */
+export const messageQuoteViewSchema = z.object({
+  /** Null when the quoted message is not in Parlo (e.g. older than the conversation). */
+  messageId: z.string().nullable(),
+  direction: z.enum(['inbound', 'outbound', 'system']).nullable(),
+  authorName: z.string(),
+  text: z.string(),
+  kind: z.string(),
+});
+export type MessageQuoteView = z.infer<typeof messageQuoteViewSchema>;
+
 export const messageViewSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -109,5 +176,11 @@ export const messageViewSchema = z.object({
   failureReason: z.string().nullable(),
   /** The idempotency key the composer sent with it; lets the desktop match its optimistic bubble. */
   clientMessageId: z.string().nullable(),
+  /** Absent means plain text (older servers, optimistic bubbles). */
+  content: messageContentSchema.optional(),
+  /** Customers' reactions to this message, in the order they came. */
+  reactions: z.array(messageReactionViewSchema).optional(),
+  /** Set when this message replies to (quotes) another one. */
+  replyTo: messageQuoteViewSchema.nullable().optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;

@@ -3,6 +3,8 @@ import {
   adminRoutes,
   agentResponseSchema,
   catalogResponseSchema,
+  channelHealthViewSchema,
+  collaborationRoutes,
   conversationResponseSchema,
   meResponseSchema,
   messageResponseSchema,
@@ -10,9 +12,12 @@ import {
   routes,
   settingsResponseSchema,
   supervisorOverviewSchema,
+  targetsResponseSchema,
   supervisorRoutes,
   type AgentView,
   type Catalog,
+  type ChannelHealthView,
+  type CollaborationTarget,
   type ConversationView,
   type LoginRequest,
   type MeResponse,
@@ -21,6 +26,7 @@ import {
   type SetAgentStateRequest,
   type Settings,
   type SupervisorOverview,
+  type TargetsResponse,
   type UpdateSettingsRequest,
   type WrapUpRequest,
 } from '@parlo/protocol';
@@ -30,7 +36,7 @@ import { RequestError, toRequestError } from './request-error.ts';
  * What we need of a schema: zod's `safeParse`. Typed structurally so the desktop does not depend
  * on the schema library, only on the protocol package.
  */
-interface ResponseSchema<T> {
+export interface ResponseSchema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false; error: unknown };
 }
 
@@ -51,15 +57,15 @@ export function expireSession(): void {
   for (const listener of sessionExpiredListeners) listener();
 }
 
-interface CallOptions {
-  method?: 'GET' | 'POST' | 'PUT';
+export interface CallOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   signal?: AbortSignal | undefined;
   /** Login answers 401 for wrong credentials; that is not an expired session. */
   notifySessionExpiry?: boolean;
 }
 
-async function send(path: string, options: CallOptions): Promise<unknown> {
+export async function send(path: string, options: CallOptions): Promise<unknown> {
   const { method = 'GET', body, signal, notifySessionExpiry = true } = options;
   let response: Response;
   try {
@@ -94,7 +100,11 @@ async function send(path: string, options: CallOptions): Promise<unknown> {
   return json;
 }
 
-async function call<T>(path: string, schema: ResponseSchema<T>, options: CallOptions = {}): Promise<T> {
+export async function call<T>(
+  path: string,
+  schema: ResponseSchema<T>,
+  options: CallOptions = {},
+): Promise<T> {
   const json = await send(path, options);
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
@@ -164,6 +174,60 @@ export async function endConversation(conversationId: string): Promise<Conversat
   return conversation;
 }
 
+/** S-15/S-16: the queues and agents that can take this conversation right now. */
+export function fetchTransferTargets(conversationId: string, signal?: AbortSignal): Promise<TargetsResponse> {
+  return call(collaborationRoutes.targets(conversationId), targetsResponseSchema, { signal });
+}
+
+/**
+ * S-17/S-18: hands the conversation to a queue or an agent; the answer is this agent's view of it,
+ * now in wrap-up. TRANSFER_TARGET_UNAVAILABLE (409) when the target can no longer take it.
+ */
+export async function transferConversation(
+  conversationId: string,
+  target: CollaborationTarget,
+): Promise<ConversationView> {
+  const { conversation } = await call(
+    collaborationRoutes.transfer(conversationId),
+    conversationResponseSchema,
+    { method: 'POST', body: { target } },
+  );
+  return conversation;
+}
+
+/** S-19: asks a queue or an agent for a guest; the answer shows the conference as requested. */
+export async function requestConference(
+  conversationId: string,
+  target: CollaborationTarget,
+): Promise<ConversationView> {
+  const { conversation } = await call(
+    collaborationRoutes.conference(conversationId),
+    conversationResponseSchema,
+    { method: 'POST', body: { target } },
+  );
+  return conversation;
+}
+
+/** S-21: the owner ends the conference; the guest leaves and wraps up, the owner goes on. */
+export async function endConference(conversationId: string): Promise<ConversationView> {
+  const { conversation } = await call(
+    collaborationRoutes.endConference(conversationId),
+    conversationResponseSchema,
+    { method: 'POST' },
+  );
+  return conversation;
+}
+
+/** S-22/S-23: the guest leaves the conference; the answer is the guest's view, now in wrap-up. */
+export async function exitConference(conversationId: string): Promise<ConversationView> {
+  const { conversation } = await call(
+    collaborationRoutes.exitConference(conversationId),
+    conversationResponseSchema,
+    { method: 'POST' },
+  );
+  return conversation;
+}
+
 /** S-26: completes the conversation with a wrap-up reason. */
 export async function wrapUp(conversationId: string, request: WrapUpRequest): Promise<void> {
   // The body is not read: success means the conversation is complete, and the socket confirms it.
@@ -188,6 +252,11 @@ export async function updateSettings(request: UpdateSettingsRequest): Promise<Se
 /** Who waits, in which queue, and the agents' states; FORBIDDEN (403) for agents (issue 3). */
 export function fetchSupervisorOverview(signal?: AbortSignal): Promise<SupervisorOverview> {
   return call(supervisorRoutes.overview, supervisorOverviewSchema, { signal });
+}
+
+/** The WhatsApp channel's health per business number; FORBIDDEN (403) for agents (issue 4). */
+export function fetchChannelHealth(signal?: AbortSignal): Promise<ChannelHealthView> {
+  return call(supervisorRoutes.channelHealth, channelHealthViewSchema, { signal });
 }
 
 /** S-4: a supervisor puts an agent back to Available (out of RONA) or Idle. */

@@ -169,8 +169,17 @@ function sameMessage(a: MessageView, b: MessageView): boolean {
 
 function mergeMessage(existing: MessageView, incoming: MessageView): MessageView {
   const status = furthest(existing.status, incoming.status);
-  if (status === incoming.status) return incoming;
-  return { ...incoming, status, failureReason: existing.failureReason };
+  // A view without reactions or a quote (a status change) does not know them: keep ours.
+  const kept = {
+    ...(incoming.reactions === undefined && existing.reactions !== undefined
+      ? { reactions: existing.reactions }
+      : {}),
+    ...(incoming.replyTo === undefined && existing.replyTo !== undefined
+      ? { replyTo: existing.replyTo }
+      : {}),
+  };
+  if (status === incoming.status) return { ...incoming, ...kept };
+  return { ...incoming, ...kept, status, failureReason: existing.failureReason };
 }
 
 /**
@@ -179,7 +188,12 @@ function mergeMessage(existing: MessageView, incoming: MessageView): MessageView
  */
 export function upsertMessage(list: readonly MessageView[], message: MessageView): readonly MessageView[] {
   const index = list.findIndex((m) => sameMessage(m, message));
-  if (index === -1) return [...list, message];
+  if (index === -1) {
+    // In Meta's time order, not arrival: a message written earlier but delivered late goes before
+    // later ones (ties keep arrival order).
+    const at = list.findIndex((m) => m.sentAt > message.sentAt);
+    return at === -1 ? [...list, message] : [...list.slice(0, at), message, ...list.slice(at)];
+  }
   return list.map((m, i) => (i === index ? mergeMessage(m, message) : m));
 }
 

@@ -13,10 +13,12 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { commit, type ServerContext } from '../context.ts';
+import { metricsOf, type Metrics } from '../metrics/index.ts';
 import { decideAndApply, type Outgoing } from '../routing/engine.ts';
 import type { BusinessNumberRow, DeliveryStatus, StoreTx } from '../store/index.ts';
 import { regionOfNumber } from '@parlo/masking';
-import { describeInbound } from './inbound.ts';
+import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
+import { inboundMessageId, inboundParts, presentStored, recordInboundMedia } from './inbound.ts';
 import { redactPci, redactPciInJson } from './redaction.ts';
 import { applyDeliveryStatus } from './statuses.ts';
 
@@ -26,6 +28,31 @@ const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
 
 /** Thrown to roll back and retry a delivery that raced a concurrent copy of itself. */
 class ConcurrentDelivery extends Error {}
+
+/** How long the list of numbers (and their secrets) is reused before it is read again. */
+const NUMBERS_CACHE_MS = 1000;
+
+/** A checked, parsed delivery waiting for its commit. */
+interface Delivery {
+  readonly raw: Buffer;
+  readonly events: readonly WebhookEvent[];
+  readonly secret: string;
+}
+
+/** What ingesting a delivery observed; fed to the metrics only once its transaction committed. */
+class IngestNotes {
+  readonly updates: string[] = [];
+  readonly unknownNumbers: (string | undefined)[] = [];
+  readonly sentAts: number[] = [];
+  duplicates = 0;
+
+  record(metrics: Metrics, committedAt: number): void {
+    for (const id of this.updates) metrics.updateReceived(id);
+    for (const id of this.unknownNumbers) metrics.webhookRejected('unknown_number', id);
+    for (const sentAt of this.sentAts) metrics.ingested(sentAt, committedAt);
+    for (let i = 0; i < this.duplicates; i++) metrics.duplicate('message');
+  }
+}
 
 const verifyQuerySchema = z.object({
   'hub.mode': z.literal('subscribe'),
@@ -52,41 +79,121 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
       return reply.type('text/plain').send(query.data['hub.challenge']);
     });
 
+    const metrics = metricsOf(ctx);
+    let numbersCache: { at: number; numbers: Promise<BusinessNumberRow[]> } | undefined;
+    const businessNumbers = (): Promise<BusinessNumberRow[]> => {
+      const now = ctx.clock();
+      if (!numbersCache || now - numbersCache.at > NUMBERS_CACHE_MS) {
+        // Deleted numbers too: their customers' later messages are stored for admins (S-7).
+        const numbers = ctx.store.transaction((tx) => tx.listBusinessNumbers({ includeDeleted: true }));
+        numbersCache = { at: now, numbers };
+        numbers.catch(() => (numbersCache = undefined));
+      }
+      return numbersCache.numbers;
+    };
+
+    // Stored before acknowledged: each delivery's raw body and effects commit (with others that
+    // arrived meanwhile: group commit), then its 200.
+    const committer = new GroupCommitter<Delivery>(
+      async (deliveries) => {
+        const notes = deliveries.map(() => new IngestNotes());
+        await commit(ctx, async (tx, out, now) => {
+          for (const [i, delivery] of deliveries.entries()) {
+            await ingestDelivery(ctx, tx, out, delivery, now, notes[i] ?? new IngestNotes());
+          }
+        });
+        const committedAt = ctx.clock();
+        for (const n of notes) n.record(metrics, committedAt);
+        metrics.batchCommitted(deliveries.length);
+      },
+      async (delivery) => {
+        for (let attempt = 1; ; attempt++) {
+          const notes = new IngestNotes();
+          try {
+            await commit(ctx, (tx, out, now) => ingestDelivery(ctx, tx, out, delivery, now, notes));
+            notes.record(metrics, ctx.clock());
+            metrics.batchCommitted(1);
+            return;
+          } catch (err) {
+            // A concurrent copy of this delivery won a race (PostgreSQL): run again, and the dedupe
+            // check now sees its messages.
+            if (!(err instanceof ConcurrentDelivery) || attempt >= 3) throw err;
+          }
+        }
+      },
+      {
+        maxBatch: ctx.config.INGEST_MAX_BATCH,
+        windowMs: ctx.config.INGEST_BATCH_WINDOW_MS,
+        maxQueued: ctx.config.INGEST_MAX_QUEUED,
+      },
+    );
+
+    scope.addHook('onRequest', (request, _reply, done) => {
+      if (request.method !== 'POST') return done();
+      metrics.webhookReceived();
+      // Past saturation: a fast 503 (Meta retries) before reading the body, never a timeout.
+      if (committer.full) {
+        metrics.webhookRejected('overloaded');
+        return done(new ApiError('UNAVAILABLE', 'Too many deliveries waiting; retry later'));
+      }
+      done();
+    });
+    scope.addHook('onResponse', (request, reply, done) => {
+      if (request.method === 'POST') {
+        metrics.acked(reply.elapsedTime / 1000);
+        // Refused by the body parser before the handler ran.
+        if (reply.statusCode === 413) metrics.webhookRejected('too_large');
+      }
+      done();
+    });
+
     scope.post(WEBHOOK_PATH, async (request) => {
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       const header = request.headers[SIGNATURE_HEADER];
-      const numbers = await ctx.store.transaction((tx) => tx.listBusinessNumbers());
-      const secret = matchingSecret(raw, typeof header === 'string' ? header : undefined, numbers);
+      const secret = matchingSecret(
+        raw,
+        typeof header === 'string' ? header : undefined,
+        await businessNumbers(),
+      );
       if (secret === undefined) {
+        metrics.webhookRejected('bad_signature');
         ctx.logger.warn({ event: 'webhook.rejected', reason: 'signature' }, 'webhook with a bad signature');
         throw new ApiError('BAD_SIGNATURE', 'Signature does not match the payload');
       }
       const payload = parsePayload(raw);
       if (!payload) {
+        metrics.webhookRejected('malformed');
         ctx.logger.warn({ event: 'webhook.rejected', reason: 'malformed' }, 'malformed webhook');
         throw new ApiError('MALFORMED_WEBHOOK', 'Payload is not a WhatsApp Business Account webhook');
       }
-      const events = flattenWebhook(payload);
-      // Stored before acknowledged: the raw delivery and its effects commit together, then the 200.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await commit(ctx, async (tx, out, now) => {
-            // While masking is on, payment and identity numbers are not kept in clear, not even here.
-            const masking = (await out.presenter()).masking;
-            const body = masking ? redactPciInJson(raw.toString('utf8'), undefined) : raw.toString('utf8');
-            await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
-            for (const event of events) await ingestEvent(ctx, tx, out, event, secret, now);
-          });
-          return { ok: true as const };
-        } catch (err) {
-          // A concurrent copy of this delivery won a race (PostgreSQL): run again, and the dedupe
-          // check now sees its messages.
-          if (!(err instanceof ConcurrentDelivery) || attempt >= 3) throw err;
-        }
+      try {
+        await committer.submit({ raw, events: flattenWebhook(payload), secret });
+      } catch (err) {
+        if (!(err instanceof GroupCommitOverloaded)) throw err;
+        // Past saturation: a fast 503 that Meta retries, rather than a timeout.
+        metrics.webhookRejected('overloaded');
+        throw new ApiError('UNAVAILABLE', 'Too many deliveries waiting; retry later');
       }
+      return { ok: true as const };
     });
     done();
   });
+}
+
+async function ingestDelivery(
+  ctx: ServerContext,
+  tx: StoreTx,
+  out: Outgoing,
+  delivery: Delivery,
+  now: number,
+  notes: IngestNotes,
+): Promise<void> {
+  // While masking is on, payment and identity numbers are not kept in clear, not even here.
+  const masking = (await out.presenter()).masking;
+  const text = delivery.raw.toString('utf8');
+  const body = masking ? redactPciInJson(text, undefined) : text;
+  await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
+  for (const event of delivery.events) await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes);
 }
 
 function matchingSecret(raw: Buffer, header: string | undefined, numbers: readonly BusinessNumberRow[]) {
@@ -107,6 +214,23 @@ function parsePayload(raw: Buffer) {
   }
 }
 
+/** Business numbers read once per transaction: a batch of deliveries mostly names the same few. */
+const numbersOfTx = new WeakMap<StoreTx, Map<string, Promise<BusinessNumberRow | undefined>>>();
+
+function numberOf(tx: StoreTx, phoneNumberId: string): Promise<BusinessNumberRow | undefined> {
+  let numbers = numbersOfTx.get(tx);
+  if (!numbers) {
+    numbers = new Map();
+    numbersOfTx.set(tx, numbers);
+  }
+  let number = numbers.get(phoneNumberId);
+  if (!number) {
+    number = tx.findBusinessNumberByPhoneNumberId(phoneNumberId);
+    numbers.set(phoneNumberId, number);
+  }
+  return number;
+}
+
 async function ingestEvent(
   ctx: ServerContext,
   tx: StoreTx,
@@ -114,19 +238,22 @@ async function ingestEvent(
   event: WebhookEvent,
   secret: string,
   now: number,
+  notes: IngestNotes,
 ): Promise<void> {
-  const number = await tx.findBusinessNumberByPhoneNumberId(event.phoneNumberId);
+  const number = await numberOf(tx, event.phoneNumberId);
   // Unknown numbers, or a secret that belongs to another number's app, are never guessed at.
   if (!number || !number.appSecrets.includes(secret)) {
+    notes.unknownNumbers.push(number?.id);
     ctx.logger.warn(
       { event: 'webhook.unknownNumber', phoneNumberId: event.phoneNumberId },
       'update for an unknown number',
     );
     return;
   }
+  notes.updates.push(number.id);
   switch (event.kind) {
     case 'message':
-      await ingestMessage(tx, out, number, event.message, event.contactName, now);
+      await ingestMessage(tx, out, number, event.message, event.contactName, now, notes);
       return;
     case 'status':
       await ingestStatus(tx, out, event.status, now);
@@ -144,8 +271,13 @@ async function ingestMessage(
   message: InboundMessage,
   contactName: string | undefined,
   now: number,
+  notes: IngestNotes,
 ): Promise<void> {
-  if (await tx.hasWamid(message.id)) return; // Meta delivers at least once: duplicates are normal
+  // Meta delivers at least once: duplicates are normal.
+  if (await tx.hasWamid(message.id)) {
+    notes.duplicates++;
+    return;
+  }
   const customer = await tx.upsertCustomer({
     id: `cus_${randomUUID()}`,
     businessNumberId: number.id,
@@ -156,6 +288,9 @@ async function ingestMessage(
   let conversation = await tx.findLiveConversationOfCustomer(customer.id);
   const isNew = conversation === undefined;
   const conversationId = conversation?.id ?? `con_${randomUUID()}`;
+  // S-7: a deleted number's customer is never routed (nobody could answer), but the message is
+  // kept, in a conversation opened already closed, and listed for admins (ADR 0007).
+  const numberDeleted = (number.deletedAt ?? null) !== null;
   if (!conversation) {
     await tx.insertConversation({
       id: conversationId,
@@ -163,17 +298,21 @@ async function ingestMessage(
       businessNumberId: number.id,
       queueId: number.queueId,
       receivedAt: now,
+      ...(numberDeleted ? { closedAt: now } : {}),
     });
   }
+  const parts = inboundParts(message);
   const row = {
-    id: `msg_${randomUUID()}`,
+    id: inboundMessageId(now),
     conversationId,
     direction: 'inbound' as const,
     wamid: message.id,
-    kind: message.type,
+    kind: parts.kind,
     text: (await out.presenter()).masking
-      ? redactPci(describeInbound(message), regionOfNumber(number.displayPhoneNumber))
-      : describeInbound(message),
+      ? redactPci(parts.text, regionOfNumber(number.displayPhoneNumber))
+      : parts.text,
+    content: parts.content,
+    replyToWamid: parts.replyToWamid,
     authorName: customer.name,
     authorUserId: null,
     sentAt,
@@ -185,9 +324,13 @@ async function ingestMessage(
   if ((await tx.insertInboundMessage(row)) === 'duplicate') {
     // Another transaction stored this wamid after our check: roll back the conversation we opened.
     if (isNew) throw new ConcurrentDelivery();
+    notes.duplicates++;
     return;
   }
+  notes.sentAts.push(sentAt);
+  await recordInboundMedia(tx, row, number.id, parts, now);
   await tx.touchLastInbound(conversationId, sentAt);
+  if (isNew && numberDeleted) return;
   if (isNew) {
     await decideAndApply(
       tx,
@@ -201,7 +344,7 @@ async function ingestMessage(
   if (conversation?.agentId && (conversation.phaseKind === 'active' || conversation.phaseKind === 'wrapUp')) {
     await out.emit(conversation.agentId, {
       type: 'message.upserted',
-      message: (await out.presenter()).message(row, conversation),
+      message: await presentStored(tx, await out.presenter(), row, conversation),
     });
   }
 }
@@ -211,7 +354,17 @@ async function ingestStatus(tx: StoreTx, out: Outgoing, status: MessageStatus, n
   const next: DeliveryStatus = status.status === 'played' ? 'read' : status.status;
   const first = status.errors?.[0];
   const reason = first ? `${first.title ?? first.message ?? 'Failed'} (${first.code})` : null;
-  const message = await tx.findMessageByWamid(status.id);
+  let message = await tx.findMessageByWamid(status.id);
+  const callback = status.biz_opaque_callback_data;
+  if (!message && callback !== undefined) {
+    // Our send put its message id here: the status names the message even when the send's own
+    // commit of the wamid is late or was lost to a crash (ADR 0008).
+    const sent = await tx.findMessageById(callback);
+    if (sent && sent.direction === 'outbound' && sent.wamid === null) {
+      await tx.setMessageWamid(sent.id, status.id);
+      message = { ...sent, wamid: status.id };
+    }
+  }
   if (!message) {
     // Arrived before our send recorded the wamid: keep it for when it does.
     await tx.insertPendingStatus({

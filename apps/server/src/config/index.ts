@@ -10,6 +10,11 @@ const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** `sqlite:./data/parlo.db` (default), a file path, or `postgres://...`. */
   DATABASE_URL: z.string().min(1).default('sqlite:./data/parlo.db'),
+  /** PostgreSQL only: the schema to keep Parlo's tables in (created if missing); default `public`. */
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and underscores')
+    .optional(),
   /** Where Meta's Graph API is; the simulator's URL in the demo and in tests. */
   GRAPH_API_BASE_URL: z.url().default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z
@@ -45,7 +50,44 @@ const configSchema = z.object({
    */
   RECONNECT_WINDOW_SECONDS: z.coerce.number().int().min(0).max(3600).default(20),
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(200),
+  /**
+   * Send pacing per business number, so Parlo does not provoke 130429: Meta's default tier is 80
+   * messages/s (up to 1000 after an upgrade). One node's figure: with several nodes, divide it.
+   */
+  OUTBOUND_RATE_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(80),
+  /** Messages a number may send at once after a quiet spell (1 = evenly spaced). */
+  OUTBOUND_BURST: z.coerce.number().int().min(1).max(10_000).default(1),
+  /** Per recipient (Meta's pair rate, 131056): one message per this many ms on average... */
+  OUTBOUND_RECIPIENT_INTERVAL_MS: z.coerce.number().int().min(1).max(600_000).default(6000),
+  /** ...with bursts of up to this many (an agent's quick replies are never held back). */
+  OUTBOUND_RECIPIENT_BURST: z.coerce.number().int().min(1).max(1000).default(45),
+  /** How often each business number's approved templates are synced from its WABA. */
+  TEMPLATE_SYNC_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(24 * 3600_000)
+    .default(15 * 60_000),
   TIMER_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(250),
+  /** Where media files of messages are kept (inbound downloads, agents' attachments). */
+  PARLO_MEDIA_DIR: z.string().min(1).default('./data/media'),
+  /** How often the media fetcher looks for new files to download (an indexed, cheap query). */
+  MEDIA_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(100),
+  /** Download attempts of one inbound file before it shows as "media unavailable". */
+  MEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** First retry delay of a failed download; doubles each attempt (with jitter). */
+  MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+  /** Group commit of webhook deliveries: most deliveries per transaction. */
+  INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** How long a delivery waits for others to share its commit; 0 = the current event-loop turn. */
+  INGEST_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(0),
+  /** Deliveries waiting for a commit beyond this get a fast 503 (Meta retries), never a timeout. */
+  INGEST_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(512),
+  /**
+   * Bearer token that /metrics requires. Unset: /metrics answers only connections from loopback
+   * (a Prometheus on the same host or a sidecar). See the README, "Metrics".
+   */
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

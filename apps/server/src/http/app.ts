@@ -5,12 +5,18 @@ import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { ApiError, type ErrorCode } from '@parlo/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import { registerAdminRoutes } from '../admin/routes.ts';
+import { registerAdminRoutes } from '../admin/index.ts';
 import { registerAuthRoutes } from '../auth/routes.ts';
 import { sessionUser } from '../auth/sessions.ts';
 import { registerWebhookRoutes } from '../channel/webhook.ts';
+import { registerReadReceiptRoutes } from '../channel/read-receipts.ts';
+import { registerTemplateRoutes } from '../templates/routes.ts';
 import type { ServerContext } from '../context.ts';
 import { registerConversationRoutes } from '../conversations/routes.ts';
+import { registerCollaborationRoutes } from '../collaboration/routes.ts';
+import { registerMediaRoutes } from '../media/routes.ts';
+import { registerMetricsRoutes } from '../metrics/routes.ts';
+import { collectRoutes, registerDocsRoutes } from '../openapi/index.ts';
 import { registerRoutingRoutes } from '../routing/routes.ts';
 import { registerSupervisorRoutes } from '../supervisor/routes.ts';
 
@@ -27,6 +33,7 @@ const FASTIFY_ERRORS: Record<string, ErrorCode> = {
 export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = ctx.logger;
   const app: FastifyInstance = Fastify({ loggerInstance, bodyLimit: 1024 * 1024 });
+  collectRoutes(app);
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return reply.status(error.status).send(error.toBody());
@@ -60,9 +67,15 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
   registerAuthRoutes(app, ctx);
   registerRoutingRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
+  registerCollaborationRoutes(app, ctx);
+  registerMediaRoutes(app, ctx);
+  registerTemplateRoutes(app, ctx);
+  registerReadReceiptRoutes(app, ctx);
   registerWebhookRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
+  registerDocsRoutes(app);
   registerSupervisorRoutes(app, ctx);
+  registerMetricsRoutes(app, ctx);
 
   // Authenticated before the upgrade, so the socket is taken over synchronously and no early
   // frame (the desktop's hello) can slip past before a listener exists.

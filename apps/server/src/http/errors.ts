@@ -24,6 +24,13 @@ const REJECTION_ERRORS: Record<Rejection, [ErrorCode, string]> = {
   NOT_CONVERSATION_OWNER: ['NOT_CONVERSATION_OWNER', 'This conversation belongs to another agent'],
   CONVERSATION_NOT_ACTIVE: ['CONVERSATION_NOT_ACTIVE', 'This conversation is not active'],
   CONVERSATION_NOT_IN_WRAP_UP: ['CONVERSATION_NOT_IN_WRAP_UP', 'This conversation is not in wrap-up'],
+  TRANSFER_TARGET_UNAVAILABLE: [
+    'TRANSFER_TARGET_UNAVAILABLE',
+    'That queue or agent cannot take this conversation now',
+  ],
+  CONFERENCE_ALREADY_OPEN: ['CONFERENCE_ALREADY_OPEN', 'A conference is already requested or open'],
+  NO_CONFERENCE: ['NO_CONFERENCE', 'This conversation has no conference'],
+  NOT_CONFERENCE_GUEST: ['NOT_CONFERENCE_GUEST', 'Only the guest of the conference may exit it'],
 };
 
 /** The API error for a command the routing core refused. */

@@ -1,9 +1,14 @@
 import type { Snapshot } from '@parlo/protocol';
+import { holdersOf } from '@parlo/core';
 import type { StoreTx } from '../store/index.ts';
-import { detailsById } from '../routing/engine.ts';
+import { detailsById, loadNames, viewersOf } from '../routing/engine.ts';
 import { Presenter, toAgentView } from '../views/index.ts';
 
-/** The whole picture of one agent's desktop, or undefined if the user is not an agent. */
+/**
+ * The whole picture of one agent's desktop, or undefined if the user is not an agent. It shows
+ * what the events show: pending offers (routing, transfer, conference), and every conversation the
+ * agent sees — as owner, as joined guest, or in their own wrap-up after leaving it.
+ */
 export async function buildSnapshot(tx: StoreTx, agentId: string): Promise<Snapshot | undefined> {
   const state = await tx.loadRoutingState();
   const agent = state.agents[agentId];
@@ -13,20 +18,22 @@ export async function buildSnapshot(tx: StoreTx, agentId: string): Promise<Snaps
   const offers = Object.values(state.offers).filter(
     (o) => o.agentId === agentId && o.status.kind === 'pending',
   );
-  const owned = Object.values(state.conversations).filter(
-    (c) => (c.phase.kind === 'active' || c.phase.kind === 'wrapUp') && c.phase.ownerId === agentId,
-  );
-  const details = await detailsById(tx, [...offers.map((o) => o.conversationId), ...owned.map((c) => c.id)]);
+  const seen = Object.values(state.conversations).filter((c) => viewersOf(c).includes(agentId));
+  const details = await detailsById(tx, [...offers.map((o) => o.conversationId), ...seen.map((c) => c.id)]);
+  const mentioned = new Set<string>();
+  for (const c of seen) for (const id of holdersOf(c)) mentioned.add(id);
+  for (const o of offers) if (o.purpose && o.purpose.kind !== 'route') mentioned.add(o.purpose.fromAgentId);
+  const names = await loadNames(tx, mentioned);
 
   const presenter = await Presenter.load(tx);
   const snapshot: Snapshot = { agent: toAgentView(agent, user, state), offers: [], conversations: [] };
   for (const offer of offers) {
     const d = details.get(offer.conversationId);
-    if (d) snapshot.offers.push(presenter.offer(offer, d));
+    if (d) snapshot.offers.push(presenter.offer(offer, d, names));
   }
-  for (const conversation of owned) {
+  for (const conversation of seen) {
     const d = details.get(conversation.id);
-    const view = d ? presenter.conversation(conversation, d) : null;
+    const view = d ? presenter.conversation(conversation, d, { agentId, names }) : null;
     if (view) snapshot.conversations.push(view);
   }
   return snapshot;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   decide,
+  routeWaiting,
+  holdersOf,
   type Conversation,
   type Decision,
   type RoutingEffect,
@@ -8,8 +10,8 @@ import {
   type RoutingState,
 } from '@parlo/core';
 import type { AgentEvent } from '@parlo/protocol';
-import type { ConversationDetails, StoreTx } from '../store/index.ts';
-import { Presenter, toAgentView } from '../views/index.ts';
+import type { ConversationDetails, MessageRow, StoreTx } from '../store/index.ts';
+import { Presenter, toAgentView, type ConversationViewer } from '../views/index.ts';
 
 /** An agent event stored in the log with its seq, to be pushed after the transaction commits. */
 export interface Push {
@@ -81,14 +83,44 @@ async function carryOut(
       case 'agentStateChanged':
         touchedAgents.add(effect.agentId);
         break;
+      case 'conversationTransferred':
+      case 'transferNotAccepted':
+      case 'conferenceJoined':
+      case 'conferenceRequestDropped':
+      case 'guestLeft':
+        conversationIds.add(effect.conversationId);
+        break;
       case 'conversationRequeued':
       case 'conversationOverflowed':
+      case 'participantWrappedUp':
       case 'timerArmed':
       case 'timerCancelled':
         break;
     }
   }
   const details = await detailsById(tx, [...conversationIds]);
+  // Display names of every agent a view or a note of this decision may mention.
+  const mentioned = new Set<string>();
+  for (const id of conversationIds) {
+    for (const c of [before.conversations[id], after.conversations[id]])
+      for (const a of holdersOf(c)) mentioned.add(a);
+  }
+  for (const effect of effects) {
+    if (effect.kind !== 'offerMade') continue;
+    const purpose = effect.offer.purpose;
+    if (purpose && purpose.kind !== 'route') mentioned.add(purpose.fromAgentId);
+  }
+  const names = await loadNames(tx, mentioned);
+  const nameOf = (id: string): string => names.get(id) ?? 'An agent';
+  /** A system note in the history, pushed at once to whoever sees the conversation now. */
+  const note = async (conversationId: string, text: string, also: readonly string[] = []): Promise<void> => {
+    const row = await addSystemNote(tx, out, conversationId, text);
+    const d = details.get(conversationId);
+    if (!d) return;
+    const view = (await out.presenter()).message(row, d);
+    for (const agentId of new Set([...viewersOf(after.conversations[conversationId]), ...also]))
+      await out.emit(agentId, { type: 'message.upserted', message: view });
+  };
 
   for (const effect of effects) {
     switch (effect.kind) {
@@ -103,7 +135,7 @@ async function carryOut(
         if (d)
           await out.emit(effect.offer.agentId, {
             type: 'offer.added',
-            offer: (await out.presenter()).offer(effect.offer, d),
+            offer: (await out.presenter()).offer(effect.offer, d, names),
           });
         break;
       }
@@ -118,9 +150,57 @@ async function carryOut(
         const previous = before.conversations[effect.conversationId];
         const current = after.conversations[effect.conversationId];
         const d = details.get(effect.conversationId);
-        if (current && d) await emitConversation(out, previous, current, d, touchedAgents);
+        if (current && d) await emitConversation(out, previous, current, d, touchedAgents, names);
         break;
       }
+      case 'conversationTransferred': {
+        const target = effect.target;
+        const where =
+          target.kind === 'agent'
+            ? nameOf(target.agentId)
+            : `the queue ${(await tx.listQueues({ includeDeleted: true })).find((q) => q.id === target.queueId)?.name ?? target.queueId}`;
+        await note(
+          effect.conversationId,
+          `${nameOf(effect.fromAgentId)} transferred the conversation to ${where}`,
+        );
+        break;
+      }
+      case 'transferNotAccepted':
+        await note(
+          effect.conversationId,
+          effect.outcome === 'ended'
+            ? `${nameOf(effect.agentId)} did not accept the transfer; the conversation was ended`
+            : `${nameOf(effect.agentId)} did not accept the transfer; the conversation went back to the queue`,
+        );
+        break;
+      case 'conferenceJoined':
+        // S-20: both agents read it.
+        await note(effect.conversationId, `${nameOf(effect.guestId)} joined the chat`);
+        break;
+      case 'conferenceRequestDropped':
+        // The owner is told the request lapsed (or was withdrawn); the conversation goes on.
+        await note(
+          effect.conversationId,
+          effect.reason === 'lapsed'
+            ? `${nameOf(effect.agentId)} did not answer the conference request`
+            : `The conference request to ${nameOf(effect.agentId)} was withdrawn`,
+        );
+        break;
+      case 'guestLeft':
+        await note(effect.conversationId, `${nameOf(effect.agentId)} left the chat`);
+        break;
+      case 'participantWrappedUp':
+        await tx.recordParticipantWrapUp({
+          id: `pwu_${randomUUID()}`,
+          conversationId: effect.conversationId,
+          agentId: effect.participant.agentId,
+          role: effect.participant.role,
+          reasonId: effect.reasonId,
+          acceptedAt: effect.participant.acceptedAt,
+          endedAt: effect.participant.endedAt,
+          wrappedUpAt: effect.at,
+        });
+        break;
       case 'agentStateChanged':
         break;
       case 'conversationRequeued': {
@@ -150,31 +230,58 @@ async function carryOut(
   }
 }
 
-/** Tells the holder of a conversation what became of it; its load changed, so its agent view too. */
+/**
+ * Tells every agent who sees (or saw) the conversation what became of it: owner, joined guest and
+ * departed participants get its view as they see it; one who no longer sees it gets a removal.
+ * Their load changed, so their agent views too.
+ */
 async function emitConversation(
   out: Outgoing,
   previous: Conversation | undefined,
   current: Conversation,
   details: ConversationDetails,
   touchedAgents: Set<string>,
+  names: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const view = (await out.presenter()).conversation(current, details);
-  const phase = current.phase;
-  if (view && (phase.kind === 'active' || phase.kind === 'wrapUp')) {
-    touchedAgents.add(phase.ownerId);
-    await out.emit(phase.ownerId, { type: 'conversation.upserted', conversation: view });
-    return;
+  const presenter = await out.presenter();
+  const closedOwner = current.phase.kind === 'closed' ? current.phase.ownerId : null;
+  const agents = new Set([...viewersOf(previous), ...viewersOf(current)]);
+  if (closedOwner !== null) agents.add(closedOwner);
+  for (const agentId of agents) {
+    const viewer: ConversationViewer = { agentId, names };
+    const view = presenter.conversation(current, details, viewer);
+    touchedAgents.add(agentId);
+    if (view) {
+      await out.emit(agentId, { type: 'conversation.upserted', conversation: view });
+    } else if ((previous && presenter.conversation(previous, details, viewer)) || agentId === closedOwner) {
+      await out.emit(agentId, { type: 'conversation.removed', conversationId: current.id });
+    }
   }
-  if (phase.kind === 'closed' && phase.ownerId !== null) {
-    touchedAgents.add(phase.ownerId);
-    await out.emit(phase.ownerId, { type: 'conversation.removed', conversationId: current.id });
-    return;
+}
+
+/** The agents who see a conversation in their task pane: owner, joined guest, departed participants. */
+export function viewersOf(conversation: Conversation | undefined): string[] {
+  if (!conversation) return [];
+  const viewers: string[] = [];
+  const phase = conversation.phase;
+  if (phase.kind === 'active') {
+    viewers.push(phase.ownerId);
+    if (phase.guest?.kind === 'joined') viewers.push(phase.guest.agentId);
+  } else if (phase.kind === 'wrapUp') {
+    viewers.push(phase.ownerId);
   }
-  const prevPhase = previous?.phase;
-  if (prevPhase && (prevPhase.kind === 'active' || prevPhase.kind === 'wrapUp')) {
-    touchedAgents.add(prevPhase.ownerId);
-    await out.emit(prevPhase.ownerId, { type: 'conversation.removed', conversationId: current.id });
+  for (const p of conversation.departed ?? []) viewers.push(p.agentId);
+  return viewers;
+}
+
+/** Display names by user id (a deleted user keeps theirs). */
+export async function loadNames(tx: StoreTx, ids: Iterable<string>): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    const user = await tx.findUserById(id);
+    if (user) names.set(id, user.displayName);
   }
+  return names;
 }
 
 /** A system note in the conversation's history: whoever holds it next reads why it moved. */
@@ -183,8 +290,8 @@ async function addSystemNote(
   out: Outgoing,
   conversationId: string,
   text: string,
-): Promise<void> {
-  await tx.insertSystemMessage({
+): Promise<MessageRow> {
+  const row: MessageRow = {
     id: `msg_${randomUUID()}`,
     conversationId,
     direction: 'system',
@@ -198,7 +305,21 @@ async function addSystemNote(
     status: null,
     failureReason: null,
     clientMessageId: null,
-  });
+  };
+  await tx.insertSystemMessage(row);
+  return row;
+}
+
+/**
+ * Routes every waiting conversation again without any event: after an administrator changed what
+ * routing decides on (an agent's capacity or queues, a queue's policy), in the caller's transaction.
+ */
+export async function routeAgain(tx: StoreTx, out: Outgoing, now: number): Promise<void> {
+  const before = await tx.loadRoutingState();
+  const { state, effects } = routeWaiting(before, now);
+  if (state === before) return;
+  await tx.saveRoutingChanges(before, state);
+  await carryOut(tx, out, before, state, effects);
 }
 
 export async function detailsById(

@@ -1,5 +1,5 @@
 import { ApiError, routes, setAgentStateRequestSchema, wrapUpRequestSchema } from '@parlo/protocol';
-import type { RoutingEvent } from '@parlo/core';
+import { holdersOf, type RoutingEvent } from '@parlo/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireUser } from '../auth/sessions.ts';
@@ -7,7 +7,7 @@ import { commit, type ServerContext } from '../context.ts';
 import { parseOr400, rejectionError } from '../http/errors.ts';
 import type { StoreTx } from '../store/index.ts';
 import { toAgentView } from '../views/index.ts';
-import { decideAndApply, detailsById, type Outgoing } from './engine.ts';
+import { decideAndApply, detailsById, loadNames, type Outgoing } from './engine.ts';
 
 const idParams = z.object({ id: z.string().min(1).max(200) });
 
@@ -56,8 +56,12 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       const details = conversation
         ? (await detailsById(tx, [conversation.id])).get(conversation.id)
         : undefined;
+      // The new owner's view, or the guest's when it was a conference request (S-20).
+      const names = conversation ? await loadNames(tx, holdersOf(conversation)) : new Map<string, string>();
       const view =
-        conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
+        conversation && details
+          ? (await out.presenter()).conversation(conversation, details, { agentId: user.id, names })
+          : null;
       if (!view) throw new ApiError('INTERNAL', 'Accepted conversation has no view');
       return { conversation: view };
     });
@@ -76,8 +80,11 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       );
       const conversation = state.conversations[id];
       const details = (await detailsById(tx, [id])).get(id);
+      const names = conversation ? await loadNames(tx, holdersOf(conversation)) : new Map<string, string>();
       const view =
-        conversation && details ? (await out.presenter()).conversation(conversation, details) : null;
+        conversation && details
+          ? (await out.presenter()).conversation(conversation, details, { agentId: user.id, names })
+          : null;
       if (!view) throw new ApiError('INTERNAL', 'Ended conversation has no view');
       return { conversation: view };
     });

@@ -57,3 +57,14 @@ export async function writeSettings(
     await tx.setSetting(KEYS[field], String(value));
   }
 }
+
+/**
+ * The disconnect grace period in force, in ms: the administrator's setting, else the server
+ * config's DISCONNECT_GRACE_SECONDS. Read in the transaction that starts the grace.
+ */
+export async function disconnectGraceMs(
+  tx: Pick<StoreTx, 'getSetting'>,
+  configSeconds: number,
+): Promise<number> {
+  return (await readSettings(tx, defaultSettings(configSeconds))).disconnectGraceSeconds * 1000;
+}

@@ -15,8 +15,10 @@ export { openSqliteStore } from './sqlite.ts';
  * `postgres://...` or `postgresql://...` for PostgreSQL; `sqlite:<path>`, a plain file path, or
  * `:memory:` for SQLite.
  */
-export function openStore(databaseUrl: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return openPostgresStore(databaseUrl);
+export function openStore(databaseUrl: string, postgresSchema?: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    return openPostgresStore(databaseUrl, postgresSchema === undefined ? {} : { schema: postgresSchema });
+  }
   const path = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : databaseUrl;
   if (path === '') throw new Error('openStore: empty SQLite path');
   return openSqliteStore(path);

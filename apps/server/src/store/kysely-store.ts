@@ -4,13 +4,18 @@ import type {
   AgentEventRow,
   AgentProfileRow,
   BusinessNumberRow,
+  ChannelHealthRow,
   ConversationDetails,
   CustomerRow,
   DeliveryStatus,
+  MediaRow,
+  MediaStatus,
   MessageDirection,
   MessageRow,
   NamedRow,
   NewConversation,
+  ParticipantWrapUpRow,
+  MessageTemplateRow,
   OutboxKind,
   OutboxRow,
   PendingStatusRow,
@@ -22,6 +27,8 @@ import type {
   StoredTimer,
   UserRow,
   AuditEntry,
+  AuditQuery,
+  DeletedNumberMessageRow,
   Permission,
 } from './port.ts';
 import {
@@ -31,13 +38,22 @@ import {
   conversationToColumns,
   offerFromRow,
   offerToRow,
+  parseDeparted,
   parseStringArray,
   queueFromRow,
   queuePoliciesFromRow,
   queuePolicyColumns,
   strategyFromColumn,
 } from './routing-rows.ts';
-import type { BusinessNumbersTable, Database, MessagesTable, OutboxTable, UsersTable } from './schema.ts';
+import type {
+  BusinessNumbersTable,
+  Database,
+  MediaTable,
+  MessagesTable,
+  OutboxTable,
+  QueuesTable,
+  UsersTable,
+} from './schema.ts';
 
 /** The SQL dialect a store runs on; the only place the shared code branches on it. */
 export type StoreDialect = Store['dialect'];
@@ -98,8 +114,15 @@ class KyselyStoreTx implements StoreTx {
         'ended_at',
         'closed_at',
         'wrap_up_reason_id',
+        'guest_kind',
+        'guest_agent_id',
+        'guest_offer_id',
+        'guest_joined_at',
+        'departed',
+        'at_head',
       ])
-      .where('phase_kind', '<>', 'closed')
+      // A closed conversation still counts while an agent who left it owes a wrap-up.
+      .where((eb) => eb.or([eb('phase_kind', '<>', 'closed'), eb('departed', '<>', '[]')]))
       .execute();
     const offerRows = await this.db
       .selectFrom('offers')
@@ -154,6 +177,9 @@ class KyselyStoreTx implements StoreTx {
             expires_at: eb.ref('excluded.expires_at'),
             status_kind: eb.ref('excluded.status_kind'),
             status_at: eb.ref('excluded.status_at'),
+            purpose_kind: eb.ref('excluded.purpose_kind'),
+            purpose_from_agent_id: eb.ref('excluded.purpose_from_agent_id'),
+            purpose_policy: eb.ref('excluded.purpose_policy'),
           })),
         )
         .execute();
@@ -218,6 +244,7 @@ class KyselyStoreTx implements StoreTx {
       .selectFrom('users')
       .selectAll()
       .where('username', '=', username)
+      .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return row && userFromRow(row);
   }
@@ -228,8 +255,48 @@ class KyselyStoreTx implements StoreTx {
   }
 
   async listUsers(): Promise<UserRow[]> {
-    const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+    const rows = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('deleted_at', 'is', null)
+      .orderBy('username')
+      .execute();
     return rows.map(userFromRow);
+  }
+
+  async updateUser(
+    id: string,
+    patch: Partial<Pick<UserRow, 'username' | 'displayName' | 'role' | 'passwordHash'>>,
+  ): Promise<boolean> {
+    const set = {
+      ...(patch.username === undefined ? {} : { username: patch.username }),
+      ...(patch.displayName === undefined ? {} : { display_name: patch.displayName }),
+      ...(patch.role === undefined ? {} : { role: patch.role }),
+      ...(patch.passwordHash === undefined ? {} : { password_hash: patch.passwordHash }),
+    };
+    if (Object.keys(set).length === 0) return (await this.findUserById(id))?.deletedAt === null;
+    const result = await this.db
+      .updateTable('users')
+      .set(set)
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async softDeleteUser(id: string, at: number): Promise<boolean> {
+    // The username is unique: a placeholder frees it for a new user; the display name stays.
+    const result = await this.db
+      .updateTable('users')
+      .set({ deleted_at: at, username: `deleted~${id}` })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<void> {
+    await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   }
 
   async insertSession(session: SessionRow): Promise<void> {
@@ -276,6 +343,7 @@ class KyselyStoreTx implements StoreTx {
         offer_timeout_ms: queue.offerTimeoutMs,
         strategy: queue.strategy,
         ...queuePolicyColumns(queue),
+        wrap_up_reason_ids: queue.wrapUpReasonIds ? JSON.stringify(queue.wrapUpReasonIds) : null,
       })
       .execute();
   }
@@ -289,28 +357,57 @@ class KyselyStoreTx implements StoreTx {
         offer_timeout_ms: queue.offerTimeoutMs,
         strategy: queue.strategy,
         ...queuePolicyColumns(queue),
+        ...(queue.wrapUpReasonIds === undefined
+          ? {}
+          : { wrap_up_reason_ids: JSON.stringify(queue.wrapUpReasonIds) }),
       })
       .where('id', '=', queue.id)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async listQueues(): Promise<QueueRow[]> {
+  async listQueues(options?: { includeDeleted?: boolean }): Promise<QueueRow[]> {
     const rows = await this.db
       .selectFrom('queues')
       .selectAll()
+      .$if(options?.includeDeleted !== true, (q) => q.where('deleted_at', 'is', null))
       .orderBy('priority')
       .orderBy('name')
       .orderBy('id')
       .execute();
+    return rows.map(queueRowFromRow);
+  }
+
+  async findQueueById(id: string): Promise<QueueRow | undefined> {
+    const row = await this.db.selectFrom('queues').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && queueRowFromRow(row);
+  }
+
+  async softDeleteQueue(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('queues')
+      .set({ deleted_at: at })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async listAgentProfiles(): Promise<AgentProfileRow[]> {
+    const rows = await this.db
+      .selectFrom('agents')
+      .select(['user_id', 'capacity', 'queue_ids'])
+      .orderBy('user_id')
+      .execute();
     return rows.map((row) => ({
-      id: row.id,
-      name: row.name,
-      priority: row.priority,
-      offerTimeoutMs: row.offer_timeout_ms,
-      strategy: strategyFromColumn(row.strategy, row.id),
-      ...queuePoliciesFromRow(row),
+      userId: row.user_id,
+      capacity: row.capacity,
+      queueIds: parseStringArray(row.queue_ids, `agent ${row.user_id} queue_ids`),
     }));
+  }
+
+  async deleteAgentProfile(userId: string): Promise<void> {
+    await this.db.deleteFrom('agents').where('user_id', '=', userId).execute();
   }
 
   async upsertAgentProfile(profile: AgentProfileRow, initialIdleCodeId: string, now: number): Promise<void> {
@@ -347,9 +444,30 @@ class KyselyStoreTx implements StoreTx {
     return this.db
       .selectFrom('idle_codes')
       .select(['id', 'name', 'position'])
+      .where('deleted_at', 'is', null)
       .orderBy('position')
       .orderBy('id')
       .execute();
+  }
+
+  async updateIdleCode(code: NamedRow): Promise<boolean> {
+    const result = await this.db
+      .updateTable('idle_codes')
+      .set({ name: code.name, position: code.position })
+      .where('id', '=', code.id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async softDeleteIdleCode(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('idle_codes')
+      .set({ deleted_at: at })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async insertWrapUpReason(reason: NamedRow): Promise<void> {
@@ -363,9 +481,30 @@ class KyselyStoreTx implements StoreTx {
     return this.db
       .selectFrom('wrap_up_reasons')
       .select(['id', 'name', 'position'])
+      .where('deleted_at', 'is', null)
       .orderBy('position')
       .orderBy('id')
       .execute();
+  }
+
+  async updateWrapUpReason(reason: NamedRow): Promise<boolean> {
+    const result = await this.db
+      .updateTable('wrap_up_reasons')
+      .set({ name: reason.name, position: reason.position })
+      .where('id', '=', reason.id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async softDeleteWrapUpReason(id: string, at: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('wrap_up_reasons')
+      .set({ deleted_at: at })
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async insertBusinessNumber(number: BusinessNumberRow): Promise<void> {
@@ -385,11 +524,19 @@ class KyselyStoreTx implements StoreTx {
   }
 
   async findBusinessNumberByPhoneNumberId(phoneNumberId: string): Promise<BusinessNumberRow | undefined> {
-    const row = await this.db
-      .selectFrom('business_numbers')
-      .selectAll()
-      .where('phone_number_id', '=', phoneNumberId)
-      .executeTakeFirst();
+    const row =
+      (await this.db
+        .selectFrom('business_numbers')
+        .selectAll()
+        .where('phone_number_id', '=', phoneNumberId)
+        .executeTakeFirst()) ??
+      (await this.db
+        .selectFrom('business_numbers')
+        .selectAll()
+        .where('deleted_phone_number_id', '=', phoneNumberId)
+        .orderBy('deleted_at', 'desc')
+        .orderBy('id', 'desc')
+        .executeTakeFirst());
     return row && businessNumberFromRow(row);
   }
 
@@ -402,9 +549,89 @@ class KyselyStoreTx implements StoreTx {
     return row && businessNumberFromRow(row);
   }
 
-  async listBusinessNumbers(): Promise<BusinessNumberRow[]> {
-    const rows = await this.db.selectFrom('business_numbers').selectAll().orderBy('id').execute();
+  async listBusinessNumbers(options?: { includeDeleted?: boolean }): Promise<BusinessNumberRow[]> {
+    const rows = await this.db
+      .selectFrom('business_numbers')
+      .selectAll()
+      .$if(options?.includeDeleted !== true, (q) => q.where('deleted_at', 'is', null))
+      .orderBy('id')
+      .execute();
     return rows.map(businessNumberFromRow);
+  }
+
+  async updateBusinessNumber(number: BusinessNumberRow): Promise<boolean> {
+    const result = await this.db
+      .updateTable('business_numbers')
+      .set({
+        phone_number_id: number.phoneNumberId,
+        display_phone_number: number.displayPhoneNumber,
+        waba_id: number.wabaId,
+        access_token: number.accessToken,
+        app_secrets: JSON.stringify(number.appSecrets),
+        verify_token: number.verifyToken,
+        queue_id: number.queueId,
+      })
+      .where('id', '=', number.id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async softDeleteBusinessNumber(id: string, at: number): Promise<boolean> {
+    // phone_number_id is unique: a placeholder frees it, the real one is kept to recognise webhooks.
+    const result = await this.db
+      .updateTable('business_numbers')
+      .set((eb) => ({
+        deleted_at: at,
+        deleted_phone_number_id: eb.ref('phone_number_id'),
+        phone_number_id: `deleted~${id}`,
+      }))
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('phase_kind', '<>', 'closed')
+      .where(
+        'businessNumberId' in of ? 'business_number_id' : 'queue_id',
+        '=',
+        'businessNumberId' in of ? of.businessNumberId : of.queueId,
+      )
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async listDeletedNumberMessages(limit: number): Promise<DeletedNumberMessageRow[]> {
+    const rows = await this.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .innerJoin('business_numbers as bn', 'bn.id', 'c.business_number_id')
+      .selectAll('m')
+      .where('m.direction', '=', 'inbound')
+      .where('bn.deleted_at', 'is not', null)
+      .where((eb) => eb('m.created_at', '>=', eb.ref('bn.deleted_at')))
+      .orderBy('m.created_at', 'desc')
+      .orderBy('m.id', 'desc')
+      .limit(limit)
+      .execute();
+    const details = new Map(
+      (await this.getConversationDetails([...new Set(rows.map((r) => r.conversation_id))])).map((d) => [
+        d.id,
+        d,
+      ]),
+    );
+    const result: DeletedNumberMessageRow[] = [];
+    for (const row of rows) {
+      const d = details.get(row.conversation_id);
+      if (d) result.push({ message: messageFromRow(row), details: d });
+    }
+    return result;
   }
 
   async grantPermission(userId: string, permission: Permission): Promise<void> {
@@ -447,6 +674,34 @@ class KyselyStoreTx implements StoreTx {
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      actorUserId: row.actor_user_id,
+      action: row.action,
+      subject: row.subject,
+      detail: JSON.parse(row.detail) as unknown,
+    }));
+  }
+
+  async queryAudit(query: AuditQuery): Promise<AuditEntry[]> {
+    const prefix = query.actionPrefix;
+    const before = query.before;
+    let q = this.db.selectFrom('audit_log').selectAll();
+    // substr rather than LIKE: no escaping of % and _ in what the admin typed.
+    if (prefix !== undefined)
+      q = q.where((eb) =>
+        eb(eb.fn('substr', [eb.ref('action'), eb.lit(1), eb.val(prefix.length)]), '=', prefix),
+      );
+    if (query.actorUserId !== undefined) q = q.where('actor_user_id', '=', query.actorUserId);
+    if (query.subject !== undefined) q = q.where('subject', '=', query.subject);
+    if (query.from !== undefined) q = q.where('at', '>=', query.from);
+    if (query.to !== undefined) q = q.where('at', '<', query.to);
+    if (before !== undefined)
+      q = q.where((eb) =>
+        eb.or([eb('at', '<', before.at), eb.and([eb('at', '=', before.at), eb('id', '<', before.id)])]),
+      );
+    const rows = await q.orderBy('at', 'desc').orderBy('id', 'desc').limit(query.limit).execute();
     return rows.map((row) => ({
       id: row.id,
       at: row.at,
@@ -527,13 +782,15 @@ class KyselyStoreTx implements StoreTx {
         last_inbound_at: null,
         offer_count: 0,
         lapsed_agent_ids: '[]',
-        phase_kind: 'queued',
+        phase_kind: conversation.closedAt === undefined ? 'queued' : 'closed',
         phase_agent_id: null,
         phase_offer_id: null,
         accepted_at: null,
         ended_at: null,
-        closed_at: null,
+        closed_at: conversation.closedAt ?? null,
         wrap_up_reason_id: null,
+        departed: '[]',
+        at_head: 0,
       })
       .execute();
   }
@@ -589,6 +846,11 @@ class KyselyStoreTx implements StoreTx {
         'c.last_inbound_at',
         'c.phase_kind',
         'c.phase_agent_id',
+        'bn.deleted_at as business_number_deleted_at',
+        'q.deleted_at as queue_deleted_at',
+        'c.guest_kind',
+        'c.guest_agent_id',
+        'c.departed',
       ]);
   }
 
@@ -642,6 +904,42 @@ class KyselyStoreTx implements StoreTx {
     await this.db.insertInto('messages').values(messageToRow(message)).execute();
   }
 
+  async recordParticipantWrapUp(row: ParticipantWrapUpRow): Promise<void> {
+    await this.db
+      .insertInto('participant_wrap_ups')
+      .values({
+        id: row.id,
+        conversation_id: row.conversationId,
+        agent_id: row.agentId,
+        role: row.role,
+        reason_id: row.reasonId,
+        accepted_at: row.acceptedAt,
+        ended_at: row.endedAt,
+        wrapped_up_at: row.wrappedUpAt,
+      })
+      .execute();
+  }
+
+  async listParticipantWrapUps(conversationId: string): Promise<ParticipantWrapUpRow[]> {
+    const rows = await this.db
+      .selectFrom('participant_wrap_ups')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('wrapped_up_at')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      agentId: r.agent_id,
+      role: r.role === 'guest' ? 'guest' : 'owner',
+      reasonId: r.reason_id,
+      acceptedAt: r.accepted_at,
+      endedAt: r.ended_at,
+      wrappedUpAt: r.wrapped_up_at,
+    }));
+  }
+
   async findMessageById(id: string): Promise<MessageRow | undefined> {
     const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
     return row && messageFromRow(row);
@@ -678,6 +976,54 @@ class KyselyStoreTx implements StoreTx {
       .orderBy('id')
       .execute();
     return rows.map(messageFromRow);
+  }
+
+  async setMessageContent(id: string, content: string | null): Promise<void> {
+    await this.db.updateTable('messages').set({ content }).where('id', '=', id).execute();
+  }
+
+  async insertMedia(media: MediaRow): Promise<void> {
+    await this.db.insertInto('media').values(mediaToRow(media)).execute();
+  }
+
+  async findMedia(id: string): Promise<MediaRow | undefined> {
+    const row = await this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && mediaFromRow(row);
+  }
+
+  async dueMedia(now: number, limit: number): Promise<MediaRow[]> {
+    const rows = await this.db
+      .selectFrom('media')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(mediaFromRow);
+  }
+
+  async updateMedia(
+    id: string,
+    patch: Partial<
+      Pick<
+        MediaRow,
+        'messageId' | 'waMediaId' | 'status' | 'attempts' | 'dueAt' | 'storageKey' | 'size' | 'lastError'
+      >
+    >,
+  ): Promise<void> {
+    const set: Partial<MediaTable> = {};
+    if (patch.messageId !== undefined) set.message_id = patch.messageId;
+    if (patch.waMediaId !== undefined) set.wa_media_id = patch.waMediaId;
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.attempts !== undefined) set.attempts = patch.attempts;
+    if (patch.dueAt !== undefined) set.due_at = patch.dueAt;
+    if (patch.storageKey !== undefined) set.storage_key = patch.storageKey;
+    if (patch.size !== undefined) set.size = patch.size;
+    if (patch.lastError !== undefined) set.last_error = patch.lastError;
+    if (Object.keys(set).length === 0) return;
+    await this.db.updateTable('media').set(set).where('id', '=', id).execute();
   }
 
   async insertPendingStatus(status: PendingStatusRow): Promise<void> {
@@ -719,6 +1065,52 @@ class KyselyStoreTx implements StoreTx {
       .execute();
   }
 
+  // --- message templates ---
+
+  async replaceMessageTemplates(
+    businessNumberId: string,
+    templates: readonly MessageTemplateRow[],
+  ): Promise<void> {
+    await this.db
+      .deleteFrom('message_templates')
+      .where('business_number_id', '=', businessNumberId)
+      .execute();
+    if (templates.length === 0) return;
+    await this.db
+      .insertInto('message_templates')
+      .values(
+        templates.map((t) => ({
+          business_number_id: businessNumberId,
+          name: t.name,
+          language: t.language,
+          category: t.category,
+          status: t.status,
+          components: t.components,
+          synced_at: t.syncedAt,
+        })),
+      )
+      .execute();
+  }
+
+  async listMessageTemplates(businessNumberId: string): Promise<MessageTemplateRow[]> {
+    const rows = await this.db
+      .selectFrom('message_templates')
+      .selectAll()
+      .where('business_number_id', '=', businessNumberId)
+      .orderBy('name')
+      .orderBy('language')
+      .execute();
+    return rows.map((row) => ({
+      businessNumberId: row.business_number_id,
+      name: row.name,
+      language: row.language,
+      category: row.category,
+      status: row.status,
+      components: row.components,
+      syncedAt: Number(row.synced_at),
+    }));
+  }
+
   // --- outbox ---
 
   async enqueueOutbox(row: OutboxRow): Promise<void> {
@@ -744,6 +1136,8 @@ class KyselyStoreTx implements StoreTx {
       .selectFrom('outbox as o')
       .selectAll('o')
       .where('o.due_at', '<=', now)
+      // A head handed to Graph and not settled yet (ADR 0008) holds its conversation back.
+      .where('o.sending_at', 'is', null)
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -769,9 +1163,63 @@ class KyselyStoreTx implements StoreTx {
   async rescheduleOutbox(id: string, dueAt: number, attempts: number, lastError: string): Promise<void> {
     await this.db
       .updateTable('outbox')
-      .set({ due_at: dueAt, attempts, last_error: lastError })
+      .set({ due_at: dueAt, attempts, last_error: lastError, sending_at: null })
       .where('id', '=', id)
       .execute();
+  }
+
+  async markOutboxSending(id: string, at: number): Promise<void> {
+    await this.db.updateTable('outbox').set({ sending_at: at }).where('id', '=', id).execute();
+  }
+
+  async strandedOutbox(before: number, limit: number): Promise<OutboxRow[]> {
+    const rows = await this.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('sending_at', 'is not', null)
+      .where('sending_at', '<=', before)
+      .orderBy('sending_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(outboxFromRow);
+  }
+
+  async channelHealth(): Promise<ChannelHealthRow> {
+    const numbers = await this.db
+      .selectFrom('business_numbers as b')
+      .leftJoin('conversations as c', 'c.business_number_id', 'b.id')
+      .select(['b.id as id', (eb) => eb.fn.max('c.last_inbound_at').as('last_inbound_at')])
+      .groupBy('b.id')
+      .orderBy('b.id')
+      .execute();
+    const outbox = await this.db
+      .selectFrom('outbox as o')
+      .innerJoin('conversations as c', 'c.id', 'o.conversation_id')
+      .select([
+        'c.business_number_id as id',
+        (eb) => eb.fn.countAll().as('depth'),
+        (eb) => eb.fn.min('o.created_at').as('oldest'),
+      ])
+      .groupBy('c.business_number_id')
+      .execute();
+    const pending = await this.db
+      .selectFrom('pending_statuses')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const byNumber = new Map(outbox.map((row) => [row.id, row]));
+    return {
+      numbers: numbers.map((row) => {
+        const queued = byNumber.get(row.id);
+        return {
+          businessNumberId: row.id,
+          lastInboundAt: row.last_inbound_at === null ? null : Number(row.last_inbound_at),
+          outboxDepth: queued ? Number(queued.depth) : 0,
+          outboxOldestAt: queued && queued.oldest !== null ? Number(queued.oldest) : null,
+        };
+      }),
+      pendingStatuses: Number(pending.n),
+    };
   }
 
   // --- per-agent event log ---
@@ -876,19 +1324,36 @@ function userFromRow(row: Selectable<UsersTable>): UserRow {
     role: oneOf(row.role, ROLES, 'role'),
     passwordHash: row.password_hash,
     createdAt: row.created_at,
+    ...(row.deleted_at === null ? {} : { deletedAt: row.deleted_at }),
+  };
+}
+
+function queueRowFromRow(row: Selectable<QueuesTable>): QueueRow {
+  return {
+    id: row.id,
+    name: row.name,
+    priority: row.priority,
+    offerTimeoutMs: row.offer_timeout_ms,
+    strategy: strategyFromColumn(row.strategy, row.id),
+    ...queuePoliciesFromRow(row),
+    ...(row.wrap_up_reason_ids === null
+      ? {}
+      : { wrapUpReasonIds: parseStringArray(row.wrap_up_reason_ids, `queue ${row.id} wrap_up_reason_ids`) }),
+    ...(row.deleted_at === null ? {} : { deletedAt: row.deleted_at }),
   };
 }
 
 function businessNumberFromRow(row: Selectable<BusinessNumbersTable>): BusinessNumberRow {
   return {
     id: row.id,
-    phoneNumberId: row.phone_number_id,
+    phoneNumberId: row.deleted_phone_number_id ?? row.phone_number_id,
     displayPhoneNumber: row.display_phone_number,
     wabaId: row.waba_id,
     accessToken: row.access_token,
     appSecrets: parseStringArray(row.app_secrets, `business number ${row.id} app_secrets`),
     verifyToken: row.verify_token,
     queueId: row.queue_id,
+    ...(row.deleted_at === null ? {} : { deletedAt: row.deleted_at }),
   };
 }
 
@@ -905,6 +1370,11 @@ interface DetailsRow {
   last_inbound_at: number | null;
   phase_kind: string;
   phase_agent_id: string | null;
+  business_number_deleted_at: number | null;
+  queue_deleted_at: number | null;
+  guest_kind: string | null;
+  guest_agent_id: string | null;
+  departed: string;
 }
 
 function detailsFromRow(row: DetailsRow): ConversationDetails {
@@ -921,6 +1391,20 @@ function detailsFromRow(row: DetailsRow): ConversationDetails {
     lastInboundAt: row.last_inbound_at,
     phaseKind: oneOf(row.phase_kind, PHASE_KINDS, 'phase kind'),
     agentId: row.phase_agent_id,
+    // Only when set: rows of live resources read exactly as before soft delete existed.
+    ...(row.business_number_deleted_at === null ? {} : { businessNumberDeleted: true }),
+    ...(row.queue_deleted_at === null ? {} : { queueDeleted: true }),
+    // Transfer and conference (S-14..S-23): only when set, like the fields above.
+    ...(row.guest_kind === 'joined' && row.guest_agent_id !== null
+      ? { joinedGuestId: row.guest_agent_id }
+      : {}),
+    ...(row.departed === '[]'
+      ? {}
+      : {
+          departedAgentIds: parseDeparted(row.departed, `conversation ${row.id} departed`).map(
+            (p) => p.agentId,
+          ),
+        }),
   };
 }
 
@@ -939,6 +1423,53 @@ function messageToRow(message: MessageRow): MessagesTable {
     status: message.status,
     failure_reason: message.failureReason,
     client_message_id: message.clientMessageId,
+    content: message.content ?? null,
+    reply_to_wamid: message.replyToWamid ?? null,
+  };
+}
+
+const MEDIA_STATUSES: readonly MediaStatus[] = ['pending', 'ready', 'unavailable'];
+const MEDIA_DIRECTIONS: readonly MediaRow['direction'][] = ['inbound', 'outbound'];
+
+function mediaToRow(media: MediaRow): MediaTable {
+  return {
+    id: media.id,
+    conversation_id: media.conversationId,
+    business_number_id: media.businessNumberId,
+    message_id: media.messageId,
+    direction: media.direction,
+    wa_media_id: media.waMediaId,
+    mime_type: media.mimeType,
+    file_name: media.fileName,
+    sha256: media.sha256,
+    status: media.status,
+    attempts: media.attempts,
+    due_at: media.dueAt,
+    storage_key: media.storageKey,
+    size: media.size,
+    last_error: media.lastError,
+    created_at: media.createdAt,
+  };
+}
+
+function mediaFromRow(row: Selectable<MediaTable>): MediaRow {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    businessNumberId: row.business_number_id,
+    messageId: row.message_id,
+    direction: oneOf(row.direction, MEDIA_DIRECTIONS, 'media direction'),
+    waMediaId: row.wa_media_id,
+    mimeType: row.mime_type,
+    fileName: row.file_name,
+    sha256: row.sha256,
+    status: oneOf(row.status, MEDIA_STATUSES, 'media status'),
+    attempts: row.attempts,
+    dueAt: row.due_at,
+    storageKey: row.storage_key,
+    size: row.size,
+    lastError: row.last_error,
+    createdAt: row.created_at,
   };
 }
 
@@ -957,6 +1488,9 @@ function messageFromRow(row: Selectable<MessagesTable>): MessageRow {
     status: row.status === null ? null : oneOf(row.status, DELIVERY_STATUSES, 'delivery status'),
     failureReason: row.failure_reason,
     clientMessageId: row.client_message_id,
+    // Left out when unset, so a plain text row reads back as it was written.
+    ...(row.content === null ? {} : { content: row.content }),
+    ...(row.reply_to_wamid === null ? {} : { replyToWamid: row.reply_to_wamid }),
   };
 }
 
@@ -970,5 +1504,7 @@ function outboxFromRow(row: Selectable<OutboxTable>): OutboxRow {
     dueAt: row.due_at,
     attempts: row.attempts,
     lastError: row.last_error,
+    // Absent unless marked, so rows read back equal the rows written.
+    ...(row.sending_at === null ? {} : { sendingAt: Number(row.sending_at) }),
   };
 }

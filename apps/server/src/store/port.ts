@@ -22,6 +22,8 @@ export interface UserRow {
   readonly role: Role;
   readonly passwordHash: string;
   readonly createdAt: number;
+  /** Soft delete: set once an admin deleted the user (history keeps the name). */
+  readonly deletedAt?: number | null;
 }
 
 export interface SessionRow {
@@ -37,6 +39,7 @@ export interface NamedRow {
   readonly name: string;
   /** Display order. */
   readonly position: number;
+  readonly deletedAt?: number | null;
 }
 
 export interface QueueRow {
@@ -51,6 +54,9 @@ export interface QueueRow {
   /** A conversation waiting unoffered this long moves to `overflowQueueId`. */
   readonly maxWaitMs?: number | null;
   readonly overflowQueueId?: string | null;
+  /** The wrap-up reasons offered for this queue; absent or empty = every reason. */
+  readonly wrapUpReasonIds?: readonly string[];
+  readonly deletedAt?: number | null;
 }
 
 /** An agent's routing profile; its state lives with the routing world. */
@@ -71,6 +77,8 @@ export interface BusinessNumberRow {
   readonly appSecrets: readonly string[];
   readonly verifyToken: string;
   readonly queueId: string;
+  /** Soft delete (S-7): later webhooks for it are still stored, never routed. */
+  readonly deletedAt?: number | null;
 }
 
 export interface CustomerRow {
@@ -98,6 +106,13 @@ export interface ConversationDetails {
   readonly phaseKind: 'queued' | 'offered' | 'active' | 'wrapUp' | 'closed';
   /** Owner (or offered agent) for non-queued phases. */
   readonly agentId: string | null;
+  /** S-7: the business number / queue it depends on was deleted by an admin. */
+  readonly businessNumberDeleted?: boolean;
+  readonly queueDeleted?: boolean;
+  /** The guest who joined its conference (S-20); absent: none. They may read and write. */
+  readonly joinedGuestId?: string;
+  /** Agents who left it and still owe their wrap-up (S-18, S-23); absent: none. They may read it. */
+  readonly departedAgentIds?: readonly string[];
 }
 
 export interface NewConversation {
@@ -106,6 +121,43 @@ export interface NewConversation {
   readonly businessNumberId: string;
   readonly queueId: string;
   readonly receivedAt: number;
+  /**
+   * Set to insert it already closed, never routed: a message from a customer of a deleted business
+   * number (S-7) is stored there and shown to admins.
+   */
+  readonly closedAt?: number;
+}
+
+/** A departed participant's wrap-up (the owner's own stays on the conversation). */
+export interface ParticipantWrapUpRow {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly agentId: string;
+  readonly role: 'owner' | 'guest';
+  readonly reasonId: string | null;
+  readonly acceptedAt: number;
+  readonly endedAt: number;
+  readonly wrappedUpAt: number;
+}
+
+/** Filters of `queryAudit`; every one optional. */
+export interface AuditQuery {
+  readonly actionPrefix?: string;
+  readonly actorUserId?: string;
+  readonly subject?: string;
+  /** Inclusive. */
+  readonly from?: number;
+  /** Exclusive. */
+  readonly to?: number;
+  /** Keyset paging: entries strictly older than this (at, id). */
+  readonly before?: { readonly at: number; readonly id: string };
+  readonly limit: number;
+}
+
+/** A customer message that arrived on a business number after it was deleted (S-7). */
+export interface DeletedNumberMessageRow {
+  readonly message: MessageRow;
+  readonly details: ConversationDetails;
 }
 
 export type MessageDirection = 'inbound' | 'outbound' | 'system';
@@ -130,6 +182,35 @@ export interface MessageRow {
   readonly failureReason: string | null;
   /** The composer's idempotency key; unique per conversation when set. */
   readonly clientMessageId: string | null;
+  /** JSON of what the message carries besides text (see media/content.ts); absent/null: plain text. */
+  readonly content?: string | null;
+  /** The wamid this message replies to, when it quotes one. */
+  readonly replyToWamid?: string | null;
+}
+
+export type MediaStatus = 'pending' | 'ready' | 'unavailable';
+
+/** A message's media file and, for inbound ones, the fetcher's progress. */
+export interface MediaRow {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly businessNumberId: string;
+  /** Null for an agent's attachment not sent yet. */
+  readonly messageId: string | null;
+  readonly direction: 'inbound' | 'outbound';
+  readonly waMediaId: string | null;
+  readonly mimeType: string;
+  readonly fileName: string | null;
+  readonly sha256: string | null;
+  readonly status: MediaStatus;
+  readonly attempts: number;
+  /** When the fetcher tries next; null unless pending. */
+  readonly dueAt: number | null;
+  /** Where the bytes are in the media store; set once ready. */
+  readonly storageKey: string | null;
+  readonly size: number | null;
+  readonly lastError: string | null;
+  readonly createdAt: number;
 }
 
 export interface PendingStatusRow {
@@ -137,6 +218,18 @@ export interface PendingStatusRow {
   readonly status: Exclude<DeliveryStatus, 'pending'>;
   readonly at: number;
   readonly failureReason: string | null;
+}
+
+/** An approved message template of a business number, as last synced from its WABA. */
+export interface MessageTemplateRow {
+  readonly businessNumberId: string;
+  readonly name: string;
+  readonly language: string;
+  readonly category: string;
+  readonly status: string;
+  /** JSON of Meta's components (HEADER, BODY, FOOTER, BUTTONS). */
+  readonly components: string;
+  readonly syncedAt: number;
 }
 
 export type OutboxKind = 'whatsapp.send' | 'whatsapp.markRead';
@@ -152,6 +245,22 @@ export interface OutboxRow {
   readonly dueAt: number;
   readonly attempts: number;
   readonly lastError: string | null;
+  /** When a send of this row was handed to Graph and not yet settled (ADR 0008); null/absent otherwise. */
+  readonly sendingAt?: number | null;
+}
+
+/** What the per-number health panel and /metrics read from the store, computed on demand. */
+export interface ChannelHealthRow {
+  readonly numbers: readonly {
+    readonly businessNumberId: string;
+    /** Meta's timestamp of the newest inbound message on any conversation of the number. */
+    readonly lastInboundAt: number | null;
+    readonly outboxDepth: number;
+    /** createdAt of the oldest outbox row still waiting, if any. */
+    readonly outboxOldestAt: number | null;
+  }[];
+  /** Statuses parked because their wamid is not (yet) known. */
+  readonly pendingStatuses: number;
 }
 
 export interface StoredTimer {
@@ -210,8 +319,17 @@ export interface StoreTx {
   // --- users and sessions ---
   insertUser(user: UserRow): Promise<void>;
   findUserByUsername(username: string): Promise<UserRow | undefined>;
+  /** Deleted users too (history shows their names); `findUserByUsername` and `listUsers` skip them. */
   findUserById(id: string): Promise<UserRow | undefined>;
   listUsers(): Promise<UserRow[]>;
+  /** Changes the fields present; false if there is no such (live) user. */
+  updateUser(
+    id: string,
+    patch: Partial<Pick<UserRow, 'username' | 'displayName' | 'role' | 'passwordHash'>>,
+  ): Promise<boolean>;
+  /** Marks deleted and frees the username; false if there is no such live user. */
+  softDeleteUser(id: string, at: number): Promise<boolean>;
+  deleteSessionsOfUser(userId: string): Promise<void>;
   insertSession(session: SessionRow): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRow | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
@@ -220,22 +338,49 @@ export interface StoreTx {
   insertQueue(queue: QueueRow): Promise<void>;
   /** Changes a queue's settings; false if there is no such queue. */
   updateQueue(queue: QueueRow): Promise<boolean>;
-  listQueues(): Promise<QueueRow[]>;
+  /** Live queues; `includeDeleted` adds the deleted ones. */
+  listQueues(options?: { includeDeleted?: boolean }): Promise<QueueRow[]>;
+  /** Deleted ones too. */
+  findQueueById(id: string): Promise<QueueRow | undefined>;
+  softDeleteQueue(id: string, at: number): Promise<boolean>;
+  /** Every agent's routing profile. */
+  listAgentProfiles(): Promise<AgentProfileRow[]>;
+  /** Removes the agent's routing row (the user is no longer routed to). */
+  deleteAgentProfile(userId: string): Promise<void>;
   /** Creates the agent's routing row (state Idle with `initialIdleCodeId`) or updates its profile. */
   upsertAgentProfile(profile: AgentProfileRow, initialIdleCodeId: string, now: number): Promise<void>;
   insertIdleCode(code: NamedRow): Promise<void>;
+  /** Live ones, in display order. */
   listIdleCodes(): Promise<NamedRow[]>;
+  updateIdleCode(code: NamedRow): Promise<boolean>;
+  softDeleteIdleCode(id: string, at: number): Promise<boolean>;
   insertWrapUpReason(reason: NamedRow): Promise<void>;
+  /** Live ones, in display order. */
   listWrapUpReasons(): Promise<NamedRow[]>;
+  updateWrapUpReason(reason: NamedRow): Promise<boolean>;
+  softDeleteWrapUpReason(id: string, at: number): Promise<boolean>;
   insertBusinessNumber(number: BusinessNumberRow): Promise<void>;
+  /** The live number with this id, else the most recently deleted one (S-7: its messages are kept). */
   findBusinessNumberByPhoneNumberId(phoneNumberId: string): Promise<BusinessNumberRow | undefined>;
+  /** Deleted ones too. */
   findBusinessNumberById(id: string): Promise<BusinessNumberRow | undefined>;
-  listBusinessNumbers(): Promise<BusinessNumberRow[]>;
+  /** Live numbers; `includeDeleted` adds deleted ones (the webhook still verifies their signatures). */
+  listBusinessNumbers(options?: { includeDeleted?: boolean }): Promise<BusinessNumberRow[]>;
+  /** Replaces every field but the id; false if there is no such live number. */
+  updateBusinessNumber(number: BusinessNumberRow): Promise<boolean>;
+  /** Marks deleted and frees its phone_number_id for a new number. */
+  softDeleteBusinessNumber(id: string, at: number): Promise<boolean>;
+  /** Ids of conversations not closed that belong to this business number or queue. */
+  liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]>;
+  /** Newest first: inbound messages stored after their business number was deleted (S-7). */
+  listDeletedNumberMessages(limit: number): Promise<DeletedNumberMessageRow[]>;
   grantPermission(userId: string, permission: Permission): Promise<void>;
   hasPermission(userId: string, permission: Permission): Promise<boolean>;
   insertAudit(entry: AuditEntry): Promise<void>;
   /** Newest first. */
   listAudit(limit: number): Promise<AuditEntry[]>;
+  /** Newest first (at, then id), filtered; see AuditQuery. */
+  queryAudit(query: AuditQuery): Promise<AuditEntry[]>;
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;
 
@@ -260,12 +405,30 @@ export interface StoreTx {
    */
   insertOutboundMessage(message: MessageRow): Promise<{ message: MessageRow; created: boolean }>;
   insertSystemMessage(message: MessageRow): Promise<void>;
+  /** The wrap-up of an agent who left a conversation (transferred it, or its guest): S-18, S-23. */
+  recordParticipantWrapUp(row: ParticipantWrapUpRow): Promise<void>;
+  /** A conversation's departed participants' wrap-ups, oldest first. */
+  listParticipantWrapUps(conversationId: string): Promise<ParticipantWrapUpRow[]>;
   findMessageById(id: string): Promise<MessageRow | undefined>;
   findMessageByWamid(wamid: string): Promise<MessageRow | undefined>;
   setMessageWamid(id: string, wamid: string): Promise<void>;
   setMessageStatus(id: string, status: DeliveryStatus, failureReason: string | null): Promise<void>;
   /** Ordered by sentAt, then createdAt, then id. */
   listMessages(conversationId: string): Promise<MessageRow[]>;
+  /** Replaces a message's content JSON (e.g. its media became ready). */
+  setMessageContent(id: string, content: string | null): Promise<void>;
+
+  // --- media files of messages ---
+  insertMedia(media: MediaRow): Promise<void>;
+  findMedia(id: string): Promise<MediaRow | undefined>;
+  /** Pending inbound media due at `now`, oldest first. */
+  dueMedia(now: number, limit: number): Promise<MediaRow[]>;
+  updateMedia(
+    id: string,
+    patch: Partial<
+      Pick<MediaRow, 'messageId' | 'waMediaId' | 'status' | 'attempts' | 'dueAt' | 'storageKey' | 'size' | 'lastError'>
+    >,
+  ): Promise<void>;
   /** A status that arrived before its send recorded the wamid; dedupe by (wamid, status). */
   insertPendingStatus(status: PendingStatusRow): Promise<void>;
   /** Returns and deletes them. */
@@ -273,6 +436,12 @@ export interface StoreTx {
 
   // --- webhook inbox: the raw delivery, stored before it is acknowledged ---
   insertWebhookDelivery(delivery: { id: string; receivedAt: number; body: string }): Promise<void>;
+
+  // --- message templates (synced from each number's WABA) ---
+  /** Replaces every template of the number with `templates` (a sync's result). */
+  replaceMessageTemplates(businessNumberId: string, templates: readonly MessageTemplateRow[]): Promise<void>;
+  /** The number's templates, by name then language. */
+  listMessageTemplates(businessNumberId: string): Promise<MessageTemplateRow[]>;
 
   // --- outbox ---
   enqueueOutbox(row: OutboxRow): Promise<void>;
@@ -283,6 +452,16 @@ export interface StoreTx {
   dueOutbox(now: number, limit: number): Promise<OutboxRow[]>;
   deleteOutbox(id: string): Promise<void>;
   rescheduleOutbox(id: string, dueAt: number, attempts: number, lastError: string): Promise<void>;
+  /**
+   * Marks the row as handed to Graph (ADR 0008). Committed before the call: a row still marked after
+   * a crash is not resent blindly. `dueOutbox` skips marked rows (and holds their conversation);
+   * `rescheduleOutbox` clears the mark.
+   */
+  markOutboxSending(id: string, at: number): Promise<void>;
+  /** Rows marked sending at or before `before`: sends a crash left unsettled. Oldest first. */
+  strandedOutbox(before: number, limit: number): Promise<OutboxRow[]>;
+  /** Per-number outbox depth/age, last inbound, and the count of parked statuses. */
+  channelHealth(): Promise<ChannelHealthRow>;
 
   // --- per-agent event log (what the desktop replays after a reconnect) ---
   /** Appends with the next seq of that agent (1, 2, ...) and returns it. */

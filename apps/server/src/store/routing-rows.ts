@@ -3,7 +3,10 @@ import type {
   AgentState,
   Conversation,
   ConversationPhase,
+  DepartedParticipant,
+  Guest,
   Offer,
+  OfferPurpose,
   OfferStatus,
   Queue,
   RoutingStrategy,
@@ -34,6 +37,12 @@ export type ConversationRoutingColumns = Pick<
   | 'ended_at'
   | 'closed_at'
   | 'wrap_up_reason_id'
+  | 'guest_kind'
+  | 'guest_agent_id'
+  | 'guest_offer_id'
+  | 'guest_joined_at'
+  | 'departed'
+  | 'at_head'
 >;
 
 /** The routing columns of a conversation row as read. */
@@ -135,6 +144,12 @@ export function conversationToColumns(conversation: Conversation): ConversationR
     ended_at: null,
     closed_at: null,
     wrap_up_reason_id: null,
+    guest_kind: null,
+    guest_agent_id: null,
+    guest_offer_id: null,
+    guest_joined_at: null,
+    departed: JSON.stringify(conversation.departed ?? []),
+    at_head: conversation.atHead === true ? 1 : 0,
   };
   const phase = conversation.phase;
   switch (phase.kind) {
@@ -153,6 +168,7 @@ export function conversationToColumns(conversation: Conversation): ConversationR
         phase_kind: phase.kind,
         phase_agent_id: phase.ownerId,
         accepted_at: phase.acceptedAt,
+        ...guestColumns(phase.guest),
       };
     case 'wrapUp':
       return {
@@ -173,8 +189,77 @@ export function conversationToColumns(conversation: Conversation): ConversationR
   }
 }
 
+function guestColumns(
+  guest: Guest | undefined,
+): Pick<ConversationRoutingColumns, 'guest_kind' | 'guest_agent_id' | 'guest_offer_id' | 'guest_joined_at'> {
+  if (!guest) return { guest_kind: null, guest_agent_id: null, guest_offer_id: null, guest_joined_at: null };
+  switch (guest.kind) {
+    case 'requested':
+      return {
+        guest_kind: guest.kind,
+        guest_agent_id: guest.agentId,
+        guest_offer_id: guest.offerId,
+        guest_joined_at: null,
+      };
+    case 'joined':
+      return {
+        guest_kind: guest.kind,
+        guest_agent_id: guest.agentId,
+        guest_offer_id: null,
+        guest_joined_at: guest.joinedAt,
+      };
+  }
+}
+
+function guestFromRow(row: ConversationRoutingRow): Guest | undefined {
+  switch (row.guest_kind) {
+    case null:
+      return undefined;
+    case 'requested':
+      return {
+        kind: 'requested',
+        agentId: required(row.guest_agent_id, row.id, 'guest_agent_id'),
+        offerId: required(row.guest_offer_id, row.id, 'guest_offer_id'),
+      };
+    case 'joined':
+      return {
+        kind: 'joined',
+        agentId: required(row.guest_agent_id, row.id, 'guest_agent_id'),
+        joinedAt: required(row.guest_joined_at, row.id, 'guest_joined_at'),
+      };
+    default:
+      throw new Error(`conversation ${row.id}: unknown guest_kind`);
+  }
+}
+
+/** Parses the JSON column of departed participants; a malformed entry throws. */
+export function parseDeparted(json: string, what: string): DepartedParticipant[] {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value)) throw new Error(`${what}: not an array`);
+  return value.map((item: unknown): DepartedParticipant => {
+    if (typeof item !== 'object' || item === null) throw new Error(`${what}: not an object`);
+    const p = item as Record<string, unknown>;
+    if (
+      typeof p.agentId !== 'string' ||
+      (p.role !== 'owner' && p.role !== 'guest') ||
+      typeof p.queueId !== 'string' ||
+      typeof p.acceptedAt !== 'number' ||
+      typeof p.endedAt !== 'number'
+    )
+      throw new Error(`${what}: malformed participant`);
+    return {
+      agentId: p.agentId,
+      role: p.role,
+      queueId: p.queueId,
+      acceptedAt: p.acceptedAt,
+      endedAt: p.endedAt,
+    };
+  });
+}
+
 /** A conversation row back into the model. */
 export function conversationFromRow(row: ConversationRoutingRow): Conversation {
+  const departed = parseDeparted(row.departed, `conversation ${row.id} departed`);
   return {
     id: row.id,
     queueId: row.queue_id,
@@ -182,6 +267,8 @@ export function conversationFromRow(row: ConversationRoutingRow): Conversation {
     offerCount: row.offer_count,
     lapsedAgentIds: parseStringArray(row.lapsed_agent_ids, `conversation ${row.id} lapsed_agent_ids`),
     phase: phaseFromRow(row),
+    ...(departed.length > 0 ? { departed } : {}),
+    ...(row.at_head === 1 ? { atHead: true as const } : {}),
   };
 }
 
@@ -195,12 +282,15 @@ function phaseFromRow(row: ConversationRoutingRow): ConversationPhase {
         offerId: required(row.phase_offer_id, row.id, 'phase_offer_id'),
         agentId: required(row.phase_agent_id, row.id, 'phase_agent_id'),
       };
-    case 'active':
+    case 'active': {
+      const guest = guestFromRow(row);
       return {
         kind: 'active',
         ownerId: required(row.phase_agent_id, row.id, 'phase_agent_id'),
         acceptedAt: required(row.accepted_at, row.id, 'accepted_at'),
+        ...(guest ? { guest } : {}),
       };
+    }
     case 'wrapUp':
       return {
         kind: 'wrapUp',
@@ -231,11 +321,55 @@ export function offerToRow(offer: Offer): OffersTable {
     expires_at: offer.expiresAt,
     status_kind: status.kind,
     status_at: status.kind === 'pending' ? null : status.at,
+    ...purposeColumns(offer.purpose),
   };
+}
+
+function purposeColumns(
+  purpose: OfferPurpose | undefined,
+): Pick<OffersTable, 'purpose_kind' | 'purpose_from_agent_id' | 'purpose_policy'> {
+  switch (purpose?.kind) {
+    case undefined:
+    case 'route':
+      return { purpose_kind: 'route', purpose_from_agent_id: null, purpose_policy: null };
+    case 'transfer':
+      return {
+        purpose_kind: 'transfer',
+        purpose_from_agent_id: purpose.fromAgentId,
+        purpose_policy: purpose.notAcceptedPolicy,
+      };
+    case 'conference':
+      return { purpose_kind: 'conference', purpose_from_agent_id: purpose.fromAgentId, purpose_policy: null };
+  }
+}
+
+function purposeFromRow(row: OffersTable): OfferPurpose | undefined {
+  switch (row.purpose_kind) {
+    case 'route':
+      return undefined;
+    case 'transfer': {
+      const policy = row.purpose_policy;
+      if (policy !== 'returnToQueue' && policy !== 'endConversation')
+        throw new Error(`offer ${row.id}: unknown purpose_policy`);
+      return {
+        kind: 'transfer',
+        fromAgentId: required(row.purpose_from_agent_id, row.id, 'purpose_from_agent_id'),
+        notAcceptedPolicy: policy,
+      };
+    }
+    case 'conference':
+      return {
+        kind: 'conference',
+        fromAgentId: required(row.purpose_from_agent_id, row.id, 'purpose_from_agent_id'),
+      };
+    default:
+      throw new Error(`offer ${row.id}: unknown purpose_kind`);
+  }
 }
 
 /** An offer row back into the model. */
 export function offerFromRow(row: OffersTable): Offer {
+  const purpose = purposeFromRow(row);
   return {
     id: row.id,
     conversationId: row.conversation_id,
@@ -243,6 +377,7 @@ export function offerFromRow(row: OffersTable): Offer {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     status: offerStatusFromRow(row),
+    ...(purpose === undefined ? {} : { purpose }),
   };
 }
 

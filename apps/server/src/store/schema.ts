@@ -17,15 +17,31 @@ export interface Database {
   conversations: ConversationsTable;
   offers: OffersTable;
   messages: MessagesTable;
+  media: MediaTable;
   pending_statuses: PendingStatusesTable;
   webhook_deliveries: WebhookDeliveriesTable;
   outbox: OutboxTable;
+  message_templates: MessageTemplatesTable;
   timers: TimersTable;
   agent_seqs: AgentSeqsTable;
   agent_events: AgentEventsTable;
   settings: SettingsTable;
   user_permissions: UserPermissionsTable;
   audit_log: AuditLogTable;
+  participant_wrap_ups: ParticipantWrapUpsTable;
+}
+
+/** The wrap-up of an agent who left a conversation (transferred it, or was the guest): migration 0004. */
+export interface ParticipantWrapUpsTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  /** 'owner' | 'guest': their part before they left. */
+  role: string;
+  reason_id: string | null;
+  accepted_at: number;
+  ended_at: number;
+  wrapped_up_at: number;
 }
 
 export interface UserPermissionsTable {
@@ -50,6 +66,8 @@ export interface UsersTable {
   role: string;
   password_hash: string;
   created_at: number;
+  /** Soft delete (migration 0005): set when an admin deleted the user. */
+  deleted_at: number | null;
 }
 
 export interface SessionsTable {
@@ -69,6 +87,9 @@ export interface QueuesTable {
   default_wrap_up_reason_id: string | null;
   max_wait_ms: number | null;
   overflow_queue_id: string | null;
+  /** JSON array of wrap-up reason ids offered for this queue; null = every reason. */
+  wrap_up_reason_ids: string | null;
+  deleted_at: number | null;
 }
 
 /** Idle codes and wrap-up reasons share a shape. */
@@ -76,6 +97,7 @@ export interface NamedTable {
   id: string;
   name: string;
   position: number;
+  deleted_at: number | null;
 }
 
 /** An agent's routing profile and state; keyed by the user it belongs to. */
@@ -103,6 +125,9 @@ export interface BusinessNumbersTable {
   app_secrets: string;
   verify_token: string;
   queue_id: string;
+  deleted_at: number | null;
+  /** A deleted number's real phone_number_id (phone_number_id then holds a placeholder). */
+  deleted_phone_number_id: string | null;
 }
 
 export interface CustomersTable {
@@ -134,6 +159,16 @@ export interface ConversationsTable {
   ended_at: number | null;
   closed_at: number | null;
   wrap_up_reason_id: string | null;
+  /** Conference guest (active phase only): 'requested' | 'joined' | null (migration 0004). */
+  guest_kind: string | null;
+  guest_agent_id: string | null;
+  /** The pending conference offer while 'requested'. */
+  guest_offer_id: string | null;
+  guest_joined_at: number | null;
+  /** JSON array of departed participants who still owe a wrap-up. */
+  departed: string;
+  /** 1: put back at the head of its queue (a transfer not accepted, S-17). */
+  at_head: number;
 }
 
 export interface OffersTable {
@@ -145,6 +180,12 @@ export interface OffersTable {
   status_kind: string;
   /** Set unless status_kind is 'pending'. */
   status_at: number | null;
+  /** 'route' | 'transfer' | 'conference' (migration 0004). */
+  purpose_kind: string;
+  /** Who transferred or asked for the conference. */
+  purpose_from_agent_id: string | null;
+  /** A transfer's not-accepted policy: 'returnToQueue' | 'endConversation'. */
+  purpose_policy: string | null;
 }
 
 export interface MessagesTable {
@@ -161,6 +202,30 @@ export interface MessagesTable {
   status: string | null;
   failure_reason: string | null;
   client_message_id: string | null;
+  /** JSON of the message's content (media, location, contacts...); null for plain text. */
+  content: string | null;
+  /** The wamid this message replies to (WhatsApp's context.id / context.message_id). */
+  reply_to_wamid: string | null;
+}
+
+/** A message's media file: fetched from WhatsApp (inbound) or uploaded by an agent (outbound). */
+export interface MediaTable {
+  id: string;
+  conversation_id: string;
+  business_number_id: string;
+  message_id: string | null;
+  direction: string;
+  wa_media_id: string | null;
+  mime_type: string;
+  file_name: string | null;
+  sha256: string | null;
+  status: string;
+  attempts: number;
+  due_at: number | null;
+  storage_key: string | null;
+  size: number | null;
+  last_error: string | null;
+  created_at: number;
 }
 
 export interface PendingStatusesTable {
@@ -176,6 +241,18 @@ export interface WebhookDeliveriesTable {
   body: string;
 }
 
+/** Approved templates of a business number (migration 0007). */
+export interface MessageTemplatesTable {
+  business_number_id: string;
+  name: string;
+  language: string;
+  category: string;
+  status: string;
+  /** JSON: Meta's components as listed. */
+  components: string;
+  synced_at: number;
+}
+
 export interface OutboxTable {
   id: string;
   kind: string;
@@ -186,6 +263,8 @@ export interface OutboxTable {
   due_at: number;
   attempts: number;
   last_error: string | null;
+  /** Set, in its own commit, just before the Graph call (ADR 0008); null otherwise. */
+  sending_at: number | null;
 }
 
 export interface TimersTable {

@@ -626,6 +626,110 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           'a1',
         ]);
       });
+
+      it('[S-14..S-23] round-trips guests, departed participants, the head mark and offer purposes', async () => {
+        const before = await run((tx) => tx.loadRoutingState());
+        const departed = {
+          agentId: 'a3',
+          role: 'owner' as const,
+          queueId: 'q1',
+          acceptedAt: 1_500,
+          endedAt: 1_900,
+        };
+        const conversations: Conversation[] = [
+          {
+            ...required(before.conversations.k1),
+            offerCount: 2,
+            phase: {
+              kind: 'active',
+              ownerId: 'a1',
+              acceptedAt: 2_000,
+              guest: { kind: 'requested', agentId: 'a2', offerId: 'k1.o2' },
+            },
+          },
+          {
+            ...required(before.conversations.k2),
+            phase: {
+              kind: 'active',
+              ownerId: 'a2',
+              acceptedAt: 2_000,
+              guest: { kind: 'joined', agentId: 'a1', joinedAt: 2_100 },
+            },
+            departed: [{ ...departed, role: 'guest' }],
+          },
+          { ...required(before.conversations.k3), atHead: true, departed: [departed] },
+          {
+            ...required(before.conversations.k4),
+            offerCount: 1,
+            phase: { kind: 'offered', offerId: 'k4.o1', agentId: 'a2' },
+            departed: [departed],
+          },
+          // Closed for its owner, yet a departed agent still owes a wrap-up: still in the world.
+          {
+            ...required(before.conversations.k5),
+            phase: { kind: 'closed', ownerId: null, closedAt: 3_000, wrapUpReasonId: null },
+            departed: [departed],
+          },
+        ];
+        const offers: Offer[] = [
+          {
+            ...offer('k1.o2', 'k1', 'a2', { kind: 'pending' }),
+            purpose: { kind: 'conference', fromAgentId: 'a1' },
+          },
+          {
+            ...offer('k4.o1', 'k4', 'a2', { kind: 'pending' }),
+            purpose: { kind: 'transfer', fromAgentId: 'a3', notAcceptedPolicy: 'endConversation' },
+          },
+        ];
+        let after = before;
+        for (const conversation of conversations) after = withConversation(after, conversation);
+        for (const item of offers) after = withOffer(after, item);
+        await run((tx) => tx.saveRoutingChanges(before, after));
+        const reloaded = await run((tx) => tx.loadRoutingState());
+        expect(reloaded.conversations).toEqual(after.conversations);
+        expect(reloaded.offers).toEqual(after.offers);
+        const details = await run((tx) => tx.getConversationDetails(['k1', 'k2', 'k3']));
+        expect(details.map((d) => [d.joinedGuestId, d.departedAgentIds])).toEqual([
+          [undefined, undefined],
+          ['a1', ['a3']],
+          [undefined, ['a3']],
+        ]);
+
+        // The last departed agent wraps up: the closed conversation leaves the world.
+        const done = withConversation(reloaded, { ...required(reloaded.conversations.k5), departed: [] });
+        await run((tx) => tx.saveRoutingChanges(reloaded, done));
+        expect((await run((tx) => tx.loadRoutingState())).conversations.k5).toBeUndefined();
+      });
+
+      it('[S-18][S-23] records departed participants’ wrap-ups, listed per conversation in order', async () => {
+        const row = {
+          conversationId: 'k1',
+          agentId: 'a1',
+          role: 'owner' as const,
+          reasonId: 'w1',
+          acceptedAt: 1_000,
+          endedAt: 2_000,
+          wrappedUpAt: 3_000,
+        };
+        await run(async (tx) => {
+          await tx.recordParticipantWrapUp({
+            ...row,
+            id: 'p2',
+            agentId: 'a2',
+            role: 'guest',
+            reasonId: null,
+            wrappedUpAt: 4_000,
+          });
+          await tx.recordParticipantWrapUp({ ...row, id: 'p1' });
+          await tx.recordParticipantWrapUp({ ...row, id: 'p3', conversationId: 'k2' });
+        });
+        const listed = await run((tx) => tx.listParticipantWrapUps('k1'));
+        expect(listed).toEqual([
+          { ...row, id: 'p1' },
+          { ...row, id: 'p2', agentId: 'a2', role: 'guest', reasonId: null, wrappedUpAt: 4_000 },
+        ]);
+        expect(await run((tx) => tx.listParticipantWrapUps('k9'))).toEqual([]);
+      });
     });
 
     describe('durable timers', () => {
@@ -693,6 +797,57 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           expect(await tx.listMessages('k1')).toEqual([first]);
           expect(await tx.hasWamid('wamid.A')).toBe(true);
           expect(await tx.hasWamid('wamid.B')).toBe(false);
+        });
+      });
+
+      it('keeps content and the quoted wamid; media files move from pending to ready (issue 4)', async () => {
+        const media = {
+          ...inbound('m1', 'wamid.M'),
+          kind: 'image',
+          content: '{"kind":"text"}',
+          replyToWamid: 'wamid.Q',
+        };
+        await run((tx) => tx.insertInboundMessage(media));
+        const file = {
+          id: 'med1',
+          conversationId: 'k1',
+          businessNumberId: 'bn1',
+          messageId: 'm1',
+          direction: 'inbound' as const,
+          waMediaId: 'wa1',
+          mimeType: 'image/png',
+          fileName: null,
+          sha256: null,
+          status: 'pending' as const,
+          attempts: 0,
+          dueAt: 1000,
+          storageKey: null,
+          size: null,
+          lastError: null,
+          createdAt: 1000,
+        };
+        await run(async (tx) => {
+          await tx.insertMedia(file);
+          await tx.insertMedia({ ...file, id: 'med2', dueAt: 5000 });
+          await tx.insertMedia({ ...file, id: 'med3', status: 'ready', dueAt: null });
+        });
+        await run(async (tx) => {
+          expect(await tx.findMessageById('m1')).toEqual(media);
+          expect((await tx.dueMedia(2000, 10)).map((m) => m.id)).toEqual(['med1']);
+          await tx.updateMedia('med1', { status: 'ready', dueAt: null, storageKey: 'med1', size: 12 });
+          await tx.setMessageContent('m1', '{"kind":"image"}');
+        });
+        await run(async (tx) => {
+          expect(await tx.findMedia('med1')).toEqual({
+            ...file,
+            status: 'ready',
+            dueAt: null,
+            storageKey: 'med1',
+            size: 12,
+          });
+          expect((await tx.dueMedia(9000, 10)).map((m) => m.id)).toEqual(['med2']);
+          expect((await tx.findMessageById('m1'))?.content).toBe('{"kind":"image"}');
+          expect(await tx.findMedia('nope')).toBeUndefined();
         });
       });
 
@@ -891,6 +1046,28 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await run((tx) => tx.deleteOutbox('0001'));
         expect(await run((tx) => tx.dueOutbox(10_000, 10))).toEqual([]);
       });
+
+      it('a row marked sending is not handed out, holds its conversation, and is found stranded later (ADR 0008)', async () => {
+        await run(async (tx) => {
+          await tx.enqueueOutbox(outboxRow('0001_a', 'kA', 1, 100));
+          await tx.enqueueOutbox(outboxRow('0002_a', 'kA', 2, 100));
+          await tx.enqueueOutbox(outboxRow('0003_b', 'kB', 3, 100));
+        });
+        await run((tx) => tx.markOutboxSending('0001_a', 1_000));
+        await run(async (tx) => {
+          expect((await tx.dueOutbox(5_000, 10)).map((r) => r.id)).toEqual(['0003_b']);
+          expect(await tx.strandedOutbox(999, 10)).toEqual([]);
+          expect(await tx.strandedOutbox(1_000, 10)).toEqual([
+            { ...outboxRow('0001_a', 'kA', 1, 100), sendingAt: 1_000 },
+          ]);
+        });
+        // A retry clears the mark: the row is due again, and no longer stranded.
+        await run((tx) => tx.rescheduleOutbox('0001_a', 2_000, 1, 'HTTP 503'));
+        await run(async (tx) => {
+          expect((await tx.dueOutbox(5_000, 10)).map((r) => r.id)).toEqual(['0001_a', '0003_b']);
+          expect(await tx.strandedOutbox(10_000, 10)).toEqual([]);
+        });
+      });
     });
 
     describe('agent event log', () => {
@@ -954,6 +1131,168 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           }),
         ).rejects.toThrow('boom');
         expect(await run((tx) => tx.appendAgentEvent('a1', 'e2b', 300))).toBe(2);
+      });
+    });
+
+    describe('soft delete and administration (issue 6)', () => {
+      const seedNumber = async () =>
+        run(async (tx) => {
+          await tx.insertQueue(queueRow('q1'));
+          await tx.insertBusinessNumber(businessNumber('bn1', '1001'));
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+        });
+
+      it('[S-7] a deleted user leaves lists and login, keeps its name, frees its username', async () => {
+        await run(async (tx) => {
+          await tx.insertUser(user('u1', 'ann'));
+          await tx.insertSession({ tokenHash: 'h1', userId: 'u1', createdAt: 1, expiresAt: 9e12 });
+          expect(await tx.updateUser('u1', { displayName: 'Ann B', role: 'supervisor' })).toBe(true);
+          expect(await tx.softDeleteUser('u1', 5_000)).toBe(true);
+          expect(await tx.softDeleteUser('u1', 6_000)).toBe(false);
+          await tx.deleteSessionsOfUser('u1');
+        });
+        await run(async (tx) => {
+          expect(await tx.listUsers()).toEqual([]);
+          expect(await tx.findUserByUsername('ann')).toBeUndefined();
+          expect(await tx.findSession('h1')).toBeUndefined();
+          const gone = await tx.findUserById('u1');
+          expect(gone).toMatchObject({ displayName: 'Ann B', role: 'supervisor', deletedAt: 5_000 });
+          expect(await tx.updateUser('u1', { displayName: 'x' })).toBe(false);
+          await tx.insertUser(user('u2', 'ann'));
+          expect((await tx.listUsers()).map((u) => u.id)).toEqual(['u2']);
+        });
+      });
+
+      it('[S-7] deleted queues, reasons and idle codes leave lists but stay findable', async () => {
+        await run(async (tx) => {
+          await tx.insertQueue({ ...queueRow('q1'), wrapUpReasonIds: ['r1'] });
+          await tx.insertQueue(queueRow('q2'));
+          await tx.insertWrapUpReason({ id: 'r1', name: 'Done', position: 0 });
+          await tx.insertIdleCode({ id: 'i1', name: 'Break', position: 0 });
+          expect(await tx.updateWrapUpReason({ id: 'r1', name: 'Resolved', position: 2 })).toBe(true);
+          expect(await tx.updateIdleCode({ id: 'i1', name: 'Lunch', position: 1 })).toBe(true);
+          expect(await tx.softDeleteQueue('q2', 7_000)).toBe(true);
+        });
+        await run(async (tx) => {
+          expect((await tx.listQueues()).map((q) => q.id)).toEqual(['q1']);
+          expect((await tx.listQueues())[0]?.wrapUpReasonIds).toEqual(['r1']);
+          expect((await tx.listQueues({ includeDeleted: true })).map((q) => q.id)).toEqual(['q1', 'q2']);
+          expect(await tx.findQueueById('q2')).toMatchObject({ name: 'Queue q2', deletedAt: 7_000 });
+          expect(await tx.listWrapUpReasons()).toEqual([{ id: 'r1', name: 'Resolved', position: 2 }]);
+          expect(await tx.listIdleCodes()).toEqual([{ id: 'i1', name: 'Lunch', position: 1 }]);
+          expect(await tx.softDeleteWrapUpReason('r1', 8_000)).toBe(true);
+          expect(await tx.softDeleteIdleCode('i1', 8_000)).toBe(true);
+          expect(await tx.listWrapUpReasons()).toEqual([]);
+          expect(await tx.listIdleCodes()).toEqual([]);
+          expect(await tx.updateIdleCode({ id: 'i1', name: 'x', position: 0 })).toBe(false);
+        });
+      });
+
+      it('[S-7] a deleted number: details say so, its phone_number_id is free yet still recognised', async () => {
+        await seedNumber();
+        await run(async (tx) => {
+          expect(await tx.liveConversationIdsOf({ businessNumberId: 'bn1' })).toEqual(['k1']);
+          expect(await tx.liveConversationIdsOf({ queueId: 'q1' })).toEqual(['k1']);
+          const [before] = await tx.getConversationDetails(['k1']);
+          expect(before?.businessNumberDeleted).toBeUndefined();
+          expect(await tx.softDeleteBusinessNumber('bn1', 9_000)).toBe(true);
+        });
+        await run(async (tx) => {
+          const [details] = await tx.getConversationDetails(['k1']);
+          expect(details).toMatchObject({
+            businessNumberDeleted: true,
+            businessDisplayNumber: '+1 555 0100',
+          });
+          expect(details?.queueDeleted).toBeUndefined();
+          expect(await tx.listBusinessNumbers()).toEqual([]);
+          expect(await tx.listBusinessNumbers({ includeDeleted: true })).toHaveLength(1);
+          // Still recognised for webhooks, with its real id and secrets.
+          expect(await tx.findBusinessNumberByPhoneNumberId('1001')).toMatchObject({
+            id: 'bn1',
+            phoneNumberId: '1001',
+            appSecrets: ['secret-a', 'secret-b'],
+            deletedAt: 9_000,
+          });
+          // A new number may take the phone_number_id; it wins over the deleted one.
+          await tx.insertBusinessNumber(businessNumber('bn2', '1001'));
+          expect((await tx.findBusinessNumberByPhoneNumberId('1001'))?.id).toBe('bn2');
+          expect(await tx.updateBusinessNumber({ ...businessNumber('bn1', '1002'), appSecrets: ['s'] })).toBe(
+            false,
+          );
+          expect(
+            await tx.updateBusinessNumber({ ...businessNumber('bn2', '1001'), appSecrets: ['s2'] }),
+          ).toBe(true);
+          expect((await tx.findBusinessNumberById('bn2'))?.appSecrets).toEqual(['s2']);
+        });
+      });
+
+      it('[S-7] a deleted queue shows in the details of its conversations', async () => {
+        await seedNumber();
+        await run((tx) => tx.softDeleteQueue('q1', 9_000));
+        const [details] = await run((tx) => tx.getConversationDetails(['k1']));
+        expect(details).toMatchObject({ queueDeleted: true, queueName: 'Queue q1' });
+      });
+
+      it('[S-7] inbound messages after a number was deleted are listed; earlier ones are not', async () => {
+        await seedNumber();
+        await run((tx) => tx.insertInboundMessage({ ...inbound('m1', 'w1'), createdAt: 8_000 }));
+        await run((tx) => tx.softDeleteBusinessNumber('bn1', 9_000));
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '392222', name: 'Bob' });
+          await tx.insertConversation({ ...newConversation('k2', 'c2'), closedAt: 9_500 });
+          await tx.insertInboundMessage({ ...inbound('m2', 'w2'), createdAt: 9_100 });
+          await tx.insertInboundMessage({ ...inbound('m3', 'w3'), conversationId: 'k2', createdAt: 9_500 });
+        });
+        const rows = await run((tx) => tx.listDeletedNumberMessages(10));
+        expect(rows.map((r) => [r.message.id, r.details.id, r.details.phaseKind])).toEqual([
+          ['m3', 'k2', 'closed'],
+          ['m2', 'k1', 'queued'],
+        ]);
+        // A conversation inserted closed is never part of the routing world.
+        expect(Object.keys((await run((tx) => tx.loadRoutingState())).conversations)).toEqual(['k1']);
+      });
+
+      it('lists and removes agent profiles', async () => {
+        await run(async (tx) => {
+          await tx.insertUser(user('a1', 'ann'));
+          await tx.upsertAgentProfile({ userId: 'a1', capacity: 3, queueIds: ['q1'] }, 'i1', 1_000);
+        });
+        expect(await run((tx) => tx.listAgentProfiles())).toEqual([
+          { userId: 'a1', capacity: 3, queueIds: ['q1'] },
+        ]);
+        await run((tx) => tx.deleteAgentProfile('a1'));
+        expect(await run((tx) => tx.listAgentProfiles())).toEqual([]);
+      });
+
+      it('queries the audit log newest first, by action prefix, actor, subject, time, with keyset paging', async () => {
+        await run(async (tx) => {
+          const entries = [
+            {
+              id: 'e1',
+              at: 1_000,
+              actorUserId: 'u1',
+              action: 'users.create',
+              subject: 's1',
+              detail: { a: 1 },
+            },
+            { id: 'e2', at: 2_000, actorUserId: 'u2', action: 'queues.update', subject: 's2', detail: null },
+            { id: 'e3', at: 2_000, actorUserId: 'u1', action: 'users.delete', subject: 's1', detail: null },
+            { id: 'e4', at: 3_000, actorUserId: 'u1', action: 'users_x', subject: 's3', detail: null },
+          ];
+          for (const e of entries) await tx.insertAudit(e);
+        });
+        const ids = async (q: Parameters<StoreTx['queryAudit']>[0]) =>
+          (await run((tx) => tx.queryAudit(q))).map((e) => e.id);
+        expect(await ids({ limit: 10 })).toEqual(['e4', 'e3', 'e2', 'e1']);
+        // "users." does not match "users_x": a prefix, not a LIKE pattern.
+        expect(await ids({ actionPrefix: 'users.', limit: 10 })).toEqual(['e3', 'e1']);
+        expect(await ids({ actorUserId: 'u2', limit: 10 })).toEqual(['e2']);
+        expect(await ids({ subject: 's1', limit: 10 })).toEqual(['e3', 'e1']);
+        expect(await ids({ from: 2_000, to: 3_000, limit: 10 })).toEqual(['e3', 'e2']);
+        expect(await ids({ limit: 2 })).toEqual(['e4', 'e3']);
+        expect(await ids({ before: { at: 2_000, id: 'e3' }, limit: 2 })).toEqual(['e2', 'e1']);
+        expect((await run((tx) => tx.queryAudit({ limit: 1, subject: 's2' })))[0]?.detail).toBeNull();
       });
     });
   });

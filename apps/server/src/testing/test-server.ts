@@ -20,6 +20,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: `sqlite:${join(dir, 'parlo.db')}`,
+    PARLO_MEDIA_DIR: join(dir, 'media'),
     PARLO_DEMO: 'true',
     // Nothing listens there: tests that need the Graph API use the simulator.
     GRAPH_API_BASE_URL: 'http://127.0.0.1:9',

@@ -1,9 +1,16 @@
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalog, UserView } from '@parlo/protocol';
 import { TopBar } from '../shell/top-bar.tsx';
-import { adminSectionsFor } from './admin-sections.ts';
+import { adminSectionsFor, sectionFromHash, type AdminSection } from './admin-sections.ts';
+import { AuditSection } from './audit-section.tsx';
+import { BusinessNumbersSection } from './business-numbers-section.tsx';
+import { IdleCodesSection, WrapUpReasonsSection } from './named-items-section.tsx';
+import { QueuesSection } from './queues-section.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { SupervisorSection } from './supervisor-section.tsx';
+import { useAdminData, type AdminDataState } from './use-admin-data.ts';
+import { UsersSection } from './users-section.tsx';
 
 interface AdminPageProps {
   user: UserView;
@@ -13,8 +20,8 @@ interface AdminPageProps {
 }
 
 /**
- * Administration, for administrators and supervisors without an agent profile. Each role sees
- * only the sections that exist for it.
+ * Administration, for administrators and supervisors without an agent profile. A supervisor sees
+ * the live queues and agents; an administrator the whole console, one tab per section.
  */
 export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
   const { t } = useTranslation();
@@ -30,16 +37,129 @@ export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
       <main className="admin-page">
         <div className="admin-content">
           <h1 className="admin-title">{t('admin.title')}</h1>
-          {sections.map((section) => {
-            switch (section) {
-              case 'queuesAndAgents':
-                return <SupervisorSection key={section} idleCodes={catalog.idleCodes} />;
-              case 'settings':
-                return <SettingsSection key={section} />;
-            }
-          })}
+          {user.role === 'admin' ? (
+            <AdminConsole user={user} catalog={catalog} />
+          ) : (
+            sections.map((section) =>
+              section === 'queuesAndAgents' ? (
+                <SupervisorSection key={section} idleCodes={catalog.idleCodes} />
+              ) : null,
+            )
+          )}
         </div>
       </main>
     </div>
   );
+}
+
+function AdminConsole({ user, catalog }: { user: UserView; catalog: Catalog }) {
+  const { t } = useTranslation();
+  const sections = adminSectionsFor(user.role);
+  const [open, setOpen] = useState<AdminSection>(
+    () => sectionFromHash(user.role, window.location.hash) ?? 'settings',
+  );
+  const tabRefs = useRef(new Map<AdminSection, HTMLButtonElement>());
+  const admin = useAdminData();
+
+  useEffect(() => {
+    function onHash() {
+      const section = sectionFromHash(user.role, window.location.hash);
+      if (section) setOpen(section);
+    }
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, [user.role]);
+
+  function select(section: AdminSection, focus: boolean) {
+    setOpen(section);
+    window.history.replaceState(null, '', `#${section}`);
+    if (focus) tabRefs.current.get(section)?.focus();
+  }
+
+  // The WAI-ARIA tabs pattern: arrows move between tabs, Home/End jump to the ends.
+  function onKeyDown(event: KeyboardEvent<HTMLDivElement>) {
+    const index = sections.indexOf(open);
+    const target =
+      event.key === 'ArrowRight'
+        ? sections[(index + 1) % sections.length]
+        : event.key === 'ArrowLeft'
+          ? sections[(index - 1 + sections.length) % sections.length]
+          : event.key === 'Home'
+            ? sections[0]
+            : event.key === 'End'
+              ? sections[sections.length - 1]
+              : undefined;
+    if (target) {
+      event.preventDefault();
+      select(target, true);
+    }
+  }
+
+  return (
+    <div className="admin-console">
+      <div className="admin-tabs" role="tablist" aria-label={t('console.sections')} onKeyDown={onKeyDown}>
+        {sections.map((section) => (
+          <button
+            key={section}
+            ref={(node) => {
+              if (node) tabRefs.current.set(section, node);
+              else tabRefs.current.delete(section);
+            }}
+            type="button"
+            role="tab"
+            id={`admin-tab-${section}`}
+            aria-selected={section === open}
+            aria-controls={`admin-panel-${section}`}
+            tabIndex={section === open ? 0 : -1}
+            className={`admin-tab${section === open ? ' admin-tab-selected' : ''}`}
+            onClick={() => select(section, false)}
+          >
+            {t(`console.tabs.${section}`)}
+          </button>
+        ))}
+      </div>
+      <div
+        className="admin-tab-panel"
+        role="tabpanel"
+        id={`admin-panel-${open}`}
+        aria-labelledby={`admin-tab-${open}`}
+      >
+        <SectionContent section={open} admin={admin} catalog={catalog} />
+      </div>
+    </div>
+  );
+}
+
+function SectionContent({
+  section,
+  admin,
+  catalog,
+}: {
+  section: AdminSection;
+  admin: AdminDataState;
+  catalog: Catalog;
+}) {
+  const { t } = useTranslation();
+  const loadError = (key: keyof AdminDataState['errors']) => {
+    const code = admin.errors[key];
+    return code === undefined ? null : t('console.loadFailed', { reason: t(`errors.${code}`) });
+  };
+  switch (section) {
+    case 'settings':
+      return <SettingsSection />;
+    case 'users':
+      return <UsersSection admin={admin} loadError={loadError('users')} />;
+    case 'queues':
+      return <QueuesSection admin={admin} loadError={loadError('queues')} />;
+    case 'businessNumbers':
+      return <BusinessNumbersSection admin={admin} loadError={loadError('businessNumbers')} />;
+    case 'wrapUpReasons':
+      return <WrapUpReasonsSection admin={admin} loadError={loadError('wrapUpReasons')} />;
+    case 'idleCodes':
+      return <IdleCodesSection admin={admin} loadError={loadError('idleCodes')} />;
+    case 'audit':
+      return <AuditSection data={admin.data} />;
+    case 'queuesAndAgents':
+      return <SupervisorSection idleCodes={catalog.idleCodes} />;
+  }
 }

@@ -1,19 +1,33 @@
 import type { Role } from '@parlo/protocol';
 
-/**
- * The sections of the Administration page, in display order. Only what works is listed: users,
- * queues, numbers, wrap-up reasons, idle codes and the audit log join here when they are built.
- */
-export type AdminSection = 'queuesAndAgents' | 'settings';
+/** The sections of the Administration page, in display order (tabs when there are several). */
+export type AdminSection =
+  | 'settings'
+  | 'users'
+  | 'queues'
+  | 'businessNumbers'
+  | 'wrapUpReasons'
+  | 'idleCodes'
+  | 'audit'
+  | 'queuesAndAgents';
 
 /**
- * Which sections a role sees: queues and agents for supervisors and administrators; settings are
- * the administrator's alone (the server enforces both too).
+ * Which sections a role sees: the administrator gets the whole console (issue 6) plus the live
+ * queues and agents; a supervisor only the live view (the server enforces both too).
  */
 export function adminSectionsFor(role: Role): readonly AdminSection[] {
   switch (role) {
     case 'admin':
-      return ['queuesAndAgents', 'settings'];
+      return [
+        'settings',
+        'users',
+        'queues',
+        'businessNumbers',
+        'wrapUpReasons',
+        'idleCodes',
+        'audit',
+        'queuesAndAgents',
+      ];
     case 'supervisor':
       return ['queuesAndAgents'];
     case 'agent':
@@ -24,4 +38,14 @@ export function adminSectionsFor(role: Role): readonly AdminSection[] {
 /** Whether a signed-in user without an agent profile gets the Administration page. */
 export function hasAdministrationPage(role: Role): boolean {
   return role === 'admin' || role === 'supervisor';
+}
+
+/**
+ * The section a URL fragment (`#queues`) names, if this role has it; else the role's first. The
+ * fragment keeps the open tab across a reload and makes it linkable.
+ */
+export function sectionFromHash(role: Role, hash: string): AdminSection | null {
+  const sections = adminSectionsFor(role);
+  const wanted = hash.replace(/^#/, '');
+  return sections.find((s) => s === wanted) ?? sections[0] ?? null;
 }

@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useId, useReducer, useState } from 'react';
+import { useCallback, useEffect, useId, useReducer, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Settings } from '@parlo/protocol';
+import { updateSettingsRequestSchema, type Settings } from '@parlo/protocol';
 import { fetchSettings, updateSettings } from '../../api/client.ts';
 import { asRequestError } from '../../api/request-error.ts';
+import { SelectField, TextField, useProblemText } from './form-fields.tsx';
+import { numberInput, validate, type FieldProblem } from './form-model.ts';
 import { INITIAL_SETTINGS_STATE, settingsReducer, shownSettings, type SaveNotice } from './settings-state.ts';
 
 /** S-10..S-13: the administrator's run-time settings, each saved as soon as it changes. */
@@ -50,13 +52,22 @@ export function SettingsSection() {
         </div>
       )}
       {state.kind === 'ready' && (
-        <MaskingSetting
-          checked={shownSettings(state).maskSensitiveData}
-          saving={state.pending !== null}
-          onChange={(maskSensitiveData) => {
-            if (state.pending === null) void save({ maskSensitiveData });
-          }}
-        />
+        <>
+          <MaskingSetting
+            checked={shownSettings(state).maskSensitiveData}
+            saving={state.pending !== null}
+            onChange={(maskSensitiveData) => {
+              if (state.pending === null) void save({ maskSensitiveData });
+            }}
+          />
+          <OtherSettings
+            settings={shownSettings(state)}
+            saving={state.pending !== null}
+            onSave={(change) => {
+              if (state.pending === null) void save(change);
+            }}
+          />
+        </>
       )}
       {/* Always rendered, so screen readers announce the outcome when its text appears. */}
       <p className="admin-status" role="status" data-testid="settings-status">
@@ -100,12 +111,117 @@ function MaskingSetting({
   );
 }
 
+/**
+ * S-17, read receipts, conference signatures and the disconnect grace period. Switches and
+ * selects save as they change; the grace period is typed, validated with the protocol's schema
+ * (0..3600 s) next to the field, and saved with its own button.
+ */
+function OtherSettings({
+  settings,
+  saving,
+  onSave,
+}: {
+  settings: Settings;
+  saving: boolean;
+  onSave: (change: Partial<Settings>) => void;
+}) {
+  const { t } = useTranslation();
+  const problemText = useProblemText();
+  const signaturesHint = useId();
+  const [grace, setGrace] = useState(String(settings.disconnectGraceSeconds));
+  const [graceProblem, setGraceProblem] = useState<FieldProblem | null>(null);
+  const policies = ['returnToQueue', 'endConversation'] as const;
+  const receipts = ['onOpen', 'never'] as const;
+
+  function saveGrace(event: FormEvent) {
+    event.preventDefault();
+    const result = validate(updateSettingsRequestSchema, {
+      disconnectGraceSeconds: numberInput(grace, undefined),
+    });
+    if (!result.ok) {
+      setGraceProblem(result.errors.disconnectGraceSeconds ?? { kind: 'invalid' });
+      return;
+    }
+    setGraceProblem(null);
+    onSave(result.value);
+  }
+
+  return (
+    <>
+      <SelectField
+        label={t('console.settings.transferPolicy')}
+        value={settings.transferNotAcceptedPolicy}
+        onChange={(v) => {
+          const policy = policies.find((p) => p === v);
+          if (policy) onSave({ transferNotAcceptedPolicy: policy });
+        }}
+        problem={null}
+        hint={t('console.settings.transferPolicyHint')}
+        options={policies.map((p) => ({ value: p, label: t(`console.settings.policies.${p}`) }))}
+      />
+      <SelectField
+        label={t('console.settings.readReceipts')}
+        value={settings.readReceipts}
+        onChange={(v) => {
+          const receipt = receipts.find((r) => r === v);
+          if (receipt) onSave({ readReceipts: receipt });
+        }}
+        problem={null}
+        options={receipts.map((r) => ({ value: r, label: t(`console.settings.receipts.${r}`) }))}
+      />
+      <div className="setting">
+        <label className="setting-row">
+          <input
+            type="checkbox"
+            role="switch"
+            className="switch"
+            checked={settings.conferenceSignatures}
+            aria-describedby={signaturesHint}
+            aria-busy={saving}
+            aria-disabled={saving}
+            onChange={(e) => onSave({ conferenceSignatures: e.target.checked })}
+          />
+          <span className="setting-label">{t('console.settings.signatures')}</span>
+        </label>
+        <p id={signaturesHint} className="setting-hint">
+          {t('console.settings.signaturesHint')}
+        </p>
+      </div>
+      <form className="setting-inline-form" noValidate onSubmit={saveGrace}>
+        <TextField
+          label={t('console.settings.grace')}
+          type="number"
+          value={grace}
+          onChange={(v) => {
+            setGraceProblem(null);
+            setGrace(v);
+          }}
+          problem={graceProblem === null ? null : problemText('disconnectGraceSeconds', graceProblem)}
+          hint={t('console.settings.graceHint')}
+        />
+        <button type="submit" className="button button-secondary" aria-busy={saving}>
+          {t('console.settings.saveGrace')}
+        </button>
+      </form>
+    </>
+  );
+}
+
 function NoticeText({ notice }: { notice: SaveNotice }) {
   const { t } = useTranslation();
   if (notice.kind === 'saveFailed') {
     return (
       <span className="admin-status-failed">
         {t('admin.settings.saveFailed', { reason: t(`errors.${notice.code}`) })}
+      </span>
+    );
+  }
+  if (notice.changed.length === 1 && notice.changed[0] !== 'maskSensitiveData') {
+    return (
+      <span className="admin-status-saved">
+        {t('console.settings.saved', {
+          name: t(`console.settings.names.${notice.changed[0] ?? 'disconnectGraceSeconds'}`),
+        })}
       </span>
     );
   }

@@ -43,7 +43,7 @@ describe('[S-10] settings section state', () => {
       kind: 'ready',
       saved: on,
       pending: null,
-      notice: { kind: 'saved', settings: on },
+      notice: { kind: 'saved', settings: on, changed: Object.keys(on) },
     });
   });
 

@@ -3,7 +3,13 @@ import type { RequestErrorCode } from '../../api/request-error.ts';
 
 /** The outcome of the last save, shown in the section's status line. */
 export type SaveNotice =
-  { kind: 'saved'; settings: Settings } | { kind: 'saveFailed'; code: RequestErrorCode };
+  | {
+      kind: 'saved';
+      settings: Settings;
+      /** Which settings the save changed: the notice names them. */
+      changed: readonly (keyof Settings)[];
+    }
+  | { kind: 'saveFailed'; code: RequestErrorCode };
 
 export type SettingsState =
   | { kind: 'loading' }
@@ -48,7 +54,11 @@ export function settingsReducer(state: SettingsState, event: SettingsEvent): Set
         kind: 'ready',
         saved: event.settings,
         pending: null,
-        notice: { kind: 'saved', settings: event.settings },
+        notice: {
+          kind: 'saved',
+          settings: event.settings,
+          changed: Object.keys(state.pending ?? {}) as (keyof Settings)[],
+        },
       };
     case 'save.failed':
       if (state.kind !== 'ready') return state;

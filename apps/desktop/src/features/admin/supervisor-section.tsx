@@ -5,6 +5,7 @@ import { fetchSupervisorOverview, setSupervisedAgentState } from '../../api/clie
 import { asRequestError } from '../../api/request-error.ts';
 import { useNow } from '../../lib/clock.ts';
 import { elapsedSince, formatDuration } from '../../lib/format.ts';
+import { NumberHealth } from './number-health.tsx';
 import { canMakeAvailable, INITIAL_OVERVIEW_STATE, overviewReducer } from './supervisor-state.ts';
 
 /** How often the overview refreshes while the page is visible. */
@@ -136,6 +137,7 @@ export function SupervisorSection({ idleCodes }: { idleCodes: readonly NamedItem
           />
         </>
       )}
+      <NumberHealth />
     </section>
   );
 }

@@ -4,8 +4,10 @@ import type { ConversationView, MessageView } from '@parlo/protocol';
 import { endConversation, fetchMessages } from '../../api/client.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { Composer } from '../composer/composer.tsx';
+import { CollaborationActions, RoleLabel } from '../collaboration/collaboration-actions.tsx';
 import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
+import { BlockedBanner } from './blocked-banner.tsx';
 import { MessageBubble } from './message-bubble.tsx';
 
 interface InteractionPaneProps {
@@ -50,6 +52,8 @@ function OpenConversation({
   const notify = useNotify();
   const errorText = useErrorText();
   const [ending, setEnding] = useState(false);
+  // The customer message the agent is replying to (quoted on WhatsApp), until sent or cancelled.
+  const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -112,19 +116,24 @@ function OpenConversation({
             <span>
               {t('interaction.queue')}: <strong>{conversation.queueName}</strong>
             </span>
+            <RoleLabel conversation={conversation} />
           </p>
         </div>
         <div className="interaction-actions">
+          <CollaborationActions key={id} conversation={conversation} onWrapUp={onWrapUp} />
           {conversation.phase === 'active' ? (
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={ending}
-              aria-busy={ending}
-              onClick={() => void end()}
-            >
-              {t('interaction.end')}
-            </button>
+            // A conference guest leaves with Exit conference; End is the owner's (S-22).
+            conversation.role === 'owner' && (
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={ending}
+                aria-busy={ending}
+                onClick={() => void end()}
+              >
+                {t('interaction.end')}
+              </button>
+            )
           ) : (
             <button type="button" className="button button-primary" onClick={() => onWrapUp(id)}>
               {t('interaction.wrapUp')}
@@ -132,6 +141,7 @@ function OpenConversation({
           )}
         </div>
       </header>
+      <BlockedBanner conversation={conversation} />
       {conversation.phase === 'wrapUp' && (
         <p className="phase-banner" role="status">
           {t('interaction.wrapUpNotice')}
@@ -152,6 +162,10 @@ function OpenConversation({
             key={m.clientMessageId ?? m.id}
             message={m}
             customerName={conversation.customerName}
+            onReply={
+              conversation.phase === 'active' && conversation.blockedBy === null ? setReplyTo : undefined
+            }
+            agentName={agentName}
           />
         ))}
       </div>
@@ -161,6 +175,8 @@ function OpenConversation({
         agentName={agentName}
         draft={draft}
         onDraftChange={(text) => onDraftChange(id, text)}
+        replyTo={replyTo?.conversationId === id ? replyTo : null}
+        onReplyDone={() => setReplyTo(null)}
       />
     </main>
   );

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { DeliveryStatus, MessageView } from '@parlo/protocol';
 import { formatTime, initialsOf } from '../../lib/format.ts';
+import { MessageContentView, MessageQuote, MessageReactions } from '../message-content/message-content.tsx';
 
 const TICK_GLYPH: Record<DeliveryStatus, string> = {
   pending: '◷',
@@ -14,7 +15,19 @@ const TICK_GLYPH: Record<DeliveryStatus, string> = {
  * One message (S-6): customer messages grey with the customer's initials, agent messages blue on
  * the right with delivery ticks, system notes centred.
  */
-export function MessageBubble({ message, customerName }: { message: MessageView; customerName: string }) {
+export function MessageBubble({
+  message,
+  customerName,
+  agentName,
+  onReply,
+}: {
+  message: MessageView;
+  customerName: string;
+  /** The signed-in agent: a colleague's message (a conference, before a transfer) shows its author. */
+  agentName?: string;
+  /** Offers Reply on customer messages: the agent's next message quotes this one. */
+  onReply?: ((message: MessageView) => void) | undefined;
+}) {
   const { t, i18n } = useTranslation();
   const time = (
     <time className="bubble-time" dateTime={message.sentAt}>
@@ -39,8 +52,17 @@ export function MessageBubble({ message, customerName }: { message: MessageView;
           <span className="avatar" data-testid="initials" aria-hidden="true" title={customerName}>
             {initialsOf(message.authorName || customerName)}
           </span>
-          <p className="bubble-text">{message.text}</p>
-          <div className="bubble-meta">{time}</div>
+          <MessageQuote message={message} />
+          <MessageContentView message={message} customerName={customerName} />
+          <div className="bubble-meta">
+            {time}
+            {onReply && (
+              <button type="button" className="bubble-reply" onClick={() => onReply(message)}>
+                {t('messageContent.reply')}
+              </button>
+            )}
+          </div>
+          <MessageReactions message={message} />
         </div>
       </div>
     );
@@ -56,7 +78,13 @@ export function MessageBubble({ message, customerName }: { message: MessageView;
         data-direction="outbound"
         data-client-message-id={message.clientMessageId ?? undefined}
       >
-        <p className="bubble-text">{message.text}</p>
+        {agentName !== undefined && message.authorName !== '' && message.authorName !== agentName && (
+          <p className="bubble-author" data-testid="bubble-author">
+            {message.authorName}
+          </p>
+        )}
+        <MessageQuote message={message} />
+        <MessageContentView message={message} customerName={customerName} />
         <div className="bubble-meta">
           {time}
           <span
@@ -71,6 +99,7 @@ export function MessageBubble({ message, customerName }: { message: MessageView;
           </span>
         </div>
         {status === 'failed' && <p className="bubble-failure">{statusText}</p>}
+        <MessageReactions message={message} />
       </div>
     </div>
   );

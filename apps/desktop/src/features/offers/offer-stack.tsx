@@ -40,7 +40,15 @@ function OfferCard({
   const errorText = useErrorText();
   const now = useNow();
   const titleId = useId();
+  const purposeId = useId();
   const [busy, setBusy] = useState(false);
+  // A transfer or a conference request says so, and from whom, in the popover's name as well.
+  const purpose =
+    offer.purpose.kind === 'transfer'
+      ? t('collaboration.offerTransfer', { name: offer.purpose.fromAgentName })
+      : offer.purpose.kind === 'conference'
+        ? t('collaboration.offerConference', { name: offer.purpose.fromAgentName })
+        : null;
 
   const total = Date.parse(offer.expiresAt) - Date.parse(offer.offeredAt);
   const left = Date.parse(offer.expiresAt) - now;
@@ -66,7 +74,13 @@ function OfferCard({
   }
 
   return (
-    <section className="offer-card" role="dialog" aria-labelledby={titleId} data-offer-id={offer.id}>
+    <section
+      className="offer-card"
+      role="dialog"
+      aria-labelledby={purpose === null ? titleId : `${titleId} ${purposeId}`}
+      data-offer-id={offer.id}
+      data-purpose={offer.purpose.kind}
+    >
       <header className="offer-header">
         <h2 id={titleId} className="offer-title">
           {t('offers.title')}
@@ -80,6 +94,11 @@ function OfferCard({
           {formatDuration(elapsedSince(offer.receivedAt, now))}
         </time>
       </header>
+      {purpose !== null && (
+        <p id={purposeId} className="offer-purpose" data-testid="offer-purpose">
+          {purpose}
+        </p>
+      )}
       <p className="offer-customer">{offer.customerName}</p>
       <dl className="offer-details">
         <dt>{t('offers.customerPhone')}</dt>

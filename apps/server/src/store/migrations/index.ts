@@ -2,6 +2,11 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialMigration, type MigrationDialect } from './0001_initial.ts';
 import { permissionsAndAuditMigration } from './0002_permissions_and_audit.ts';
 import { presenceAndQueuePoliciesMigration } from './0003_presence_and_queue_policies.ts';
+import { participantsMigration } from './0004_participants.ts';
+import { softDeleteMigration } from './0005_soft_delete.ts';
+import { messageContentAndMediaMigration } from './0006_message_content_and_media.ts';
+import { messageTemplatesMigration } from './0007_message_templates.ts';
+import { outboxSendingMigration } from './0008_outbox_sending.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -14,6 +19,11 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0001_initial': initialMigration(dialect),
     '0002_permissions_and_audit': permissionsAndAuditMigration,
     '0003_presence_and_queue_policies': presenceAndQueuePoliciesMigration,
+    '0004_participants': participantsMigration,
+    '0005_soft_delete': softDeleteMigration,
+    '0006_message_content_and_media': messageContentAndMediaMigration,
+    '0007_message_templates': messageTemplatesMigration,
+    '0008_outbox_sending': outboxSendingMigration,
   };
 }
 

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
+
+/** A committer over an in-memory "database" that records each transaction's items. */
+function harness(options: { maxBatch?: number; maxQueued?: number; bad?: string } = {}) {
+  const transactions: string[][] = [];
+  const committed: string[] = [];
+  const tx = (items: readonly string[]): Promise<void> => {
+    transactions.push([...items]);
+    if (options.bad !== undefined && items.includes(options.bad)) {
+      return Promise.reject(new Error(`bad item ${options.bad}`));
+    }
+    committed.push(...items);
+    return Promise.resolve();
+  };
+  const committer = new GroupCommitter<string>(tx, (item) => tx([item]), {
+    maxBatch: options.maxBatch ?? 100,
+    windowMs: 0,
+    maxQueued: options.maxQueued ?? 1000,
+  });
+  return { committer, transactions, committed };
+}
+
+describe('group commit of webhook deliveries', () => {
+  it('deliveries submitted in one turn share one transaction, and each resolves after it', async () => {
+    const { committer, transactions, committed } = harness();
+    const items = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    await Promise.all(items.map((item) => committer.submit(item)));
+    expect(transactions).toEqual([items]);
+    expect(committed).toEqual(items);
+  });
+
+  it('a batch holds at most maxBatch deliveries; the rest go in the next transactions', async () => {
+    const { committer, transactions, committed } = harness({ maxBatch: 8 });
+    const items = Array.from({ length: 20 }, (_, i) => `d${i}`);
+    await Promise.all(items.map((item) => committer.submit(item)));
+    expect(transactions.map((t) => t.length)).toEqual([8, 8, 4]);
+    expect(committed).toEqual(items);
+  });
+
+  it('one bad delivery does not fail the others: the batch is retried one by one', async () => {
+    const { committer, transactions, committed } = harness({ bad: 'd2' });
+    const results = await Promise.allSettled(['d0', 'd1', 'd2', 'd3'].map((item) => committer.submit(item)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(committed).toEqual(['d0', 'd1', 'd3']);
+    // The failed batch, then each alone.
+    expect(transactions).toEqual([['d0', 'd1', 'd2', 'd3'], ['d0'], ['d1'], ['d2'], ['d3']]);
+  });
+
+  it('past maxQueued a delivery is refused at once (a fast 503), never left to time out', async () => {
+    const { committer, committed } = harness({ maxQueued: 3 });
+    const accepted = ['a', 'b', 'c'].map((item) => committer.submit(item));
+    await expect(committer.submit('d')).rejects.toBeInstanceOf(GroupCommitOverloaded);
+    await Promise.all(accepted);
+    expect(committed).toEqual(['a', 'b', 'c']);
+    // Room again once committed.
+    await committer.submit('e');
+    expect(committed).toEqual(['a', 'b', 'c', 'e']);
+  });
+
+  it('deliveries arriving while a transaction runs form the next batch', async () => {
+    const transactions: string[][] = [];
+    let release: () => void = () => {};
+    const committer = new GroupCommitter<string>(
+      async (items) => {
+        transactions.push([...items]);
+        if (transactions.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      async (item) => {
+        transactions.push([item]);
+        if (transactions.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      },
+      { maxBatch: 100, windowMs: 0, maxQueued: 100 },
+    );
+    const first = committer.submit('first');
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = ['x', 'y', 'z'].map((item) => committer.submit(item));
+    release();
+    await Promise.all([first, ...later]);
+    expect(transactions).toEqual([['first'], ['x', 'y', 'z']]);
+  });
+});

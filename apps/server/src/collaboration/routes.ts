@@ -1,0 +1,203 @@
+import {
+  agentLoad,
+  holdersOf,
+  type CollaborationTarget,
+  type RoutingEvent,
+  type RoutingState,
+} from '@parlo/core';
+import {
+  ApiError,
+  conferenceRequestSchema,
+  transferRequestSchema,
+  type ConversationView,
+  type TargetsResponse,
+} from '@parlo/protocol';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { requireUser } from '../auth/sessions.ts';
+import { commit, type ServerContext } from '../context.ts';
+import { parseOr400, rejectionError } from '../http/errors.ts';
+import { decideAndApply, detailsById, loadNames, type Outgoing } from '../routing/engine.ts';
+import { defaultSettings, readSettings } from '../settings/index.ts';
+import type { StoreTx, UserRow } from '../store/index.ts';
+import { conversationBlockOf } from '../views/index.ts';
+
+/**
+ * Transfer (S-14..S-18) and conference (S-19..S-23). The core decides who may do what (only the
+ * owner transfers, asks for a guest or ends the conference; only the guest exits); these routes
+ * add what the core cannot know: deleted queues and users, the S-7 block, the admin's policy.
+ */
+
+const idParams = z.object({ id: z.string().min(1).max(200) });
+// Fastify's patterns of `collaborationRoutes` (which encodes its argument, so cannot build them).
+/** `purpose=conference` lists only queues with an agent who could join now. */
+const targetsQuery = z.object({ purpose: z.enum(['transfer', 'conference']).optional() });
+
+/** Runs one routing command; a refusal becomes its API error and rolls the transaction back. */
+async function run(tx: StoreTx, out: Outgoing, event: RoutingEvent, now: number): Promise<RoutingState> {
+  const decision = await decideAndApply(tx, out, event, now);
+  if (decision.kind === 'rejected') throw rejectionError(decision.rejection);
+  return decision.state;
+}
+
+/** This agent's view of the conversation after the command (null if they no longer see it). */
+async function viewOf(
+  tx: StoreTx,
+  out: Outgoing,
+  state: RoutingState,
+  conversationId: string,
+  agentId: string,
+): Promise<ConversationView> {
+  const conversation = state.conversations[conversationId];
+  const details = (await detailsById(tx, [conversationId])).get(conversationId);
+  if (!conversation || !details) throw new ApiError('INTERNAL', 'The conversation has no view');
+  const names = await loadNames(tx, holdersOf(conversation));
+  const view = (await out.presenter()).conversation(conversation, details, { agentId, names });
+  if (!view) throw new ApiError('INTERNAL', 'The conversation has no view for this agent');
+  return view;
+}
+
+/**
+ * S-7: the owner of a conversation whose number or queue was deleted may only End it. Checked
+ * for the owner only, so anyone else still gets the core's 403.
+ */
+async function refuseIfBlocked(tx: StoreTx, user: UserRow, conversationId: string): Promise<void> {
+  const [details] = await tx.getConversationDetails([conversationId]);
+  if (!details) throw new ApiError('NOT_FOUND', 'No such conversation');
+  if (
+    details.agentId === user.id &&
+    details.phaseKind === 'active' &&
+    conversationBlockOf(details) !== null
+  ) {
+    throw new ApiError('CONVERSATION_BLOCKED', 'A resource this conversation depends on was deleted');
+  }
+}
+
+/** A target the administration has deleted is unavailable, whatever the routing world says. */
+async function refuseDeletedTarget(tx: StoreTx, target: CollaborationTarget): Promise<void> {
+  if (target.kind === 'queue') {
+    const live = await tx.listQueues();
+    if (!live.some((q) => q.id === target.queueId))
+      throw new ApiError('TRANSFER_TARGET_UNAVAILABLE', 'That queue no longer exists');
+    return;
+  }
+  const user = await tx.findUserById(target.agentId);
+  if (!user || (user.deletedAt !== undefined && user.deletedAt !== null))
+    throw new ApiError('TRANSFER_TARGET_UNAVAILABLE', 'That agent no longer exists');
+}
+
+export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  // S-15, S-16: who can take it now. Only the owner asks (they are the one who may transfer).
+  app.get('/api/conversations/:id/targets', async (request): Promise<TargetsResponse> => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    const { purpose } = parseOr400(targetsQuery, request.query);
+    return ctx.store.transaction(async (tx) => {
+      const state = await tx.loadRoutingState();
+      const conversation = state.conversations[id];
+      if (!conversation) throw new ApiError('NOT_FOUND', 'No such conversation');
+      const phase = conversation.phase;
+      if (phase.kind !== 'active' || phase.ownerId !== user.id)
+        throw new ApiError('NOT_CONVERSATION_OWNER', 'This conversation belongs to another agent');
+      const inIt = holdersOf(conversation);
+      const agents: TargetsResponse['agents'] = [];
+      const freeAgentIds = new Set<string>();
+      for (const agent of Object.values(state.agents)) {
+        const freeSlots = agent.capacity - agentLoad(state, agent.id);
+        if (
+          inIt.includes(agent.id) ||
+          agent.state.kind !== 'available' ||
+          agent.disconnectedAt !== undefined ||
+          freeSlots < 1
+        )
+          continue;
+        const row = await tx.findUserById(agent.id);
+        if (!row || (row.deletedAt !== undefined && row.deletedAt !== null)) continue;
+        freeAgentIds.add(agent.id);
+        agents.push({ id: agent.id, displayName: row.displayName, freeSlots });
+      }
+      agents.sort((a, b) => a.displayName.localeCompare(b.displayName) || a.id.localeCompare(b.id));
+      const queues = (await tx.listQueues())
+        .filter(
+          (q) =>
+            purpose !== 'conference' ||
+            [...freeAgentIds].some((agentId) => state.agents[agentId]?.queueIds.includes(q.id)),
+        )
+        .map(({ id: queueId, name }) => ({ id: queueId, name }));
+      return { queues, agents };
+    });
+  });
+
+  // S-14, S-17, S-18: the owner hands it on and wraps up at once; the answer is their wrap-up view.
+  app.post('/api/conversations/:id/transfer', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    const { target } = parseOr400(transferRequestSchema, request.body);
+    return commit(ctx, async (tx, out, now) => {
+      await refuseIfBlocked(tx, user, id);
+      await refuseDeletedTarget(tx, target);
+      const settings = await readSettings(tx, defaultSettings(ctx.config.DISCONNECT_GRACE_SECONDS));
+      const state = await run(
+        tx,
+        out,
+        {
+          type: 'transfer.requested',
+          agentId: user.id,
+          conversationId: id,
+          target,
+          notAcceptedPolicy: settings.transferNotAcceptedPolicy,
+        },
+        now,
+      );
+      return { conversation: await viewOf(tx, out, state, id, user.id) };
+    });
+  });
+
+  // S-19: the owner asks for a guest; the answer shows "Conference requested".
+  app.post('/api/conversations/:id/conference', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    const { target } = parseOr400(conferenceRequestSchema, request.body);
+    return commit(ctx, async (tx, out, now) => {
+      await refuseIfBlocked(tx, user, id);
+      await refuseDeletedTarget(tx, target);
+      const state = await run(
+        tx,
+        out,
+        { type: 'conference.requested', agentId: user.id, conversationId: id, target },
+        now,
+      );
+      return { conversation: await viewOf(tx, out, state, id, user.id) };
+    });
+  });
+
+  // S-21, S-23: the owner ends the conference (or withdraws the request); the guest wraps up.
+  app.post('/api/conversations/:id/conference/end', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    return commit(ctx, async (tx, out, now) => {
+      const state = await run(
+        tx,
+        out,
+        { type: 'conference.endRequested', agentId: user.id, conversationId: id },
+        now,
+      );
+      return { conversation: await viewOf(tx, out, state, id, user.id) };
+    });
+  });
+
+  // S-22, S-23: the guest leaves; the answer is the guest's view, now in wrap-up.
+  app.post('/api/conversations/:id/conference/exit', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    return commit(ctx, async (tx, out, now) => {
+      const state = await run(
+        tx,
+        out,
+        { type: 'conference.exitRequested', agentId: user.id, conversationId: id },
+        now,
+      );
+      return { conversation: await viewOf(tx, out, state, id, user.id) };
+    });
+  });
+}
