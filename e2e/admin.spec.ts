@@ -118,8 +118,8 @@ describe('admin console: resources, validation next to fields, audit', () => {
     await admin.getByRole('button', { name: 'Delete Customer Support' }).click();
     const confirm = dialogNamed('Delete Customer Support?');
     const text = (await confirm.textContent()) ?? '';
-    expect(text).toContain('Agents: Anna Rossi, Marco Bianchi, Giulia Verdi');
-    expect(text).toContain('Business numbers: ');
+    for (const name of ['Agents: ', 'Anna Rossi', 'Marco Bianchi', 'Giulia Verdi', 'Business numbers: '])
+      expect(text).toContain(name);
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await expect
       .poll(() => confirm.getByRole('alert').textContent())
@@ -207,6 +207,50 @@ describe('admin console: resources, validation next to fields, audit', () => {
     expect(await table('Users').locator('tbody tr').count()).toBeGreaterThan(3);
   });
 
+  it('business numbers: secrets are write-only — the list says "set", never the value; rotation adds then retires', async () => {
+    await openAdminTab(admin, 'Business numbers');
+    await admin.getByRole('button', { name: 'New business number' }).click();
+    const form = dialogNamed('New business number');
+    await fill(form, 'Phone number ID', '555000111');
+    await fill(form, 'Display number', 'call us');
+    await fill(form, 'WhatsApp Business Account ID', '777000');
+    await fill(form, 'Access token', 'secret-token-e2e');
+    await fill(form, 'App secrets', 'secret-app-e2e');
+    await form.getByLabel('Target queue').selectOption({ label: 'Billing' });
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => messageNextTo(form, 'Display number')).toContain('international form');
+    expect(await messageNextTo(form, 'Verify token')).toBe('Required.');
+    await fill(form, 'Display number', '+390255501110');
+    await fill(form, 'Verify token', 'secret-verify-e2e');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.waitFor({ state: 'detached' });
+    const number = row('Business numbers', '555000111');
+    await number.waitFor();
+    const cells = async () => (await number.getByRole('cell').allTextContents()).map((c) => c.trim());
+    expect((await cells()).slice(0, 5)).toEqual(['555000111', 'Billing', 'set', '1 set', 'set']);
+
+    // Rotation, step 1: a second secret is accepted alongside the first.
+    await number.getByRole('button', { name: /^Edit / }).click();
+    const edit = admin.getByRole('dialog', { name: /^Edit .*390255501110$/ });
+    expect(await edit.getByLabel('Access token', { exact: true }).inputValue()).toBe('');
+    await fill(edit, 'Add an app secret', 'secret-app-e2e-2');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await cells())[3]).toBe('2 set');
+    // Step 2: only the newest stays.
+    await number.getByRole('button', { name: /^Edit / }).click();
+    await edit.getByLabel('Step 2: retire the old app secrets, keeping only the newest').check();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await cells())[3]).toBe('1 set');
+
+    const page =
+      (await admin.content()) +
+      JSON.stringify(await (await admin.request.get(`${stack.parloUrl}/api/admin/business-numbers`)).json());
+    for (const secret of ['secret-token-e2e', 'secret-app-e2e', 'secret-verify-e2e'])
+      expect(page).not.toContain(secret);
+  });
+
   it('the administrator deletes a wrap-up reason; the confirmation says which queues use it', async () => {
     await openAdminTab(admin, 'Wrap-up reasons');
     await admin.getByRole('button', { name: 'Delete Wrong number' }).click();
@@ -269,6 +313,7 @@ describe('admin console: resources, validation next to fields, audit', () => {
     expect(text).toContain('Alex Admin');
     expect(text).not.toContain('luca-password');
     expect(text).not.toContain('luca-new-password');
+    expect(text).not.toContain('secret-');
     expect(seen).toContain('users.resetPassword');
 
     mkdirSync(screenshotsDir, { recursive: true });

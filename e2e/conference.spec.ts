@@ -45,6 +45,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A page reacts to a push within a few seconds even on a busy CI machine. */
+const eventually = { timeout: 10_000 } as const;
 const popover = (page: Page) => page.getByRole('dialog', { name: 'Contact request' });
 const conferenceDialog = (page: Page) => page.getByRole('dialog', { name: 'Conference request' });
 const wrapUpDialog = (page: Page) => page.getByRole('dialog', { name: 'Wrap-up reasons' });
@@ -57,7 +59,7 @@ const phoneSees = (text: string) => phone.getByTestId('phone-message').filter({ 
 async function send(page: Page, text: string): Promise<void> {
   await page.getByLabel('Message').fill(text);
   await page.getByLabel('Message').press('Enter');
-  await expect.poll(() => page.getByLabel('Message').inputValue()).toBe('');
+  await expect.poll(() => page.getByLabel('Message').inputValue(), eventually).toBe('');
 }
 
 /** Opens Conference, picks a queue or an agent by name, and submits. */
@@ -83,7 +85,7 @@ describe('conference', () => {
     await chooseAgentState(marco, 'available');
 
     await requestConference('Agent', 'Marco Bianchi');
-    await expect.poll(() => indicator(anna).getAttribute('data-state')).toBe('requested');
+    await expect.poll(() => indicator(anna).getAttribute('data-state'), eventually).toBe('requested');
     expect(await indicator(anna).textContent()).toContain('Conference requested');
     // While one is requested, no second request and no transfer.
     expect(await button(anna, 'Conference').count()).toBe(0);
@@ -94,17 +96,17 @@ describe('conference', () => {
     expect(await offer.getByTestId('offer-purpose').textContent()).toBe('Conference request from Anna Rossi');
     await acceptContactRequest(marco);
 
-    await expect.poll(() => indicator(anna).getAttribute('data-state')).toBe('joined');
+    await expect.poll(() => indicator(anna).getAttribute('data-state'), eventually).toBe('joined');
     expect(await indicator(anna).textContent()).toBe('Conference with Marco Bianchi');
-    await expect.poll(() => indicator(marco).textContent()).toBe('Conference with Anna Rossi');
+    await expect.poll(() => indicator(marco).textContent(), eventually).toBe('Conference with Anna Rossi');
     for (const page of [anna, marco])
       await expect
-        .poll(() => systemNotes(page).allTextContents())
+        .poll(() => systemNotes(page).allTextContents(), eventually)
         .toContainEqual(expect.stringContaining('joined the chat'));
 
     // The guest sees the whole history, and only Exit conference among the controls.
     await expect
-      .poll(() => bubbles(marco).allTextContents())
+      .poll(() => bubbles(marco).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('billing and delivery'));
     expect(await marco.getByTestId('participant-role').getAttribute('data-role')).toBe('guest');
     expect(await button(marco, 'Exit conference').isEnabled()).toBe(true);
@@ -122,21 +124,32 @@ describe('conference', () => {
     await phoneSees('I will check the delivery');
     // Each desktop shows the colleague's message, with the colleague's name.
     await expect
-      .poll(() => bubbles(anna).allTextContents())
+      .poll(() => bubbles(anna).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('I will check the delivery'));
     await expect
-      .poll(() => bubbles(marco).allTextContents())
+      .poll(() => bubbles(marco).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('I will take the billing part'));
-    await expect.poll(() => anna.getByTestId('bubble-author').allTextContents()).toContain('Marco Bianchi');
+    await expect
+      .poll(() => anna.getByTestId('bubble-author').allTextContents(), eventually)
+      .toContain('Marco Bianchi');
     mkdirSync(screenshotsDir, { recursive: true });
     await anna.screenshot({ path: join(screenshotsDir, 'conference-joined.png') });
+  });
+
+  it("[S-20] in a conference the customer's new messages reach both agents", async () => {
+    await phone.getByLabel('Message').fill('Thank you both!');
+    await phone.getByRole('button', { name: 'Send' }).click();
+    for (const page of [anna, marco])
+      await expect
+        .poll(() => bubbles(page).allTextContents(), eventually)
+        .toContainEqual(expect.stringContaining('Thank you both!'));
   });
 
   it('[S-21][S-23] End conference: the guest leaves with the Wrap-up dialog, the owner goes on with the customer', async () => {
     await button(anna, 'End conference').click();
     await wrapUpDialog(marco).waitFor();
     await submitWrapUp(marco);
-    await expect.poll(() => marco.locator('[data-conversation-id]').count()).toBe(0);
+    await expect.poll(() => marco.locator('[data-conversation-id]').count(), eventually).toBe(0);
 
     await indicator(anna).waitFor({ state: 'detached' });
     expect(await wrapUpDialog(anna).count()).toBe(0);
@@ -150,30 +163,56 @@ describe('conference', () => {
     await chooseAgentState(marco, 'Break');
     await chooseAgentState(giulia, 'available');
     await requestConference('Queue', 'Sales');
-    await expect.poll(() => indicator(anna).getAttribute('data-state')).toBe('requested');
+    await expect.poll(() => indicator(anna).getAttribute('data-state'), eventually).toBe('requested');
 
     const offer = popover(giulia);
     await offer.waitFor();
     expect(await offer.getByTestId('offer-purpose').textContent()).toBe('Conference request from Anna Rossi');
     await acceptContactRequest(giulia);
-    await expect.poll(() => indicator(anna).textContent()).toBe('Conference with Giulia Verdi');
-    await expect.poll(() => indicator(giulia).textContent()).toBe('Conference with Anna Rossi');
+    await expect.poll(() => indicator(anna).textContent(), eventually).toBe('Conference with Giulia Verdi');
+    await expect.poll(() => indicator(giulia).textContent(), eventually).toBe('Conference with Anna Rossi');
     await send(giulia, 'Giulia from Sales: here is our offer.');
     await phoneSees('here is our offer');
 
     await button(giulia, 'Exit conference').click();
     await wrapUpDialog(giulia).waitFor();
     await submitWrapUp(giulia);
-    await expect.poll(() => giulia.locator('[data-conversation-id]').count()).toBe(0);
+    await expect.poll(() => giulia.locator('[data-conversation-id]').count(), eventually).toBe(0);
 
     await indicator(anna).waitFor({ state: 'detached' });
     await send(anna, 'Back to just us two.');
     await phoneSees('Back to just us two.');
   });
 
-  it('[S-24] the owner ends and wraps up as usual', async () => {
+  it('[S-20] a conference request nobody accepts is reported to the owner, and the conversation carries on', async () => {
+    await chooseAgentState(giulia, 'Break');
+    await chooseAgentState(marco, 'available');
+    await requestConference('Agent', 'Marco Bianchi');
+    await popover(marco).waitFor();
+    // Marco lets it lapse: he goes to RONA as for any offer; Anna is told.
+    await expect
+      .poll(() => anna.getByRole('alert').allTextContents(), { timeout: OFFER_TIMEOUT_MS + 5000 })
+      .toContainEqual(expect.stringContaining('The conference request to Marco Bianchi was not accepted'));
+    await indicator(anna).waitFor({ state: 'detached' });
+    expect(await button(anna, 'Conference').isEnabled()).toBe(true);
+    expect(await button(anna, 'Transfer').isEnabled()).toBe(true);
+    await send(anna, 'Still here with you.');
+    await phoneSees('Still here with you.');
+  });
+
+  it('[S-23][S-24] the owner ending during a conference: both agents wrap up', async () => {
+    await chooseAgentState(marco, 'available');
+    await requestConference('Agent', 'Marco Bianchi');
+    await acceptContactRequest(marco);
+    await expect.poll(() => indicator(anna).getAttribute('data-state'), eventually).toBe('joined');
+
     await button(anna, 'End').click();
+    await wrapUpDialog(anna).waitFor();
+    // Marco did nothing: his Wrap-up reasons dialog opens by itself.
+    await wrapUpDialog(marco).waitFor();
+    await submitWrapUp(marco);
     await submitWrapUp(anna);
-    await expect.poll(() => anna.locator('[data-conversation-id]').count()).toBe(0);
+    for (const page of [anna, marco])
+      await expect.poll(() => page.locator('[data-conversation-id]').count(), eventually).toBe(0);
   });
 });

@@ -48,6 +48,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A page reacts to a push within a few seconds even on a busy CI machine. */
+const eventually = { timeout: 10_000 } as const;
 const popover = (page: Page) => page.getByRole('dialog', { name: 'Contact request' });
 const transferDialog = (page: Page) => page.getByRole('dialog', { name: 'Transfer request' });
 const wrapUpDialog = (page: Page) => page.getByRole('dialog', { name: 'Wrap-up reasons' });
@@ -61,7 +63,9 @@ async function ownerTakesACustomer(owner: Page, customer: string, text: string):
   await customerWrites(phone, stack.simUrl, customer, text);
   await popover(owner).waitFor();
   await acceptContactRequest(owner);
-  await expect.poll(() => inbound(owner).allTextContents()).toContainEqual(expect.stringContaining(text));
+  await expect
+    .poll(() => inbound(owner).allTextContents(), eventually)
+    .toContainEqual(expect.stringContaining(text));
 }
 
 async function openTransfer(page: Page) {
@@ -99,9 +103,9 @@ describe('transfer', () => {
     // Queues first; the search filters as you type.
     expect(await dialog.getByRole('radio', { name: 'Queue' }).isChecked()).toBe(true);
     const queues = dialog.getByRole('group', { name: 'Queues' }).getByRole('radio');
-    await expect.poll(() => queues.count()).toBe(2);
+    await expect.poll(() => queues.count(), eventually).toBe(2);
     await dialog.getByLabel('Search queues').fill('sal');
-    await expect.poll(() => queues.count()).toBe(1);
+    await expect.poll(() => queues.count(), eventually).toBe(1);
     expect(await queues.first().getAttribute('aria-labelledby')).not.toBeNull();
     await dialog.getByRole('radio', { name: 'Sales' }).check();
     expect(await submit.isDisabled()).toBe(false);
@@ -110,7 +114,7 @@ describe('transfer', () => {
     await dialog.getByRole('radio', { name: 'Agent' }).check();
     expect(await submit.isDisabled()).toBe(true);
     const agents = dialog.getByRole('group', { name: 'Agents' }).getByRole('radio');
-    await expect.poll(() => dialog.textContent()).toContain('No agent is available');
+    await expect.poll(() => dialog.textContent(), eventually).toContain('No agent is available');
     expect(await agents.count()).toBe(0);
 
     // S-16: Marco becomes Available; the list shows him only after Refresh.
@@ -118,10 +122,10 @@ describe('transfer', () => {
     await anna.waitForTimeout(300);
     expect(await agents.count()).toBe(0);
     await dialog.getByRole('button', { name: 'Refresh lists' }).click();
-    await expect.poll(() => agents.count()).toBe(1);
+    await expect.poll(() => agents.count(), eventually).toBe(1);
     expect(await dialog.getByRole('radio', { name: 'Marco Bianchi' }).count()).toBe(1);
     await dialog.getByLabel('Search agents').fill('giu');
-    await expect.poll(() => agents.count()).toBe(0);
+    await expect.poll(() => agents.count(), eventually).toBe(0);
     await dialog.getByLabel('Search agents').fill('');
 
     // Escape closes the dialog and nothing happened to the conversation.
@@ -147,18 +151,18 @@ describe('transfer', () => {
     await dialog.waitFor({ state: 'detached' });
     await wrapUpDialog(anna).waitFor();
     await submitWrapUp(anna);
-    await expect.poll(() => conversationCount(anna)).toBe(0);
+    await expect.poll(() => conversationCount(anna), eventually).toBe(0);
 
     await popover(marco).waitFor();
-    await expect.poll(() => popover(marco).textContent()).toContain('Sheena Nelson');
+    await expect.poll(() => popover(marco).textContent(), eventually).toContain('Sheena Nelson');
     expect(await popover(marco).textContent()).toContain('Sales');
     await acceptContactRequest(marco);
     // The history comes with it: the customer's words and Anna's reply.
     await expect
-      .poll(() => inbound(marco).allTextContents())
+      .poll(() => inbound(marco).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('change my plan'));
     await expect
-      .poll(() => outbound(marco).allTextContents())
+      .poll(() => outbound(marco).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('pass you to our sales team'));
     await agentEndsAndWrapsUp(marco);
   });
@@ -181,7 +185,7 @@ describe('transfer', () => {
     expect(await marco.getByRole('dialog', { name: /Transfer from Anna Rossi/ }).count()).toBe(1);
     await acceptContactRequest(marco);
     await expect
-      .poll(() => inbound(marco).allTextContents())
+      .poll(() => inbound(marco).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('parcel has not arrived'));
     await agentEndsAndWrapsUp(marco);
   });
@@ -199,9 +203,11 @@ describe('transfer', () => {
     await chooseAgentState(marco, 'Break');
     await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
     const error = dialog.getByRole('alert');
-    await expect.poll(() => error.textContent()).toContain('can no longer take the conversation');
+    await expect.poll(() => error.textContent(), eventually).toContain('can no longer take the conversation');
     // The lists are fetched again: Marco is gone, nothing is chosen.
-    await expect.poll(() => dialog.getByRole('group', { name: 'Agents' }).getByRole('radio').count()).toBe(0);
+    await expect
+      .poll(() => dialog.getByRole('group', { name: 'Agents' }).getByRole('radio').count(), eventually)
+      .toBe(0);
     expect(await dialog.getByRole('button', { name: 'Transfer', exact: true }).isDisabled()).toBe(true);
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(await wrapUpDialog(giulia).count()).toBe(0);
@@ -213,8 +219,15 @@ describe('transfer', () => {
     const dialog = await openTransfer(giulia);
     await dialog.getByRole('radio', { name: 'Agent' }).check();
     await dialog.getByRole('radio', { name: 'Marco Bianchi' }).check();
+    // The desktop itself must send one request (the server would refuse a second one anyway).
+    const transferPosts: string[] = [];
+    giulia.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/transfer'))
+        transferPosts.push(request.url());
+    });
     await dialog.getByRole('button', { name: 'Transfer', exact: true }).dblclick();
     await submitWrapUp(giulia);
+    expect(transferPosts).toHaveLength(1);
     await popover(marco).waitFor();
     await marco.waitForTimeout(500);
     expect(await popover(marco).count()).toBe(1);
@@ -244,14 +257,14 @@ describe('transfer', () => {
     // Marco does not answer: his offer lapses (RONA) and the conversation waits again.
     await expect.poll(() => agentStateOf(marco), { timeout: OFFER_TIMEOUT_MS + 5000 }).toBe('rona');
     await popover(marco).waitFor({ state: 'detached' });
-    await expect.poll(() => waitingCount()).toBe(1);
+    await expect.poll(() => waitingCount(), eventually).toBe(1);
 
     // The next Available agent gets it, history and all.
     await chooseAgentState(giulia, 'available');
     await popover(giulia).waitFor();
     await acceptContactRequest(giulia);
     await expect
-      .poll(() => inbound(giulia).allTextContents())
+      .poll(() => inbound(giulia).allTextContents(), eventually)
       .toContainEqual(expect.stringContaining('refund on its way'));
     await agentEndsAndWrapsUp(giulia);
     await chooseAgentState(marco, 'available');

@@ -57,11 +57,20 @@ async function accept(customer: string): Promise<void> {
 }
 
 describe('[issue-4] failed sends and the 24-hour window, in the desktop', () => {
-  it('[issue-4] a send WhatsApp fails shows its reason on the bubble', async () => {
+  it('[issue-4] opening marks the customer message read; a send WhatsApp fails shows its reason on the bubble', async () => {
     await writes('Sheena Nelson', 'Hi, is my order on its way?');
     await accept('Sheena Nelson');
     const composer = agent.getByLabel('Message');
     await composer.waitFor();
+    // Mark as read on open (the default policy): the customer's phone shows blue ticks.
+    await expect
+      .poll(() =>
+        phone
+          .getByTestId('phone-message')
+          .filter({ hasText: 'Hi, is my order on its way?' })
+          .getAttribute('data-status'),
+      )
+      .toBe('read');
     // WhatsApp's clock is a day ahead: it accepts the text, then fails it with 131047.
     skewMs = DAY_MS + 3600_000;
     try {

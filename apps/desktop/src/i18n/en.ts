@@ -202,6 +202,13 @@ export const en = {
       noneRejected: 'No deliveries rejected in the last 5 minutes.',
       rejectedAll: 'Rejected in the last 5 minutes: {{list}}.',
       rejectedReason: '{{reason}} ({{count}})',
+      reason: {
+        bad_signature: 'bad signature',
+        unknown_number: 'unknown number',
+        malformed: 'malformed',
+        too_large: 'too large',
+        overloaded: 'server busy',
+      },
     },
     supervisor: {
       title: 'Queues and agents',

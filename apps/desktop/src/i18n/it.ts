@@ -106,7 +106,7 @@ export const it: Translation = {
     cancelReply: 'Annulla risposta',
     attach: 'Allega un file',
     attachHint: 'Immagine (JPEG, PNG) o documento',
-    uploading: 'Invio dell\'allegato…',
+    uploading: "Invio dell'allegato…",
     attachmentLabel: 'Allegato',
   },
   composer: {
@@ -198,6 +198,13 @@ export const it: Translation = {
       noneRejected: 'Nessuna consegna rifiutata negli ultimi 5 minuti.',
       rejectedAll: 'Rifiutate negli ultimi 5 minuti: {{list}}.',
       rejectedReason: '{{reason}} ({{count}})',
+      reason: {
+        bad_signature: 'firma non valida',
+        unknown_number: 'numero sconosciuto',
+        malformed: 'non valido',
+        too_large: 'troppo grande',
+        overloaded: 'server occupato',
+      },
     },
     supervisor: {
       title: 'Code e agenti',

@@ -1,5 +1,6 @@
 import type { DeliveryStatus, MessageRow, StoreTx } from '../store/index.ts';
 import type { Outgoing } from '../routing/engine.ts';
+import { messageAudience } from '../views/index.ts';
 
 const RANK: Record<DeliveryStatus, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: 4 };
 
@@ -27,10 +28,9 @@ export async function applyDeliveryStatus(
     failureReason: status === 'failed' ? failureReason : null,
   };
   const [details] = await tx.getConversationDetails([message.conversationId]);
-  if (details?.agentId && (details.phaseKind === 'active' || details.phaseKind === 'wrapUp')) {
-    await out.emit(details.agentId, {
-      type: 'message.upserted',
-      message: (await out.presenter()).message(updated, details),
-    });
+  const audience = messageAudience(details);
+  if (details && audience.length > 0) {
+    const view = (await out.presenter()).message(updated, details);
+    for (const agentId of audience) await out.emit(agentId, { type: 'message.upserted', message: view });
   }
 }

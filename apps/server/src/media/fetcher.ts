@@ -3,6 +3,7 @@ import { GraphApiError } from '@parlo/whatsapp';
 import { commit, type ServerContext } from '../context.ts';
 import type { MediaRow, MediaStatus, StoreTx } from '../store/index.ts';
 import type { Outgoing } from '../routing/engine.ts';
+import { messageAudience } from '../views/index.ts';
 import { withMediaStatus } from './content.ts';
 import type { MediaFiles } from './media-store.ts';
 
@@ -158,15 +159,13 @@ export async function pushMessage(
   messageId: string,
 ): Promise<void> {
   const [details] = await tx.getConversationDetails([conversationId]);
-  if (!details?.agentId || (details.phaseKind !== 'active' && details.phaseKind !== 'wrapUp')) return;
+  const audience = messageAudience(details);
+  if (!details || audience.length === 0) return;
   const presenter = await out.presenter();
   // The whole list, so the pushed bubble keeps its reactions and quote.
   const view = presenter
     .messages(await tx.listMessages(conversationId), details)
     .find((v) => v.id === messageId);
   if (!view) return;
-  // In a conference both agents see the conversation.
-  for (const agentId of new Set([details.agentId, details.joinedGuestId])) {
-    if (agentId !== undefined) await out.emit(agentId, { type: 'message.upserted', message: view });
-  }
+  for (const agentId of audience) await out.emit(agentId, { type: 'message.upserted', message: view });
 }

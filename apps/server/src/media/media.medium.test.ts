@@ -240,7 +240,7 @@ for (const [label, databaseUrl] of [
       );
       const data = (kind: 'image' | 'audio' | 'video' | 'document' | 'sticker'): string =>
         (files.get(kind) ?? Buffer.alloc(0)).toString('base64');
-      sim.setFaults({ duplicates: 1 });
+      sim.setFaults({ duplicates: 2, concurrentDuplicates: true });
       sim.hold();
       sim.sendFromCustomer(CUSTOMER, {
         type: 'image',
@@ -258,7 +258,7 @@ for (const [label, databaseUrl] of [
       sim.sendFromCustomer(CUSTOMER, { type: 'sticker', dataBase64: data('sticker') });
       await sim.flush();
       await sim.idle();
-      sim.setFaults({ duplicates: 0 });
+      sim.setFaults({ duplicates: 0, concurrentDuplicates: false });
 
       // Stored at once with the text, before any download: pending, no URL yet.
       const before = await messagesOf(e());
@@ -457,6 +457,15 @@ for (const [label, databaseUrl] of [
       expect(supervisor.status).toBe(200);
       expect(supervisor.headers.get('cache-control')).toContain('private');
       expect((await e().marco('/api/media/med_nope')).status).toBe(404);
+      // A browser seeking in audio or video asks for a range.
+      const whole = Buffer.from(await supervisor.arrayBuffer());
+      const part = await fetch(url, { headers: { cookie: sofia, range: 'bytes=2-5' } });
+      expect(part.status).toBe(206);
+      expect(part.headers.get('content-range')).toBe(`bytes 2-5/${whole.length}`);
+      expect(Buffer.from(await part.arrayBuffer()).equals(whole.subarray(2, 6))).toBe(true);
+      expect((await fetch(url, { headers: { cookie: sofia, range: `bytes=${whole.length}-` } })).status).toBe(
+        416,
+      );
     });
 
     it('[issue-4] an expired download URL is fetched again through GET media id', async () => {

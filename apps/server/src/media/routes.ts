@@ -64,16 +64,24 @@ export function registerMediaRoutes(
     if (!data) throw new ApiError('NOT_FOUND', 'This media is not available');
     const inline = INLINE_TYPE.test(media.mimeType);
     const name = encodeURIComponent(media.fileName ?? media.id);
-    return (
-      reply
-        .type(media.mimeType)
-        .header('cache-control', 'private, max-age=3600')
-        .header('x-content-type-options', 'nosniff')
-        // Customer files are untrusted: never a page of our origin, even if one claims to be HTML.
-        .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self'; media-src 'self'")
-        .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${name}`)
-        .send(data)
-    );
+    reply
+      .type(media.mimeType)
+      .header('cache-control', 'private, max-age=3600')
+      .header('x-content-type-options', 'nosniff')
+      // Customer files are untrusted: never a page of our origin, even if one claims to be HTML.
+      .header('content-security-policy', "sandbox; default-src 'none'; img-src 'self'; media-src 'self'")
+      .header('content-disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${name}`)
+      .header('accept-ranges', 'bytes');
+    // Browsers seek in audio and video with range requests.
+    const range = byteRange(request.headers.range, data.length);
+    if (range === 'unsatisfiable') {
+      return reply.code(416).header('content-range', `bytes */${data.length}`).send();
+    }
+    if (range === undefined) return reply.send(data);
+    return reply
+      .code(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${data.length}`)
+      .send(data.subarray(range.start, range.end + 1));
   });
 
   void app.register((scope, _opts, done) => {
@@ -155,4 +163,18 @@ export function registerMediaRoutes(
     });
     done();
   });
+}
+
+/** A single `bytes=` range of a file of `size` bytes; undefined for none (or several: whole file). */
+export function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  const [first, last] = [match[1] ?? '', match[2] ?? ''];
+  const start = first === '' ? Math.max(0, size - Number(last)) : Number(first);
+  const end = first === '' || last === '' ? size - 1 : Math.min(Number(last), size - 1);
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
 }

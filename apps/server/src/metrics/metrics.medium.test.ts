@@ -96,6 +96,32 @@ describe('/metrics (Prometheus text, prom-client)', () => {
     expect(series(await scrape(), 'parlo_statuses_unmatched')).toBe(before + 1);
   });
 
+  it('past INGEST_MAX_QUEUED a delivery gets a fast 503 UNAVAILABLE, counted as overloaded; no 200 is lost', async () => {
+    const small = await startTestServer({ INGEST_MAX_QUEUED: '1', INGEST_BATCH_WINDOW_MS: '50' });
+    try {
+      const bodies = Array.from({ length: 20 }, (_, i) =>
+        JSON.stringify(inboundTextPayload({ wamid: `wamid.overload.${i}`, from: `3933300001${i % 10}` })),
+      );
+      const answers = await Promise.all(bodies.map((body) => postWebhook(small.url, body)));
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0);
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+      const refused = answers.find((r) => r.status === 503);
+      expect(errorBodySchema.parse(await refused?.json()).error.code).toBe('UNAVAILABLE');
+      // Every delivery that got its 200 is stored; the refused ones are Meta's to retry.
+      for (const [i, answer] of answers.entries()) {
+        const stored = await small.parlo.store.transaction((tx) => tx.hasWamid(`wamid.overload.${i}`));
+        expect(stored).toBe(answer.status === 200);
+      }
+      const text = await scrape(small.url);
+      expect(series(text, 'parlo_webhooks_rejected_total{reason="overloaded"}')).toBe(
+        statuses.filter((s) => s === 503).length,
+      );
+    } finally {
+      await small.close();
+    }
+  });
+
   it('with METRICS_TOKEN set, /metrics needs that bearer token (403 otherwise)', async () => {
     const token = 'metrics-token-0123456789';
     const guarded = await startTestServer({ METRICS_TOKEN: token });

@@ -1,5 +1,7 @@
 import {
   acceptOfferResponseSchema,
+  attachmentQuerySchema,
+  attachmentResponseSchema,
   agentResponseSchema,
   catalogResponseSchema,
   collaborationRoutes,
@@ -104,6 +106,32 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = [
     body: sendMessageRequestSchema,
     response: messageResponseSchema,
     errors: ['MESSAGE_TOO_LONG', 'CONVERSATION_NOT_ACTIVE', 'OUTSIDE_SERVICE_WINDOW', 'CONVERSATION_BLOCKED'],
+  },
+  {
+    method: 'POST',
+    path: routes.attachments(ID),
+    summary:
+      'Upload an attachment (image or document): the body is the file, Content-Type its type, ?fileName= its name; send it with attachmentId',
+    tag: 'Conversations',
+    auth: 'user',
+    query: attachmentQuerySchema,
+    response: attachmentResponseSchema,
+    errors: [
+      'NOT_CONVERSATION_OWNER',
+      'CONVERSATION_NOT_ACTIVE',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'PAYLOAD_TOO_LARGE',
+      'UNAVAILABLE',
+    ],
+  },
+  {
+    method: 'GET',
+    path: routes.media(ID),
+    summary:
+      "A message's media file, with its own Content-Type: for agents in the conversation, supervisors and admins only",
+    tag: 'Conversations',
+    auth: 'user',
+    errors: ['FORBIDDEN', 'NOT_FOUND'],
   },
   {
     method: 'POST',

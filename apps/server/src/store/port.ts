@@ -426,7 +426,10 @@ export interface StoreTx {
   updateMedia(
     id: string,
     patch: Partial<
-      Pick<MediaRow, 'messageId' | 'waMediaId' | 'status' | 'attempts' | 'dueAt' | 'storageKey' | 'size' | 'lastError'>
+      Pick<
+        MediaRow,
+        'messageId' | 'waMediaId' | 'status' | 'attempts' | 'dueAt' | 'storageKey' | 'size' | 'lastError'
+      >
     >,
   ): Promise<void>;
   /** A status that arrived before its send recorded the wamid; dedupe by (wamid, status). */

@@ -148,6 +148,36 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await expect(run((tx) => tx.insertBusinessNumber(businessNumber('bn3', 'pn1')))).rejects.toThrow();
       });
 
+      it("[issue-4] replaces and lists a number's message templates, by name then language", async () => {
+        const template = (businessNumberId: string, name: string, language: string) => ({
+          businessNumberId,
+          name,
+          language,
+          category: 'UTILITY',
+          status: 'APPROVED',
+          components: JSON.stringify([{ type: 'BODY', text: `Hi {{1}} (${name})` }]),
+          syncedAt: 1_700_000_000_000,
+        });
+        await run(async (tx) => {
+          await tx.replaceMessageTemplates('bn1', [
+            template('bn1', 'b', 'en'),
+            template('bn1', 'a', 'it'),
+            template('bn1', 'a', 'en'),
+          ]);
+          await tx.replaceMessageTemplates('bn2', [template('bn2', 'other', 'en')]);
+        });
+        expect(
+          (await run((tx) => tx.listMessageTemplates('bn1'))).map((t) => `${t.name}/${t.language}`),
+        ).toEqual(['a/en', 'a/it', 'b/en']);
+        expect((await run((tx) => tx.listMessageTemplates('bn1')))[0]).toEqual(template('bn1', 'a', 'en'));
+        // A later sync replaces the whole set; other numbers keep theirs.
+        await run((tx) => tx.replaceMessageTemplates('bn1', [template('bn1', 'c', 'es')]));
+        expect((await run((tx) => tx.listMessageTemplates('bn1'))).map((t) => t.name)).toEqual(['c']);
+        await run((tx) => tx.replaceMessageTemplates('bn1', []));
+        expect(await run((tx) => tx.listMessageTemplates('bn1'))).toEqual([]);
+        expect((await run((tx) => tx.listMessageTemplates('bn2'))).map((t) => t.name)).toEqual(['other']);
+      });
+
       it('reads, writes and overwrites settings', async () => {
         await run(async (tx) => {
           expect(await tx.getSetting('theme')).toBeUndefined();
@@ -332,6 +362,31 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
             lapsedAgentIds: [],
             phase: { kind: 'queued' },
           });
+        });
+      });
+
+      it('channelHealth: per number, last inbound and the outbox depth/oldest; parked statuses counted', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+          await tx.touchLastInbound('k1', 5_000);
+          await tx.enqueueOutbox(outboxRow('0001', 'k1', 7_000, 7_000));
+          await tx.enqueueOutbox(outboxRow('0002', 'k1', 8_000, 8_000));
+          await tx.insertPendingStatus({ wamid: 'w-later', status: 'sent', at: 9_000, failureReason: null });
+        });
+        const health = await run((tx) => tx.channelHealth());
+        expect(health.pendingStatuses).toBe(1);
+        expect(health.numbers.find((n) => n.businessNumberId === 'bn1')).toEqual({
+          businessNumberId: 'bn1',
+          lastInboundAt: 5_000,
+          outboxDepth: 2,
+          outboxOldestAt: 7_000,
+        });
+        expect(health.numbers.find((n) => n.businessNumberId === 'bn2')).toEqual({
+          businessNumberId: 'bn2',
+          lastInboundAt: null,
+          outboxDepth: 0,
+          outboxOldestAt: null,
         });
       });
 

@@ -3,7 +3,7 @@ import type { ServerContext } from '../context.ts';
 import type { BusinessNumberRow, Store } from '../store/index.ts';
 import { isSendable, templateRow } from './model.ts';
 
-/** What one number's sync did: how many approved templates it stored, or why it failed. */
+/** What one number's sync did: how many approved templates it stored (-1: skipped, synced recently), or why it failed. */
 export interface NumberSyncResult {
   readonly businessNumberId: string;
   readonly templates: number;

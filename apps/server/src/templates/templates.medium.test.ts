@@ -5,6 +5,7 @@ import {
   messageResponseSchema,
   messagesResponseSchema,
   templatesResponseSchema,
+  templateSyncResponseSchema,
   type MessageView,
 } from '@parlo/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,8 @@ interface Env {
   proxy: Server;
   calls: GraphCall[];
   faults: Fault[];
+  /** Template listings fail (Graph down) while set. */
+  templatesDown: boolean;
   /** Added to the simulator's clock. */
   skewMs: number;
   marco: (path: string, init?: { method?: string; body?: unknown }) => Promise<Response>;
@@ -94,7 +97,7 @@ async function startEnv(
   env: Record<string, string> = {},
   simRate = 80,
 ): Promise<Env> {
-  const e = { calls: [] as GraphCall[], faults: [] as Fault[], skewMs: 0 } as Env;
+  const e = { calls: [] as GraphCall[], faults: [] as Fault[], skewMs: 0, templatesDown: false } as Env;
   e.sim = createSimulator({
     webhookUrl: 'http://127.0.0.1:9/unset',
     numbers: [
@@ -135,6 +138,12 @@ async function startEnv(
         req.method === 'POST' && url.endsWith('/messages') && body?.type !== undefined
           ? e.faults.shift()
           : undefined;
+      if (e.templatesDown && url.includes('/message_templates')) {
+        call.status = 503;
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('down');
+        return;
+      }
       if (fault) {
         call.status = fault.status;
         call.code = fault.code;
@@ -271,7 +280,7 @@ for (const [label, pg] of [
       // The customer's last message is 25 hours old: the window is closed, for Parlo and WhatsApp.
       await openConversation(env, -(DAY_MS + 3600_000));
       e().server.parlo.outbox.kick();
-    }, 30_000);
+    }, 60_000);
     afterAll(() => stopEnv(env));
 
     it('[issue-4] the approved templates are synced from the WABA and listed with their parameters', async () => {
@@ -294,7 +303,30 @@ for (const [label, pg] of [
       expect(order?.parameters.map((p) => p.id)).toEqual(['body:1', 'body:2', 'body:3']);
     });
 
-    it('[issue-4] only the conversation owner lists its templates', async () => {
+    it('[issue-4] an administrator syncs on demand; an agent may not', async () => {
+      const before = e().calls.filter((c) => c.path.endsWith('/message_templates')).length;
+      const res = await e().admin('/api/admin/templates/sync', { method: 'POST' });
+      expect(res.status).toBe(200);
+      expect(templateSyncResponseSchema.parse(await res.json()).numbers).toEqual([
+        { businessNumberId: expect.any(String) as unknown, templates: 4, error: null },
+      ]);
+      expect(e().calls.filter((c) => c.path.endsWith('/message_templates')).length).toBe(before + 1);
+      expect((await e().marco('/api/admin/templates/sync', { method: 'POST' })).status).toBe(403);
+    });
+
+    it('[issue-4] a failed sync keeps the templates of the last good one', async () => {
+      e().templatesDown = true;
+      try {
+        const [result] = await e().server.parlo.templates.syncAll();
+        expect(result).toMatchObject({ templates: 0, error: 'Graph API answered HTTP 503' });
+        const res = await e().marco(`/api/conversations/${e().conversationId}/templates`);
+        expect(templatesResponseSchema.parse(await res.json()).templates).toHaveLength(4);
+      } finally {
+        e().templatesDown = false;
+      }
+    });
+
+    it('[issue-4] an agent who is not in the conversation cannot list its templates', async () => {
       const cookie = await sessionCookie(e().server.url, 'anna');
       const res = await fetch(`${e().server.url}/api/conversations/${e().conversationId}/templates`, {
         headers: { cookie },
@@ -380,6 +412,58 @@ for (const [label, pg] of [
           .sim.thread(CUSTOMER)
           .some((m) => m.direction === 'out' && m.text.includes('your order A-17 is shipped')),
       ).toBe(true);
+    });
+
+    it('[S-20][issue-4] the joined conference guest may send a template too; an agent outside it may not', async () => {
+      const anna = await sessionCookie(e().server.url, 'anna');
+      const as = (cookie: string, path: string, body?: unknown) =>
+        fetch(`${e().server.url}${path}`, {
+          method: body === undefined ? 'GET' : 'POST',
+          headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        });
+      expect((await as(anna, '/api/agent/state', { kind: 'available' })).status).toBe(200);
+      const asked = await e().marco(`/api/conversations/${e().conversationId}/conference`, {
+        method: 'POST',
+        body: { target: { kind: 'agent', agentId: 'usr_anna' } },
+      });
+      expect(asked.status).toBe(200);
+      const offer = await e().server.parlo.store.transaction(async (tx) =>
+        Object.values((await tx.loadRoutingState()).offers).find(
+          (o) => o.agentId === 'usr_anna' && o.status.kind === 'pending',
+        ),
+      );
+      if (!offer) throw new Error('no conference offer for anna');
+      expect((await as(anna, `/api/offers/${offer.id}/accept`, {})).status).toBe(200);
+      const body = {
+        clientMessageId: `cm-${randomUUID()}`,
+        name: 'follow_up',
+        language: 'en',
+        values: { 'body:1': 'Sheena' },
+      };
+      const sent = await as(anna, `/api/conversations/${e().conversationId}/templates/send`, body);
+      expect(sent.status).toBe(200);
+      expect(messageResponseSchema.parse(await sent.json()).message).toMatchObject({
+        authorName: 'Anna Rossi',
+        text: 'Hi Sheena, we are following up on your conversation with us. Reply to this message to continue.',
+      });
+      const giulia = await sessionCookie(e().server.url, 'giulia');
+      const refused = await as(giulia, `/api/conversations/${e().conversationId}/templates/send`, {
+        ...body,
+        clientMessageId: `cm-${randomUUID()}`,
+      });
+      expect(refused.status).toBe(403);
+      await until(
+        () =>
+          Promise.resolve(
+            e()
+              .sim.thread(CUSTOMER)
+              .some((m) => m.direction === 'out' && m.text.includes('we are following up'))
+              ? true
+              : undefined,
+          ),
+        "the guest's template on the phone",
+      );
     });
   });
 }

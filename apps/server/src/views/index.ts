@@ -91,6 +91,17 @@ type NumberContext = Pick<ConversationDetails, 'businessDisplayNumber'>;
  * Turns stored rows into what an agent's browser receives. When masking is on (S-10..S-13) every
  * customer-data field passes through here, so nothing raw leaves the server toward an agent.
  */
+/**
+ * The agents who receive a conversation's new and updated messages live: its owner while it is
+ * active or in wrap-up, and a guest who joined its conference (S-20).
+ */
+export function messageAudience(details: ConversationDetails | undefined): string[] {
+  if (!details?.agentId || (details.phaseKind !== 'active' && details.phaseKind !== 'wrapUp')) return [];
+  return details.joinedGuestId === undefined || details.joinedGuestId === details.agentId
+    ? [details.agentId]
+    : [details.agentId, details.joinedGuestId];
+}
+
 export class Presenter {
   private constructor(readonly masking: boolean) {}
 

@@ -193,6 +193,28 @@ function BusinessNumberForm({
             : `${t('console.numbers.secretCount', { count: editing.appSecretCount })}. ${t('console.numbers.blankKeeps')}`
         }
       />
+      {editing !== null && (
+        <fieldset className="field-set rotation">
+          <legend className="field-label">{t('console.numbers.rotation')}</legend>
+          <TextField
+            label={t('console.numbers.addAppSecret')}
+            type="password"
+            autoComplete="new-password"
+            value={draft.addAppSecret}
+            onChange={(v) => set('addAppSecret', v)}
+            problem={form.problem('addAppSecret')}
+            hint={t('console.numbers.addAppSecretHint')}
+          />
+          <label className="check-item">
+            <input
+              type="checkbox"
+              checked={draft.retireOldAppSecrets}
+              onChange={(e) => set('retireOldAppSecrets', e.target.checked)}
+            />
+            <span>{t('console.numbers.retireOld')}</span>
+          </label>
+        </fieldset>
+      )}
       <FormFooter form={form} onCancel={onClose} submitLabel={t('console.save')} />
     </Modal>
   );

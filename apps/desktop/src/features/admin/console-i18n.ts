@@ -129,6 +129,10 @@ export const consoleEn = {
     currentlySet: 'Currently set.',
     currentlyNotSet: 'Currently not set.',
     blankKeeps: 'Leave blank to keep it.',
+    rotation: 'App secret rotation',
+    addAppSecret: 'Add an app secret',
+    addAppSecretHint: 'Step 1: the new secret is accepted alongside the old ones.',
+    retireOld: 'Step 2: retire the old app secrets, keeping only the newest',
     deleteIntro: 'The business number {{number}} will be deleted.',
     deleteConsequence:
       'Live conversations on this number are stopped: their agents see a warning and can only end them. Later customer messages to it are kept for administrators.',
@@ -198,8 +202,7 @@ export const consoleEn = {
   },
   settings: {
     transferPolicy: 'When a transfer to an agent is not accepted',
-    transferPolicyHint:
-      'The transfer request is dropped (S-17); this decides what becomes of the conversation.',
+    transferPolicyHint: 'The transfer request is dropped; this decides what becomes of the conversation.',
     policies: {
       returnToQueue: 'Return to the original queue, at its head',
       endConversation: 'End the conversation',
@@ -349,6 +352,10 @@ export const consoleIt: Translation['console'] = {
     currentlySet: 'Attualmente impostato.',
     currentlyNotSet: 'Attualmente non impostato.',
     blankKeeps: 'Lascia vuoto per mantenerlo.',
+    rotation: 'Rotazione dei segreti dell’app',
+    addAppSecret: 'Aggiungi un segreto dell’app',
+    addAppSecretHint: 'Passo 1: il nuovo segreto è accettato insieme ai vecchi.',
+    retireOld: 'Passo 2: ritira i vecchi segreti, mantenendo solo il più recente',
     deleteIntro: 'Il numero aziendale {{number}} verrà eliminato.',
     deleteConsequence:
       'Le conversazioni in corso su questo numero vengono fermate: i loro agenti vedono un avviso e possono solo terminarle. I messaggi successivi dei clienti vengono conservati per gli amministratori.',
@@ -421,7 +428,7 @@ export const consoleIt: Translation['console'] = {
   settings: {
     transferPolicy: 'Quando un trasferimento a un agente non viene accettato',
     transferPolicyHint:
-      'La richiesta di trasferimento decade (S-17); questa scelta decide cosa succede alla conversazione.',
+      'La richiesta di trasferimento decade; questa scelta decide cosa succede alla conversazione.',
     policies: {
       returnToQueue: 'Torna alla coda originale, in testa',
       endConversation: 'Termina la conversazione',

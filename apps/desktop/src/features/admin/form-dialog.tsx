@@ -20,7 +20,12 @@ export function Modal({ title, onClose, children, onSubmit, wide = false }: Moda
   const ref = useRef<HTMLFormElement & HTMLDivElement>(null);
 
   useEffect(() => {
+    // Focus starts in the first field and goes back to what opened the modal when it closes.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     ref.current?.querySelector<HTMLElement>('input, select, textarea, button[type="submit"]')?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
 
   useEffect(() => {

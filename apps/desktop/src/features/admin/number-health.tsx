@@ -77,7 +77,13 @@ export function NumberHealth() {
 function HealthTable({ health }: { health: ChannelHealthView }) {
   const { t } = useTranslation();
   const rejected = health.rejectedLast5m
-    .map((r) => t('admin.numberHealth.rejectedReason', { reason: r.reason, count: r.count }))
+    .map((r) =>
+      t('admin.numberHealth.rejectedReason', {
+        // A reason this desktop does not know yet shows as the server named it.
+        reason: t(`admin.numberHealth.reason.${r.reason}`, { defaultValue: r.reason }),
+        count: r.count,
+      }),
+    )
     .join(', ');
   return (
     <>

@@ -152,6 +152,8 @@ describe('business numbers form: secrets are write-only', () => {
       appSecrets: '',
       verifyToken: 'v',
       queueId: 'q_support',
+      addAppSecret: '',
+      retireOldAppSecrets: false,
     };
     expect(createBusinessNumberRequest(draft)).toEqual({
       ok: false,
@@ -170,6 +172,18 @@ describe('business numbers form: secrets are write-only', () => {
       appSecrets: 'old new',
     });
     expect(ok.ok && ok.value.appSecrets).toEqual(['old', 'new']);
+  });
+
+  it('rotation: an added secret and "retire the old ones" are sent only when asked for', () => {
+    const draft = businessNumberDraftOf(number);
+    expect(updateBusinessNumberRequest(number, { ...draft, addAppSecret: ' next-secret ' })).toEqual({
+      ok: true,
+      value: { addAppSecret: 'next-secret' },
+    });
+    expect(updateBusinessNumberRequest(number, { ...draft, retireOldAppSecrets: true })).toEqual({
+      ok: true,
+      value: { retireOldAppSecrets: true },
+    });
   });
 
   it('on edit, blank secrets are not sent (the stored ones stay); a typed one replaces it', () => {

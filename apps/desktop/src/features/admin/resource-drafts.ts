@@ -215,6 +215,10 @@ export interface BusinessNumberDraft {
   appSecrets: string;
   verifyToken: string;
   queueId: string;
+  /** Rotation, step 1 (edit only): a secret accepted alongside the old ones. */
+  addAppSecret: string;
+  /** Rotation, step 2 (edit only): keep only the most recently added secret. */
+  retireOldAppSecrets: boolean;
 }
 
 export const BUSINESS_NUMBER_FIELDS = [
@@ -225,6 +229,8 @@ export const BUSINESS_NUMBER_FIELDS = [
   'appSecrets',
   'verifyToken',
   'queueId',
+  'addAppSecret',
+  'retireOldAppSecrets',
 ] as const;
 
 export const EMPTY_BUSINESS_NUMBER_DRAFT: BusinessNumberDraft = {
@@ -235,6 +241,8 @@ export const EMPTY_BUSINESS_NUMBER_DRAFT: BusinessNumberDraft = {
   appSecrets: '',
   verifyToken: '',
   queueId: '',
+  addAppSecret: '',
+  retireOldAppSecrets: false,
 };
 
 export function businessNumberDraftOf(number: AdminBusinessNumberView): BusinessNumberDraft {
@@ -246,6 +254,8 @@ export function businessNumberDraftOf(number: AdminBusinessNumberView): Business
     appSecrets: '',
     verifyToken: '',
     queueId: number.queueId,
+    addAppSecret: '',
+    retireOldAppSecrets: false,
   };
 }
 
@@ -282,6 +292,8 @@ export function updateBusinessNumberRequest(
     ...(draft.accessToken.trim() === '' ? {} : { accessToken: draft.accessToken }),
     ...(secrets.length === 0 ? {} : { appSecrets: secrets }),
     ...(draft.verifyToken.trim() === '' ? {} : { verifyToken: draft.verifyToken }),
+    ...(draft.addAppSecret.trim() === '' ? {} : { addAppSecret: draft.addAppSecret.trim() }),
+    ...(draft.retireOldAppSecrets ? { retireOldAppSecrets: true } : {}),
   });
   if (!result.ok) return result;
   return { ok: true, value: changedFields<UpdateBusinessNumberRequest>(number, result.value) };

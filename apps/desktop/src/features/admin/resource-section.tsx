@@ -111,7 +111,7 @@ export function ResourceSection<Row extends { id: string }>(props: ResourceSecti
                 </button>{' '}
                 <button
                   type="button"
-                  className="button button-ghost button-compact"
+                  className="button button-secondary button-compact admin-delete"
                   aria-label={t('console.deleteName', { name: props.nameOf(row) })}
                   onClick={() => setDeleting(row)}
                 >

@@ -3,7 +3,7 @@ import { collaborationRoutes, type ConversationView } from '@parlo/protocol';
 import {
   endConference,
   exitConference,
-  fetchTransferTargets,
+  fetchCollaborationTargets,
   requestConference,
   transferConversation,
 } from '../../api/client.ts';
@@ -46,9 +46,12 @@ describe('transfer and conference client', () => {
     };
     const fetchMock = answer(200, targets);
     vi.stubGlobal('fetch', fetchMock);
-    await expect(fetchTransferTargets('c/1')).resolves.toEqual(targets);
+    await expect(fetchCollaborationTargets('c/1', 'transfer')).resolves.toEqual(targets);
     expect(fetchMock.mock.calls[0]?.[0]).toBe(collaborationRoutes.targets('c/1'));
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/conversations/c%2F1/targets');
+    // [S-19] a conference lists only queues with someone free to join.
+    await fetchCollaborationTargets('c/1', 'conference');
+    expect(fetchMock.mock.calls[1]?.[0]).toBe('/api/conversations/c%2F1/targets?purpose=conference');
   });
 
   it('[S-15] rejects targets that do not match the protocol (an agent with no spare capacity)', async () => {
@@ -57,7 +60,7 @@ describe('transfer and conference client', () => {
       'fetch',
       answer(200, { queues: [], agents: [{ id: 'usr_marco', displayName: 'Marco Bianchi', freeSlots: 0 }] }),
     );
-    await expect(fetchTransferTargets('c1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(fetchCollaborationTargets('c1', 'transfer')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
   });
 
   it('[S-17][S-18] POSTs the transfer target and returns the agent’s view, now in wrap-up', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useId, useReducer, useRef, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView } from '@parlo/protocol';
-import { fetchTransferTargets, requestConference, transferConversation } from '../../api/client.ts';
+import { fetchCollaborationTargets, requestConference, transferConversation } from '../../api/client.ts';
 import { asRequestError } from '../../api/request-error.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import {
@@ -46,7 +46,7 @@ export function TargetPickerDialog({ purpose, conversation, onClose, onDone }: T
   useEffect(() => {
     const epoch = state.loadEpoch;
     const controller = new AbortController();
-    fetchTransferTargets(conversationId, controller.signal).then(
+    fetchCollaborationTargets(conversationId, purpose, controller.signal).then(
       (targets) => dispatch({ type: 'targets.loaded', epoch, targets }),
       (error: unknown) => {
         if (!controller.signal.aborted)
@@ -54,7 +54,7 @@ export function TargetPickerDialog({ purpose, conversation, onClose, onDone }: T
       },
     );
     return () => controller.abort();
-  }, [conversationId, state.loadEpoch]);
+  }, [conversationId, purpose, state.loadEpoch]);
 
   useEffect(() => {
     searchRef.current?.focus();
