@@ -327,7 +327,7 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     await maskingSwitch(admin).waitFor();
     expect(await maskingSwitch(admin).isChecked()).toBe(true);
     const api = await admin.request.get(`${stack.parloUrl}${SETTINGS_URL}`);
-    expect(await api.json()).toEqual({ settings: { maskSensitiveData: true } });
+    expect(await api.json()).toMatchObject({ settings: { maskSensitiveData: true } });
   });
 
   it('[S-12] the contact request masks the customer number and the business number', async () => {
@@ -440,7 +440,7 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
       data: { maskSensitiveData: false },
     });
     expect(put.status()).toBe(200);
-    expect(await put.json()).toEqual({ settings: { maskSensitiveData: false } });
+    expect(await put.json()).toMatchObject({ settings: { maskSensitiveData: false } });
     await admin.reload();
     await maskingSwitch(admin).waitFor();
     expect(await maskingSwitch(admin).isChecked()).toBe(false);
