@@ -294,4 +294,34 @@ describe('transfer', () => {
     expect(await waitingCount()).toBe(0);
     await setPolicy('returnToQueue');
   });
+
+  it('[S-17] the target declines the transfer: RONA as for a lapse, and the customer waits again at the head of the queue', async () => {
+    await chooseAgentState(giulia, 'Break');
+    await chooseAgentState(marco, 'Break');
+    await ownerTakesACustomer(anna, 'Amelia Clarke', 'Can someone check my invoice?');
+    await chooseAgentState(marco, 'available');
+
+    const dialog = await openTransfer(anna);
+    await dialog.getByRole('radio', { name: 'Agent' }).check();
+    await dialog.getByRole('radio', { name: 'Marco Bianchi' }).check();
+    await dialog.getByRole('button', { name: 'Transfer', exact: true }).click();
+    await submitWrapUp(anna);
+    await chooseAgentState(anna, 'Break');
+
+    // A routed request has no Decline; a colleague's transfer has.
+    await popover(marco).getByRole('button', { name: 'Decline' }).click();
+    await popover(marco).waitFor({ state: 'detached' });
+    await expect.poll(() => agentStateOf(marco), eventually).toBe('rona');
+    await expect.poll(() => waitingCount(), eventually).toBe(1);
+
+    await chooseAgentState(giulia, 'available');
+    await popover(giulia).waitFor();
+    expect(await popover(giulia).getByRole('button', { name: 'Decline' }).count()).toBe(0);
+    await acceptContactRequest(giulia);
+    await expect
+      .poll(() => inbound(giulia).allTextContents(), eventually)
+      .toContainEqual(expect.stringContaining('check my invoice'));
+    await agentEndsAndWrapsUp(giulia);
+    await chooseAgentState(marco, 'available');
+  });
 });

@@ -39,6 +39,8 @@ export type RoutingEvent =
     }
   | { readonly type: 'offer.acceptRequested'; readonly agentId: AgentId; readonly offerId: OfferId }
   | { readonly type: 'offer.deadlinePassed'; readonly offerId: OfferId }
+  /** The recipient turns the offer down; like a lapse, the agent goes to RONA (S-17). */
+  | { readonly type: 'offer.declineRequested'; readonly agentId: AgentId; readonly offerId: OfferId }
   | {
       readonly type: 'conversation.endRequested';
       readonly agentId: AgentId;
@@ -164,7 +166,7 @@ export type RoutingEffect =
       readonly conversationId: ConversationId;
       readonly ownerId: AgentId;
       readonly agentId: AgentId;
-      readonly reason: 'lapsed' | 'withdrawn';
+      readonly reason: 'lapsed' | 'declined' | 'withdrawn';
     }
   /** The guest left (S-21, S-22, or the conversation ended or went back to the queue): they wrap up. */
   | { readonly kind: 'guestLeft'; readonly conversationId: ConversationId; readonly agentId: AgentId }
@@ -344,8 +346,17 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       return undefined;
     }
     case 'offer.deadlinePassed':
-      lapseOffer(d, effects, event.offerId, now);
+      lapseOffer(d, effects, event.offerId, now, 'lapsed');
       return undefined;
+    case 'offer.declineRequested': {
+      const offer = d.offers.get(event.offerId);
+      if (!offer) return 'OFFER_NOT_FOUND';
+      if (offer.agentId !== event.agentId) return 'NOT_OFFER_RECIPIENT';
+      if (offer.status.kind !== 'pending') return 'OFFER_NOT_PENDING';
+      lapseOffer(d, effects, offer.id, now, 'declined');
+      effects.push({ kind: 'timerCancelled', key: offerTimerKey(offer.id) });
+      return undefined;
+    }
     case 'conversation.endRequested': {
       const found = ownedActive(d, event.agentId, event.conversationId);
       if (typeof found === 'string') return found;
@@ -656,11 +667,17 @@ function armMaxWait(d: Draft, effects: RoutingEffect[], conversation: Conversati
  * S-4: an offer not accepted in time puts the agent in RONA and sends the conversation back to
  * the head of its queue: it keeps its arrival time, so it keeps its place.
  */
-function lapseOffer(d: Draft, effects: RoutingEffect[], offerId: OfferId, now: number): void {
+function lapseOffer(
+  d: Draft,
+  effects: RoutingEffect[],
+  offerId: OfferId,
+  now: number,
+  how: 'lapsed' | 'declined',
+): void {
   const offer = d.offers.get(offerId);
   // A deadline that fires after the offer ended (accepted, or already lapsed before a restart) is a no-op.
   if (!offer || offer.status.kind !== 'pending') return;
-  const lapsed: Offer = { ...offer, status: { kind: 'lapsed', at: now } };
+  const lapsed: Offer = { ...offer, status: { kind: how, at: now } };
   d.putOffer(lapsed);
   effects.push({ kind: 'offerEnded', offer: lapsed });
   const agent = d.agents.get(offer.agentId);
@@ -682,7 +699,7 @@ function lapseOffer(d: Draft, effects: RoutingEffect[], offerId: OfferId, now: n
         conversationId: conversation.id,
         ownerId: phase.ownerId,
         agentId: offer.agentId,
-        reason: 'lapsed',
+        reason: how,
       },
     );
     return;

@@ -138,6 +138,8 @@ export type OfferStatus =
   | { readonly kind: 'pending' }
   | { readonly kind: 'accepted'; readonly at: number }
   | { readonly kind: 'lapsed'; readonly at: number }
+  /** The agent said no (a transfer or conference request): the same consequences as a lapse. */
+  | { readonly kind: 'declined'; readonly at: number }
   | { readonly kind: 'rescinded'; readonly at: number };
 
 export interface Offer {

@@ -377,6 +377,47 @@ describe('conference', () => {
     expect(agentLoad(s, 'a2')).toBe(0);
   });
 
+  it('[S-17] a declined transfer is dropped like a lapsed one: RONA for the target, the customer back at the head', () => {
+    let s = owned([agent('a2')]);
+    s = step(s, transfer({ kind: 'agent', agentId: 'a2' }), T0 + 10);
+    const offer = pendingOfferOf(s, 'a2')!;
+    expect(decide(s, { type: 'offer.declineRequested', agentId: 'a1', offerId: offer.id }, T0 + 11)).toEqual({
+      kind: 'rejected',
+      rejection: 'NOT_OFFER_RECIPIENT',
+    });
+    const d = ok(decide(s, { type: 'offer.declineRequested', agentId: 'a2', offerId: offer.id }, T0 + 12));
+    expect(d.state.offers[offer.id]?.status).toEqual({ kind: 'declined', at: T0 + 12 });
+    expect(d.state.agents.a2?.state.kind).toBe('rona');
+    expect(d.state.conversations.c1).toMatchObject({ atHead: true, phase: { kind: 'queued' } });
+    expect(d.effects).toContainEqual({ kind: 'timerCancelled', key: offerTimerKey(offer.id) });
+    expect(d.effects).toContainEqual({
+      kind: 'transferNotAccepted',
+      conversationId: 'c1',
+      agentId: 'a2',
+      outcome: 'returnedToQueue',
+    });
+    // Declining twice, or after the deadline, is refused.
+    expect(
+      decide(d.state, { type: 'offer.declineRequested', agentId: 'a2', offerId: offer.id }, T0 + 13),
+    ).toEqual({ kind: 'rejected', rejection: 'OFFER_NOT_PENDING' });
+  });
+
+  it('[S-19] a declined conference request is dropped and the owner is told it was declined', () => {
+    let s = owned([agent('a2')]);
+    s = step(s, conference({ kind: 'agent', agentId: 'a2' }), T0 + 3);
+    const offer = pendingOfferOf(s, 'a2')!;
+    const d = ok(decide(s, { type: 'offer.declineRequested', agentId: 'a2', offerId: offer.id }, T0 + 5));
+    expect(d.state.conversations.c1?.phase).toEqual({ kind: 'active', ownerId: 'a1', acceptedAt: T0 + 1 });
+    expect(d.effects).toContainEqual({
+      kind: 'conferenceRequestDropped',
+      conversationId: 'c1',
+      ownerId: 'a1',
+      agentId: 'a2',
+      reason: 'declined',
+    });
+    expect(agentLoad(d.state, 'a2')).toBe(0);
+  });
+
   it('[S-19] one conference at a time, and no transfer while one is open', () => {
     const s = inConference();
     expect(decide(s, conference({ kind: 'queue', queueId: 'q1' }), T0 + 5)).toEqual({

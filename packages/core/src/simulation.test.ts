@@ -396,6 +396,15 @@ function collaborationEvent(
     const offer = pick(rand, asked)!;
     return { event: { type: 'offer.acceptRequested', agentId: offer.agentId, offerId: offer.id }, at: now };
   }
+  // Transfer and conference requests may be declined (S-17), sometimes by the wrong agent.
+  const declinable = Object.values(s.offers).filter(
+    (o) => o.status.kind === 'pending' && o.purpose !== undefined && o.purpose.kind !== 'route',
+  );
+  if (declinable.length > 0 && rand() < 0.15) {
+    const offer = pick(rand, declinable)!;
+    const agentId = rand() < 0.9 ? offer.agentId : anyAgent();
+    return { event: { type: 'offer.declineRequested', agentId, offerId: offer.id }, at: now };
+  }
   const r = rand();
   const departed = conversations.flatMap((c) => (c.departed ?? []).map((p) => ({ c, p })));
   if (r < 0.25 && departed.length > 0) {
@@ -516,6 +525,7 @@ describe('routing simulation', () => {
         conferenceRequestDropped: 10,
         'conference.endRequested': 3,
         'conference.exitRequested': 3,
+        'offer.declineRequested': 3,
       };
       for (const [kind, n] of Object.entries(least))
         expect(accepted.get(kind) ?? 0, kind).toBeGreaterThanOrEqual(n);

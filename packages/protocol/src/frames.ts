@@ -20,7 +20,7 @@ export const clientFrameSchema = z.discriminatedUnion('type', [
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 /** Why an offer left the agent's desktop. */
-export const offerEndReasonSchema = z.enum(['accepted', 'lapsed', 'rescinded']);
+export const offerEndReasonSchema = z.enum(['accepted', 'lapsed', 'declined', 'rescinded']);
 export type OfferEndReason = z.infer<typeof offerEndReasonSchema>;
 
 /**

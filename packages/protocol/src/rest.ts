@@ -35,6 +35,8 @@ export const routes = {
   catalog: '/api/catalog',
   agentState: '/api/agent/state',
   acceptOffer: (offerId: string) => `/api/offers/${encodeURIComponent(offerId)}/accept`,
+  /** Turn down a transfer or conference request (S-17): like a lapse, the agent goes to RONA. */
+  declineOffer: (offerId: string) => `/api/offers/${encodeURIComponent(offerId)}/decline`,
   conversationMessages: (conversationId: string) =>
     `/api/conversations/${encodeURIComponent(conversationId)}/messages`,
   endConversation: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/end`,

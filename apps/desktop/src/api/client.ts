@@ -142,6 +142,12 @@ export async function setAgentState(request: SetAgentStateRequest): Promise<Agen
 }
 
 /** S-1: accepts an offer; OFFER_NOT_PENDING (409) when it lapsed or went elsewhere first. */
+/** S-17: turns down a transfer or conference request; the agent goes to RONA as on a lapse. */
+export async function declineOffer(offerId: string): Promise<AgentView> {
+  const { agent } = await call(routes.declineOffer(offerId), agentResponseSchema, { method: 'POST' });
+  return agent;
+}
+
 export async function acceptOffer(offerId: string): Promise<ConversationView> {
   const { conversation } = await call(routes.acceptOffer(offerId), acceptOfferResponseSchema, {
     method: 'POST',

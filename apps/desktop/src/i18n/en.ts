@@ -56,6 +56,7 @@ export const en = {
     queue: 'Queue',
     waiting: 'Waiting since received',
     accept: 'Accept',
+    decline: 'Decline',
     noLongerAvailable: 'This request is no longer available',
     notificationTitle: 'Contact request',
     notificationBody: '{{customer}} · {{queue}}',

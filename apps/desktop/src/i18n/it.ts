@@ -51,6 +51,7 @@ export const it: Translation = {
     queue: 'Coda',
     waiting: 'In attesa dalla ricezione',
     accept: 'Accetta',
+    decline: 'Rifiuta',
     noLongerAvailable: 'Questa richiesta non è più disponibile',
     notificationTitle: 'Richiesta di contatto',
     notificationBody: '{{customer}} · {{queue}}',

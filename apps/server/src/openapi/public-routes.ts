@@ -89,6 +89,15 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = [
     errors: ['NOT_OFFER_RECIPIENT', 'OFFER_NOT_PENDING'],
   },
   {
+    method: 'POST',
+    path: routes.declineOffer(ID),
+    summary: 'Decline a transfer or conference request (S-17); the agent goes to RONA as on a lapse',
+    tag: 'Agent',
+    auth: 'user',
+    response: agentResponseSchema,
+    errors: ['NOT_OFFER_RECIPIENT', 'OFFER_NOT_PENDING'],
+  },
+  {
     method: 'GET',
     path: routes.conversationMessages(ID),
     summary: "A held conversation's messages",

@@ -179,12 +179,7 @@ async function carryOut(
         break;
       case 'conferenceRequestDropped':
         // The owner is told the request lapsed (or was withdrawn); the conversation goes on.
-        await note(
-          effect.conversationId,
-          effect.reason === 'lapsed'
-            ? `${nameOf(effect.agentId)} did not answer the conference request`
-            : `The conference request to ${nameOf(effect.agentId)} was withdrawn`,
-        );
+        await note(effect.conversationId, conferenceDroppedNote(effect.reason, nameOf(effect.agentId)));
         break;
       case 'guestLeft':
         await note(effect.conversationId, `${nameOf(effect.agentId)} left the chat`);
@@ -256,6 +251,17 @@ async function emitConversation(
     } else if ((previous && presenter.conversation(previous, details, viewer)) || agentId === closedOwner) {
       await out.emit(agentId, { type: 'conversation.removed', conversationId: current.id });
     }
+  }
+}
+
+function conferenceDroppedNote(reason: 'lapsed' | 'declined' | 'withdrawn', agentName: string): string {
+  switch (reason) {
+    case 'lapsed':
+      return `${agentName} did not answer the conference request`;
+    case 'declined':
+      return `${agentName} declined the conference request`;
+    case 'withdrawn':
+      return `The conference request to ${agentName} was withdrawn`;
   }
 }
 

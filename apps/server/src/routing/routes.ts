@@ -67,6 +67,23 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     });
   });
 
+  // S-17: the recipient turns a (transfer or conference) offer down; it ends as a lapse would.
+  app.post('/api/offers/:id/decline', async (request) => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    const { id } = parseOr400(idParams, request.params);
+    return commit(ctx, async (tx, out, now) => {
+      const state = await run(
+        tx,
+        out,
+        { type: 'offer.declineRequested', agentId: user.id, offerId: id },
+        now,
+      );
+      const agent = state.agents[user.id];
+      if (!agent) throw new ApiError('FORBIDDEN', 'Only agents receive offers');
+      return { agent: toAgentView(agent, user, state) };
+    });
+  });
+
   // S-24: End puts the conversation in wrap-up.
   app.post('/api/conversations/:id/end', async (request) => {
     const user = await requireUser(ctx.store, request, ctx.clock());

@@ -387,6 +387,7 @@ function offerStatusFromRow(row: OffersTable): OfferStatus {
       return { kind: 'pending' };
     case 'accepted':
     case 'lapsed':
+    case 'declined':
     case 'rescinded':
       return { kind: row.status_kind, at: required(row.status_at, row.id, 'status_at') };
     default:

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OfferView } from '@parlo/protocol';
-import { acceptOffer } from '../../api/client.ts';
+import { acceptOffer, declineOffer } from '../../api/client.ts';
 import { asRequestError } from '../../api/request-error.ts';
 import { useNow } from '../../lib/clock.ts';
 import { elapsedSince, formatDuration } from '../../lib/format.ts';
@@ -53,6 +53,23 @@ function OfferCard({
   const total = Date.parse(offer.expiresAt) - Date.parse(offer.offeredAt);
   const left = Date.parse(offer.expiresAt) - now;
   const fraction = total > 0 ? Math.min(1, Math.max(0, left / total)) : 0;
+
+  // Only a colleague's request (transfer, conference) may be declined; routed work is accepted or lapses.
+  async function decline() {
+    setBusy(true);
+    try {
+      const agent = await declineOffer(offer.id);
+      dispatch({ type: 'agent.reported', agent });
+    } catch (error) {
+      const failure = asRequestError(error);
+      if (failure.code !== 'OFFER_NOT_PENDING' && failure.code !== 'NOT_OFFER_RECIPIENT') {
+        notify(errorText(failure));
+        setBusy(false);
+        return;
+      }
+    }
+    dispatch({ type: 'offer.dropped', offerId: offer.id });
+  }
 
   async function accept() {
     setBusy(true);
@@ -121,6 +138,17 @@ function OfferCard({
       >
         {t('offers.accept')}
       </button>
+      {purpose !== null && (
+        <button
+          type="button"
+          className="button button-secondary button-block"
+          data-offer-decline
+          disabled={busy}
+          onClick={() => void decline()}
+        >
+          {t('offers.decline')}
+        </button>
+      )}
     </section>
   );
 }
