@@ -18,6 +18,7 @@ import { OfferAlertControls } from './features/shell/offer-alert-controls.tsx';
 import { useErrorText } from './features/shell/use-error-text.ts';
 import { TaskPane } from './features/task-pane/task-pane.tsx';
 import { WrapUpDialog } from './features/wrap-up/wrap-up-dialog.tsx';
+import { reasonsForQueue } from './features/wrap-up/filter-reasons.ts';
 import { useOfferSoundMuted } from './lib/sound-preference.ts';
 import { RealtimeClient } from './realtime/realtime-client.ts';
 import { RealtimeContext, useDesktopState } from './realtime/realtime-context.ts';
@@ -215,7 +216,7 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
         <WrapUpDialog
           key={wrapUpConversation.id}
           conversation={wrapUpConversation}
-          reasons={catalog.wrapUpReasons}
+          reasons={reasonsForQueue(catalog, wrapUpConversation.queueId)}
           onClose={closeWrapUp}
           onCompleted={onCompleted}
         />

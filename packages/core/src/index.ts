@@ -2,4 +2,4 @@ export * from './model.ts';
 export * from './strategies.ts';
 export * from './decide.ts';
 export { seededRandom } from './seeded-random.ts';
-export { holdersOf, departedOf } from './participants.ts';
+export { holdersOf, departedOf, wrapUpQueueOf } from './participants.ts';

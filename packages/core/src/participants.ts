@@ -1,4 +1,4 @@
-import type { AgentId, Conversation, DepartedParticipant } from './model.ts';
+import type { AgentId, Conversation, DepartedParticipant, QueueId } from './model.ts';
 
 /**
  * Who takes part in a conversation, and so whose capacity counts it: the recipient of its pending
@@ -43,4 +43,12 @@ const HEAD_OFFSET = 1e14;
 /** The conversation's place in its queue's FIFO: its arrival time, or ahead of everyone (S-17). */
 export function waitAt(conversation: Conversation): number {
   return conversation.atHead === true ? conversation.receivedAt - HEAD_OFFSET : conversation.receivedAt;
+}
+
+/**
+ * The queue whose wrap-up reasons apply to `agentId`'s wrap-up: the one they worked it in (a
+ * transferring agent's queue, not the one the conversation went on to).
+ */
+export function wrapUpQueueOf(conversation: Conversation | undefined, agentId: AgentId): QueueId | undefined {
+  return (conversation && departedOf(conversation, agentId))?.queueId ?? conversation?.queueId;
 }

@@ -47,7 +47,8 @@ export type NamedItem = z.infer<typeof namedItemSchema>;
 export const catalogSchema = z.object({
   idleCodes: z.array(namedItemSchema),
   wrapUpReasons: z.array(namedItemSchema),
-  queues: z.array(namedItemSchema),
+  /** `wrapUpReasonIds`: the reasons offered for the queue's conversations; empty means every one. */
+  queues: z.array(namedItemSchema.extend({ wrapUpReasonIds: z.array(z.string()) })),
 });
 export type Catalog = z.infer<typeof catalogSchema>;
 
@@ -80,6 +81,8 @@ export type ConversationPhase = z.infer<typeof conversationPhaseSchema>;
 /** A conversation the agent owns, open in the task pane. */
 export const conversationViewSchema = contactViewSchema.extend({
   id: z.string(),
+  /** Its queue now; the wrap-up dialog offers that queue's reasons (see the catalog). */
+  queueId: z.string(),
   phase: conversationPhaseSchema,
   receivedAt: instantSchema,
   acceptedAt: instantSchema,

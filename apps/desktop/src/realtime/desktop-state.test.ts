@@ -31,6 +31,7 @@ function conversation(id: string, phase: 'active' | 'wrapUp' = 'active'): Conver
     customerPhone: '+393331234567',
     businessNumber: '+390212345678',
     queueName: 'Support',
+    queueId: 'q_support',
     receivedAt: T0,
     acceptedAt: T0,
     windowExpiresAt: null,

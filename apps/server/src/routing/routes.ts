@@ -1,5 +1,5 @@
 import { ApiError, routes, setAgentStateRequestSchema, wrapUpRequestSchema } from '@parlo/protocol';
-import { holdersOf, type RoutingEvent } from '@parlo/core';
+import { holdersOf, wrapUpQueueOf, type RoutingEvent } from '@parlo/core';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireUser } from '../auth/sessions.ts';
@@ -24,7 +24,11 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     return ctx.store.transaction(async (tx) => ({
       idleCodes: (await tx.listIdleCodes()).map(({ id, name }) => ({ id, name })),
       wrapUpReasons: (await tx.listWrapUpReasons()).map(({ id, name }) => ({ id, name })),
-      queues: (await tx.listQueues()).map(({ id, name }) => ({ id, name })),
+      queues: (await tx.listQueues()).map(({ id, name, wrapUpReasonIds }) => ({
+        id,
+        name,
+        wrapUpReasonIds: [...(wrapUpReasonIds ?? [])],
+      })),
     }));
   });
 
@@ -116,6 +120,14 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       const reasons = await tx.listWrapUpReasons();
       if (!reasons.some((r) => r.id === body.reasonId)) {
         throw new ApiError('UNKNOWN_WRAP_UP_REASON', 'No such wrap-up reason');
+      }
+      // A queue may narrow the reasons its conversations are wrapped up with: the queue the agent
+      // worked it in (a transferring agent's, not the one it went on to).
+      const queueId = wrapUpQueueOf((await tx.loadRoutingState()).conversations[id], user.id);
+      const queue = (await tx.listQueues()).find((q) => q.id === queueId);
+      const allowed = queue?.wrapUpReasonIds ?? [];
+      if (allowed.length > 0 && !allowed.includes(body.reasonId)) {
+        throw new ApiError('UNKNOWN_WRAP_UP_REASON', "Not a wrap-up reason of this conversation's queue");
       }
       await run(
         tx,

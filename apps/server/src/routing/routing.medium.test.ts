@@ -119,6 +119,43 @@ describe('routing in the server', () => {
     await closeDesktop(desktop);
   });
 
+  it("[S-25] a queue's own wrap-up reasons: the catalog lists them and the wrap-up route accepts only them", async () => {
+    await server().parlo.store.transaction(async (tx) => {
+      for (const queue of await tx.listQueues())
+        await tx.updateQueue({ ...queue, wrapUpReasonIds: ['wr_resolved', 'wr_escalated'] });
+    });
+    const marco = await signedIn(server().url, 'marco');
+    const catalog = (await (await marco('/api/catalog')).json()) as {
+      queues: { id: string; wrapUpReasonIds: string[] }[];
+    };
+    expect(catalog.queues.find((q) => q.id === 'q_support')?.wrapUpReasonIds).toEqual([
+      'wr_resolved',
+      'wr_escalated',
+    ]);
+    await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
+    await postWebhook(
+      server().url,
+      JSON.stringify(inboundTextPayload({ wamid: 'wamid.reasons1', from: '391230000077' })),
+    );
+    const offer = (await offers()).find((o) => o.agentId === 'usr_marco' && o.status.kind === 'pending');
+    expect((await marco(`/api/offers/${offer!.id}/accept`, { method: 'POST', body: {} })).status).toBe(200);
+    const conversationId = offer!.conversationId;
+    expect(
+      (await marco(`/api/conversations/${conversationId}/end`, { method: 'POST', body: {} })).status,
+    ).toBe(200);
+    const outside = await marco(`/api/conversations/${conversationId}/wrap-up`, {
+      method: 'POST',
+      body: { reasonId: 'wr_sale' },
+    });
+    expect(outside.status).toBe(400);
+    expect(errorBodySchema.parse(await outside.json()).error.code).toBe('UNKNOWN_WRAP_UP_REASON');
+    const inside = await marco(`/api/conversations/${conversationId}/wrap-up`, {
+      method: 'POST',
+      body: { reasonId: 'wr_escalated' },
+    });
+    expect(inside.status).toBe(200);
+  });
+
   it('after a restart, agents whose desktops did not come back are treated as disconnected', async () => {
     const desktop = await openDesktop('marco');
     await settle();

@@ -1,4 +1,11 @@
-import { agentLoad, type Agent, type Conversation, type Offer, type RoutingState } from '@parlo/core';
+import {
+  agentLoad,
+  wrapUpQueueOf,
+  type Agent,
+  type Conversation,
+  type Offer,
+  type RoutingState,
+} from '@parlo/core';
 import type {
   AgentView,
   ContactView,
@@ -152,6 +159,7 @@ export class Presenter {
     ): ConversationView => ({
       ...this.contact(details),
       id: conversation.id,
+      queueId: (viewer && wrapUpQueueOf(conversation, viewer.agentId)) ?? details.queueId,
       phase: kind,
       receivedAt: iso(details.receivedAt),
       acceptedAt: iso(acceptedAt),

@@ -30,6 +30,7 @@ const CONVERSATION: ConversationView = {
   customerPhone: '********4567',
   businessNumber: '********5678',
   queueName: 'Customer Support',
+  queueId: 'q_support',
   receivedAt: T0,
   acceptedAt: T0,
   windowExpiresAt: null,

@@ -12,6 +12,7 @@ function conversation(patch: Partial<ConversationView> = {}): ConversationView {
     customerPhone: '********4567',
     businessNumber: '********5678',
     queueName: 'Customer Support',
+    queueId: 'q_support',
     receivedAt: T0,
     acceptedAt: T0,
     windowExpiresAt: null,

@@ -1,4 +1,4 @@
-import type { NamedItem } from '@parlo/protocol';
+import type { Catalog, NamedItem } from '@parlo/protocol';
 
 function fold(text: string): string {
   // Accent- and case-insensitive, so "risolto" finds "Risolto" and "cafe" finds "Café".
@@ -16,4 +16,14 @@ export function filterReasons(reasons: readonly NamedItem[], query: string): rea
     const name = fold(r.name);
     return words.every((w) => name.includes(w));
   });
+}
+
+/**
+ * S-25: the reasons offered for a conversation of `queueId`: the queue's own list when the
+ * administrator narrowed it, every reason otherwise (or when the queue is unknown, e.g. deleted).
+ */
+export function reasonsForQueue(catalog: Catalog, queueId: string): readonly NamedItem[] {
+  const allowed = catalog.queues.find((q) => q.id === queueId)?.wrapUpReasonIds ?? [];
+  if (allowed.length === 0) return catalog.wrapUpReasons;
+  return catalog.wrapUpReasons.filter((r) => allowed.includes(r.id));
 }
