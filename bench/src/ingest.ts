@@ -188,6 +188,41 @@ export interface IngestRow {
   readonly closedP99Ms: number;
   readonly at1k: OpenLoopResult;
   readonly at3300: OpenLoopResult;
+  /**
+   * Parlo only: ack p50/p99 as the server measures it (parlo_webhook_ack_seconds, from reading the
+   * request to the reply), upper bounds of the histogram's buckets: it leaves out time spent in the
+   * kernel and in the load generator, which the open-loop figures include.
+   */
+  readonly serverAck1k?: { p50Ms: number; p99Ms: number };
+  readonly serverAck3300?: { p50Ms: number; p99Ms: number };
+}
+
+/** Cumulative counts of parlo_webhook_ack_seconds by bucket bound (seconds), or undefined. */
+async function ackBuckets(origin: string): Promise<Map<number, number> | undefined> {
+  try {
+    const text = await (await fetch(`${origin}/metrics`)).text();
+    const buckets = new Map<number, number>();
+    for (const m of text.matchAll(/^parlo_webhook_ack_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+      buckets.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
+    }
+    return buckets.size > 0 ? buckets : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** p50/p99 (bucket upper bounds, ms) of the acks between two scrapes. */
+function ackQuantiles(
+  before: Map<number, number> | undefined,
+  after: Map<number, number> | undefined,
+): { p50Ms: number; p99Ms: number } | undefined {
+  if (!before || !after) return undefined;
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((b) => (after.get(b) ?? 0) - (before.get(b) ?? 0));
+  const total = counts.at(-1) ?? 0;
+  if (total === 0) return undefined;
+  const at = (q: number) => round((bounds[counts.findIndex((c) => c >= q * total)] ?? 0) * 1000);
+  return { p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
 async function measureIngest(target: string, start: () => Promise<Target>, d: Durations): Promise<IngestRow> {
@@ -197,9 +232,22 @@ async function measureIngest(target: string, start: () => Promise<Target>, d: Du
     const next = (): LoadRequest => webhook(customer(i), `bench ${tag(i++)}`);
     await closedLoop(server.origin, next, 32, d.warmupMs);
     const closed = await closedLoop(server.origin, next, 64, d.closedMs);
+    const b0 = await ackBuckets(server.origin);
     const at1k = await openLoop(server.origin, next, 1000, d.openMs);
+    const b1 = await ackBuckets(server.origin);
     const at3300 = await openLoop(server.origin, next, 3300, d.openMs);
-    return { target, closedRps: closed.rps, closedP99Ms: closed.p99Ms, at1k, at3300 };
+    const b2 = await ackBuckets(server.origin);
+    const serverAck1k = ackQuantiles(b0, b1);
+    const serverAck3300 = ackQuantiles(b1, b2);
+    return {
+      target,
+      closedRps: closed.rps,
+      closedP99Ms: closed.p99Ms,
+      at1k,
+      at3300,
+      ...(serverAck1k ? { serverAck1k } : {}),
+      ...(serverAck3300 ? { serverAck3300 } : {}),
+    };
   } finally {
     await server.stop();
   }
@@ -233,6 +281,10 @@ async function socketLatency(
     const at = match ? scheduled.get(match[1] ?? '') : undefined;
     if (at !== undefined) latencies.push(performance.now() - at);
   });
+  // Warm-up (JIT, connections, first pushes of the conversation) at the same rate; its frames are
+  // not counted (their tags are not in `scheduled`).
+  await openLoop(origin, (index) => webhook(from, `warmup ${tag(index)}`, 300), rate, 1000);
+  await new Promise((r) => setTimeout(r, 200));
   const startedAt = performance.now();
   const base = 100_000;
   const result = await openLoop(
@@ -388,6 +440,18 @@ export function printIngest(report: IngestReport): void {
       '3.3k/s errors': r.at3300.errors,
       '3.3k/s >1s': r.at3300.over1s,
     })),
+  );
+  console.log('Server-side ack (parlo_webhook_ack_seconds; bucket upper bounds, ms)');
+  console.table(
+    report.ingest
+      .filter((r) => r.serverAck1k || r.serverAck3300)
+      .map((r) => ({
+        target: r.target,
+        '1k/s p50': r.serverAck1k?.p50Ms,
+        '1k/s p99': r.serverAck1k?.p99Ms,
+        '3.3k/s p50': r.serverAck3300?.p50Ms,
+        '3.3k/s p99': r.serverAck3300?.p99Ms,
+      })),
   );
   console.log('\nP3 customer message -> agent socket (open loop, 1k msg/s)');
   console.table(report.socket);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
 
 /** A committer over an in-memory "database" that records each transaction's items. */
@@ -56,6 +56,31 @@ describe('group commit of webhook deliveries', () => {
     // Room again once committed.
     await committer.submit('e');
     expect(committed).toEqual(['a', 'b', 'c', 'e']);
+  });
+
+  it('while the oldest waiting delivery has waited maxWaitMs, new ones are refused (commits fall behind)', async () => {
+    const commits: (() => void)[] = [];
+    const slow = () => new Promise<void>((resolve) => commits.push(resolve));
+    const committer = new GroupCommitter<string>(slow, slow, {
+      maxBatch: 100,
+      windowMs: 0,
+      maxQueued: 100,
+      maxWaitMs: 30,
+    });
+    const first = committer.submit('first');
+    await vi.waitFor(() => expect(commits).toHaveLength(1));
+    // 'first' is being committed (slowly); 'second' waits behind it.
+    const second = committer.submit('second');
+    expect(committer.full).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(committer.full).toBe(true);
+    await expect(committer.submit('third')).rejects.toBeInstanceOf(GroupCommitOverloaded);
+    commits[0]?.();
+    await first;
+    await vi.waitFor(() => expect(commits).toHaveLength(2));
+    expect(committer.full).toBe(false);
+    commits[1]?.();
+    await second;
   });
 
   it('deliveries arriving while a transaction runs form the next batch', async () => {

@@ -13,10 +13,13 @@ export interface GroupCommitOptions {
   readonly windowMs: number;
   /** Items waiting beyond this are refused at once (past saturation: a fast 503, never a timeout). */
   readonly maxQueued: number;
+  /** Refused too while the oldest waiting item has waited this long (the commits fall behind). */
+  readonly maxWaitMs?: number;
 }
 
 interface Waiting<T> {
   readonly item: T;
+  readonly since: number;
   readonly resolve: () => void;
   readonly reject: (err: unknown) => void;
 }
@@ -47,15 +50,18 @@ export class GroupCommitter<T> {
     return this.queue.length;
   }
 
-  /** Whether `submit` would refuse now. */
+  /** Whether `submit` would refuse now: too many waiting, or the oldest waiting too long. */
   get full(): boolean {
-    return this.queue.length >= this.options.maxQueued;
+    if (this.queue.length >= this.options.maxQueued) return true;
+    const oldest = this.queue[0];
+    const maxWait = this.options.maxWaitMs;
+    return oldest !== undefined && maxWait !== undefined && performance.now() - oldest.since >= maxWait;
   }
 
   submit(item: T): Promise<void> {
-    if (this.queue.length >= this.options.maxQueued) return Promise.reject(new GroupCommitOverloaded());
+    if (this.full) return Promise.reject(new GroupCommitOverloaded());
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, since: performance.now(), resolve, reject });
       this.schedule();
     });
   }

@@ -1,5 +1,6 @@
 import { signPayload } from '@parlo/whatsapp';
 import { describe, expect, it } from 'vitest';
+import { DEMO_NUMBER } from '../seed/demo.ts';
 import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/test-server.ts';
 
 /**
@@ -22,10 +23,13 @@ const SECOND = {
 
 /** The demo payload, addressed to another number. */
 function payloadFor(phoneNumberId: string, display: string, wamid: string, from: string): string {
-  const payload = inboundTextPayload({ wamid, from, text: 'Hello from the second line' });
-  const value = payload.entry[0]!.changes[0]!.value;
-  value.metadata = { display_phone_number: display.replace('+', ''), phone_number_id: phoneNumberId };
-  return JSON.stringify(payload);
+  const payload = JSON.stringify(inboundTextPayload({ wamid, from, text: 'Hello from the second line' }));
+  return payload
+    .replace(`"phone_number_id":"${DEMO_NUMBER.phoneNumberId}"`, `"phone_number_id":"${phoneNumberId}"`)
+    .replace(
+      `"display_phone_number":"${DEMO_NUMBER.displayPhoneNumber}"`,
+      `"display_phone_number":"${display.replace('+', '')}"`,
+    );
 }
 
 async function conversationsByQueue() {

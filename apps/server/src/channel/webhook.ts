@@ -126,6 +126,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
         maxBatch: ctx.config.INGEST_MAX_BATCH,
         windowMs: ctx.config.INGEST_BATCH_WINDOW_MS,
         maxQueued: ctx.config.INGEST_MAX_QUEUED,
+        maxWaitMs: ctx.config.INGEST_MAX_WAIT_MS,
       },
     );
 
