@@ -103,6 +103,15 @@ describe('conference', () => {
       await expect
         .poll(() => systemNotes(page).allTextContents(), eventually)
         .toContainEqual(expect.stringContaining('joined the chat'));
+    // The note is structured: a desktop in Italian words it in Italian (and back in English).
+    await marco.getByLabel('Language').selectOption('it');
+    await expect
+      .poll(() => systemNotes(marco).allTextContents(), eventually)
+      .toContainEqual(expect.stringContaining('Marco Bianchi ha raggiunto la chat'));
+    await marco.getByLabel('Lingua').selectOption('en');
+    await expect
+      .poll(() => systemNotes(marco).allTextContents(), eventually)
+      .toContainEqual(expect.stringContaining('Marco Bianchi joined the chat'));
 
     // The guest sees the whole history, and only Exit conference among the controls.
     await expect

@@ -112,6 +112,37 @@ export const messageMediaViewSchema = z.object({
 export type MessageMediaView = z.infer<typeof messageMediaViewSchema>;
 
 /**
+ * A system note in a conversation's history, structured so each desktop words it in its own
+ * language. It carries agent and queue names only (never customer data); the message's `text` is
+ * its English wording, for readers that know nothing of notes (REST, history).
+ */
+export const systemNoteSchema = z.discriminatedUnion('kind', [
+  /** S-20: a guest agent joined the conference. */
+  z.object({ kind: z.literal('agentJoined'), agent: z.string() }),
+  z.object({ kind: z.literal('agentLeft'), agent: z.string() }),
+  /** The conference request lapsed unanswered. */
+  z.object({ kind: z.literal('conferenceUnanswered'), agent: z.string() }),
+  z.object({ kind: z.literal('conferenceDeclined'), agent: z.string() }),
+  z.object({ kind: z.literal('conferenceWithdrawn'), agent: z.string() }),
+  z.object({ kind: z.literal('transferredToAgent'), from: z.string(), agent: z.string() }),
+  z.object({ kind: z.literal('transferredToQueue'), from: z.string(), queue: z.string() }),
+  /** The transfer target did not accept; the conversation went back to its queue. */
+  z.object({ kind: z.literal('transferRequeued'), agent: z.string() }),
+  /** The transfer target did not accept; the conversation was ended. */
+  z.object({ kind: z.literal('transferEnded'), agent: z.string() }),
+  /** The owner disconnected; the conversation went back to the queue. */
+  z.object({ kind: z.literal('ownerDisconnected'), agent: z.string() }),
+  /** It waited too long and overflowed to another queue. */
+  z.object({ kind: z.literal('overflowed'), queue: z.string() }),
+]);
+export type SystemNote = z.infer<typeof systemNoteSchema>;
+export type SystemNoteKind = SystemNote['kind'];
+/** Every kind of note, for exhaustive tests and translation checks. */
+export const SYSTEM_NOTE_KINDS: readonly SystemNoteKind[] = systemNoteSchema.options.map(
+  (o) => o.shape.kind.value,
+);
+
+/**
  * What a message carries besides its text. `text` on the message stays the plain text or caption
  * (masked like any text), so a reader that knows nothing of content still shows something.
  */
@@ -148,6 +179,8 @@ export const messageContentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('reaction'), emoji: z.string() }),
   /** Meta's `unsupported`, or a type Parlo does not know: shown as a placeholder. */
   z.object({ kind: z.literal('unsupported'), type: z.string() }),
+  /** A system note (direction `system`); `text` is its English wording. */
+  z.object({ kind: z.literal('note'), note: systemNoteSchema }),
 ]);
 export type MessageContent = z.infer<typeof messageContentSchema>;
 export type MessageContentKind = MessageContent['kind'];

@@ -110,6 +110,20 @@ export const it: Translation = {
     uploading: "Invio dell'allegato…",
     attachmentLabel: 'Allegato',
   },
+  // Neutral forms (no gendered participles) since the agent's gender is unknown.
+  notes: {
+    agentJoined: '{{agent}} ha raggiunto la chat',
+    agentLeft: '{{agent}} ha lasciato la chat',
+    conferenceUnanswered: '{{agent}} non ha risposto alla richiesta di conferenza',
+    conferenceDeclined: '{{agent}} ha rifiutato la richiesta di conferenza',
+    conferenceWithdrawn: 'La richiesta di conferenza a {{agent}} è stata ritirata',
+    transferredToAgent: '{{from}} ha trasferito la conversazione a {{agent}}',
+    transferredToQueue: '{{from}} ha trasferito la conversazione alla coda {{queue}}',
+    transferRequeued: '{{agent}} non ha accettato il trasferimento; la conversazione è tornata in coda',
+    transferEnded: '{{agent}} non ha accettato il trasferimento; la conversazione è stata chiusa',
+    ownerDisconnected: '{{agent}} ha perso la connessione; la conversazione è tornata in coda',
+    overflowed: 'Attesa troppo lunga; la conversazione è passata alla coda {{queue}}',
+  },
   composer: {
     label: 'Messaggio',
     placeholder: 'Rispondi a {{name}} — Invio per inviare, Maiusc+Invio per andare a capo',

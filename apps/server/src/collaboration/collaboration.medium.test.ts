@@ -237,6 +237,10 @@ for (const store of ['sqlite', 'postgres'] as const) {
         expect(history.map((m) => m.text)).toContain(
           'Marco Bianchi transferred the conversation to the queue Sales',
         );
+        expect(history.map((m) => m.content)).toContainEqual({
+          kind: 'note',
+          note: { kind: 'transferredToQueue', from: 'Marco Bianchi', queue: 'Sales' },
+        });
       });
 
       it('[S-17] to an agent: the offer says transfer and from whom; after Accept the history is visible', async () => {
@@ -349,9 +353,15 @@ for (const store of ['sqlite', 'postgres'] as const) {
           conference: { state: 'joined', otherAgentName: 'Marco Bianchi' },
         });
         for (const f of [e.marco, e.anna]) {
-          expect((await messages(e, f)).map((m) => m.text)).toEqual(
+          const history = await messages(e, f);
+          expect(history.map((m) => m.text)).toEqual(
             expect.arrayContaining(['Hello, are you there?', 'Anna Rossi joined the chat']),
           );
+          // Structured too, so each desktop words it in its own language.
+          expect(history.find((m) => m.text === 'Anna Rossi joined the chat')).toMatchObject({
+            direction: 'system',
+            content: { kind: 'note', note: { kind: 'agentJoined', agent: 'Anna Rossi' } },
+          });
         }
         for (const [f, text] of [
           [e.marco, 'Let me bring in a colleague'],

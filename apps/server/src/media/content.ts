@@ -33,6 +33,7 @@ export function mediaOf(content: MessageContent): MessageMediaView | undefined {
     case 'button':
     case 'reaction':
     case 'unsupported':
+    case 'note':
       return undefined;
   }
 }

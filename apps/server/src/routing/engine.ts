@@ -9,9 +9,10 @@ import {
   type RoutingEvent,
   type RoutingState,
 } from '@parlo/core';
-import type { AgentEvent } from '@parlo/protocol';
+import type { AgentEvent, SystemNote } from '@parlo/protocol';
 import type { ConversationDetails, MessageRow, StoreTx } from '../store/index.ts';
 import { Presenter, toAgentView, type ConversationViewer } from '../views/index.ts';
+import { conferenceDroppedNote, renderSystemNote } from './system-notes.ts';
 
 /** An agent event stored in the log with its seq, to be pushed after the transaction commits. */
 export interface Push {
@@ -113,8 +114,12 @@ async function carryOut(
   const names = await loadNames(tx, mentioned);
   const nameOf = (id: string): string => names.get(id) ?? 'An agent';
   /** A system note in the history, pushed at once to whoever sees the conversation now. */
-  const note = async (conversationId: string, text: string, also: readonly string[] = []): Promise<void> => {
-    const row = await addSystemNote(tx, out, conversationId, text);
+  const note = async (
+    conversationId: string,
+    systemNote: SystemNote,
+    also: readonly string[] = [],
+  ): Promise<void> => {
+    const row = await addSystemNote(tx, out, conversationId, systemNote);
     const d = details.get(conversationId);
     if (!d) return;
     const view = (await out.presenter()).message(row, d);
@@ -155,34 +160,33 @@ async function carryOut(
       }
       case 'conversationTransferred': {
         const target = effect.target;
-        const where =
-          target.kind === 'agent'
-            ? nameOf(target.agentId)
-            : `the queue ${(await tx.listQueues({ includeDeleted: true })).find((q) => q.id === target.queueId)?.name ?? target.queueId}`;
+        const from = nameOf(effect.fromAgentId);
+        const queueName = async (queueId: string): Promise<string> =>
+          (await tx.listQueues({ includeDeleted: true })).find((q) => q.id === queueId)?.name ?? queueId;
         await note(
           effect.conversationId,
-          `${nameOf(effect.fromAgentId)} transferred the conversation to ${where}`,
+          target.kind === 'agent'
+            ? { kind: 'transferredToAgent', from, agent: nameOf(target.agentId) }
+            : { kind: 'transferredToQueue', from, queue: await queueName(target.queueId) },
         );
         break;
       }
       case 'transferNotAccepted':
-        await note(
-          effect.conversationId,
-          effect.outcome === 'ended'
-            ? `${nameOf(effect.agentId)} did not accept the transfer; the conversation was ended`
-            : `${nameOf(effect.agentId)} did not accept the transfer; the conversation went back to the queue`,
-        );
+        await note(effect.conversationId, {
+          kind: effect.outcome === 'ended' ? 'transferEnded' : 'transferRequeued',
+          agent: nameOf(effect.agentId),
+        });
         break;
       case 'conferenceJoined':
         // S-20: both agents read it.
-        await note(effect.conversationId, `${nameOf(effect.guestId)} joined the chat`);
+        await note(effect.conversationId, { kind: 'agentJoined', agent: nameOf(effect.guestId) });
         break;
       case 'conferenceRequestDropped':
         // The owner is told the request lapsed (or was withdrawn); the conversation goes on.
         await note(effect.conversationId, conferenceDroppedNote(effect.reason, nameOf(effect.agentId)));
         break;
       case 'guestLeft':
-        await note(effect.conversationId, `${nameOf(effect.agentId)} left the chat`);
+        await note(effect.conversationId, { kind: 'agentLeft', agent: nameOf(effect.agentId) });
         break;
       case 'participantWrappedUp':
         await tx.recordParticipantWrapUp({
@@ -200,18 +204,16 @@ async function carryOut(
         break;
       case 'conversationRequeued': {
         const agent = await tx.findUserById(effect.agentId);
-        await addSystemNote(
-          tx,
-          out,
-          effect.conversationId,
-          `${agent?.displayName ?? 'The agent'} disconnected; the conversation went back to the queue`,
-        );
+        await addSystemNote(tx, out, effect.conversationId, {
+          kind: 'ownerDisconnected',
+          agent: agent?.displayName ?? 'The agent',
+        });
         break;
       }
       case 'conversationOverflowed': {
         const queues = await tx.listQueues();
         const target = queues.find((q) => q.id === effect.toQueueId)?.name ?? effect.toQueueId;
-        await addSystemNote(tx, out, effect.conversationId, `Waited too long; moved to the queue ${target}`);
+        await addSystemNote(tx, out, effect.conversationId, { kind: 'overflowed', queue: target });
         break;
       }
     }
@@ -254,17 +256,6 @@ async function emitConversation(
   }
 }
 
-function conferenceDroppedNote(reason: 'lapsed' | 'declined' | 'withdrawn', agentName: string): string {
-  switch (reason) {
-    case 'lapsed':
-      return `${agentName} did not answer the conference request`;
-    case 'declined':
-      return `${agentName} declined the conference request`;
-    case 'withdrawn':
-      return `The conference request to ${agentName} was withdrawn`;
-  }
-}
-
 /** The agents who see a conversation in their task pane: owner, joined guest, departed participants. */
 export function viewersOf(conversation: Conversation | undefined): string[] {
   if (!conversation) return [];
@@ -290,12 +281,15 @@ export async function loadNames(tx: StoreTx, ids: Iterable<string>): Promise<Map
   return names;
 }
 
-/** A system note in the conversation's history: whoever holds it next reads why it moved. */
+/**
+ * A system note in the conversation's history: whoever holds it next reads why it moved. The note
+ * is stored as the message's content (each desktop words it in its language); `text` is English.
+ */
 async function addSystemNote(
   tx: StoreTx,
   out: Outgoing,
   conversationId: string,
-  text: string,
+  note: SystemNote,
 ): Promise<MessageRow> {
   const row: MessageRow = {
     id: `msg_${randomUUID()}`,
@@ -303,7 +297,8 @@ async function addSystemNote(
     direction: 'system',
     wamid: null,
     kind: 'system',
-    text,
+    text: renderSystemNote(note),
+    content: JSON.stringify({ kind: 'note', note }),
     authorName: '',
     authorUserId: null,
     sentAt: out.now,

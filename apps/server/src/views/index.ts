@@ -313,6 +313,8 @@ export class Presenter {
       case 'text':
       case 'reaction':
       case 'unsupported':
+      case 'note':
+        // A note carries agent and queue names only: no customer data to mask.
         return content;
     }
   }

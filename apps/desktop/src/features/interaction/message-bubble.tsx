@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { DeliveryStatus, MessageView } from '@parlo/protocol';
 import { formatTime, initialsOf } from '../../lib/format.ts';
 import { MessageContentView, MessageQuote, MessageReactions } from '../message-content/message-content.tsx';
+import { systemMessageText } from '../message-content/system-note.ts';
 
 const TICK_GLYPH: Record<DeliveryStatus, string> = {
   pending: '◷',
@@ -39,7 +40,7 @@ export function MessageBubble({
     return (
       <div className="bubble-row bubble-row-system">
         <div className="bubble bubble-system" data-testid="bubble" data-direction="system">
-          <span className="bubble-text">{message.text}</span> {time}
+          <span className="bubble-text">{systemMessageText(message, t)}</span> {time}
         </div>
       </div>
     );

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { MessageMediaView, MessageView } from '@parlo/protocol';
+import { systemNoteText } from './system-note.ts';
 
 /**
  * What a message carries, by kind: text, media (playable / viewable / downloadable, or its
@@ -148,6 +149,9 @@ export function MessageContentView({
           {t('messageContent.unsupported', { type: content.type })}
         </p>
       );
+    case 'note':
+      // Notes normally sit in system bubbles; worded here too in case one is shown as content.
+      return <p className="bubble-text">{systemNoteText(content.note, t)}</p>;
   }
 }
 
