@@ -6,3 +6,4 @@ export * from './admin.ts';
 export * from './supervisor.ts';
 export * from './collaboration.ts';
 export * from './templates.ts';
+export * from './system-notes.ts';

@@ -1,4 +1,4 @@
-import type { ErrorCode, SystemNoteKind } from '@parlo/protocol';
+import { SYSTEM_NOTES_ENGLISH, type ErrorCode } from '@parlo/protocol';
 import { consoleEn } from '../features/admin/console-i18n.ts';
 import { templatesEn } from '../features/templates/templates-i18n.ts';
 
@@ -116,19 +116,8 @@ export const en = {
     attachmentLabel: 'Attachment',
   },
   /** System notes in a conversation's history, by kind (the server's English wording, S-20). */
-  notes: {
-    agentJoined: '{{agent}} joined the chat',
-    agentLeft: '{{agent}} left the chat',
-    conferenceUnanswered: '{{agent}} did not answer the conference request',
-    conferenceDeclined: '{{agent}} declined the conference request',
-    conferenceWithdrawn: 'The conference request to {{agent}} was withdrawn',
-    transferredToAgent: '{{from}} transferred the conversation to {{agent}}',
-    transferredToQueue: '{{from}} transferred the conversation to the queue {{queue}}',
-    transferRequeued: '{{agent}} did not accept the transfer; the conversation went back to the queue',
-    transferEnded: '{{agent}} did not accept the transfer; the conversation was ended',
-    ownerDisconnected: '{{agent}} disconnected; the conversation went back to the queue',
-    overflowed: 'Waited too long; moved to the queue {{queue}}',
-  } satisfies Record<SystemNoteKind, string>,
+  // The server stores the same English wording beside each note: one table for both.
+  notes: SYSTEM_NOTES_ENGLISH,
   composer: {
     label: 'Message',
     placeholder: 'Reply to {{name}} — Enter to send, Shift+Enter for a new line',
