@@ -56,7 +56,7 @@ function tag(n: number): string {
 
 let wamidSeq = 0;
 /** A ~1 KB Cloud API webhook with one text message, signed as Meta signs it. */
-function webhook(from: string, text: string, padTo = 1024): LoadRequest {
+export function webhook(from: string, text: string, padTo = 1024): LoadRequest {
   const wamid = `wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA${process.pid}x${++wamidSeq}`;
   const payload = {
     object: 'whatsapp_business_account',
@@ -103,27 +103,28 @@ function webhook(from: string, text: string, padTo = 1024): LoadRequest {
 }
 
 /** Customers cycle over a fixed set: conversations are reused, as in real traffic. */
-function customer(i: number): string {
+export function customer(i: number): string {
   return `39333${String(1_000_000 + (i % 200)).slice(1)}`;
 }
 
-interface Target {
+export interface Target {
   readonly origin: string;
   stop(): Promise<void>;
 }
 
-async function startTarget(
+export async function startTarget(
   name: string,
   args: string[],
   env: Record<string, string>,
   port: number,
+  cwd = root,
 ): Promise<Target> {
   const command = pinned ? 'taskset' : process.execPath;
   const argv = pinned
     ? ['-c', '0', process.execPath, '--import', 'tsx', ...args]
     : ['--import', 'tsx', ...args];
   const child: ChildProcess = spawn(command, argv, {
-    cwd: root,
+    cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, ...env },
   });
@@ -152,7 +153,7 @@ async function startTarget(
   };
 }
 
-async function startBaseline(mode: 'bare' | 'full' | 'group' | 'e2e', dir: string): Promise<Target> {
+export async function startBaseline(mode: 'bare' | 'full' | 'group' | 'e2e', dir: string): Promise<Target> {
   const port = await freePort();
   return startTarget(
     mode,
@@ -162,7 +163,13 @@ async function startBaseline(mode: 'bare' | 'full' | 'group' | 'e2e', dir: strin
   );
 }
 
-async function startParlo(dir: string, name: string, env: Record<string, string> = {}): Promise<Target> {
+export async function startParlo(
+  dir: string,
+  name: string,
+  env: Record<string, string> = {},
+  /** Another checkout of the server (A/B runs); node_modules resolve from it. */
+  cwd = root,
+): Promise<Target> {
   const port = await freePort();
   return startTarget(
     'parlo',
@@ -179,6 +186,7 @@ async function startParlo(dir: string, name: string, env: Record<string, string>
       ...env,
     },
     port,
+    cwd,
   );
 }
 
@@ -225,7 +233,11 @@ function ackQuantiles(
   return { p50Ms: at(0.5), p99Ms: at(0.99) };
 }
 
-async function measureIngest(target: string, start: () => Promise<Target>, d: Durations): Promise<IngestRow> {
+export async function measureIngest(
+  target: string,
+  start: () => Promise<Target>,
+  d: Durations,
+): Promise<IngestRow> {
   const server = await start();
   try {
     let i = 0;
@@ -317,7 +329,7 @@ function opened(socket: WebSocket): Promise<void> {
   });
 }
 
-async function baselineSocketLatency(dir: string, d: Durations): Promise<SocketLatency> {
+export async function baselineSocketLatency(dir: string, d: Durations): Promise<SocketLatency> {
   const server = await startBaseline('e2e', dir);
   const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/ws`);
   try {
@@ -336,8 +348,13 @@ interface AgentFrame {
 }
 
 /** Parlo: an agent signed in, Available, who accepted the customer's conversation. */
-async function parloSocketLatency(dir: string, d: Durations): Promise<SocketLatency> {
-  const server = await startParlo(dir, 'p3');
+export async function parloSocketLatency(
+  dir: string,
+  d: Durations,
+  target = 'parlo',
+  cwd = root,
+): Promise<SocketLatency> {
+  const server = await startParlo(dir, `p3-${target.replace(/\W/g, '')}`, {}, cwd);
   const login = await fetch(`${server.origin}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -377,7 +394,7 @@ async function parloSocketLatency(dir: string, d: Durations): Promise<SocketLate
       const f = frame as AgentFrame;
       return f.type === 'event' && f.event?.type === 'message.upserted' ? f.event.message?.text : undefined;
     };
-    return await socketLatency('parlo', server.origin, socket, from, textOf, 1000, d.openMs);
+    return await socketLatency(target, server.origin, socket, from, textOf, 1000, d.openMs);
   } finally {
     socket.close();
     await server.stop();

@@ -1,5 +1,5 @@
 import type { Agent, Conversation, Offer, Queue, RoutingState } from '@parlo/core';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type {
   AgentEventRow,
   AgentProfileRow,
@@ -762,11 +762,23 @@ class KyselyStoreTx implements StoreTx {
   }
 
   async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
-    const row = await this.detailsQuery()
-      .where('c.customer_id', '=', customerId)
-      .where('c.phase_kind', '<>', 'closed')
-      .orderBy('c.received_at', 'desc')
-      .executeTakeFirst();
+    // Runs for every inbound message: built and compiled once per dialect (building this join cost
+    // more than running it), then run with this customer as its one parameter.
+    let compiled = liveConversationQueries.get(this.dialect);
+    if (!compiled) {
+      compiled = this.detailsQuery()
+        .where('c.customer_id', '=', customerId)
+        // A literal, not a parameter: only then may SQLite use the partial unique index
+        // conversations_one_live_per_customer (4x faster than the plain customer_id index).
+        .where('c.phase_kind', '<>', sql.lit('closed'))
+        .orderBy('c.received_at', 'desc')
+        .compile();
+      if (compiled.parameters.length !== 1)
+        throw new Error('live conversation query: one parameter expected');
+      liveConversationQueries.set(this.dialect, compiled);
+    }
+    const { rows } = await this.db.executeQuery<DetailsRow>({ ...compiled, parameters: [customerId] });
+    const row = rows[0];
     return row && detailsFromRow(row);
   }
 
@@ -819,7 +831,8 @@ class KyselyStoreTx implements StoreTx {
         last_inbound_at: eb
           .case()
           .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
-          .then(at)
+          // A parameter, not an inlined literal: one SQL text, prepared once, for every message.
+          .then(eb.val(at))
           .else(eb.ref('last_inbound_at'))
           .end(),
       }))
@@ -1356,6 +1369,9 @@ function businessNumberFromRow(row: Selectable<BusinessNumbersTable>): BusinessN
     ...(row.deleted_at === null ? {} : { deletedAt: row.deleted_at }),
   };
 }
+
+/** findLiveConversationOfCustomer's query, compiled once per dialect (no plugins rewrite it). */
+const liveConversationQueries = new Map<StoreDialect, CompiledQuery<DetailsRow>>();
 
 interface DetailsRow {
   id: string;
