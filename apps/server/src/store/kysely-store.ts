@@ -433,16 +433,46 @@ class KyselyStoreTx implements StoreTx {
       .execute();
   }
 
-  async insertIdleCode(code: NamedRow): Promise<void> {
-    await this.db
-      .insertInto('idle_codes')
-      .values({ id: code.id, name: code.name, position: code.position })
-      .execute();
+  insertIdleCode(code: NamedRow): Promise<void> {
+    return this.insertNamed('idle_codes', code);
   }
 
-  async listIdleCodes(): Promise<NamedRow[]> {
+  listIdleCodes(): Promise<NamedRow[]> {
+    return this.listNamed('idle_codes');
+  }
+
+  updateIdleCode(code: NamedRow): Promise<boolean> {
+    return this.updateNamed('idle_codes', code);
+  }
+
+  softDeleteIdleCode(id: string, at: number): Promise<boolean> {
+    return this.softDeleteNamed('idle_codes', id, at);
+  }
+
+  insertWrapUpReason(reason: NamedRow): Promise<void> {
+    return this.insertNamed('wrap_up_reasons', reason);
+  }
+
+  listWrapUpReasons(): Promise<NamedRow[]> {
+    return this.listNamed('wrap_up_reasons');
+  }
+
+  updateWrapUpReason(reason: NamedRow): Promise<boolean> {
+    return this.updateNamed('wrap_up_reasons', reason);
+  }
+
+  softDeleteWrapUpReason(id: string, at: number): Promise<boolean> {
+    return this.softDeleteNamed('wrap_up_reasons', id, at);
+  }
+
+  // Idle codes and wrap-up reasons are the same shape of table: one implementation serves both.
+  private async insertNamed(table: NamedTable, row: NamedRow): Promise<void> {
+    await this.db.insertInto(table).values({ id: row.id, name: row.name, position: row.position }).execute();
+  }
+
+  private listNamed(table: NamedTable): Promise<NamedRow[]> {
     return this.db
-      .selectFrom('idle_codes')
+      .selectFrom(table)
       .select(['id', 'name', 'position'])
       .where('deleted_at', 'is', null)
       .orderBy('position')
@@ -450,56 +480,19 @@ class KyselyStoreTx implements StoreTx {
       .execute();
   }
 
-  async updateIdleCode(code: NamedRow): Promise<boolean> {
+  private async updateNamed(table: NamedTable, row: NamedRow): Promise<boolean> {
     const result = await this.db
-      .updateTable('idle_codes')
-      .set({ name: code.name, position: code.position })
-      .where('id', '=', code.id)
+      .updateTable(table)
+      .set({ name: row.name, position: row.position })
+      .where('id', '=', row.id)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async softDeleteIdleCode(id: string, at: number): Promise<boolean> {
+  private async softDeleteNamed(table: NamedTable, id: string, at: number): Promise<boolean> {
     const result = await this.db
-      .updateTable('idle_codes')
-      .set({ deleted_at: at })
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
-  async insertWrapUpReason(reason: NamedRow): Promise<void> {
-    await this.db
-      .insertInto('wrap_up_reasons')
-      .values({ id: reason.id, name: reason.name, position: reason.position })
-      .execute();
-  }
-
-  async listWrapUpReasons(): Promise<NamedRow[]> {
-    return this.db
-      .selectFrom('wrap_up_reasons')
-      .select(['id', 'name', 'position'])
-      .where('deleted_at', 'is', null)
-      .orderBy('position')
-      .orderBy('id')
-      .execute();
-  }
-
-  async updateWrapUpReason(reason: NamedRow): Promise<boolean> {
-    const result = await this.db
-      .updateTable('wrap_up_reasons')
-      .set({ name: reason.name, position: reason.position })
-      .where('id', '=', reason.id)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
-  }
-
-  async softDeleteWrapUpReason(id: string, at: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('wrap_up_reasons')
+      .updateTable(table)
       .set({ deleted_at: at })
       .where('id', '=', id)
       .where('deleted_at', 'is', null)
@@ -1369,6 +1362,9 @@ function businessNumberFromRow(row: Selectable<BusinessNumbersTable>): BusinessN
     ...(row.deleted_at === null ? {} : { deletedAt: row.deleted_at }),
   };
 }
+
+/** The two tables of named items an administrator keeps: same columns, same rules. */
+type NamedTable = 'idle_codes' | 'wrap_up_reasons';
 
 /** findLiveConversationOfCustomer's query, compiled once per dialect (no plugins rewrite it). */
 const liveConversationQueries = new Map<StoreDialect, CompiledQuery<DetailsRow>>();
