@@ -1,23 +1,16 @@
-import {
-  agentLoad,
-  holdersOf,
-  type CollaborationTarget,
-  type RoutingEvent,
-  type RoutingState,
-} from '@parlo/core';
+import { agentLoad, holdersOf, type CollaborationTarget } from '@parlo/core';
 import {
   ApiError,
   conferenceRequestSchema,
   transferRequestSchema,
-  type ConversationView,
   type TargetsResponse,
 } from '@parlo/protocol';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { requireUser } from '../auth/sessions.ts';
 import { commit, type ServerContext } from '../context.ts';
-import { parseOr400, rejectionError } from '../http/errors.ts';
-import { decideAndApply, detailsById, loadNames, type Outgoing } from '../routing/engine.ts';
+import { parseOr400 } from '../http/errors.ts';
+import { conversationViewAfter, idParams, runCommand } from '../routing/commands.ts';
 import { defaultSettings, readSettings } from '../settings/index.ts';
 import type { StoreTx, UserRow } from '../store/index.ts';
 import { conversationBlockOf } from '../views/index.ts';
@@ -28,34 +21,9 @@ import { conversationBlockOf } from '../views/index.ts';
  * add what the core cannot know: deleted queues and users, the S-7 block, the admin's policy.
  */
 
-const idParams = z.object({ id: z.string().min(1).max(200) });
 // Fastify's patterns of `collaborationRoutes` (which encodes its argument, so cannot build them).
 /** `purpose=conference` lists only queues with an agent who could join now. */
 const targetsQuery = z.object({ purpose: z.enum(['transfer', 'conference']).optional() });
-
-/** Runs one routing command; a refusal becomes its API error and rolls the transaction back. */
-async function run(tx: StoreTx, out: Outgoing, event: RoutingEvent, now: number): Promise<RoutingState> {
-  const decision = await decideAndApply(tx, out, event, now);
-  if (decision.kind === 'rejected') throw rejectionError(decision.rejection);
-  return decision.state;
-}
-
-/** This agent's view of the conversation after the command (null if they no longer see it). */
-async function viewOf(
-  tx: StoreTx,
-  out: Outgoing,
-  state: RoutingState,
-  conversationId: string,
-  agentId: string,
-): Promise<ConversationView> {
-  const conversation = state.conversations[conversationId];
-  const details = (await detailsById(tx, [conversationId])).get(conversationId);
-  if (!conversation || !details) throw new ApiError('INTERNAL', 'The conversation has no view');
-  const names = await loadNames(tx, holdersOf(conversation));
-  const view = (await out.presenter()).conversation(conversation, details, { agentId, names });
-  if (!view) throw new ApiError('INTERNAL', 'The conversation has no view for this agent');
-  return view;
-}
 
 /**
  * S-7: the owner of a conversation whose number or queue was deleted may only End it. Checked
@@ -137,7 +105,7 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
       await refuseIfBlocked(tx, user, id);
       await refuseDeletedTarget(tx, target);
       const settings = await readSettings(tx, defaultSettings(ctx.config.DISCONNECT_GRACE_SECONDS));
-      const state = await run(
+      const state = await runCommand(
         tx,
         out,
         {
@@ -149,7 +117,7 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
         },
         now,
       );
-      return { conversation: await viewOf(tx, out, state, id, user.id) };
+      return { conversation: await conversationViewAfter(tx, out, state, id, user.id) };
     });
   });
 
@@ -161,13 +129,13 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
     return commit(ctx, async (tx, out, now) => {
       await refuseIfBlocked(tx, user, id);
       await refuseDeletedTarget(tx, target);
-      const state = await run(
+      const state = await runCommand(
         tx,
         out,
         { type: 'conference.requested', agentId: user.id, conversationId: id, target },
         now,
       );
-      return { conversation: await viewOf(tx, out, state, id, user.id) };
+      return { conversation: await conversationViewAfter(tx, out, state, id, user.id) };
     });
   });
 
@@ -176,13 +144,13 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return commit(ctx, async (tx, out, now) => {
-      const state = await run(
+      const state = await runCommand(
         tx,
         out,
         { type: 'conference.endRequested', agentId: user.id, conversationId: id },
         now,
       );
-      return { conversation: await viewOf(tx, out, state, id, user.id) };
+      return { conversation: await conversationViewAfter(tx, out, state, id, user.id) };
     });
   });
 
@@ -191,13 +159,13 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return commit(ctx, async (tx, out, now) => {
-      const state = await run(
+      const state = await runCommand(
         tx,
         out,
         { type: 'conference.exitRequested', agentId: user.id, conversationId: id },
         now,
       );
-      return { conversation: await viewOf(tx, out, state, id, user.id) };
+      return { conversation: await conversationViewAfter(tx, out, state, id, user.id) };
     });
   });
 }

@@ -1,22 +1,11 @@
 import { ApiError, routes, setAgentStateRequestSchema, wrapUpRequestSchema } from '@parlo/protocol';
-import { holdersOf, wrapUpQueueOf, type RoutingEvent } from '@parlo/core';
+import { wrapUpQueueOf } from '@parlo/core';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { requireUser } from '../auth/sessions.ts';
 import { commit, type ServerContext } from '../context.ts';
-import { parseOr400, rejectionError } from '../http/errors.ts';
-import type { StoreTx } from '../store/index.ts';
+import { parseOr400 } from '../http/errors.ts';
 import { toAgentView } from '../views/index.ts';
-import { decideAndApply, detailsById, loadNames, type Outgoing } from './engine.ts';
-
-const idParams = z.object({ id: z.string().min(1).max(200) });
-
-/** Runs one routing command; a refusal becomes its API error and rolls the transaction back. */
-async function run(tx: StoreTx, out: Outgoing, event: RoutingEvent, now: number) {
-  const decision = await decideAndApply(tx, out, event, now);
-  if (decision.kind === 'rejected') throw rejectionError(decision.rejection);
-  return decision.state;
-}
+import { conversationViewAfter, idParams, runCommand } from './commands.ts';
 
 export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get(routes.catalog, async (request) => {
@@ -42,7 +31,12 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
         if (!codes.some((c) => c.id === body.idleCodeId))
           throw new ApiError('UNKNOWN_IDLE_CODE', 'No such idle code');
       }
-      const state = await run(tx, out, { type: 'agent.stateRequested', agentId: user.id, to: body }, now);
+      const state = await runCommand(
+        tx,
+        out,
+        { type: 'agent.stateRequested', agentId: user.id, to: body },
+        now,
+      );
       const agent = state.agents[user.id];
       if (!agent) throw new ApiError('FORBIDDEN', 'Only agents have a state');
       return { agent: toAgentView(agent, user, state) };
@@ -55,19 +49,15 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     return commit(ctx, async (tx, out, now) => {
       const before = await tx.loadRoutingState();
       const conversationId = before.offers[id]?.conversationId;
-      const state = await run(tx, out, { type: 'offer.acceptRequested', agentId: user.id, offerId: id }, now);
-      const conversation = conversationId ? state.conversations[conversationId] : undefined;
-      const details = conversation
-        ? (await detailsById(tx, [conversation.id])).get(conversation.id)
-        : undefined;
+      const state = await runCommand(
+        tx,
+        out,
+        { type: 'offer.acceptRequested', agentId: user.id, offerId: id },
+        now,
+      );
+      if (!conversationId) throw new ApiError('INTERNAL', 'Accepted offer has no conversation');
       // The new owner's view, or the guest's when it was a conference request (S-20).
-      const names = conversation ? await loadNames(tx, holdersOf(conversation)) : new Map<string, string>();
-      const view =
-        conversation && details
-          ? (await out.presenter()).conversation(conversation, details, { agentId: user.id, names })
-          : null;
-      if (!view) throw new ApiError('INTERNAL', 'Accepted conversation has no view');
-      return { conversation: view };
+      return { conversation: await conversationViewAfter(tx, out, state, conversationId, user.id) };
     });
   });
 
@@ -76,7 +66,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return commit(ctx, async (tx, out, now) => {
-      const state = await run(
+      const state = await runCommand(
         tx,
         out,
         { type: 'offer.declineRequested', agentId: user.id, offerId: id },
@@ -93,21 +83,13 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return commit(ctx, async (tx, out, now) => {
-      const state = await run(
+      const state = await runCommand(
         tx,
         out,
         { type: 'conversation.endRequested', agentId: user.id, conversationId: id },
         now,
       );
-      const conversation = state.conversations[id];
-      const details = (await detailsById(tx, [id])).get(id);
-      const names = conversation ? await loadNames(tx, holdersOf(conversation)) : new Map<string, string>();
-      const view =
-        conversation && details
-          ? (await out.presenter()).conversation(conversation, details, { agentId: user.id, names })
-          : null;
-      if (!view) throw new ApiError('INTERNAL', 'Ended conversation has no view');
-      return { conversation: view };
+      return { conversation: await conversationViewAfter(tx, out, state, id, user.id) };
     });
   });
 
@@ -129,7 +111,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       if (allowed.length > 0 && !allowed.includes(body.reasonId)) {
         throw new ApiError('UNKNOWN_WRAP_UP_REASON', "Not a wrap-up reason of this conversation's queue");
       }
-      await run(
+      await runCommand(
         tx,
         out,
         { type: 'wrapUp.submitted', agentId: user.id, conversationId: id, reasonId: body.reasonId },
