@@ -228,3 +228,34 @@ export async function submitWrapUp(page: Page, reason = 'Resolved'): Promise<voi
   await dialog.getByRole('button', { name: 'Submit wrap-up' }).click();
   await dialog.waitFor({ state: 'detached' });
 }
+
+/** A page reacts to a push within a few seconds even on a busy CI machine. */
+export const eventually = { timeout: 10_000 } as const;
+
+/** The contact-request popover (S-1) on a page. */
+export const offerPopover = (page: Page) => page.getByRole('dialog', { name: 'Contact request' });
+
+/** Three agents signed in (Idle, as at every sign-in) and the customer's phone, on one stack. */
+export interface Team {
+  readonly stack: Stack;
+  readonly anna: Page;
+  readonly marco: Page;
+  readonly giulia: Page;
+  readonly phone: Page;
+}
+
+/** Starts a stack with short offer deadlines (a lapse takes seconds) and signs the three agents in. */
+export async function startTeam(offerTimeoutMs: number): Promise<Team> {
+  const stack = await startStack();
+  await setOfferTimeouts(stack, offerTimeoutMs);
+  const [anna, marco, giulia, phone] = [
+    await stack.newPage(),
+    await stack.newPage(),
+    await stack.newPage(),
+    await stack.newPage(),
+  ];
+  await signIn(anna, stack.parloUrl, 'anna');
+  await signIn(marco, stack.parloUrl, 'marco');
+  await signIn(giulia, stack.parloUrl, 'giulia');
+  return { stack, anna, marco, giulia, phone };
+}

@@ -9,10 +9,10 @@ import {
   apiAs,
   chooseAgentState,
   customerWrites,
+  eventually,
+  offerPopover,
   screenshotsDir,
-  setOfferTimeouts,
-  signIn,
-  startStack,
+  startTeam,
   submitWrapUp,
   type Stack,
 } from './harness.ts';
@@ -31,26 +31,13 @@ let giulia: Page;
 let phone: Page;
 
 beforeAll(async () => {
-  stack = await startStack();
-  // Short deadlines, so a lapse takes seconds rather than the demo's 30 s.
-  await setOfferTimeouts(stack, OFFER_TIMEOUT_MS);
-  [anna, marco, giulia, phone] = [
-    await stack.newPage(),
-    await stack.newPage(),
-    await stack.newPage(),
-    await stack.newPage(),
-  ];
-  await signIn(anna, stack.parloUrl, 'anna');
-  await signIn(marco, stack.parloUrl, 'marco');
-  await signIn(giulia, stack.parloUrl, 'giulia');
+  ({ stack, anna, marco, giulia, phone } = await startTeam(OFFER_TIMEOUT_MS));
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-/** A page reacts to a push within a few seconds even on a busy CI machine. */
-const eventually = { timeout: 10_000 } as const;
-const popover = (page: Page) => page.getByRole('dialog', { name: 'Contact request' });
+const popover = offerPopover;
 const transferDialog = (page: Page) => page.getByRole('dialog', { name: 'Transfer request' });
 const wrapUpDialog = (page: Page) => page.getByRole('dialog', { name: 'Wrap-up reasons' });
 const inbound = (page: Page) => page.locator('[data-testid="bubble"][data-direction="inbound"]');
