@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useReducer } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelHealthView, NumberHealthView } from '@parlo/protocol';
 import { fetchChannelHealth } from '../../api/client.ts';
-import { asRequestError } from '../../api/request-error.ts';
 import { useNow } from '../../lib/clock.ts';
 import { elapsedSince, formatDuration } from '../../lib/format.ts';
+import { useSingleFlightLoad, type LoadEvent } from '../../lib/single-flight-load.ts';
 import {
   concernsOf,
   failureSummary,
@@ -24,27 +24,16 @@ const REFRESH_MS = 5000;
 export function NumberHealth() {
   const { t } = useTranslation();
   const [state, dispatch] = useReducer(numberHealthReducer, INITIAL_NUMBER_HEALTH_STATE);
-  const inFlight = useRef<AbortController | null>(null);
-
-  const load = useCallback((force: boolean) => {
-    if (inFlight.current && !force) return;
-    inFlight.current?.abort();
-    const controller = new AbortController();
-    inFlight.current = controller;
-    dispatch({ type: 'refresh.started' });
-    fetchChannelHealth(controller.signal).then(
-      (health) => {
-        if (inFlight.current !== controller) return;
-        inFlight.current = null;
-        dispatch({ type: 'refresh.succeeded', health });
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        inFlight.current = null;
-        dispatch({ type: 'refresh.failed', code: asRequestError(error).code });
-      },
+  const report = useCallback((event: LoadEvent<ChannelHealthView>) => {
+    dispatch(
+      event.kind === 'started'
+        ? { type: 'refresh.started' }
+        : event.kind === 'succeeded'
+          ? { type: 'refresh.succeeded', health: event.value }
+          : { type: 'refresh.failed', code: event.code },
     );
   }, []);
+  const load = useSingleFlightLoad(fetchChannelHealth, report);
 
   useEffect(() => {
     load(true);
@@ -53,8 +42,6 @@ export function NumberHealth() {
     }, REFRESH_MS);
     return () => {
       clearInterval(timer);
-      inFlight.current?.abort();
-      inFlight.current = null;
     };
   }, [load]);
 

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useReducer, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { NamedItem, SupervisedAgentView, SupervisorOverview } from '@parlo/protocol';
 import { fetchSupervisorOverview, setSupervisedAgentState } from '../../api/client.ts';
 import { asRequestError } from '../../api/request-error.ts';
 import { useNow } from '../../lib/clock.ts';
 import { elapsedSince, formatDuration } from '../../lib/format.ts';
+import { useSingleFlightLoad, type LoadEvent } from '../../lib/single-flight-load.ts';
 import { NumberHealth } from './number-health.tsx';
 import { canMakeAvailable, INITIAL_OVERVIEW_STATE, overviewReducer } from './supervisor-state.ts';
 
@@ -25,28 +26,18 @@ export function SupervisorSection({ idleCodes }: { idleCodes: readonly NamedItem
   const [state, dispatch] = useReducer(overviewReducer, INITIAL_OVERVIEW_STATE);
   const [busyAgents, setBusyAgents] = useState<ReadonlySet<string>>(new Set());
   const [notice, setNotice] = useState<ActionNotice | null>(null);
-  const inFlight = useRef<AbortController | null>(null);
 
   /** Loads the overview; a periodic tick skips while one is in flight, a forced load replaces it. */
-  const load = useCallback((force: boolean) => {
-    if (inFlight.current && !force) return;
-    inFlight.current?.abort();
-    const controller = new AbortController();
-    inFlight.current = controller;
-    dispatch({ type: 'refresh.started' });
-    fetchSupervisorOverview(controller.signal).then(
-      (overview) => {
-        if (inFlight.current !== controller) return;
-        inFlight.current = null;
-        dispatch({ type: 'refresh.succeeded', overview });
-      },
-      (error: unknown) => {
-        if (controller.signal.aborted) return;
-        inFlight.current = null;
-        dispatch({ type: 'refresh.failed', code: asRequestError(error).code });
-      },
+  const report = useCallback((event: LoadEvent<SupervisorOverview>) => {
+    dispatch(
+      event.kind === 'started'
+        ? { type: 'refresh.started' }
+        : event.kind === 'succeeded'
+          ? { type: 'refresh.succeeded', overview: event.value }
+          : { type: 'refresh.failed', code: event.code },
     );
   }, []);
+  const load = useSingleFlightLoad(fetchSupervisorOverview, report);
 
   useEffect(() => {
     let timer: ReturnType<typeof setInterval> | null = null;
@@ -71,8 +62,6 @@ export function SupervisorSection({ idleCodes }: { idleCodes: readonly NamedItem
     return () => {
       stop();
       document.removeEventListener('visibilitychange', onVisibility);
-      inFlight.current?.abort();
-      inFlight.current = null;
     };
   }, [load]);
 
