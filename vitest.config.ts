@@ -1,9 +1,21 @@
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// CI asks for a JSON report per tier (`scripts/slowest-tests.mjs` lists the slowest files) and
+// for the hanging-process reporter, which names anything a test left open if a tier does not exit.
+const reportDir = process.env.PARLO_TEST_REPORT_DIR;
+const tier = (process.env.npm_lifecycle_event ?? 'vitest').replace(/^test:/, '');
 
 // Three tiers, named by cost (see ARCHITECTURE.md): unit (no I/O), medium (real SQLite,
 // real PostgreSQL, real HTTP on a free port), e2e (real Chromium over the real server).
 export default defineConfig({
   test: {
+    ...(reportDir
+      ? {
+          reporters: ['default', 'hanging-process', 'json'],
+          outputFile: { json: join(reportDir, `${tier}.json`) },
+        }
+      : {}),
     projects: [
       {
         test: {

@@ -128,10 +128,8 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     },
     async close() {
       if (sweepTimer) clearTimeout(sweepTimer);
-      timers.stop();
-      outbox.stop();
-      templateSyncOf(ctx).stop();
-      media.stop();
+      // Background work in flight finishes before the store it writes to is closed.
+      await Promise.all([timers.stop(), outbox.stop(), templateSyncOf(ctx).stop(), media.stop()]);
       ctx.hub.closeAll();
       await app.close();
       await store.close();

@@ -64,7 +64,8 @@ export interface Simulator {
 export function createSimulator(config: SimulatorConfig): Simulator {
   const resolved = simulatorConfigSchema.parse(config);
   const core = new SimulatorCore(resolved, config.now ?? Date.now);
-  const app = Fastify({ logger: resolved.logger, bodyLimit: 3 * 1024 * 1024 });
+  // Stopping the stand-in ends every connection at once, as if Meta went away: nothing waits on keep-alive.
+  const app = Fastify({ logger: resolved.logger, bodyLimit: 3 * 1024 * 1024, forceCloseConnections: true });
   const sseClients: SseClients = new Set();
 
   app.setErrorHandler((error, request, reply) => {

@@ -100,6 +100,8 @@ export class OutboxDrainer {
   private running = false;
   private again = false;
   private stopped = false;
+  /** The pass in flight, so that stopping can wait for it. */
+  private passing: Promise<void> | undefined;
   private readonly pacer: SendPacer;
 
   constructor(private readonly ctx: ServerContext) {
@@ -116,9 +118,11 @@ export class OutboxDrainer {
     this.schedule(0);
   }
 
-  stop(): void {
+  /** Stops polling and resolves once the pass in flight (if any) has finished. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.passing;
   }
 
   /** Runs a pass now (or right after the current one). */
@@ -133,7 +137,9 @@ export class OutboxDrainer {
   private schedule(delay: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.pass(), delay);
+    this.timer = setTimeout(() => {
+      this.passing = this.pass();
+    }, delay);
   }
 
   private async pass(): Promise<void> {

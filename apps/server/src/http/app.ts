@@ -34,6 +34,7 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
   const loggerInstance: FastifyBaseLogger = ctx.logger;
   const app: FastifyInstance = Fastify({ loggerInstance, bodyLimit: 1024 * 1024 });
   collectRoutes(app);
+  closeKeptAliveConnectionsOnClose(app);
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) return reply.status(error.status).send(error.toBody());
@@ -104,4 +105,23 @@ export async function buildHttpApp(ctx: ServerContext): Promise<FastifyInstance>
   const desktopIndex = dist !== '' && existsSync(resolve(dist, 'index.html'));
   if (desktopIndex) await app.register(fastifyStatic, { root: dist, wildcard: false });
   return app;
+}
+
+/**
+ * A graceful close waits for every open connection to end. Fastify closes the idle ones when
+ * closing starts, but a request in flight at that moment (a webhook being committed) leaves its
+ * connection kept alive after the answer, idle for the whole keep-alive timeout (72 s), and the
+ * close waits that long. So answers sent while closing say `Connection: close`: the in-flight
+ * request finishes normally and its connection ends with it.
+ */
+export function closeKeptAliveConnectionsOnClose(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) void reply.header('connection', 'close');
+    return payload;
+  });
 }

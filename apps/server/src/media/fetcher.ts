@@ -28,6 +28,8 @@ export class MediaFetcher {
   #running = false;
   #again = false;
   #stopped = true;
+  /** The pass in flight, so that stopping can wait for it. */
+  #passing: Promise<void> | undefined;
   readonly #inFlight = new Set<string>();
 
   constructor(
@@ -40,9 +42,11 @@ export class MediaFetcher {
     this.#schedule(0);
   }
 
-  stop(): void {
+  /** Stops polling and resolves once the pass in flight (if any) has finished. */
+  async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    await this.#passing;
   }
 
   /** Runs a pass now (or right after the current one). */
@@ -65,7 +69,9 @@ export class MediaFetcher {
   #schedule(delay: number): void {
     if (this.#stopped) return;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => void this.#pass(), delay);
+    this.#timer = setTimeout(() => {
+      this.#passing = this.#pass();
+    }, delay);
   }
 
   async #pass(): Promise<void> {

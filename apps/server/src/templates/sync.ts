@@ -24,7 +24,7 @@ export class TemplateSync {
   constructor(private readonly ctx: ServerContext) {}
 
   start(): void {
-    this.stop();
+    if (this.timer) clearInterval(this.timer);
     const run = (): void => {
       this.syncAll().catch((err: unknown) => this.ctx.logger.error({ err }, 'template sync failed'));
     };
@@ -33,9 +33,11 @@ export class TemplateSync {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the periodic sync and resolves once the syncs in flight have finished. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    await Promise.allSettled(this.inFlight.values());
   }
 
   /** Syncs every live number, one after another. */

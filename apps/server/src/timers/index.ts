@@ -9,6 +9,8 @@ import { decideAndApply } from '../routing/engine.ts';
 export class TimerRunner {
   private handle: NodeJS.Timeout | undefined;
   private stopped = true;
+  /** The pass in flight, so that stopping can wait for it. */
+  private passing: Promise<void> | undefined;
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -17,9 +19,11 @@ export class TimerRunner {
     this.schedule();
   }
 
-  stop(): void {
+  /** Stops polling and resolves once the pass in flight (if any) has finished. */
+  async stop(): Promise<void> {
     this.stopped = true;
     if (this.handle) clearTimeout(this.handle);
+    await this.passing;
   }
 
   /** Fires every timer due now; returns how many fired. Exposed for tests. */
@@ -41,8 +45,11 @@ export class TimerRunner {
   private schedule(): void {
     if (this.stopped) return;
     this.handle = setTimeout(() => {
-      this.fireDue()
-        .catch((err: unknown) => this.ctx.logger.error({ err }, 'timer pass failed'))
+      this.passing = this.fireDue()
+        .then(
+          () => undefined,
+          (err: unknown) => this.ctx.logger.error({ err }, 'timer pass failed'),
+        )
         .finally(() => this.schedule());
     }, this.ctx.config.TIMER_POLL_MS);
   }
