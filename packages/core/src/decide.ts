@@ -16,7 +16,16 @@ import {
 } from './model.ts';
 import { departedOf, holdersOf } from './participants.ts';
 import { strategies, type Candidate } from './strategies.ts';
-import { Draft, heldBy, holderOf, isFree, stateOfWorld, worldOf, type World } from './world.ts';
+import {
+  Draft,
+  heldBy,
+  holderOf,
+  isFree,
+  stateOfWorld,
+  worldOf,
+  type RoutingChanges,
+  type World,
+} from './world.ts';
 
 /** Who asked for an agent-state change: the agent (default) or a supervisor on their behalf. */
 export type StateChangeActor =
@@ -197,7 +206,13 @@ export type Rejection =
   | 'NOT_CONFERENCE_GUEST';
 
 export type Decision =
-  | { readonly kind: 'accepted'; readonly state: RoutingState; readonly effects: readonly RoutingEffect[] }
+  | {
+      readonly kind: 'accepted';
+      readonly state: RoutingState;
+      readonly effects: readonly RoutingEffect[];
+      /** The records this decision changed: all the shell has to write (O(changes), not a diff). */
+      readonly changes: RoutingChanges;
+    }
   | { readonly kind: 'rejected'; readonly rejection: Rejection };
 
 /** The timer key of an offer's deadline. */
@@ -248,13 +263,13 @@ export function decide(state: RoutingState, event: RoutingEvent, now: number): D
 export function routeWaiting(
   state: RoutingState,
   now: number,
-): { state: RoutingState; effects: RoutingEffect[] } {
+): { state: RoutingState; effects: readonly RoutingEffect[]; changes: RoutingChanges } {
   const { world } = worldOf(state);
   const draft = new Draft(world);
   const effects: RoutingEffect[] = [];
   route(draft, effects, Object.keys(world.queues), now);
-  const decision = finish(state, world, draft, effects);
-  return { state: decision.state, effects };
+  const { state: next, changes } = finish(state, world, draft, effects);
+  return { state: next, effects, changes };
 }
 
 /** Whether the agent may sign out: no pending offer, no open conversation, no wrap-up still owed (S-18, S-23). */
@@ -267,9 +282,14 @@ function finish(
   world: World,
   draft: Draft,
   effects: RoutingEffect[],
-): { kind: 'accepted'; state: RoutingState; effects: readonly RoutingEffect[] } {
+): { kind: 'accepted'; state: RoutingState; effects: readonly RoutingEffect[]; changes: RoutingChanges } {
   const next = draft.world();
-  return { kind: 'accepted', state: next === world ? state : stateOfWorld(next, state), effects };
+  return {
+    kind: 'accepted',
+    state: next === world ? state : stateOfWorld(next, state),
+    effects,
+    changes: draft.changes(),
+  };
 }
 
 /** Applies one event to the draft; returns why it was refused, if it was. */

@@ -12,6 +12,7 @@ import {
 import { agentLoad, type Agent, type Conversation, type Queue, type RoutingState } from './model.ts';
 import { waitAt } from './participants.ts';
 import { seededRandom } from './seeded-random.ts';
+import { patchState, type RoutingChanges } from './world.ts';
 
 /**
  * Seeded simulation of the router: random interleavings of arrivals, accepts, lapses, state
@@ -441,6 +442,38 @@ function collaborationEvent(
   return { event: { type: 'conference.exitRequested', agentId: exiting, conversationId: c.id }, at: now };
 }
 
+/**
+ * What `decide` reports as changed is exactly what differs between the two states (records
+ * replaced, by identity), and patching the old state with it gives the new one: the shell can
+ * write and catch up from the changes alone.
+ */
+function checkChanges(
+  before: RoutingState,
+  after: RoutingState,
+  changes: RoutingChanges,
+  event: RoutingEvent,
+): void {
+  const diff = <V extends { id: string }>(b: Record<string, V>, a: Record<string, V>): string[] =>
+    Object.keys(a)
+      .filter((id) => b[id] !== a[id])
+      .sort();
+  const ids = (list: readonly { id: string }[]): string[] => list.map((r) => r.id);
+  const what = JSON.stringify(event);
+  if (JSON.stringify(ids(changes.agents)) !== JSON.stringify(diff(before.agents, after.agents)))
+    throw new Error(`changed agents misreported on ${what}`);
+  if (
+    JSON.stringify(ids(changes.conversations)) !==
+    JSON.stringify(diff(before.conversations, after.conversations))
+  )
+    throw new Error(`changed conversations misreported on ${what}`);
+  if (JSON.stringify(ids(changes.offers)) !== JSON.stringify(diff(before.offers, after.offers)))
+    throw new Error(`changed offers misreported on ${what}`);
+  const plain = JSON.parse(JSON.stringify(before)) as RoutingState;
+  const patched = patchState(plain, changes);
+  if (JSON.stringify(patched) !== JSON.stringify(after))
+    throw new Error(`patching with the changes of ${what} differs`);
+}
+
 /** Runs one seeded simulation; throws with the seed on the first broken invariant. */
 function simulate(
   seed: number,
@@ -478,6 +511,7 @@ function simulate(
         ) {
           throw new Error(`incremental and full routing disagree on ${JSON.stringify(next.event)}`);
         }
+        checkChanges(state, decision.state, decision.changes, next.event);
       }
       for (const effect of decision.effects) {
         if (effect.kind === 'timerArmed') timers.set(effect.timer.key, effect.timer);

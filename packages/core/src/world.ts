@@ -4,6 +4,7 @@ import type {
   Conversation,
   ConversationId,
   Offer,
+  OfferId,
   Queue,
   QueueId,
   RoutingState,
@@ -30,6 +31,13 @@ export interface World {
   readonly held: PMap<readonly ConversationId[]>;
   /** Ids, sorted, of agents that may get an offer now: Available, connected, with spare capacity. */
   readonly free: readonly AgentId[];
+}
+
+/** The records one decision (or patch) changed, as they are after it; removed ones are absent. */
+export interface RoutingChanges {
+  readonly agents: readonly Agent[];
+  readonly conversations: readonly Conversation[];
+  readonly offers: readonly Offer[];
 }
 
 export interface WaitEntry {
@@ -190,6 +198,7 @@ export function stateOfWorld(world: World, parent: RoutingState): RoutingState {
  */
 export class Draft {
   agents: PMap<Agent>;
+  queues: Readonly<Record<QueueId, Queue>>;
   conversations: PMap<Conversation>;
   offers: PMap<Offer>;
   waiting: PMap<readonly WaitEntry[]>;
@@ -197,9 +206,16 @@ export class Draft {
   free: readonly AgentId[];
   /** Queues where a conversation started waiting or a member became free. */
   readonly touchedQueues = new Set<QueueId>();
+  /** Ids of the records put (or removed) in this draft: what the shell writes. */
+  readonly changed = {
+    agents: new Set<AgentId>(),
+    conversations: new Set<ConversationId>(),
+    offers: new Set<OfferId>(),
+  };
 
   constructor(readonly base: World) {
     this.agents = base.agents;
+    this.queues = base.queues;
     this.conversations = base.conversations;
     this.offers = base.offers;
     this.waiting = base.waiting;
@@ -207,13 +223,10 @@ export class Draft {
     this.free = base.free;
   }
 
-  get queues(): Readonly<Record<QueueId, Queue>> {
-    return this.base.queues;
-  }
-
   world(): World {
     if (
       this.agents === this.base.agents &&
+      this.queues === this.base.queues &&
       this.conversations === this.base.conversations &&
       this.offers === this.base.offers
     ) {
@@ -221,12 +234,26 @@ export class Draft {
     }
     return {
       agents: this.agents,
-      queues: this.base.queues,
+      queues: this.queues,
       conversations: this.conversations,
       offers: this.offers,
       waiting: this.waiting,
       held: this.held,
       free: this.free,
+    };
+  }
+
+  /** The records this draft changed, as they are now (removed ones are absent). Sorted by id. */
+  changes(): RoutingChanges {
+    const pick = <V>(ids: ReadonlySet<string>, map: PMap<V>): V[] =>
+      [...ids]
+        .sort(compareIds)
+        .map((id) => map.get(id))
+        .filter((v): v is V => v !== undefined);
+    return {
+      agents: pick(this.changed.agents, this.agents),
+      conversations: pick(this.changed.conversations, this.conversations),
+      offers: pick(this.changed.offers, this.offers),
     };
   }
 
@@ -236,16 +263,49 @@ export class Draft {
 
   putOffer(offer: Offer): void {
     this.offers = this.offers.set(offer.id, offer);
+    this.changed.offers.add(offer.id);
+  }
+
+  removeOffer(offerId: OfferId): void {
+    this.offers = this.offers.delete(offerId);
+    this.changed.offers.add(offerId);
   }
 
   putAgent(agent: Agent): void {
     this.agents = this.agents.set(agent.id, agent);
+    this.changed.agents.add(agent.id);
     this.refreshFree(agent.id);
+  }
+
+  removeAgent(agentId: AgentId): void {
+    this.agents = this.agents.delete(agentId);
+    this.changed.agents.add(agentId);
+    this.refreshFree(agentId);
+  }
+
+  putQueue(queue: Queue): void {
+    this.queues = { ...this.queues, [queue.id]: queue };
+  }
+
+  /** Forgets a conversation: out of its queue's waiting list and its holders' loads. */
+  removeConversation(conversationId: ConversationId): void {
+    const prev = this.conversations.get(conversationId);
+    if (!prev) return;
+    if (prev.phase.kind === 'queued') this.unqueue(prev);
+    for (const agentId of holdersOf(prev)) {
+      const list = this.held.get(agentId) ?? [];
+      const next = list.filter((id) => id !== conversationId);
+      this.held = next.length > 0 ? this.held.set(agentId, next) : this.held.delete(agentId);
+      this.refreshFree(agentId);
+    }
+    this.conversations = this.conversations.delete(conversationId);
+    this.changed.conversations.add(conversationId);
   }
 
   putConversation(next: Conversation): void {
     const prev = this.conversations.get(next.id);
     this.conversations = this.conversations.set(next.id, next);
+    this.changed.conversations.add(next.id);
     const wasQueued = prev?.phase.kind === 'queued';
     const isQueued = next.phase.kind === 'queued';
     const sameWait = wasQueued && isQueued && prev.queueId === next.queueId && waitAt(prev) === waitAt(next);
@@ -316,4 +376,74 @@ export class Draft {
     }
     this.free = next;
   }
+}
+
+/** Records to put into (or take out of) a state: what another process changed, or what to forget. */
+export interface RoutingPatch {
+  readonly agents?: readonly Agent[];
+  readonly removedAgentIds?: readonly AgentId[];
+  readonly queues?: readonly Queue[];
+  readonly conversations?: readonly Conversation[];
+  readonly removedConversationIds?: readonly ConversationId[];
+  readonly offers?: readonly Offer[];
+  readonly removedOfferIds?: readonly OfferId[];
+}
+
+/**
+ * The state with the patch's records put in or taken out, indexes kept in step: O(patch), never
+ * O(world). No routing happens: a patch brings in what was decided elsewhere (already routed), or
+ * forgets records that no longer take part in routing (closed conversations, ended offers).
+ */
+export function patchState(state: RoutingState, patch: RoutingPatch): RoutingState {
+  const { world } = worldOf(state);
+  const draft = new Draft(world);
+  for (const queue of patch.queues ?? []) draft.putQueue(queue);
+  for (const agent of patch.agents ?? []) draft.putAgent(agent);
+  for (const id of patch.removedAgentIds ?? []) draft.removeAgent(id);
+  for (const conversation of patch.conversations ?? []) draft.putConversation(conversation);
+  for (const id of patch.removedConversationIds ?? []) draft.removeConversation(id);
+  for (const offer of patch.offers ?? []) draft.putOffer(offer);
+  for (const id of patch.removedOfferIds ?? []) draft.removeOffer(id);
+  const next = draft.world();
+  return next === world ? state : stateOfWorld(next, state);
+}
+
+/**
+ * One record of a state, read through its index: O(1), and it never materialises the state's
+ * records (reading `state.conversations[id]` on a state `decide` made builds the whole record).
+ */
+export function lookup(state: RoutingState): RoutingLookup {
+  const { world } = worldOf(state);
+  return {
+    agent: (id) => world.agents.get(id),
+    queue: (id) => world.queues[id],
+    conversation: (id) => world.conversations.get(id),
+    offer: (id) => world.offers.get(id),
+    heldBy: (agentId) => world.held.get(agentId) ?? [],
+    waiting: (queueId) => world.waiting.get(queueId) ?? [],
+    agents: () => world.agents.values(),
+    conversations: () => world.conversations.values(),
+    offers: () => world.offers.values(),
+    counts: () => ({
+      agents: world.agents.size,
+      conversations: world.conversations.size,
+      offers: world.offers.size,
+    }),
+  };
+}
+
+/** Index-backed reads of one routing state (see `lookup`). */
+export interface RoutingLookup {
+  agent(id: AgentId): Agent | undefined;
+  queue(id: QueueId): Queue | undefined;
+  conversation(id: ConversationId): Conversation | undefined;
+  offer(id: OfferId): Offer | undefined;
+  /** What the agent takes part in (offered, active, guest, departed), sorted by id: their load. */
+  heldBy(agentId: AgentId): readonly ConversationId[];
+  /** The queue's waiting conversations in the order they are served. */
+  waiting(queueId: QueueId): readonly WaitEntry[];
+  agents(): IterableIterator<Agent>;
+  conversations(): IterableIterator<Conversation>;
+  offers(): IterableIterator<Offer>;
+  counts(): { agents: number; conversations: number; offers: number };
 }
