@@ -75,7 +75,7 @@ describe('RONA and durable offer deadlines', () => {
     const lapsedAfter = Date.now() - offeredAt;
     expect(lapsedAfter).toBeGreaterThanOrEqual(OFFER_TIMEOUT_MS - 500);
     const offers = await stack.parlo.store.transaction(async (tx) =>
-      Object.values((await tx.loadRoutingState()).offers),
+      Object.values((await tx.routing.read()).offers),
     );
     expect(offers.filter((o) => o.status.kind === 'pending')).toHaveLength(0);
     await popover(anna).waitFor({ state: 'detached' });

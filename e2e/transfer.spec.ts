@@ -219,7 +219,7 @@ describe('transfer', () => {
     await marco.waitForTimeout(500);
     expect(await popover(marco).count()).toBe(1);
     const offers = await stack.parlo.store.transaction(async (tx) =>
-      Object.values((await tx.loadRoutingState()).offers),
+      Object.values((await tx.routing.read()).offers),
     );
     expect(offers.filter((o) => o.status.kind === 'pending')).toHaveLength(1);
     await acceptContactRequest(marco);

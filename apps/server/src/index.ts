@@ -1,3 +1,4 @@
+import { lookup } from '@parlo/core';
 import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
 import type { RoutingEvent } from '@parlo/core';
@@ -50,6 +51,19 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   const store = await openStore(config.DATABASE_URL, config.DATABASE_SCHEMA);
   if (config.PARLO_DEMO && (await seedDemo(store, clock())))
     logger.info({ event: 'demo.seeded' }, 'demo data created');
+  // The routing world is read once, here; afterwards each transaction catches up from the log.
+  store.onRoutingReload((info) =>
+    logger.warn(
+      { event: 'routing.reloaded', ...info },
+      'routing copy too far behind the change log: reloaded',
+    ),
+  );
+  const loadStarted = performance.now();
+  const counts = lookup(await store.transaction((tx) => tx.routing.read())).counts();
+  logger.info(
+    { event: 'routing.loaded', ms: Math.round(performance.now() - loadStarted), ...counts },
+    'routing world loaded',
+  );
 
   // The drainer needs the context and the context wakes the drainer: tied after construction.
   const wake = { kick: () => {} };
@@ -87,8 +101,8 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
   // (One node: in cluster mode presence will be shared through Redis.)
   const sweepPresence = async (): Promise<number> => {
-    const state = await store.transaction((tx) => tx.loadRoutingState());
-    const absent = Object.values(state.agents).filter(
+    const state = await store.transaction((tx) => tx.routing.read());
+    const absent = [...lookup(state).agents()].filter(
       (agent) => agent.disconnectedAt === undefined && !ctx.hub.isConnected(agent.id),
     );
     for (const agent of absent) {

@@ -345,7 +345,16 @@ export class SimulatorCore {
 
   #advance(number: SimNumber, message: ThreadMessage, status: OutboundStatus, extra: StatusContext): void {
     if (!this.#setStatus(message, status, extra.failure)) return;
-    this.#emit(this.#statusUpdate(number, message, status, extra));
+    const update = this.#statusUpdate(number, message, status, extra);
+    if (this.#held !== undefined) {
+      this.#held.push(update);
+      return;
+    }
+    // One message's statuses go out one after another, in the order they happened: concurrent
+    // posts could overtake each other on a busy machine (only the reorder fault reorders them).
+    const next = (this.#statusChains.get(message) ?? Promise.resolve()).then(() => this.#deliver([update]));
+    this.#statusChains.set(message, next);
+    void this.pending.track(next);
   }
 
   #statusUpdate(
@@ -533,6 +542,9 @@ export class SimulatorCore {
   deliverRaw(payload: unknown, appSecret: string, label = 'raw'): Promise<boolean> {
     return this.#deliverBody(JSON.stringify(payload), appSecret, label);
   }
+
+  /** The last status delivery of each message, which the next one waits for. */
+  readonly #statusChains = new WeakMap<ThreadMessage, Promise<unknown>>();
 
   #emit(update: Update): void {
     if (this.#held !== undefined) {

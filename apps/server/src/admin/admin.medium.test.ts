@@ -123,7 +123,7 @@ describe('users', () => {
       displayName: 'Luca N.',
     });
     // Routing sees the new profile at once.
-    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const state = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(state.agents[user.id]).toMatchObject({ capacity: 7, queueIds: ['q_support', 'q_sales'] });
 
     expect(await login('luca', 'secret-pass-1')).toBe(200);
@@ -144,7 +144,7 @@ describe('users', () => {
     // Soft delete: the name stays for history, the agent is out of routing.
     const gone = await server().parlo.store.transaction((tx) => tx.findUserById(user.id));
     expect(gone?.displayName).toBe('Luca N.');
-    const routing = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const routing = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(routing.agents[user.id]).toBeUndefined();
 
     const audit = auditResponseSchema.parse(
@@ -226,7 +226,7 @@ describe('queues', () => {
     expect(create.status).toBe(201);
     const { queue } = adminQueueResponseSchema.parse(await create.json());
     expect(queue).toMatchObject({ name: 'Billing', strategy: 'leastBusy', maxWaitSeconds: 120 });
-    const routing = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const routing = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(routing.queues[queue.id]).toMatchObject({
       offerTimeoutMs: 20_000,
       strategy: 'leastBusy',
@@ -311,7 +311,7 @@ describe('queues', () => {
       JSON.stringify(inboundTextPayload({ wamid: 'wamid.cap1', from: '391230000777' })),
     );
     const pending = async () =>
-      Object.values((await server().parlo.store.transaction((tx) => tx.loadRoutingState())).offers).filter(
+      Object.values((await server().parlo.store.transaction((tx) => tx.routing.read())).offers).filter(
         (o) => o.agentId === 'usr_giulia' && o.status.kind === 'pending',
       );
     expect(await pending()).toHaveLength(0);
@@ -520,7 +520,7 @@ describe('wrap-up reasons, idle codes, settings', () => {
       server().url,
       JSON.stringify(inboundTextPayload({ wamid: 'wamid.grace1', from: '391230000888' })),
     );
-    const routing = () => server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const routing = () => server().parlo.store.transaction((tx) => tx.routing.read());
     const offer = Object.values((await routing()).offers).find(
       (o) => o.agentId === 'usr_anna' && o.status.kind === 'pending',
     );
@@ -673,7 +673,7 @@ describe('S-7: an admin deletes the business number of a live conversation', () 
     expect((await postWebhook(server().url, toNumber('wamid.s7a', '391239990001', 'hello'))).status).toBe(
       200,
     );
-    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const state = await server().parlo.store.transaction((tx) => tx.routing.read());
     const offer = Object.values(state.offers).find(
       (o) => o.agentId === 'usr_anna' && o.status.kind === 'pending',
     );
@@ -710,7 +710,7 @@ describe('S-7: an admin deletes the business number of a live conversation', () 
       await tx.hasWamid('wamid.s7c'),
     ]);
     expect(stored).toEqual([true, true]);
-    const routing = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const routing = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(Object.values(routing.offers).filter((o) => o.status.kind === 'pending')).toEqual([]);
 
     const list = deletedNumberMessagesResponseSchema.parse(
@@ -763,7 +763,7 @@ describe('S-7: an admin deletes the business number of a live conversation', () 
     await marco('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
     const payload = inboundTextPayload({ wamid: 'wamid.s7q', from: '391239990009', text: 'hi' });
     await postWebhook(server().url, onNumber(JSON.stringify(payload), '999000222', '15550002222'));
-    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const state = await server().parlo.store.transaction((tx) => tx.routing.read());
     const offer = Object.values(state.offers).find(
       (o) => o.agentId === 'usr_marco' && o.status.kind === 'pending',
     );
@@ -783,7 +783,7 @@ describe('S-7: an admin deletes the business number of a live conversation', () 
         ),
       ),
     ).toMatchObject({ conversation: { blockedBy: 'queueDeleted' } });
-    const after = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const after = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(after.agents.usr_marco?.queueIds).toEqual([]);
     const send = await marco(`/api/conversations/${offer!.conversationId}/messages`, {
       method: 'POST',
@@ -826,7 +826,7 @@ describe('S-7 in a conference', () => {
     const payload = inboundTextPayload({ wamid: 'wamid.s7conf', from: '391239990055', text: 'hi' });
     await postWebhook(server().url, onNumber(JSON.stringify(payload), '777000333', '15550003333'));
     const pendingFor = async (agentId: string) =>
-      Object.values((await server().parlo.store.transaction((tx) => tx.loadRoutingState())).offers).find(
+      Object.values((await server().parlo.store.transaction((tx) => tx.routing.read())).offers).find(
         (o) => o.agentId === agentId && o.status.kind === 'pending',
       );
     const offer = await pendingFor('usr_anna');

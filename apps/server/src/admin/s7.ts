@@ -1,3 +1,4 @@
+import { lookup } from '@parlo/core';
 import { loadNames, viewersOf, type Outgoing } from '../routing/engine.ts';
 import type { StoreTx } from '../store/index.ts';
 
@@ -15,12 +16,12 @@ export async function pushBlockedConversations(
 ): Promise<number> {
   const ids = await tx.liveConversationIdsOf(of);
   if (ids.length === 0) return 0;
-  const state = await tx.loadRoutingState();
+  const state = await tx.routing.read();
   const details = new Map((await tx.getConversationDetails(ids)).map((d) => [d.id, d]));
   const presenter = await out.presenter();
   let pushed = 0;
   for (const id of ids) {
-    const conversation = state.conversations[id];
+    const conversation = lookup(state).conversation(id);
     const d = details.get(id);
     if (!conversation || !d) continue;
     const viewers = viewersOf(conversation);

@@ -9,7 +9,7 @@ import {
   updateUserRequestSchema,
   type AdminUserView,
 } from '@parlo/protocol';
-import { canSignOut } from '@parlo/core';
+import { canSignOut, lookup } from '@parlo/core';
 import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../auth/passwords.ts';
 import { commit, type ServerContext } from '../context.ts';
@@ -134,8 +134,8 @@ async function initialIdleCode(tx: StoreTx): Promise<string> {
 
 /** Refuses while the agent has an offer or a conversation: they would be stranded. */
 async function requireNoWork(tx: StoreTx, userId: string): Promise<void> {
-  const state = await tx.loadRoutingState();
-  if (state.agents[userId] && !canSignOut(state, userId)) {
+  const state = await tx.routing.read();
+  if (lookup(state).agent(userId) && !canSignOut(state, userId)) {
     throw new ApiError('AGENT_HAS_WORK', 'The agent still has contact requests or conversations');
   }
 }
@@ -143,8 +143,8 @@ async function requireNoWork(tx: StoreTx, userId: string): Promise<void> {
 /** The agent's desktop shows its new capacity at once, and routing may now offer them more. */
 async function afterProfileChange(tx: StoreTx, out: Outgoing, userId: string, now: number): Promise<void> {
   await routeAgain(tx, out, now);
-  const state = await tx.loadRoutingState();
-  const agent = state.agents[userId];
+  const state = await tx.routing.read();
+  const agent = lookup(state).agent(userId);
   const user = await tx.findUserById(userId);
   if (agent && user)
     await out.emit(userId, { type: 'agent.updated', agent: toAgentView(agent, user, state) });

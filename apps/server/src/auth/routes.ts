@@ -1,4 +1,4 @@
-import { canSignOut } from '@parlo/core';
+import { canSignOut, lookup } from '@parlo/core';
 import { ApiError, loginRequestSchema, routes } from '@parlo/protocol';
 import type { FastifyInstance } from 'fastify';
 import { commit, type ServerContext } from '../context.ts';
@@ -45,8 +45,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
     // An agent cannot sign out while an offer is shown or a conversation is open (issue 3).
     const user = await sessionUser(ctx.store, request, ctx.clock());
     if (user) {
-      const state = await ctx.store.transaction((tx) => tx.loadRoutingState());
-      if (state.agents[user.id] && !canSignOut(state, user.id)) {
+      const state = await ctx.store.transaction((tx) => tx.routing.read());
+      if (lookup(state).agent(user.id) && !canSignOut(state, user.id)) {
         throw new ApiError('AGENT_HAS_WORK', 'Finish your offers and conversations before signing out');
       }
     }
@@ -59,8 +59,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ServerContext): vo
   app.get(routes.me, async (request) => {
     const user = await requireUser(ctx.store, request, ctx.clock());
     return ctx.store.transaction(async (tx) => {
-      const state = await tx.loadRoutingState();
-      const agent = state.agents[user.id];
+      const state = await tx.routing.read();
+      const agent = lookup(state).agent(user.id);
       return { user: toUserView(user), agent: agent ? toAgentView(agent, user, state) : null };
     });
   });

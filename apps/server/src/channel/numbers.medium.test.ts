@@ -34,7 +34,7 @@ function payloadFor(phoneNumberId: string, display: string, wamid: string, from:
 
 async function conversationsByQueue() {
   return server().parlo.store.transaction(async (tx) => {
-    const state = await tx.loadRoutingState();
+    const state = await tx.routing.read();
     return Object.values(state.conversations).map((c) => c.queueId);
   });
 }

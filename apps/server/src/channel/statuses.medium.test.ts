@@ -67,7 +67,7 @@ beforeAll(async () => {
   sim.sendFromCustomer(CUSTOMER, { text: 'Where is my parcel?' });
   await sim.idle();
   const offer = await until(async () => {
-    const state = await server.parlo.store.transaction((tx) => tx.loadRoutingState());
+    const state = await server.parlo.store.transaction((tx) => tx.routing.read());
     return Object.values(state.offers).find((o) => o.agentId === 'usr_marco' && o.status.kind === 'pending');
   }, 'an offer to Marco');
   expect((await marco(`/api/offers/${offer.id}/accept`, { method: 'POST', body: {} })).status).toBe(200);

@@ -123,7 +123,7 @@ async function start(settings: Record<string, string> = {}): Promise<Env> {
 }
 
 async function state(e: Env) {
-  return e.server.parlo.store.transaction((tx) => tx.loadRoutingState());
+  return e.server.parlo.store.transaction((tx) => tx.routing.read());
 }
 
 async function pendingOffer(e: Env, agentId: string) {

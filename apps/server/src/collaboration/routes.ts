@@ -1,4 +1,4 @@
-import { agentLoad, holdersOf, type CollaborationTarget } from '@parlo/core';
+import { agentLoad, holdersOf, type CollaborationTarget, lookup } from '@parlo/core';
 import {
   ApiError,
   conferenceRequestSchema,
@@ -61,8 +61,9 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
     const { id } = parseOr400(idParams, request.params);
     const { purpose } = parseOr400(targetsQuery, request.query);
     return ctx.store.transaction(async (tx) => {
-      const state = await tx.loadRoutingState();
-      const conversation = state.conversations[id];
+      const state = await tx.routing.read();
+      const world = lookup(state);
+      const conversation = world.conversation(id);
       if (!conversation) throw new ApiError('NOT_FOUND', 'No such conversation');
       const phase = conversation.phase;
       if (phase.kind !== 'active' || phase.ownerId !== user.id)
@@ -70,7 +71,7 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
       const inIt = holdersOf(conversation);
       const agents: TargetsResponse['agents'] = [];
       const freeAgentIds = new Set<string>();
-      for (const agent of Object.values(state.agents)) {
+      for (const agent of world.agents()) {
         const freeSlots = agent.capacity - agentLoad(state, agent.id);
         if (
           inIt.includes(agent.id) ||
@@ -89,7 +90,7 @@ export function registerCollaborationRoutes(app: FastifyInstance, ctx: ServerCon
         .filter(
           (q) =>
             purpose !== 'conference' ||
-            [...freeAgentIds].some((agentId) => state.agents[agentId]?.queueIds.includes(q.id)),
+            [...freeAgentIds].some((agentId) => world.agent(agentId)?.queueIds.includes(q.id)),
         )
         .map(({ id: queueId, name }) => ({ id: queueId, name }));
       return { queues, agents };

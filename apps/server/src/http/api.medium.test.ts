@@ -163,7 +163,7 @@ describe('bad input gets a clear error and stores nothing', () => {
       JSON.stringify(inboundTextPayload({ wamid: 'wamid.long', from: '393339998888', name: 'Long' })),
     );
     const offers = await server().parlo.store.transaction(async (tx) =>
-      Object.values((await tx.loadRoutingState()).offers),
+      Object.values((await tx.routing.read()).offers),
     );
     const offer = offers.find((o) => o.agentId === 'usr_marco' && o.status.kind === 'pending');
     expect(offer).toBeDefined();

@@ -122,7 +122,7 @@ async function startEnv(databaseUrl: string | undefined): Promise<Env> {
   env.sim.sendFromCustomer(CUSTOMER, { text: 'Hello, I have a question' });
   await env.sim.idle();
   const offer = await env.server.parlo.store.transaction(async (tx) =>
-    Object.values((await tx.loadRoutingState()).offers).find(
+    Object.values((await tx.routing.read()).offers).find(
       (o) => o.agentId === 'usr_marco' && o.status.kind === 'pending',
     ),
   );

@@ -1,5 +1,5 @@
 import type { Snapshot } from '@parlo/protocol';
-import { holdersOf } from '@parlo/core';
+import { holdersOf, lookup } from '@parlo/core';
 import type { StoreTx } from '../store/index.ts';
 import { detailsById, loadNames, viewersOf } from '../routing/engine.ts';
 import { Presenter, toAgentView } from '../views/index.ts';
@@ -10,15 +10,24 @@ import { Presenter, toAgentView } from '../views/index.ts';
  * agent sees — as owner, as joined guest, or in their own wrap-up after leaving it.
  */
 export async function buildSnapshot(tx: StoreTx, agentId: string): Promise<Snapshot | undefined> {
-  const state = await tx.loadRoutingState();
-  const agent = state.agents[agentId];
+  const state = await tx.routing.read();
+  const world = lookup(state);
+  const agent = world.agent(agentId);
   const user = await tx.findUserById(agentId);
   if (!agent || !user) return undefined;
 
-  const offers = Object.values(state.offers).filter(
-    (o) => o.agentId === agentId && o.status.kind === 'pending',
-  );
-  const seen = Object.values(state.conversations).filter((c) => viewersOf(c).includes(agentId));
+  // Everything the agent sees or is offered is among what they hold (their load): O(load), not O(world).
+  const held = world.heldBy(agentId).flatMap((id) => world.conversation(id) ?? []);
+  const offers = held
+    .flatMap((c) => {
+      const phase = c.phase;
+      if (phase.kind === 'offered' && phase.agentId === agentId) return world.offer(phase.offerId) ?? [];
+      if (phase.kind === 'active' && phase.guest?.kind === 'requested' && phase.guest.agentId === agentId)
+        return world.offer(phase.guest.offerId) ?? [];
+      return [];
+    })
+    .filter((o) => o.agentId === agentId && o.status.kind === 'pending');
+  const seen = held.filter((c) => viewersOf(c).includes(agentId));
   const details = await detailsById(tx, [...offers.map((o) => o.conversationId), ...seen.map((c) => c.id)]);
   const mentioned = new Set<string>();
   for (const c of seen) for (const id of holdersOf(c)) mentioned.add(id);

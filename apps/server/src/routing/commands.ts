@@ -1,4 +1,4 @@
-import { holdersOf, type RoutingEvent, type RoutingState } from '@parlo/core';
+import { holdersOf, type RoutingEvent, type RoutingState, lookup } from '@parlo/core';
 import { ApiError, type ConversationView } from '@parlo/protocol';
 import { z } from 'zod';
 import { rejectionError } from '../http/errors.ts';
@@ -28,7 +28,7 @@ export async function conversationViewAfter(
   conversationId: string,
   agentId: string,
 ): Promise<ConversationView> {
-  const conversation = state.conversations[conversationId];
+  const conversation = lookup(state).conversation(conversationId);
   const details = (await detailsById(tx, [conversationId])).get(conversationId);
   if (!conversation || !details) throw new ApiError('INTERNAL', 'The conversation has no view');
   const names = await loadNames(tx, holdersOf(conversation));

@@ -92,7 +92,7 @@ describe('concurrent routers on PostgreSQL', () => {
     ];
     await Promise.all(events.map((event, i) => dispatch(i % 2 === 0 ? nodeA : nodeB, event)));
 
-    const state = await nodeB.transaction((tx) => tx.loadRoutingState());
+    const state = await nodeB.transaction((tx) => tx.routing.read());
     const pending = Object.values(state.offers).filter((o) => o.status.kind === 'pending');
     expect(pending).toHaveLength(AGENTS.length * CAPACITY);
     expect(new Set(pending.map((o) => o.conversationId)).size).toBe(pending.length);
@@ -108,5 +108,13 @@ describe('concurrent routers on PostgreSQL', () => {
     expect(pending.map((o) => o.conversationId).sort()).toEqual(
       Array.from({ length: AGENTS.length * CAPACITY }, (_, i) => `k${i}`).sort(),
     );
+    // ADR 0010: each node caught up from the log, never reloaded, and holds what the database holds.
+    const loaded = await nodeA.transaction((tx) => tx.routing.loadFromDatabase());
+    for (const node of [nodeA, nodeB]) {
+      const copy = await node.transaction((tx) => tx.routing.read());
+      expect({ ...copy }).toEqual(loaded);
+      expect(node.routingStats.reloads).toBe(0);
+      expect(node.routingStats.catchUps).toBeGreaterThan(0);
+    }
   });
 });

@@ -3,6 +3,7 @@ import {
   decide,
   routeWaiting,
   holdersOf,
+  lookup,
   type Conversation,
   type Decision,
   type RoutingEffect,
@@ -45,8 +46,9 @@ export class Outgoing {
 }
 
 /**
- * The shell around the routing core: load the world, decide, save what changed, arm timers and
- * log the agent events — all in the caller's transaction.
+ * The shell around the routing core: take the world kept in memory (brought up to date under the
+ * routing lock), decide, write only what the decision changed, arm timers and log the agent
+ * events — all in the caller's transaction. Nothing here reads or writes the whole world.
  */
 export async function decideAndApply(
   tx: StoreTx,
@@ -54,10 +56,10 @@ export async function decideAndApply(
   event: RoutingEvent,
   now: number,
 ): Promise<Decision> {
-  const before = await tx.loadRoutingState();
+  const before = await tx.routing.forDecision();
   const decision = decide(before, event, now);
   if (decision.kind === 'rejected') return decision;
-  await tx.saveRoutingChanges(before, decision.state);
+  await tx.routing.save(decision.state, decision.changes);
   await carryOut(tx, out, before, decision.state, decision.effects);
   return decision;
 }
@@ -100,10 +102,13 @@ async function carryOut(
     }
   }
   const details = await detailsById(tx, [...conversationIds]);
+  // Index reads only: reading a record of a state `decide` made would build all of it (O(world)).
+  const was = lookup(before);
+  const is = lookup(after);
   // Display names of every agent a view or a note of this decision may mention.
   const mentioned = new Set<string>();
   for (const id of conversationIds) {
-    for (const c of [before.conversations[id], after.conversations[id]])
+    for (const c of [was.conversation(id), is.conversation(id)])
       for (const a of holdersOf(c)) mentioned.add(a);
   }
   for (const effect of effects) {
@@ -123,7 +128,7 @@ async function carryOut(
     const d = details.get(conversationId);
     if (!d) return;
     const view = (await out.presenter()).message(row, d);
-    for (const agentId of new Set([...viewersOf(after.conversations[conversationId]), ...also]))
+    for (const agentId of new Set([...viewersOf(is.conversation(conversationId)), ...also]))
       await out.emit(agentId, { type: 'message.upserted', message: view });
   };
 
@@ -152,8 +157,8 @@ async function carryOut(
         });
         break;
       case 'conversationChanged': {
-        const previous = before.conversations[effect.conversationId];
-        const current = after.conversations[effect.conversationId];
+        const previous = was.conversation(effect.conversationId);
+        const current = is.conversation(effect.conversationId);
         const d = details.get(effect.conversationId);
         if (current && d) await emitConversation(out, previous, current, d, touchedAgents, names);
         break;
@@ -220,7 +225,7 @@ async function carryOut(
   }
 
   for (const agentId of touchedAgents) {
-    const agent = after.agents[agentId];
+    const agent = is.agent(agentId);
     const user = agent ? await tx.findUserById(agentId) : undefined;
     if (agent && user)
       await out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
@@ -316,10 +321,10 @@ async function addSystemNote(
  * routing decides on (an agent's capacity or queues, a queue's policy), in the caller's transaction.
  */
 export async function routeAgain(tx: StoreTx, out: Outgoing, now: number): Promise<void> {
-  const before = await tx.loadRoutingState();
-  const { state, effects } = routeWaiting(before, now);
+  const before = await tx.routing.forDecision();
+  const { state, effects, changes } = routeWaiting(before, now);
   if (state === before) return;
-  await tx.saveRoutingChanges(before, state);
+  await tx.routing.save(state, changes);
   await carryOut(tx, out, before, state, effects);
 }
 

@@ -1,5 +1,5 @@
 import { ApiError, routes, setAgentStateRequestSchema, wrapUpRequestSchema } from '@parlo/protocol';
-import { wrapUpQueueOf } from '@parlo/core';
+import { wrapUpQueueOf, lookup } from '@parlo/core';
 import type { FastifyInstance } from 'fastify';
 import { requireUser } from '../auth/sessions.ts';
 import { commit, type ServerContext } from '../context.ts';
@@ -37,7 +37,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
         { type: 'agent.stateRequested', agentId: user.id, to: body },
         now,
       );
-      const agent = state.agents[user.id];
+      const agent = lookup(state).agent(user.id);
       if (!agent) throw new ApiError('FORBIDDEN', 'Only agents have a state');
       return { agent: toAgentView(agent, user, state) };
     });
@@ -47,8 +47,8 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
     const user = await requireUser(ctx.store, request, ctx.clock());
     const { id } = parseOr400(idParams, request.params);
     return commit(ctx, async (tx, out, now) => {
-      const before = await tx.loadRoutingState();
-      const conversationId = before.offers[id]?.conversationId;
+      const before = await tx.routing.read();
+      const conversationId = lookup(before).offer(id)?.conversationId;
       const state = await runCommand(
         tx,
         out,
@@ -72,7 +72,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
         { type: 'offer.declineRequested', agentId: user.id, offerId: id },
         now,
       );
-      const agent = state.agents[user.id];
+      const agent = lookup(state).agent(user.id);
       if (!agent) throw new ApiError('FORBIDDEN', 'Only agents receive offers');
       return { agent: toAgentView(agent, user, state) };
     });
@@ -105,7 +105,7 @@ export function registerRoutingRoutes(app: FastifyInstance, ctx: ServerContext):
       }
       // A queue may narrow the reasons its conversations are wrapped up with: the queue the agent
       // worked it in (a transferring agent's, not the one it went on to).
-      const queueId = wrapUpQueueOf((await tx.loadRoutingState()).conversations[id], user.id);
+      const queueId = wrapUpQueueOf(lookup(await tx.routing.read()).conversation(id), user.id);
       const queue = (await tx.listQueues()).find((q) => q.id === queueId);
       const allowed = queue?.wrapUpReasonIds ?? [];
       if (allowed.length > 0 && !allowed.includes(body.reasonId)) {

@@ -12,7 +12,7 @@ import {
 const server = useTestServer({ DISCONNECT_GRACE_SECONDS: '60' });
 
 async function offers() {
-  return server().parlo.store.transaction(async (tx) => Object.values((await tx.loadRoutingState()).offers));
+  return server().parlo.store.transaction(async (tx) => Object.values((await tx.routing.read()).offers));
 }
 
 /** A desktop's socket: connects with the session cookie and says hello. */
@@ -60,7 +60,7 @@ describe('routing in the server', () => {
     await settle();
     // Rescinded: no longer pending, and the conversation waits in its queue again.
     expect((await offers()).filter((o) => o.status.kind === 'pending')).toHaveLength(0);
-    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const state = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(state.conversations[first!.conversationId]?.phase.kind).toBe('queued');
     expect(state.agents.usr_anna?.disconnectedAt).toBeTypeOf('number');
 
@@ -160,7 +160,7 @@ describe('routing in the server', () => {
     const desktop = await openDesktop('marco');
     await settle();
     const swept = await server().parlo.sweepPresence();
-    const state = await server().parlo.store.transaction((tx) => tx.loadRoutingState());
+    const state = await server().parlo.store.transaction((tx) => tx.routing.read());
     // Marco is connected; Anna's socket was closed above (already disconnected); Giulia never came.
     expect(state.agents.usr_marco?.disconnectedAt).toBeUndefined();
     expect(state.agents.usr_giulia?.disconnectedAt).toBeTypeOf('number');

@@ -1,5 +1,5 @@
-import type { Agent, Conversation, Offer, Queue, RoutingState } from '@parlo/core';
 import { sql, type CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { KyselyRoutingRepository, RoutingMemory, type RoutingRepository } from './routing-repository.ts';
 import type {
   AgentEventRow,
   AgentProfileRow,
@@ -32,15 +32,8 @@ import type {
   Permission,
 } from './port.ts';
 import {
-  agentFromRow,
-  agentStateToColumns,
-  conversationFromRow,
-  conversationToColumns,
-  offerFromRow,
-  offerToRow,
   parseDeparted,
   parseStringArray,
-  queueFromRow,
   queuePoliciesFromRow,
   queuePolicyColumns,
   strategyFromColumn,
@@ -58,12 +51,6 @@ import type {
 /** The SQL dialect a store runs on; the only place the shared code branches on it. */
 export type StoreDialect = Store['dialect'];
 
-/**
- * Key of the PostgreSQL advisory lock that serialises routing decisions across nodes ("parl" in
- * ASCII). Transaction-scoped: released by commit or rollback, never leaked.
- */
-const ROUTING_LOCK_KEY = 0x7061726c;
-
 /** Keeps `IN (...)` lists well below either database's bound-parameter limit. */
 const IN_LIST_CHUNK = 500;
 
@@ -75,115 +62,36 @@ const IN_LIST_CHUNK = 500;
  * SQLite, calling `store.transaction` from inside another transaction's `work` deadlocks.
  */
 export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+  const memory = new RoutingMemory();
   return {
     dialect,
-    transaction: <T>(work: (tx: StoreTx) => Promise<T>): Promise<T> =>
-      db.transaction().execute((trx) => work(new KyselyStoreTx(trx, dialect))),
+    routingStats: memory.stats,
+    async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
+      const afterCommit: Array<() => void> = [];
+      const result = await db
+        .transaction()
+        .execute((trx) => work(new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook))));
+      for (const hook of afterCommit) hook();
+      return result;
+    },
+    forgetRoutingWorld: () => memory.forget(),
+    onRoutingReload: (listener) => {
+      memory.onReload = listener;
+    },
     close: () => db.destroy(),
   };
 }
 
 class KyselyStoreTx implements StoreTx {
+  readonly routing: RoutingRepository;
+
   constructor(
     private readonly db: Transaction<Database>,
     private readonly dialect: StoreDialect,
-  ) {}
-
-  // --- the routing world ---
-
-  async loadRoutingState(): Promise<RoutingState> {
-    if (this.dialect === 'postgres') {
-      await sql`select pg_advisory_xact_lock(${sql.lit(ROUTING_LOCK_KEY)})`.execute(this.db);
-    }
-    // SQLite needs no lock: its transactions are already serialised (see createKyselyStore).
-    // One after the other: a transaction has one connection, and pg deprecates overlapping queries on it.
-    const agentRows = await this.db.selectFrom('agents').selectAll().execute();
-    const queueRows = await this.db.selectFrom('queues').selectAll().execute();
-    const conversationRows = await this.db
-      .selectFrom('conversations')
-      .select([
-        'id',
-        'queue_id',
-        'received_at',
-        'offer_count',
-        'lapsed_agent_ids',
-        'phase_kind',
-        'phase_agent_id',
-        'phase_offer_id',
-        'accepted_at',
-        'ended_at',
-        'closed_at',
-        'wrap_up_reason_id',
-        'guest_kind',
-        'guest_agent_id',
-        'guest_offer_id',
-        'guest_joined_at',
-        'departed',
-        'at_head',
-      ])
-      // A closed conversation still counts while an agent who left it owes a wrap-up.
-      .where((eb) => eb.or([eb('phase_kind', '<>', 'closed'), eb('departed', '<>', '[]')]))
-      .execute();
-    const offerRows = await this.db
-      .selectFrom('offers')
-      .selectAll()
-      .where('status_kind', '=', 'pending')
-      .execute();
-    const agents: Record<string, Agent> = {};
-    for (const row of agentRows) agents[row.user_id] = agentFromRow(row);
-    const queues: Record<string, Queue> = {};
-    for (const row of queueRows) queues[row.id] = queueFromRow(row);
-    const conversations: Record<string, Conversation> = {};
-    for (const row of conversationRows) conversations[row.id] = conversationFromRow(row);
-    const offers: Record<string, Offer> = {};
-    for (const row of offerRows) offers[row.id] = offerFromRow(row);
-    return { agents, queues, conversations, offers };
-  }
-
-  async saveRoutingChanges(before: RoutingState, after: RoutingState): Promise<void> {
-    // Only objects replaced between the two states are written (updates never mutate in place).
-    // Queues are administration data and entries missing from `after` are left alone: `decide`
-    // never changes the one nor removes the other.
-    for (const [id, agent] of Object.entries(after.agents)) {
-      if (before.agents[id] === agent) continue;
-      // Only state and lastOfferedAt: capacity and queues belong to upsertAgentProfile.
-      const result = await this.db
-        .updateTable('agents')
-        .set(agentStateToColumns(agent))
-        .where('user_id', '=', id)
-        .executeTakeFirst();
-      if (result.numUpdatedRows !== 1n) throw new Error(`saveRoutingChanges: agent ${id} has no row`);
-    }
-    for (const [id, conversation] of Object.entries(after.conversations)) {
-      if (before.conversations[id] === conversation) continue;
-      const result = await this.db
-        .updateTable('conversations')
-        .set({ queue_id: conversation.queueId, ...conversationToColumns(conversation) })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (result.numUpdatedRows !== 1n) throw new Error(`saveRoutingChanges: conversation ${id} has no row`);
-    }
-    for (const [id, offer] of Object.entries(after.offers)) {
-      if (before.offers[id] === offer) continue;
-      // An ended offer is not loaded again, so `before` may lack an offer whose row exists: upsert.
-      await this.db
-        .insertInto('offers')
-        .values(offerToRow(offer))
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet((eb) => ({
-            conversation_id: eb.ref('excluded.conversation_id'),
-            agent_id: eb.ref('excluded.agent_id'),
-            created_at: eb.ref('excluded.created_at'),
-            expires_at: eb.ref('excluded.expires_at'),
-            status_kind: eb.ref('excluded.status_kind'),
-            status_at: eb.ref('excluded.status_at'),
-            purpose_kind: eb.ref('excluded.purpose_kind'),
-            purpose_from_agent_id: eb.ref('excluded.purpose_from_agent_id'),
-            purpose_policy: eb.ref('excluded.purpose_policy'),
-          })),
-        )
-        .execute();
-    }
+    memory: RoutingMemory,
+    afterCommit: (hook: () => void) => void,
+  ) {
+    this.routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
   }
 
   // --- durable timers ---
@@ -346,6 +254,7 @@ class KyselyStoreTx implements StoreTx {
         wrap_up_reason_ids: queue.wrapUpReasonIds ? JSON.stringify(queue.wrapUpReasonIds) : null,
       })
       .execute();
+    await this.routing.logChange('queue', queue.id);
   }
 
   async updateQueue(queue: QueueRow): Promise<boolean> {
@@ -363,7 +272,9 @@ class KyselyStoreTx implements StoreTx {
       })
       .where('id', '=', queue.id)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const updated = Number(result.numUpdatedRows) > 0;
+    if (updated) await this.routing.logChange('queue', queue.id);
+    return updated;
   }
 
   async listQueues(options?: { includeDeleted?: boolean }): Promise<QueueRow[]> {
@@ -390,7 +301,9 @@ class KyselyStoreTx implements StoreTx {
       .where('id', '=', id)
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const deleted = Number(result.numUpdatedRows) > 0;
+    if (deleted) await this.routing.logChange('queue', id);
+    return deleted;
   }
 
   async listAgentProfiles(): Promise<AgentProfileRow[]> {
@@ -408,6 +321,7 @@ class KyselyStoreTx implements StoreTx {
 
   async deleteAgentProfile(userId: string): Promise<void> {
     await this.db.deleteFrom('agents').where('user_id', '=', userId).execute();
+    await this.routing.logChange('agent', userId);
   }
 
   async upsertAgentProfile(profile: AgentProfileRow, initialIdleCodeId: string, now: number): Promise<void> {
@@ -431,6 +345,7 @@ class KyselyStoreTx implements StoreTx {
         })),
       )
       .execute();
+    await this.routing.logChange('agent', profile.userId);
   }
 
   insertIdleCode(code: NamedRow): Promise<void> {

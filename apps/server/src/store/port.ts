@@ -1,4 +1,7 @@
-import type { RoutingState, RoutingStrategy } from '@parlo/core';
+import type { RoutingStrategy } from '@parlo/core';
+import type { RoutingIoStats, RoutingRepository } from './routing-repository.ts';
+
+export type { RoutingIoStats, RoutingRepository, RoutingRowKind } from './routing-repository.ts';
 
 /**
  * The one storage port. Two adapters implement it over Kysely: SQLite (embedded default) and
@@ -10,6 +13,12 @@ export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Rows the routing repository read and wrote, and how often it loaded or caught up (counters). */
+  readonly routingStats: Readonly<RoutingIoStats>;
+  /** Drops this process's copy of the routing world: the next transaction loads it again. */
+  forgetRoutingWorld(): void;
+  /** Sets who is told when the copy had fallen too far behind the change log and was reloaded. */
+  onRoutingReload(listener: (info: { from: number; prunedThrough: number }) => void): void;
   close(): Promise<void>;
 }
 
@@ -292,20 +301,12 @@ export interface AuditEntry {
 }
 
 export interface StoreTx {
-  // --- the routing world (see @parlo/core) ---
-
   /**
-   * Every agent (profile + state), every queue, every conversation not closed, every pending
-   * offer. On PostgreSQL it first takes a transaction-scoped lock so that two nodes never decide
-   * on the same world at once.
+   * The routing world (agents, queues, conversations routing still holds, pending offers), kept
+   * in memory by this process and brought up to date from the change log; decisions write only
+   * what they changed (ADR 0010).
    */
-  loadRoutingState(): Promise<RoutingState>;
-  /**
-   * Writes what changed between `before` and `after`, found by object identity: agents' state and
-   * lastOfferedAt, conversations' routing fields (phase, offerCount, lapsedAgentIds — the rows exist,
-   * inserted by `insertConversation`), offers (inserted or updated).
-   */
-  saveRoutingChanges(before: RoutingState, after: RoutingState): Promise<void>;
+  readonly routing: RoutingRepository;
 
   // --- durable timers ---
   /** Inserts or replaces the timer with this key. */

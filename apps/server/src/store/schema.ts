@@ -29,6 +29,24 @@ export interface Database {
   user_permissions: UserPermissionsTable;
   audit_log: AuditLogTable;
   participant_wrap_ups: ParticipantWrapUpsTable;
+  routing_version: RoutingVersionTable;
+  routing_changes: RoutingChangesTable;
+}
+
+/** The routing world's version stamp: one row (id 1). Migration 0009, ADR 0010. */
+export interface RoutingVersionTable {
+  id: number;
+  version: number;
+  /** Log rows up to this version were pruned: a copy older than it cannot catch up. */
+  pruned_through: number;
+}
+
+/** Which routing rows each version wrote: the catch-up log. */
+export interface RoutingChangesTable {
+  version: number;
+  /** 'agent' | 'queue' | 'conversation' | 'offer'. */
+  kind: string;
+  id: string;
 }
 
 /** The wrap-up of an agent who left a conversation (transferred it, or was the guest): migration 0004. */

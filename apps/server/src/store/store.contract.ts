@@ -211,7 +211,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await run((tx) => tx.updateQueue(changed))).toBe(true);
         expect(await run((tx) => tx.updateQueue({ ...changed, id: 'nope' }))).toBe(false);
         expect(await run((tx) => tx.listQueues())).toEqual([changed]);
-        expect((await run((tx) => tx.loadRoutingState())).queues.q1).toMatchObject({
+        expect((await run((tx) => tx.routing.read())).queues.q1).toMatchObject({
           offerTimeoutMs: 5_000,
           strategy: 'leastBusy',
         });
@@ -270,7 +270,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           await tx.insertUser(user('a1', 'ann'));
           await tx.upsertAgentProfile({ userId: 'a1', capacity: 3, queueIds: ['q1'] }, 'i1', 100);
         });
-        const first = await run((tx) => tx.loadRoutingState());
+        const first = await run((tx) => tx.routing.read());
         expect(first.agents.a1).toEqual({
           id: 'a1',
           state: { kind: 'idle', idleCodeId: 'i1', since: 100 },
@@ -279,13 +279,13 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           lastOfferedAt: null,
         });
         await run(async (tx) => {
-          const before = await tx.loadRoutingState();
+          const before = await tx.routing.read();
           const agent = required(before.agents.a1);
           const after = withAgent(before, { ...agent, state: { kind: 'available', since: 200 } });
-          await tx.saveRoutingChanges(before, after);
+          await saveRoutingChanges(tx, before, after);
           await tx.upsertAgentProfile({ userId: 'a1', capacity: 5, queueIds: ['q2', 'q1'] }, 'i2', 300);
         });
-        const second = await run((tx) => tx.loadRoutingState());
+        const second = await run((tx) => tx.routing.read());
         expect(second.agents.a1).toEqual({
           id: 'a1',
           state: { kind: 'available', since: 200 },
@@ -353,7 +353,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           expect(await tx.findLiveConversationOfCustomer('c1')).toEqual(expected);
           expect(await tx.findLiveConversationOfCustomer('c2')).toBeUndefined();
           expect(await tx.getConversationDetails(['k1'])).toEqual([expected]);
-          const state = await tx.loadRoutingState();
+          const state = await tx.routing.read();
           expect(state.conversations.k1).toEqual({
             id: 'k1',
             queueId: 'q1',
@@ -413,12 +413,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         await expect(run((tx) => tx.insertConversation(newConversation('k2', 'c1')))).rejects.toThrow();
         await run(async (tx) => {
-          const before = await tx.loadRoutingState();
+          const before = await tx.routing.read();
           const closed: Conversation = {
             ...required(before.conversations.k1),
             phase: { kind: 'closed', ownerId: null, closedAt: 2_000, wrapUpReasonId: null },
           };
-          await tx.saveRoutingChanges(before, withConversation(before, closed));
+          await saveRoutingChanges(tx, before, withConversation(before, closed));
           await tx.insertConversation(newConversation('k2', 'c1'));
         });
         expect((await run((tx) => tx.findLiveConversationOfCustomer('c1')))?.id).toBe('k2');
@@ -467,7 +467,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('loads agents, queues and queued conversations', async () => {
-        const state = await run((tx) => tx.loadRoutingState());
+        const state = await run((tx) => tx.routing.read());
         expect(Object.keys(state.agents).sort()).toEqual(['a1', 'a2', 'a3']);
         expect(state.queues).toEqual({
           q1: { id: 'q1', priority: 1, offerTimeoutMs: 30_000, strategy: 'longestAvailable' },
@@ -478,9 +478,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it("round-trips an agent's disconnection and a queue's wrap-up and overflow policies", async () => {
-        const before = await run((tx) => tx.loadRoutingState());
+        const before = await run((tx) => tx.routing.read());
         const away: Agent = { ...required(before.agents.a1), disconnectedAt: 3_000 };
-        await run((tx) => tx.saveRoutingChanges(before, withAgent(before, away)));
+        await run((tx) => saveRoutingChanges(tx, before, withAgent(before, away)));
         await run(async (tx) => {
           const q1 = required((await tx.listQueues()).find((q) => q.id === 'q1'));
           const policies = {
@@ -491,7 +491,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           };
           expect(await tx.updateQueue({ ...q1, ...policies })).toBe(true);
         });
-        const after = await run((tx) => tx.loadRoutingState());
+        const after = await run((tx) => tx.routing.read());
         expect(after.agents.a1?.disconnectedAt).toBe(3_000);
         expect(after.agents.a2?.disconnectedAt).toBeUndefined();
         expect(after.queues.q1).toEqual({
@@ -506,12 +506,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         });
         const back: Agent = { ...away };
         delete (back as { disconnectedAt?: number }).disconnectedAt;
-        await run((tx) => tx.saveRoutingChanges(after, withAgent(after, back)));
-        expect((await run((tx) => tx.loadRoutingState())).agents.a1?.disconnectedAt).toBeUndefined();
+        await run((tx) => saveRoutingChanges(tx, after, withAgent(after, back)));
+        expect((await run((tx) => tx.routing.read())).agents.a1?.disconnectedAt).toBeUndefined();
       });
 
       it('round-trips every agent state, conversation phase and offer status', async () => {
-        const before = await run((tx) => tx.loadRoutingState());
+        const before = await run((tx) => tx.routing.read());
         const agents: Agent[] = [
           { ...required(before.agents.a1), state: { kind: 'available', since: 2_000 }, lastOfferedAt: 2_500 },
           { ...required(before.agents.a2), state: { kind: 'idle', idleCodeId: 'i9', since: 2_100 } },
@@ -552,9 +552,9 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         for (const agent of agents) after = withAgent(after, agent);
         for (const conversation of conversations) after = withConversation(after, conversation);
         for (const item of offers) after = withOffer(after, item);
-        await run((tx) => tx.saveRoutingChanges(before, after));
+        await run((tx) => saveRoutingChanges(tx, before, after));
 
-        const reloaded = await run((tx) => tx.loadRoutingState());
+        const reloaded = await run((tx) => tx.routing.read());
         // Closed conversations and ended offers are history: not part of the routing world.
         const { k5: _closed, ...live } = after.conversations;
         expect(reloaded).toEqual({
@@ -576,7 +576,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       });
 
       it('updates an offer row that exists rather than inserting it twice', async () => {
-        const s0 = await run((tx) => tx.loadRoutingState());
+        const s0 = await run((tx) => tx.routing.read());
         const pending = offer('k1.o1', 'k1', 'a1', { kind: 'pending' });
         const s1 = withOffer(
           withConversation(s0, {
@@ -586,8 +586,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           }),
           pending,
         );
-        await run((tx) => tx.saveRoutingChanges(s0, s1));
-        const loaded1 = await run((tx) => tx.loadRoutingState());
+        await run((tx) => saveRoutingChanges(tx, s0, s1));
+        const loaded1 = await run((tx) => tx.routing.read());
         expect(loaded1.offers).toEqual({ 'k1.o1': pending });
 
         // The offer lapses: it leaves the world...
@@ -600,19 +600,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           }),
           lapsed,
         );
-        await run((tx) => tx.saveRoutingChanges(loaded1, s2));
-        const loaded2 = await run((tx) => tx.loadRoutingState());
+        await run((tx) => saveRoutingChanges(tx, loaded1, s2));
+        const loaded2 = await run((tx) => tx.routing.read());
         expect(loaded2.offers).toEqual({});
         expect(loaded2.conversations.k1?.lapsedAgentIds).toEqual(['a1']);
 
         // ...and a save whose `before` never saw the row still writes it (upsert by id).
         const revived: Offer = { ...pending, expiresAt: 99_000 };
-        await run((tx) => tx.saveRoutingChanges(loaded2, withOffer(loaded2, revived)));
-        expect((await run((tx) => tx.loadRoutingState())).offers).toEqual({ 'k1.o1': revived });
+        await run((tx) => saveRoutingChanges(tx, loaded2, withOffer(loaded2, revived)));
+        expect((await run((tx) => tx.routing.read())).offers).toEqual({ 'k1.o1': revived });
       });
 
       it('writes only objects that were replaced', async () => {
-        const stored = await run((tx) => tx.loadRoutingState());
+        const stored = await run((tx) => tx.routing.read());
         // A stale copy shared by `before` and `after`: being the same object, it must not be written.
         const stale: Agent = { ...required(stored.agents.a1), state: { kind: 'rona', since: 9_999 } };
         const before = withAgent(stored, stale);
@@ -620,33 +620,34 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           ...required(before.agents.a2),
           state: { kind: 'available', since: 5_000 },
         });
-        await run((tx) => tx.saveRoutingChanges(before, after));
-        const reloaded = await run((tx) => tx.loadRoutingState());
+        await run((tx) => saveRoutingChanges(tx, before, after));
+        // The rows, not this process's copy (which holds what it was given).
+        const reloaded = await run((tx) => tx.routing.loadFromDatabase());
         expect(reloaded.agents.a1).toEqual(stored.agents.a1);
         expect(reloaded.agents.a2?.state).toEqual({ kind: 'available', since: 5_000 });
         expect(reloaded.conversations).toEqual(stored.conversations);
       });
 
       it('refuses to save an agent or conversation that has no row', async () => {
-        const state = await run((tx) => tx.loadRoutingState());
+        const state = await run((tx) => tx.routing.read());
         const ghostAgent: Agent = { ...required(state.agents.a1), id: 'ghost' };
         await expect(
-          run((tx) => tx.saveRoutingChanges(state, withAgent(state, ghostAgent))),
+          run((tx) => saveRoutingChanges(tx, state, withAgent(state, ghostAgent))),
         ).rejects.toThrow();
         const ghostConversation: Conversation = { ...required(state.conversations.k1), id: 'ghost' };
         await expect(
-          run((tx) => tx.saveRoutingChanges(state, withConversation(state, ghostConversation))),
+          run((tx) => saveRoutingChanges(tx, state, withConversation(state, ghostConversation))),
         ).rejects.toThrow();
       });
 
       it('drops a conversation from the world once it is closed', async () => {
-        const before = await run((tx) => tx.loadRoutingState());
+        const before = await run((tx) => tx.routing.read());
         const after = withConversation(before, {
           ...required(before.conversations.k2),
           phase: { kind: 'closed', ownerId: null, closedAt: 5_000, wrapUpReasonId: null },
         });
-        await run((tx) => tx.saveRoutingChanges(before, after));
-        const reloaded = await run((tx) => tx.loadRoutingState());
+        await run((tx) => saveRoutingChanges(tx, before, after));
+        const reloaded = await run((tx) => tx.routing.read());
         expect(Object.keys(reloaded.conversations).sort()).toEqual(['k1', 'k3', 'k4', 'k5']);
         const details = await run((tx) => tx.getConversationDetails(['k2']));
         expect(details.map((d) => [d.phaseKind, d.agentId])).toEqual([['closed', null]]);
@@ -657,33 +658,31 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         // serialisation (PostgreSQL's routing lock; SQLite's single connection) both would read 0.
         const bump = () =>
           run(async (tx) => {
-            const before = await tx.loadRoutingState();
+            const before = await tx.routing.forDecision();
             const k1 = required(before.conversations.k1);
             await new Promise((resolve) => setTimeout(resolve, 50));
-            await tx.saveRoutingChanges(
+            await saveRoutingChanges(
+              tx,
               before,
               withConversation(before, { ...k1, offerCount: k1.offerCount + 1 }),
             );
           });
         await Promise.all([bump(), bump(), bump()]);
-        expect((await run((tx) => tx.loadRoutingState())).conversations.k1?.offerCount).toBe(3);
+        expect((await run((tx) => tx.routing.read())).conversations.k1?.offerCount).toBe(3);
       });
 
       it('round-trips lapsedAgentIds in order', async () => {
-        const before = await run((tx) => tx.loadRoutingState());
+        const before = await run((tx) => tx.routing.read());
         const after = withConversation(before, {
           ...required(before.conversations.k1),
           lapsedAgentIds: ['a3', 'a1'],
         });
-        await run((tx) => tx.saveRoutingChanges(before, after));
-        expect((await run((tx) => tx.loadRoutingState())).conversations.k1?.lapsedAgentIds).toEqual([
-          'a3',
-          'a1',
-        ]);
+        await run((tx) => saveRoutingChanges(tx, before, after));
+        expect((await run((tx) => tx.routing.read())).conversations.k1?.lapsedAgentIds).toEqual(['a3', 'a1']);
       });
 
       it('[S-14..S-23] round-trips guests, departed participants, the head mark and offer purposes', async () => {
-        const before = await run((tx) => tx.loadRoutingState());
+        const before = await run((tx) => tx.routing.read());
         const departed = {
           agentId: 'a3',
           role: 'owner' as const,
@@ -739,8 +738,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         let after = before;
         for (const conversation of conversations) after = withConversation(after, conversation);
         for (const item of offers) after = withOffer(after, item);
-        await run((tx) => tx.saveRoutingChanges(before, after));
-        const reloaded = await run((tx) => tx.loadRoutingState());
+        await run((tx) => saveRoutingChanges(tx, before, after));
+        const reloaded = await run((tx) => tx.routing.read());
         expect(reloaded.conversations).toEqual(after.conversations);
         expect(reloaded.offers).toEqual(after.offers);
         const details = await run((tx) => tx.getConversationDetails(['k1', 'k2', 'k3']));
@@ -752,8 +751,8 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
 
         // The last departed agent wraps up: the closed conversation leaves the world.
         const done = withConversation(reloaded, { ...required(reloaded.conversations.k5), departed: [] });
-        await run((tx) => tx.saveRoutingChanges(reloaded, done));
-        expect((await run((tx) => tx.loadRoutingState())).conversations.k5).toBeUndefined();
+        await run((tx) => saveRoutingChanges(tx, reloaded, done));
+        expect((await run((tx) => tx.routing.read())).conversations.k5).toBeUndefined();
       });
 
       it('[S-18][S-23] records departed participants’ wrap-ups, listed per conversation in order', async () => {
@@ -1305,7 +1304,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
           ['m2', 'k1', 'queued'],
         ]);
         // A conversation inserted closed is never part of the routing world.
-        expect(Object.keys((await run((tx) => tx.loadRoutingState())).conversations)).toEqual(['k1']);
+        expect(Object.keys((await run((tx) => tx.routing.read())).conversations)).toEqual(['k1']);
       });
 
       it('lists and removes agent profiles', async () => {
@@ -1455,4 +1454,19 @@ function withOffer(state: RoutingState, item: Offer): RoutingState {
 function required<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('fixture missing');
   return value;
+}
+
+/** Writes what differs between two hand-made states (by identity), as a decision would report it. */
+async function saveRoutingChanges(tx: StoreTx, before: RoutingState, after: RoutingState): Promise<void> {
+  await tx.routing.forDecision();
+  const changed = <V>(b: Readonly<Record<string, V>>, a: Readonly<Record<string, V>>): V[] =>
+    Object.keys(a)
+      .filter((id) => b[id] !== a[id])
+      .sort()
+      .map((id) => a[id] as V);
+  await tx.routing.save(after, {
+    agents: changed(before.agents, after.agents),
+    conversations: changed(before.conversations, after.conversations),
+    offers: changed(before.offers, after.offers),
+  });
 }

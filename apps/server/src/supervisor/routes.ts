@@ -1,3 +1,4 @@
+import { lookup } from '@parlo/core';
 import { randomUUID } from 'node:crypto';
 import {
   ApiError,
@@ -30,13 +31,21 @@ export function registerSupervisorRoutes(app: FastifyInstance, ctx: ServerContex
   app.get(supervisorRoutes.overview, async (request): Promise<SupervisorOverview> => {
     await requireSupervisor(ctx, request);
     return ctx.store.transaction(async (tx) => {
-      const state = await tx.loadRoutingState();
+      const state = await tx.routing.read();
+      const world = lookup(state);
       const presenter = await Presenter.load(tx);
       const users = new Map((await tx.listUsers()).map((u) => [u.id, u]));
       const queues = await tx.listQueues();
-      const waitingConversations = Object.values(state.conversations).filter(
-        (c) => c.phase.kind === 'queued' || c.phase.kind === 'offered',
-      );
+      // From the indexes: each queue's waiting list, and the conversations offered to an agent now.
+      const waitingConversations = [
+        ...queues.flatMap((q) => world.waiting(q.id).flatMap((w) => world.conversation(w.id) ?? [])),
+        ...[...world.agents()].flatMap((agent) =>
+          world.heldBy(agent.id).flatMap((id) => {
+            const c = world.conversation(id);
+            return c?.phase.kind === 'offered' && c.phase.agentId === agent.id ? [c] : [];
+          }),
+        ),
+      ];
       const details = await detailsById(
         tx,
         waitingConversations.map((c) => c.id),
@@ -57,7 +66,7 @@ export function registerSupervisorRoutes(app: FastifyInstance, ctx: ServerContex
         });
       }
       waiting.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
-      const agents = Object.values(state.agents).flatMap((agent) => {
+      const agents = [...world.agents()].flatMap((agent) => {
         const user = users.get(agent.id);
         return user ? [{ ...toAgentView(agent, user, state), connected: ctx.hub.isConnected(agent.id) }] : [];
       });
@@ -99,7 +108,7 @@ export function registerSupervisorRoutes(app: FastifyInstance, ctx: ServerContex
           ? new ApiError('NOT_FOUND', 'No such agent')
           : rejectionError(decision.rejection);
       }
-      const agent = decision.state.agents[id];
+      const agent = lookup(decision.state).agent(id);
       const user = await tx.findUserById(id);
       if (!agent || !user) throw new ApiError('NOT_FOUND', 'No such agent');
       await tx.insertAudit({

@@ -1,3 +1,4 @@
+import { lookup } from '@parlo/core';
 import { ApiError } from '@parlo/protocol';
 import type { ConversationDetails, StoreTx, UserRow } from '../store/index.ts';
 
@@ -18,8 +19,8 @@ export async function participation(
   const live = details.phaseKind === 'active' || details.phaseKind === 'wrapUp';
   if (live && details.agentId === user.id) return { details, role: 'owner' };
   if (details.phaseKind === 'active') {
-    const state = await tx.loadRoutingState();
-    const phase = state.conversations[conversationId]?.phase;
+    const state = await tx.routing.read();
+    const phase = lookup(state).conversation(conversationId)?.phase;
     if (phase?.kind === 'active' && phase.guest?.kind === 'joined' && phase.guest.agentId === user.id) {
       return { details, role: 'guest' };
     }
@@ -29,8 +30,8 @@ export async function participation(
 
 /** Who sees the conversation's messages live: its owner and a joined guest. */
 export async function watchersOf(tx: StoreTx, details: ConversationDetails): Promise<string[]> {
-  const state = await tx.loadRoutingState();
-  const phase = state.conversations[details.id]?.phase;
+  const state = await tx.routing.read();
+  const phase = lookup(state).conversation(details.id)?.phase;
   if (phase?.kind === 'active') {
     return phase.guest?.kind === 'joined' ? [phase.ownerId, phase.guest.agentId] : [phase.ownerId];
   }

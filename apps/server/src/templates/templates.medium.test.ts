@@ -219,7 +219,7 @@ async function openConversation(e: Env, customerClockMs = 0): Promise<void> {
   e.skewMs = 0;
   await e.sim.idle();
   const offer = await e.server.parlo.store.transaction(async (tx) =>
-    Object.values((await tx.loadRoutingState()).offers).find(
+    Object.values((await tx.routing.read()).offers).find(
       (o) => o.agentId === 'usr_marco' && o.status.kind === 'pending',
     ),
   );
@@ -429,7 +429,7 @@ for (const [label, pg] of [
       });
       expect(asked.status).toBe(200);
       const offer = await e().server.parlo.store.transaction(async (tx) =>
-        Object.values((await tx.loadRoutingState()).offers).find(
+        Object.values((await tx.routing.read()).offers).find(
           (o) => o.agentId === 'usr_anna' && o.status.kind === 'pending',
         ),
       );

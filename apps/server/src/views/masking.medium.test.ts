@@ -21,7 +21,7 @@ const RAW = {
 /** Accepts the pending offer of `agent` for customer `waId` and returns its conversation id. */
 async function acceptFor(agent: Awaited<ReturnType<typeof signedIn>>, agentId: string): Promise<string> {
   const offers = await server().parlo.store.transaction(async (tx) =>
-    Object.values((await tx.loadRoutingState()).offers),
+    Object.values((await tx.routing.read()).offers),
   );
   const offer = offers.find((o) => o.agentId === agentId && o.status.kind === 'pending');
   if (!offer) throw new Error('no pending offer');

@@ -7,6 +7,7 @@ import { softDeleteMigration } from './0005_soft_delete.ts';
 import { messageContentAndMediaMigration } from './0006_message_content_and_media.ts';
 import { messageTemplatesMigration } from './0007_message_templates.ts';
 import { outboxSendingMigration } from './0008_outbox_sending.ts';
+import { routingVersionsMigration } from './0009_routing_versions.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -24,6 +25,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0006_message_content_and_media': messageContentAndMediaMigration,
     '0007_message_templates': messageTemplatesMigration,
     '0008_outbox_sending': outboxSendingMigration,
+    '0009_routing_versions': routingVersionsMigration,
   };
 }
 

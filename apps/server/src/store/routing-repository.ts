@@ -1,0 +1,409 @@
+import {
+  patchState,
+  type Agent,
+  type Conversation,
+  type Offer,
+  type Queue,
+  type RoutingChanges,
+  type RoutingPatch,
+  type RoutingState,
+} from '@parlo/core';
+import { sql, type Transaction } from 'kysely';
+import {
+  agentFromRow,
+  agentStateToColumns,
+  conversationFromRow,
+  conversationToColumns,
+  offerFromRow,
+  offerToRow,
+  queueFromRow,
+} from './routing-rows.ts';
+import type { Database } from './schema.ts';
+
+/**
+ * Key of the PostgreSQL advisory lock that serialises routing decisions across processes ("parl"
+ * in ASCII). Transaction-scoped: released by commit or rollback, never leaked.
+ */
+const ROUTING_LOCK_KEY = 0x7061726c;
+
+/** Keeps `IN (...)` lists well below either database's bound-parameter limit. */
+const IN_LIST_CHUNK = 500;
+
+/** The catch-up log keeps this many versions; a copy older than that reloads the world. */
+const KEEP_VERSIONS = 100_000;
+/** How often (in versions) the log is pruned. */
+const PRUNE_EVERY = 1_000;
+
+/** What a routing row is, in the catch-up log. */
+export type RoutingRowKind = 'agent' | 'queue' | 'conversation' | 'offer';
+
+/** Rows read and written through the routing repository, and how the world was brought up to date. */
+export interface RoutingIoStats {
+  rowsRead: number;
+  rowsWritten: number;
+  /** Whole-world reads: the first load of a process, and reloads. */
+  loads: number;
+  /** Loads because the copy was older than the log (a process that had fallen too far behind). */
+  reloads: number;
+  /** Catch-ups from the log (another process, or an administrator's change, routed since). */
+  catchUps: number;
+}
+
+interface Versioned {
+  readonly state: RoutingState;
+  readonly version: number;
+}
+
+/**
+ * The routing world this process keeps in memory (ADR 0010): the last committed copy and the
+ * version it is at. Only a transaction's commit installs a copy, so a rolled-back transaction never
+ * changes it.
+ */
+export class RoutingMemory {
+  #committed: Versioned | undefined;
+  readonly stats: RoutingIoStats = { rowsRead: 0, rowsWritten: 0, loads: 0, reloads: 0, catchUps: 0 };
+
+  /** Told when a copy was too far behind the log and the world was loaded again. */
+  onReload: (info: { from: number; prunedThrough: number }) => void = () => {};
+
+  get committed(): Versioned | undefined {
+    return this.#committed;
+  }
+
+  /** Keeps `copy` if it is newer than what is kept (commits can finish out of order in JS). */
+  install(copy: Versioned): void {
+    if (!this.#committed || copy.version > this.#committed.version) this.#committed = copy;
+  }
+
+  /** Forgets the copy: the next transaction loads the world again. */
+  forget(): void {
+    this.#committed = undefined;
+  }
+
+  reloaded(from: number, prunedThrough: number): void {
+    this.stats.reloads++;
+    this.onReload({ from, prunedThrough });
+  }
+}
+
+/**
+ * The routing world as one transaction sees it. Decisions take the routing lock and start from the
+ * process's copy brought up to date from the log (O(rows changed elsewhere)); they write only the
+ * records a decision changed. Read-only callers take no lock.
+ */
+export interface RoutingRepository {
+  /**
+   * The world to decide on: takes the routing lock (PostgreSQL; SQLite transactions are serial
+   * already) and brings the copy up to date. After `save`, the saved world.
+   */
+  forDecision(): Promise<RoutingState>;
+  /** Writes the changed records of a decision made on `forDecision()`'s world, and logs them. */
+  save(next: RoutingState, changes: RoutingChanges): Promise<void>;
+  /** The world for reading, without the lock: this transaction's own if it decided, else the copy, brought up to date. */
+  read(): Promise<RoutingState>;
+  /** An administrator's write to routing rows (agent profile, queue): logged, and seen by the next read. */
+  logChange(kind: RoutingRowKind, id: string): Promise<void>;
+  /** Every routing row, read from the database now (tests compare the copy with it). */
+  loadFromDatabase(): Promise<RoutingState>;
+}
+
+/** Whether routing still holds a conversation: not closed, or someone who left it still owes a wrap-up. */
+export function isRoutable(conversation: Conversation): boolean {
+  return conversation.phase.kind !== 'closed' || (conversation.departed?.length ?? 0) > 0;
+}
+
+export class KyselyRoutingRepository implements RoutingRepository {
+  #locked = false;
+  /** This transaction's world and the version it is at; `lockedWhenRead` tells if it may be decided on. */
+  #local: (Versioned & { readonly decidable: boolean }) | undefined;
+  /** The version this transaction writes, once it wrote one. */
+  #writing: number | undefined;
+  /** Rows an administrator changed after `#local` was read: patched in before the next use. */
+  readonly #stale: Array<{ kind: RoutingRowKind; id: string }> = [];
+  #installOnCommit = false;
+
+  constructor(
+    private readonly db: Transaction<Database>,
+    private readonly dialect: 'sqlite' | 'postgres',
+    private readonly memory: RoutingMemory,
+    private readonly afterCommit: (hook: () => void) => void,
+  ) {}
+
+  async forDecision(): Promise<RoutingState> {
+    await this.lock();
+    if (!this.#local?.decidable) {
+      // Under the lock now: whatever was read before may be behind.
+      this.#local = { ...(await this.upToDate(this.#local ?? this.memory.committed)), decidable: true };
+      this.installOnCommit();
+    }
+    await this.patchStale();
+    return this.#local.state;
+  }
+
+  async read(): Promise<RoutingState> {
+    if (!this.#local) {
+      this.#local = { ...(await this.upToDate(this.memory.committed)), decidable: false };
+      this.installOnCommit();
+    }
+    await this.patchStale();
+    return this.#local.state;
+  }
+
+  async save(next: RoutingState, changes: RoutingChanges): Promise<void> {
+    if (!this.#local?.decidable) throw new Error('routing: save without forDecision');
+    for (const agent of changes.agents) {
+      // Only state and lastOfferedAt: capacity and queues belong to the agent's profile.
+      const result = await this.db
+        .updateTable('agents')
+        .set(agentStateToColumns(agent))
+        .where('user_id', '=', agent.id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n) throw new Error(`routing: agent ${agent.id} has no row`);
+    }
+    for (const conversation of changes.conversations) {
+      const result = await this.db
+        .updateTable('conversations')
+        .set({ queue_id: conversation.queueId, ...conversationToColumns(conversation) })
+        .where('id', '=', conversation.id)
+        .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n)
+        throw new Error(`routing: conversation ${conversation.id} has no row`);
+    }
+    for (const offer of changes.offers) await this.upsertOffer(offer);
+    const written = changes.agents.length + changes.conversations.length + changes.offers.length;
+    this.memory.stats.rowsWritten += written;
+    let version = this.#local.version;
+    if (written > 0) {
+      version = await this.logRows([
+        ...changes.agents.map((a) => ({ kind: 'agent' as const, id: a.id })),
+        ...changes.conversations.map((c) => ({ kind: 'conversation' as const, id: c.id })),
+        ...changes.offers.map((o) => ({ kind: 'offer' as const, id: o.id })),
+      ]);
+    }
+    // What a load would not read again, the copy forgets too: it holds exactly the routable rows.
+    const retired: RoutingPatch = {
+      removedConversationIds: changes.conversations.filter((c) => !isRoutable(c)).map((c) => c.id),
+      removedOfferIds: changes.offers.filter((o) => o.status.kind !== 'pending').map((o) => o.id),
+    };
+    this.#local = { state: patchState(next, retired), version, decidable: true };
+  }
+
+  async logChange(kind: RoutingRowKind, id: string): Promise<void> {
+    await this.logRows([{ kind, id }]);
+    if (this.#local) this.#stale.push({ kind, id });
+  }
+
+  async loadFromDatabase(): Promise<RoutingState> {
+    const agentRows = await this.db.selectFrom('agents').selectAll().execute();
+    const queueRows = await this.db.selectFrom('queues').selectAll().execute();
+    const conversationRows = await this.conversationRows()
+      // The partial index conversations_routing_live_idx holds exactly these rows.
+      .where(sql<boolean>`phase_kind <> 'closed' or departed <> '[]'`)
+      .execute();
+    const offerRows = await this.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('status_kind', '=', 'pending')
+      .execute();
+    this.memory.stats.rowsRead +=
+      agentRows.length + queueRows.length + conversationRows.length + offerRows.length;
+    return {
+      agents: Object.fromEntries(agentRows.map((row) => [row.user_id, agentFromRow(row)])),
+      queues: Object.fromEntries(queueRows.map((row) => [row.id, queueFromRow(row)])),
+      conversations: Object.fromEntries(conversationRows.map((row) => [row.id, conversationFromRow(row)])),
+      offers: Object.fromEntries(offerRows.map((row) => [row.id, offerFromRow(row)])),
+    };
+  }
+
+  // --- bringing a copy up to date ---
+
+  /** `base` brought to the database's version: unchanged, caught up from the log, or reloaded. */
+  private async upToDate(base: Versioned | undefined): Promise<Versioned> {
+    const stamp = await this.db
+      .selectFrom('routing_version')
+      .select(['version', 'pruned_through'])
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
+    if (base && base.version === stamp.version) return base;
+    if (base && base.version >= stamp.pruned_through) {
+      this.memory.stats.catchUps++;
+      return { state: await this.catchUp(base, stamp.version), version: stamp.version };
+    }
+    if (base) this.memory.reloaded(base.version, stamp.pruned_through);
+    this.memory.stats.loads++;
+    return { state: await this.loadFromDatabase(), version: stamp.version };
+  }
+
+  /** The rows the log names after `base.version` (up to `version`), read by id and patched in. */
+  private async catchUp(base: Versioned, version: number): Promise<RoutingState> {
+    const logged = await this.db
+      .selectFrom('routing_changes')
+      .select(['kind', 'id'])
+      .where('version', '>', base.version)
+      .where('version', '<=', version)
+      .execute();
+    this.memory.stats.rowsRead += logged.length;
+    const ids = (kind: RoutingRowKind): string[] => [
+      ...new Set(logged.filter((row) => row.kind === kind).map((row) => row.id)),
+    ];
+    return patchState(base.state, await this.rowsAsPatch(ids));
+  }
+
+  /** Reads the named rows and says what the copy must put in and take out. */
+  private async rowsAsPatch(ids: (kind: RoutingRowKind) => string[]): Promise<RoutingPatch> {
+    const agentIds = ids('agent');
+    const queueIds = ids('queue');
+    const conversationIds = ids('conversation');
+    const offerIds = ids('offer');
+    const agents: Agent[] = [];
+    const queues: Queue[] = [];
+    const conversations: Conversation[] = [];
+    const offers: Offer[] = [];
+    for (const chunk of chunks(agentIds)) {
+      const rows = await this.db.selectFrom('agents').selectAll().where('user_id', 'in', chunk).execute();
+      agents.push(...rows.map(agentFromRow));
+    }
+    for (const chunk of chunks(queueIds)) {
+      const rows = await this.db.selectFrom('queues').selectAll().where('id', 'in', chunk).execute();
+      queues.push(...rows.map(queueFromRow));
+    }
+    for (const chunk of chunks(conversationIds)) {
+      const rows = await this.conversationRows().where('id', 'in', chunk).execute();
+      conversations.push(...rows.map(conversationFromRow));
+    }
+    for (const chunk of chunks(offerIds)) {
+      const rows = await this.db.selectFrom('offers').selectAll().where('id', 'in', chunk).execute();
+      offers.push(...rows.map(offerFromRow));
+    }
+    this.memory.stats.rowsRead += agents.length + queues.length + conversations.length + offers.length;
+    const found = (list: readonly { id: string }[]): Set<string> => new Set(list.map((r) => r.id));
+    const liveConversations = conversations.filter(isRoutable);
+    const pendingOffers = offers.filter((o) => o.status.kind === 'pending');
+    return {
+      agents,
+      removedAgentIds: agentIds.filter((id) => !found(agents).has(id)),
+      queues,
+      conversations: liveConversations,
+      removedConversationIds: conversationIds.filter((id) => !found(liveConversations).has(id)),
+      offers: pendingOffers,
+      removedOfferIds: offerIds.filter((id) => !found(pendingOffers).has(id)),
+    };
+  }
+
+  private async patchStale(): Promise<void> {
+    if (this.#stale.length === 0 || !this.#local) return;
+    const stale = this.#stale.splice(0);
+    const ids = (kind: RoutingRowKind): string[] => [
+      ...new Set(stale.filter((s) => s.kind === kind).map((s) => s.id)),
+    ];
+    const state = patchState(this.#local.state, await this.rowsAsPatch(ids));
+    this.#local = { ...this.#local, state, version: this.#writing ?? this.#local.version };
+  }
+
+  // --- writing ---
+
+  private async lock(): Promise<void> {
+    if (this.#locked) return;
+    if (this.dialect === 'postgres') {
+      await sql`select pg_advisory_xact_lock(${sql.lit(ROUTING_LOCK_KEY)})`.execute(this.db);
+    }
+    this.#locked = true;
+  }
+
+  /** Logs the rows under this transaction's version (bumped once, under the lock); returns it. */
+  private async logRows(rows: ReadonlyArray<{ kind: RoutingRowKind; id: string }>): Promise<number> {
+    const version = await this.writingVersion();
+    for (const chunk of chunks(rows)) {
+      await this.db
+        .insertInto('routing_changes')
+        .values(chunk.map((row) => ({ version, kind: row.kind, id: row.id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    return version;
+  }
+
+  private async writingVersion(): Promise<number> {
+    if (this.#writing !== undefined) return this.#writing;
+    // The lock first, always: a transaction holding the version row must never wait for the lock.
+    await this.lock();
+    const { version } = await this.db
+      .updateTable('routing_version')
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', 1)
+      .returning('version')
+      .executeTakeFirstOrThrow();
+    this.#writing = version;
+    if (version % PRUNE_EVERY === 0) await this.prune(version - KEEP_VERSIONS);
+    return version;
+  }
+
+  private async prune(through: number): Promise<void> {
+    if (through <= 0) return;
+    await this.db.deleteFrom('routing_changes').where('version', '<=', through).execute();
+    await this.db
+      .updateTable('routing_version')
+      .set({ pruned_through: through })
+      .where('id', '=', 1)
+      .execute();
+  }
+
+  private installOnCommit(): void {
+    if (this.#installOnCommit) return;
+    this.#installOnCommit = true;
+    this.afterCommit(() => {
+      if (this.#local && this.#stale.length === 0) this.memory.install(this.#local);
+    });
+  }
+
+  private async upsertOffer(offer: Offer): Promise<void> {
+    await this.db
+      .insertInto('offers')
+      .values(offerToRow(offer))
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          conversation_id: eb.ref('excluded.conversation_id'),
+          agent_id: eb.ref('excluded.agent_id'),
+          created_at: eb.ref('excluded.created_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+          status_kind: eb.ref('excluded.status_kind'),
+          status_at: eb.ref('excluded.status_at'),
+          purpose_kind: eb.ref('excluded.purpose_kind'),
+          purpose_from_agent_id: eb.ref('excluded.purpose_from_agent_id'),
+          purpose_policy: eb.ref('excluded.purpose_policy'),
+        })),
+      )
+      .execute();
+  }
+
+  private conversationRows() {
+    return this.db
+      .selectFrom('conversations')
+      .select([
+        'id',
+        'queue_id',
+        'received_at',
+        'offer_count',
+        'lapsed_agent_ids',
+        'phase_kind',
+        'phase_agent_id',
+        'phase_offer_id',
+        'accepted_at',
+        'ended_at',
+        'closed_at',
+        'wrap_up_reason_id',
+        'guest_kind',
+        'guest_agent_id',
+        'guest_offer_id',
+        'guest_joined_at',
+        'departed',
+        'at_head',
+      ]);
+  }
+}
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += IN_LIST_CHUNK) out.push(list.slice(i, i + IN_LIST_CHUNK));
+  return out;
+}
