@@ -2,7 +2,110 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import boundaries from 'eslint-plugin-boundaries';
 import globals from 'globals';
+
+/**
+ * The server's layers (apps/server/src), top to bottom, and what each folder may import of ours.
+ * Every folder is an element entered only through its index.ts; a folder imports only the folders
+ * listed for it, all of them further down this list (checked below when the config loads), so no
+ * import runs back up and no two folders import each other. Anything else fails `npm run lint`; a
+ * test may import any folder (through its index.ts) besides its own files.
+ */
+const SERVER = 'apps/server/src';
+const SERVER_LAYERS = [
+  // composition: the process, createParlo, the Fastify app that registers every route
+  { element: 'main', layer: 'composition', mayImport: ['index'] },
+  { element: 'testing', layer: 'composition', mayImport: ['index', 'seed', 'platform'] },
+  {
+    element: 'index',
+    layer: 'composition',
+    mayImport: ['http', 'realtime', 'seed', 'services/*', 'platform', 'store'],
+  },
+  {
+    element: 'http',
+    layer: 'composition',
+    mayImport: ['routes', 'realtime', 'openapi', 'services/*', 'platform'],
+  },
+  { element: 'seed', layer: 'composition', mayImport: ['services/auth', 'platform', 'store'] },
+  // transport: REST routes, the webhook, the agents' sockets; they call services, never the store
+  { element: 'routes', layer: 'transport', mayImport: ['openapi', 'services/*', 'platform'] },
+  { element: 'realtime', layer: 'transport', mayImport: ['services/*', 'platform'] },
+  { element: 'openapi', layer: 'transport', mayImport: [] },
+  // services: one per use-case family; a family uses only the families listed after it
+  { element: 'services/admin', layer: 'services', mayImport: ['services/auth', 'services/routing'] },
+  { element: 'services/supervision', layer: 'services', mayImport: ['services/routing'] },
+  { element: 'services/collaboration', layer: 'services', mayImport: ['services/routing'] },
+  {
+    element: 'services/channel',
+    layer: 'services',
+    mayImport: ['services/conversations', 'services/metrics', 'services/routing'],
+  },
+  { element: 'services/templates', layer: 'services', mayImport: ['services/conversations'] },
+  { element: 'services/media', layer: 'services', mayImport: ['services/conversations'] },
+  { element: 'services/conversations', layer: 'services', mayImport: [] },
+  { element: 'services/routing', layer: 'services', mayImport: [] },
+  { element: 'services/auth', layer: 'services', mayImport: [] },
+  { element: 'services/metrics', layer: 'services', mayImport: [] },
+  // below the services: presentation (masking, who sees what), the platform, the repositories
+  { element: 'views', layer: 'views', mayImport: ['platform'] },
+  { element: 'platform', layer: 'platform', mayImport: [] },
+  { element: 'store', layer: 'store', mayImport: [] },
+];
+/** Services, views, platform and store may always use what lies below them. */
+const BELOW = { services: ['views', 'platform', 'store'], views: ['store'], platform: ['store'] };
+// The list is an order: a folder that names one above it (or itself) would open a cycle.
+for (const [i, { element, mayImport }] of SERVER_LAYERS.entries()) {
+  const below = SERVER_LAYERS.slice(i + 1).map((l) => l.element);
+  for (const name of [...mayImport, ...(BELOW[SERVER_LAYERS[i].layer] ?? [])]) {
+    const prefix = name.endsWith('/*') ? name.slice(0, -1) : undefined;
+    if (!below.some((e) => e === name || (prefix !== undefined && e.startsWith(prefix))))
+      throw new Error(`eslint.config.js: ${element} may import only folders listed below it, not ${name}`);
+  }
+}
+
+const serverBoundaries = {
+  files: [`${SERVER}/**/*.ts`],
+  plugins: { boundaries },
+  settings: {
+    'boundaries/elements': [
+      { type: 'composition', pattern: `${SERVER}/(index|main).ts`, capture: ['name'], mode: 'file' },
+      { type: 'services', pattern: `${SERVER}/(services/*)`, capture: ['name'], mode: 'folder' },
+      { type: 'folder', pattern: `${SERVER}/*`, capture: ['name'], mode: 'folder' },
+    ],
+    'boundaries/files': [{ category: 'test', pattern: '**/*.test.ts' }],
+    'boundaries/legacy-warnings': false,
+  },
+  rules: {
+    'boundaries/dependencies': [
+      'error',
+      {
+        default: 'disallow',
+        message: 'a server folder may import only the folders below it that eslint.config.js lists',
+        policies: [
+          ...SERVER_LAYERS.map(({ element, layer, mayImport }) => ({
+            from: { element: { captured: { name: element } } },
+            allow: { to: { element: { captured: { name: [...mayImport, ...(BELOW[layer] ?? [])] } } } },
+          })),
+          // Tests sit outside the layers: they start servers, seed data and look anywhere.
+          {
+            from: { file: { categories: 'test' } },
+            allow: { to: { element: { captured: { name: '**' } } } },
+          },
+          // Whatever the direction, another folder is entered through its index.ts only.
+          {
+            disallow: { to: { element: { fileInternalPath: '!index.ts' } } },
+            message: 'enter another server folder through its index.ts',
+          },
+          // Inside one folder, anything goes.
+          { allow: { dependency: { relationship: { to: 'internal' } } } },
+        ],
+      },
+    ],
+    'boundaries/no-unknown-dependencies': 'error',
+    'boundaries/no-unknown-files': 'error',
+  },
+};
 
 export default tseslint.config(
   {
@@ -30,6 +133,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  serverBoundaries,
   {
     files: ['apps/desktop/**/*.tsx', 'apps/desktop/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchIngest, printIngest } from './ingest.ts';
 import { benchMasking } from './masking.ts';
 import { benchRouting } from './routing.ts';
+import { benchRoutingE2e, printRoutingE2e } from './routing-e2e.ts';
 
 /**
  * `npm run bench`: every benchmark beside its bare baseline, run in the same process on the same
@@ -25,6 +26,10 @@ async function main(): Promise<void> {
   const routing = await benchRouting();
   console.table(routing);
 
+  console.log('\nRouting end to end: the real server (HTTP, database, socket) as the backlog grows');
+  const routingE2e = await benchRoutingE2e();
+  printRoutingE2e(routingE2e);
+
   console.log('');
   const ingest = await benchIngest();
   printIngest(ingest);
@@ -35,7 +40,7 @@ async function main(): Promise<void> {
   writeFileSync(
     file,
     JSON.stringify(
-      { startedAt: started.toISOString(), node: process.version, masking, routing, ingest },
+      { startedAt: started.toISOString(), node: process.version, masking, routing, routingE2e, ingest },
       null,
       2,
     ),

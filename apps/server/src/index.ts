@@ -1,25 +1,18 @@
 import { lookup } from '@parlo/core';
 import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
-import type { RoutingEvent } from '@parlo/core';
-import { OutboxDrainer } from './channel/outbox.ts';
-import { MediaFetcher } from './media/fetcher.ts';
-import { mediaFilesOf } from './media/routes.ts';
-import { commit } from './context.ts';
-import { decideAndApply } from './routing/engine.ts';
-import type { Config } from './config/index.ts';
-import type { ServerContext } from './context.ts';
-import { buildHttpApp } from './http/app.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { RealtimeHub } from './realtime/hub.ts';
-import { seedDemo } from './seed/demo.ts';
-import { disconnectGraceMs } from './settings/index.ts';
-import { openStore, type Store, type StoreTx } from './store/index.ts';
-import { TimerRunner } from './timers/index.ts';
-import { templateSyncOf, type TemplateSync } from './templates/sync.ts';
+import { buildHttpApp } from './http/index.ts';
+import { createLogger, type Config, type Logger, type ServerContext } from './platform/index.ts';
+import { RealtimeHub } from './realtime/index.ts';
+import { seedDemo } from './seed/index.ts';
+import { OutboxDrainer } from './services/channel/index.ts';
+import { MediaFetcher, mediaFilesOf } from './services/media/index.ts';
+import { DesktopFeed, presenceChanged, sweepPresence, TimerRunner } from './services/routing/index.ts';
+import { templateSyncOf, type TemplateSync } from './services/templates/index.ts';
+import { openStore, type Store } from './store/index.ts';
 
-export { loadConfig, ConfigError, type Config } from './config/index.ts';
-export { DEMO_NUMBER, DEMO_PASSWORD, DEMO_USERS } from './seed/demo.ts';
+export { loadConfig, ConfigError, type Config } from './platform/index.ts';
+export { DEMO_NUMBER, DEMO_PASSWORD, DEMO_USERS } from './seed/index.ts';
 
 export interface Parlo {
   readonly app: FastifyInstance;
@@ -67,12 +60,13 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
 
   // The drainer needs the context and the context wakes the drainer: tied after construction.
   const wake = { kick: () => {} };
+  const hub = new RealtimeHub(new DesktopFeed(store), logger);
   const ctx: ServerContext = {
     config,
     store,
     logger,
     clock,
-    hub: new RealtimeHub(store, logger),
+    hub,
     graph: new GraphClient({
       baseUrl: config.GRAPH_API_BASE_URL,
       apiVersion: config.GRAPH_API_VERSION,
@@ -81,41 +75,19 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     kickOutbox: () => wake.kick(),
   };
   const outbox = new OutboxDrainer(ctx);
-  const media = new MediaFetcher(ctx, mediaFilesOf(ctx));
+  const mediaFiles = mediaFilesOf(ctx);
+  const media = new MediaFetcher(ctx, mediaFiles);
   // Presence drives routing: a desktop gone rescinds its offers and starts the grace period.
-  // The grace period is the administrator's setting (config as the default), read in the same
-  // transaction that starts it.
-  const presenceEvent = async (tx: StoreTx, agentId: string, present: boolean): Promise<RoutingEvent> =>
-    present
-      ? { type: 'agent.reconnected', agentId }
-      : {
-          type: 'agent.disconnected',
-          agentId,
-          graceMs: await disconnectGraceMs(tx, config.DISCONNECT_GRACE_SECONDS),
-        };
-  ctx.hub.onPresence = (agentId, present) => {
-    commit(ctx, async (tx, out, now) =>
-      decideAndApply(tx, out, await presenceEvent(tx, agentId, present), now),
-    ).catch((err: unknown) => logger.error({ err, agentId }, 'presence change failed'));
-  };
-  // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
-  // (One node: in cluster mode presence will be shared through Redis.)
-  const sweepPresence = async (): Promise<number> => {
-    const state = await store.transaction((tx) => tx.routing.read());
-    const absent = [...lookup(state).agents()].filter(
-      (agent) => agent.disconnectedAt === undefined && !ctx.hub.isConnected(agent.id),
+  hub.onPresence = (agentId, present) => {
+    presenceChanged(ctx, agentId, present).catch((err: unknown) =>
+      logger.error({ err, agentId }, 'presence change failed'),
     );
-    for (const agent of absent) {
-      await commit(ctx, async (tx, out, now) =>
-        decideAndApply(tx, out, await presenceEvent(tx, agent.id, false), now),
-      );
-    }
-    return absent.length;
   };
+  const sweep = (): Promise<number> => sweepPresence(ctx);
   let sweepTimer: NodeJS.Timeout | undefined;
   wake.kick = () => outbox.kick();
   const timers = new TimerRunner(ctx);
-  const app = await buildHttpApp(ctx);
+  const app = await buildHttpApp(ctx, { hub, mediaFiles });
   const background = options.backgroundWork ?? true;
 
   return {
@@ -125,7 +97,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     outbox,
     templates: templateSyncOf(ctx),
     media,
-    sweepPresence,
+    sweepPresence: sweep,
     async listen() {
       const url = await app.listen({ host: config.HOST, port: config.PORT });
       if (background) {
@@ -133,8 +105,9 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
         outbox.start();
         templateSyncOf(ctx).start();
         media.start();
+        // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
         sweepTimer = setTimeout(() => {
-          sweepPresence().catch((err: unknown) => logger.error({ err }, 'presence sweep failed'));
+          sweep().catch((err: unknown) => logger.error({ err }, 'presence sweep failed'));
         }, config.RECONNECT_WINDOW_SECONDS * 1000);
         sweepTimer.unref();
       }
@@ -144,7 +117,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       if (sweepTimer) clearTimeout(sweepTimer);
       // Background work in flight finishes before the store it writes to is closed.
       await Promise.all([timers.stop(), outbox.stop(), templateSyncOf(ctx).stop(), media.stop()]);
-      ctx.hub.closeAll();
+      hub.closeAll();
       await app.close();
       await store.close();
     },

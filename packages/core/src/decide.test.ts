@@ -10,7 +10,7 @@ import {
   type RoutingEvent,
 } from './decide.ts';
 import type { Agent, RoutingState } from './model.ts';
-import { agentLoad } from './model.ts';
+import { agentLoad } from './world.ts';
 
 const T0 = 1_700_000_000_000;
 

@@ -4,6 +4,7 @@ export * from './decide.ts';
 export { seededRandom } from './seeded-random.ts';
 export { holdersOf, departedOf, wrapUpQueueOf } from './participants.ts';
 export {
+  agentLoad,
   lookup,
   patchState,
   type RoutingChanges,

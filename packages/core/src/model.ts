@@ -3,9 +3,6 @@
  * supplied by the caller; nothing here reads a clock.
  */
 
-import { holdersOf } from './participants.ts';
-import { indexedLoad } from './world.ts';
-
 export type AgentId = string;
 export type QueueId = string;
 export type ConversationId = string;
@@ -162,21 +159,6 @@ export interface RoutingState {
   readonly queues: Readonly<Record<QueueId, Queue>>;
   readonly conversations: Readonly<Record<ConversationId, Conversation>>;
   readonly offers: Readonly<Record<OfferId, Offer>>;
-}
-
-/**
- * Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted,
- * for every participant: owner, guest (asked or joined) and departed agents alike.
- * O(1) on a state that `decide` returned (or already indexed); a scan otherwise.
- */
-export function agentLoad(state: RoutingState, agentId: AgentId): number {
-  const indexed = indexedLoad(state, agentId);
-  if (indexed !== undefined) return indexed;
-  let load = 0;
-  for (const conversation of Object.values(state.conversations)) {
-    if (holdersOf(conversation).includes(agentId)) load += 1;
-  }
-  return load;
 }
 
 /** The id of the n-th offer of a conversation; deterministic, so the core needs no random ids. */

@@ -7,7 +7,8 @@ import {
   type Decision,
   type RoutingEvent,
 } from './decide.ts';
-import { agentLoad, type Agent, type Queue, type RoutingState } from './model.ts';
+import type { Agent, Queue, RoutingState } from './model.ts';
+import { agentLoad } from './world.ts';
 
 /** The participant rules of transfer (S-14..S-18) and conference (S-19..S-23). */
 

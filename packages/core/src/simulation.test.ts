@@ -9,7 +9,8 @@ import {
   type RoutingEvent,
   type Timer,
 } from './decide.ts';
-import { agentLoad, type Agent, type Conversation, type Queue, type RoutingState } from './model.ts';
+import type { Agent, Conversation, Queue, RoutingState } from './model.ts';
+import { agentLoad } from './world.ts';
 import { waitAt } from './participants.ts';
 import { seededRandom } from './seeded-random.ts';
 import { patchState, type RoutingChanges } from './world.ts';

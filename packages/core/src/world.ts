@@ -150,6 +150,21 @@ export function worldOf(state: RoutingState): { world: World; built: boolean } {
   return { world, built: true };
 }
 
+/**
+ * Offered, active and wrapping-up conversations count against capacity until wrap-up is submitted,
+ * for every participant: owner, guest (asked or joined) and departed agents alike.
+ * O(1) on a state that `decide` returned (or already indexed); a scan otherwise.
+ */
+export function agentLoad(state: RoutingState, agentId: AgentId): number {
+  const indexed = indexedLoad(state, agentId);
+  if (indexed !== undefined) return indexed;
+  let load = 0;
+  for (const conversation of Object.values(state.conversations)) {
+    if (holdersOf(conversation).includes(agentId)) load += 1;
+  }
+  return load;
+}
+
 /** Load from the index, if the state has one; `undefined` otherwise. */
 export function indexedLoad(state: RoutingState, agentId: AgentId): number | undefined {
   const known = indexes.get(state);

@@ -29,10 +29,21 @@ export const supervisedAgentViewSchema = agentViewSchema.extend({
 });
 export type SupervisedAgentView = z.infer<typeof supervisedAgentViewSchema>;
 
+/** How many waiting customers the overview lists unless asked otherwise (the counts are always whole). */
+export const DEFAULT_WAITING_LIMIT = 500;
+
+/** `GET /api/supervisor/overview?waitingLimit=N`: the N longest waiting are listed. */
+export const supervisorOverviewQuerySchema = z.object({
+  waitingLimit: z.coerce.number().int().min(1).max(5_000).default(DEFAULT_WAITING_LIMIT),
+});
+
 export const supervisorOverviewSchema = z.object({
+  /** `waiting`: every customer waiting in the queue (queued or offered), however many are listed. */
   queues: z.array(namedItemSchema.extend({ waiting: z.number().int().min(0) })),
-  /** Longest waiting first. */
+  /** Longest waiting first; at most `waitingLimit` of them. */
   waiting: z.array(waitingConversationViewSchema),
+  /** How many customers wait in all: more than `waiting` lists when the backlog is long. */
+  waitingTotal: z.number().int().min(0).optional(),
   agents: z.array(supervisedAgentViewSchema),
 });
 export type SupervisorOverview = z.infer<typeof supervisorOverviewSchema>;

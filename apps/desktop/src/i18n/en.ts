@@ -223,6 +223,7 @@ export const en = {
       queue: 'Queue',
       waitingCount: 'Waiting',
       waitingCustomers: 'Waiting customers',
+      waitingShown: 'the {{shown}} longest waiting of {{total}}',
       noneWaiting: 'Nobody is waiting.',
       customer: 'Customer',
       waited: 'Waited',

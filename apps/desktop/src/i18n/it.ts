@@ -230,6 +230,7 @@ export const it: Translation = {
       queue: 'Coda',
       waitingCount: 'In attesa',
       waitingCustomers: 'Clienti in attesa',
+      waitingShown: 'i {{shown}} in attesa da più tempo su {{total}}',
       noneWaiting: 'Nessuno è in attesa.',
       customer: 'Cliente',
       waited: 'Attesa',

@@ -5,7 +5,7 @@ import {
   messageResponseSchema,
   messagesResponseSchema,
 } from '@parlo/protocol';
-import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/test-server.ts';
+import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/index.ts';
 
 const server = useTestServer();
 

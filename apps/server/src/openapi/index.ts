@@ -1,18 +1,16 @@
-import type { FastifyInstance } from 'fastify';
-import { ADMIN_ROUTE_DOCS } from '../admin/index.ts';
-import { buildOpenApiDocument, type OpenApiDocument } from './document.ts';
-import { PUBLIC_ROUTE_DOCS } from './public-routes.ts';
+/**
+ * The OpenAPI 3.1 document from the zod schemas: routes described once (`RouteDoc`) and
+ * registered from that description, the document and its human page. The routes that serve it
+ * are `routes/docs.ts`.
+ */
+import type { OpenApiDocument } from './document.ts';
 
 export { buildOpenApiDocument, type OpenApiDocument } from './document.ts';
-export { collectRoutes, servedRoutes, type RouteDoc } from './registry.ts';
+export { PUBLIC_ROUTE_DOCS } from './public-routes.ts';
+export { collectRoutes, fastifyPath, registerDocumented, servedRoutes, type RouteDoc } from './registry.ts';
 
 export const DOCS_PATH = '/docs';
 export const OPENAPI_PATH = '/docs/openapi.json';
-
-/** The whole REST API: the agent desktop's routes and the administration API. */
-export function parloOpenApiDocument(): OpenApiDocument {
-  return buildOpenApiDocument([...PUBLIC_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS], '1');
-}
 
 const escapeHtml = (s: string): string =>
   s.replace(
@@ -69,12 +67,4 @@ article{border:1px solid #d8d8e0;border-radius:6px;padding:.5rem 1rem;margin:.75
 pre{background:#f5f5f8;padding:.5rem;overflow:auto;font-size:12px}.m{padding:0 .4rem;border-radius:4px;color:#fff;background:#555}
 .get{background:#1f6feb}.post{background:#1a7f37}.put,.patch{background:#9a6700}.delete{background:#cf222e}</style></head>
 <body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p><p>Machine-readable: <a href="${OPENAPI_PATH}">${OPENAPI_PATH}</a> (OpenAPI 3.1).</p>${sections}</body></html>`;
-}
-
-/** Serves the document at /docs/openapi.json and its human page at /docs. */
-export function registerDocsRoutes(app: FastifyInstance): void {
-  const doc = parloOpenApiDocument();
-  const page = renderDocsPage(doc);
-  app.get(OPENAPI_PATH, () => Promise.resolve(doc));
-  app.get(DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
 }

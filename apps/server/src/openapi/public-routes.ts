@@ -16,6 +16,7 @@ import {
   routes,
   sendMessageRequestSchema,
   setAgentStateRequestSchema,
+  supervisorOverviewQuerySchema,
   supervisorOverviewSchema,
   supervisorRoutes,
   targetsResponseSchema,
@@ -251,9 +252,11 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = (
     {
       method: 'GET',
       path: supervisorRoutes.overview,
-      summary: 'Who waits and for how long; agents and their states',
+      summary:
+        'Who waits and for how long (the longest waiting, paged by waitingLimit); agents and their states',
       tag: 'Supervisor',
       auth: 'user',
+      query: supervisorOverviewQuerySchema,
       response: supervisorOverviewSchema,
       errors: ['FORBIDDEN'],
     },

@@ -1,9 +1,7 @@
 import { agentEventSchema, clientFrameSchema, PROTOCOL_VERSION, type ServerFrame } from '@parlo/protocol';
 import type { RawData, WebSocket } from 'ws';
-import type { Logger } from '../logger.ts';
-import type { Push } from '../routing/engine.ts';
-import type { Store } from '../store/index.ts';
-import { buildSnapshot } from './snapshot.ts';
+import type { AgentFeed, Logger, Push } from '../platform/index.ts';
+import type { DesktopFeed } from '../services/routing/index.ts';
 
 /** How many missed events a reconnecting desktop may replay before it is sent a snapshot instead. */
 const MAX_REPLAY = 500;
@@ -22,7 +20,7 @@ interface Connection {
  * store is the truth: a gap (an event this socket missed) is filled from it, so a push lost in
  * flight or a reconnect never leaves a desktop behind.
  */
-export class RealtimeHub {
+export class RealtimeHub implements AgentFeed {
   private readonly connections = new Map<string, Set<Connection>>();
   private closing = false;
   /**
@@ -32,7 +30,7 @@ export class RealtimeHub {
   onPresence: (agentId: string, present: boolean) => void = () => {};
 
   constructor(
-    private readonly store: Store,
+    private readonly feed: DesktopFeed,
     private readonly logger: Logger,
   ) {}
 
@@ -124,10 +122,8 @@ export class RealtimeHub {
 
   private async resume(connection: Connection, lastSeq: number | null): Promise<void> {
     if (lastSeq !== null) {
-      const missed = await this.store.transaction((tx) =>
-        tx.agentEventsAfter(connection.agentId, lastSeq, MAX_REPLAY + 1),
-      );
-      const last = await this.store.transaction((tx) => tx.lastAgentSeq(connection.agentId));
+      const missed = await this.feed.eventsAfter(connection.agentId, lastSeq, MAX_REPLAY + 1);
+      const last = await this.feed.lastSeq(connection.agentId);
       const contiguous =
         missed.length <= MAX_REPLAY &&
         (missed.length === 0 ? last === lastSeq : missed[0]?.seq === lastSeq + 1);
@@ -137,10 +133,7 @@ export class RealtimeHub {
         return;
       }
     }
-    const result = await this.store.transaction(async (tx) => ({
-      snapshot: await buildSnapshot(tx, connection.agentId),
-      seq: await tx.lastAgentSeq(connection.agentId),
-    }));
+    const result = await this.feed.snapshot(connection.agentId);
     if (!result.snapshot) {
       this.send(connection, {
         type: 'error',
@@ -155,9 +148,7 @@ export class RealtimeHub {
   }
 
   private async fillGap(connection: Connection): Promise<void> {
-    const missed = await this.store.transaction((tx) =>
-      tx.agentEventsAfter(connection.agentId, connection.lastSentSeq, MAX_REPLAY),
-    );
+    const missed = await this.feed.eventsAfter(connection.agentId, connection.lastSentSeq, MAX_REPLAY);
     for (const row of missed) this.sendStored(connection, row.seq, row.event);
   }
 

@@ -1,6 +1,6 @@
+import { MASKING_SETTING_KEY } from '../platform/index.ts';
+import { hashPassword } from '../services/auth/index.ts';
 import type { Store } from '../store/index.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { MASKING_SETTING } from '../views/index.ts';
 
 /** The simulator's demo number (see apps/whatsapp-sim): the same ids on both sides. */
 export const DEMO_NUMBER = {
@@ -73,7 +73,7 @@ export async function seedDemo(store: Store, now: number): Promise<boolean> {
       }
     }
     // S-10: a first look at Parlo shows masking working.
-    await tx.setSetting(MASKING_SETTING, 'true');
+    await tx.setSetting(MASKING_SETTING_KEY, 'true');
     await tx.insertBusinessNumber({
       id: 'bn_demo',
       phoneNumberId: DEMO_NUMBER.phoneNumberId,

@@ -12,7 +12,7 @@ import type {
   RoutingStrategy,
 } from '@parlo/core';
 import type { AgentsTable, ConversationsTable, OffersTable, QueuesTable } from './schema.ts';
-import type { QueueRow } from './port.ts';
+import type { QueueRow } from './ports/catalog.ts';
 
 /**
  * Pure mappings between the routing model's discriminated unions and flat rows. A row that does

@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PROTOCOL_VERSION, serverFrameSchema, type AgentEvent } from '@parlo/protocol';
 import { signPayload } from '@parlo/whatsapp';
 import { afterAll, beforeAll } from 'vitest';
-import { loadConfig } from '../config/index.ts';
-import { createParlo, type Parlo } from '../index.ts';
-import { createLogger } from '../logger.ts';
-import { DEMO_NUMBER, DEMO_PASSWORD } from '../seed/demo.ts';
+import { dropFreshPostgres } from './postgres.ts';
+import WebSocket from 'ws';
+import { createParlo, loadConfig, type Parlo } from '../index.ts';
+import { createLogger } from '../platform/index.ts';
+import { DEMO_NUMBER, DEMO_PASSWORD } from '../seed/index.ts';
 
 /** A real Parlo on a free port over a fresh SQLite file with the demo data; no background loops. */
 export interface TestServer {
@@ -35,6 +37,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     async close() {
       await parlo.close();
       rmSync(dir, { recursive: true, force: true });
+      await dropFreshPostgres(config.DATABASE_URL);
     },
   };
 }
@@ -127,4 +130,37 @@ export async function signedIn(url: string, username: string) {
       headers: { cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
+}
+
+/** A desktop's socket that keeps every event it receives. */
+export async function openDesktop(
+  url: string,
+  username: string,
+): Promise<WebSocket & { events: AgentEvent[] }> {
+  const cookie = await sessionCookie(url, username);
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/api/ws`, { headers: { cookie } });
+  const events: AgentEvent[] = [];
+  socket.on('message', (data: Buffer) => {
+    const frame = serverFrameSchema.safeParse(JSON.parse(data.toString('utf8')));
+    if (frame.success && frame.data.type === 'event') events.push(frame.data.event);
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.send(JSON.stringify({ type: 'hello', protocolVersion: PROTOCOL_VERSION, lastSeq: null }));
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  return Object.assign(socket, { events });
+}
+
+/** Polls until `probe` finds something (pushes arrive after the commit), for at most 2 s. */
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+): Promise<T | undefined> {
+  for (let i = 0; i < 40; i++) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
 }

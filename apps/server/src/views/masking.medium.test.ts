@@ -6,7 +6,7 @@ import {
   revealResponseSchema,
   settingsResponseSchema,
 } from '@parlo/protocol';
-import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/test-server.ts';
+import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/index.ts';
 
 const server = useTestServer();
 

@@ -117,7 +117,7 @@ export function SupervisorSection({ idleCodes }: { idleCodes: readonly NamedItem
       ) : (
         <>
           <QueuesTable queues={overview.queues} />
-          <WaitingTable waiting={overview.waiting} />
+          <WaitingTable waiting={overview.waiting} total={overview.waitingTotal ?? overview.waiting.length} />
           <AgentsTable
             agents={overview.agents}
             idleCodes={idleCodes}
@@ -156,12 +156,17 @@ function QueuesTable({ queues }: { queues: SupervisorOverview['queues'] }) {
   );
 }
 
-function WaitingTable({ waiting }: { waiting: SupervisorOverview['waiting'] }) {
+function WaitingTable({ waiting, total }: { waiting: SupervisorOverview['waiting']; total: number }) {
   const { t } = useTranslation();
   const now = useNow();
   return (
     <table className="data-table" data-testid="supervisor-waiting">
-      <caption>{t('admin.supervisor.waitingCustomers')}</caption>
+      <caption>
+        {t('admin.supervisor.waitingCustomers')}
+        {/* A long backlog is listed longest-waiting first, up to the overview's limit. */}
+        {total > waiting.length &&
+          ` — ${t('admin.supervisor.waitingShown', { shown: String(waiting.length), total: String(total) })}`}
+      </caption>
       <thead>
         <tr>
           <th scope="col">{t('admin.supervisor.customer')}</th>

@@ -1,0 +1,77 @@
+import { ApiError, type ErrorCode } from '@parlo/protocol';
+import type { Rejection } from '@parlo/core';
+import { z } from 'zod';
+
+/**
+ * The error catalog at the HTTP edge: parsing a request part into its schema (a mismatch is a
+ * 400 naming each bad field), a routing refusal as its API error, and Fastify's own client
+ * errors mapped into the catalog. The catalog itself (codes and statuses) is `@parlo/protocol`'s.
+ */
+
+/** The `:id` of a route about one resource (offer, conversation, user, queue, media...). */
+export const idParams = z.object({ id: z.string().min(1).max(200) });
+
+/** The `:id` of a request about one resource; 400 if it is not one. */
+export function idOf(request: { readonly params: unknown }): string {
+  return parseOr400(idParams, request.params).id;
+}
+
+/** Parses a request part with its schema; a mismatch is a 400 naming each bad field. */
+export function parseOr400<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  code: ErrorCode = 'VALIDATION_FAILED',
+): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) fields[issue.path.join('.') || '(body)'] = issue.message;
+  throw new ApiError(code, 'The request does not match its schema', fields);
+}
+
+const REJECTION_ERRORS: Record<Rejection, [ErrorCode, string]> = {
+  AGENT_NOT_FOUND: ['FORBIDDEN', 'Only agents can do this'],
+  OFFER_NOT_FOUND: ['NOT_FOUND', 'No such offer'],
+  CONVERSATION_NOT_FOUND: ['NOT_FOUND', 'No such conversation'],
+  NOT_OFFER_RECIPIENT: ['NOT_OFFER_RECIPIENT', 'This offer was made to another agent'],
+  OFFER_NOT_PENDING: ['OFFER_NOT_PENDING', 'This request is no longer available'],
+  NOT_CONVERSATION_OWNER: ['NOT_CONVERSATION_OWNER', 'This conversation belongs to another agent'],
+  CONVERSATION_NOT_ACTIVE: ['CONVERSATION_NOT_ACTIVE', 'This conversation is not active'],
+  CONVERSATION_NOT_IN_WRAP_UP: ['CONVERSATION_NOT_IN_WRAP_UP', 'This conversation is not in wrap-up'],
+  TRANSFER_TARGET_UNAVAILABLE: [
+    'TRANSFER_TARGET_UNAVAILABLE',
+    'That queue or agent cannot take this conversation now',
+  ],
+  CONFERENCE_ALREADY_OPEN: ['CONFERENCE_ALREADY_OPEN', 'A conference is already requested or open'],
+  NO_CONFERENCE: ['NO_CONFERENCE', 'This conversation has no conference'],
+  NOT_CONFERENCE_GUEST: ['NOT_CONFERENCE_GUEST', 'Only the guest of the conference may exit it'],
+};
+
+/** The API error for a command the routing core refused. */
+export function rejectionError(rejection: Rejection): ApiError {
+  const [code, message] = REJECTION_ERRORS[rejection];
+  return new ApiError(code, message);
+}
+
+/** Fastify's own errors that are the client's fault, mapped into our catalog. */
+const FASTIFY_ERRORS: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+};
+
+/**
+ * The API error an error thrown while serving a request stands for: ours as it is, a client's
+ * mistake Fastify caught (body too large, bad JSON...) from the catalog; undefined for anything
+ * else (a 500 INTERNAL, logged).
+ */
+export function apiErrorOf(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const mapped =
+    (typeof code === 'string' ? FASTIFY_ERRORS[code] : undefined) ??
+    (error instanceof SyntaxError ? 'VALIDATION_FAILED' : undefined);
+  return mapped ? new ApiError(mapped, (error as Error).message) : undefined;
+}

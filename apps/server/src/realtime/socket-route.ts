@@ -1,0 +1,31 @@
+import { ApiError } from '@parlo/protocol';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../platform/index.ts';
+import { sessionUser } from '../services/auth/index.ts';
+import type { RealtimeHub } from './hub.ts';
+
+/** An agent's desktop feed: `/api/ws`, for a signed-in user only. */
+export function registerSocketRoute(app: FastifyInstance, ctx: ServerContext, hub: RealtimeHub): void {
+  // Authenticated before the upgrade, so the socket is taken over synchronously and no early
+  // frame (the desktop's hello) can slip past before a listener exists.
+  const socketUsers = new WeakMap<object, string>();
+  app.get(
+    '/api/ws',
+    {
+      websocket: true,
+      preValidation: async (request) => {
+        const user = await sessionUser(ctx.store, request, ctx.clock());
+        if (!user) throw new ApiError('UNAUTHENTICATED', 'Sign in first');
+        socketUsers.set(request, user.id);
+      },
+    },
+    (socket, request) => {
+      const userId = socketUsers.get(request);
+      if (userId === undefined) {
+        socket.close(4001, 'unauthenticated');
+        return;
+      }
+      hub.attach(socket, userId);
+    },
+  );
+}

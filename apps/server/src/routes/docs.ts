@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  buildOpenApiDocument,
+  DOCS_PATH,
+  OPENAPI_PATH,
+  PUBLIC_ROUTE_DOCS,
+  renderDocsPage,
+  type OpenApiDocument,
+} from '../openapi/index.ts';
+import { ADMIN_ROUTE_DOCS } from './admin/index.ts';
+
+/** The whole REST API: the agent desktop's routes and the administration API. */
+export function parloOpenApiDocument(): OpenApiDocument {
+  return buildOpenApiDocument([...PUBLIC_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS], '1');
+}
+
+/** Serves the document at /docs/openapi.json and its human page at /docs. */
+export function registerDocsRoutes(app: FastifyInstance): void {
+  const doc = parloOpenApiDocument();
+  const page = renderDocsPage(doc);
+  app.get(OPENAPI_PATH, () => Promise.resolve(doc));
+  app.get(DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+}

@@ -1,0 +1,15 @@
+/**
+ * The REST edge, one module per family of routes: each parses its input with the protocol's
+ * schemas, authenticates, and calls a service. Registered by the composition (`http/`).
+ */
+export { registerAdminRoutes, ADMIN_ROUTE_DOCS } from './admin/index.ts';
+export { registerAgentRoutes } from './agent.ts';
+export { registerAuthRoutes } from './auth.ts';
+export { registerCollaborationRoutes } from './collaboration.ts';
+export { registerConversationRoutes } from './conversations.ts';
+export { registerDocsRoutes } from './docs.ts';
+export { registerMediaRoutes } from './media.ts';
+export { registerMetricsRoutes } from './metrics.ts';
+export { registerSupervisionRoutes } from './supervision.ts';
+export { registerTemplateRoutes } from './templates.ts';
+export { registerWebhookRoutes, WEBHOOK_PATH } from './webhook.ts';

@@ -1,0 +1,339 @@
+/**
+ * Webhook ingest: each delivery's raw body and everything it says (customer messages, statuses)
+ * are stored in one transaction — with other deliveries that arrived meanwhile (group commit) —
+ * before Meta is answered. A customer's first message routes a new conversation; later ones are
+ * pushed to whoever takes part in it.
+ */
+import { randomUUID } from 'node:crypto';
+import { regionOfNumber } from '@parlo/masking';
+import {
+  isKnownStatus,
+  verifySignature,
+  type InboundMessage,
+  type MessageStatus,
+  type WebhookEvent,
+} from '@parlo/whatsapp';
+import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
+import type { BusinessNumberRow, DeliveryStatus, StoreTx } from '../../store/index.ts';
+import { audienceOf, Presenter } from '../../views/index.ts';
+import { applyDeliveryStatus, presentStored, pushToWatchers } from '../conversations/index.ts';
+import { metricsOf, type Metrics } from '../metrics/index.ts';
+import { decideAndApply } from '../routing/index.ts';
+import { GroupCommitter } from './group-commit.ts';
+import { inboundMessageId, inboundParts, recordInboundMedia } from './inbound.ts';
+import { redactPci, redactPciInJson } from './redaction.ts';
+
+/** Thrown to roll back and retry a delivery that raced a concurrent copy of itself. */
+class ConcurrentDelivery extends Error {}
+
+/** How long the list of numbers (and their secrets) is reused before it is read again. */
+const NUMBERS_CACHE_MS = 1000;
+
+/** A checked, parsed delivery waiting for its commit. */
+export interface Delivery {
+  readonly raw: Buffer;
+  readonly events: readonly WebhookEvent[];
+  readonly secret: string;
+}
+
+/** What ingesting a delivery observed; fed to the metrics only once its transaction committed. */
+class IngestNotes {
+  readonly updates: string[] = [];
+  readonly unknownNumbers: (string | undefined)[] = [];
+  readonly sentAts: number[] = [];
+  duplicates = 0;
+
+  record(metrics: Metrics, committedAt: number): void {
+    for (const id of this.updates) metrics.updateReceived(id);
+    for (const id of this.unknownNumbers) metrics.webhookRejected('unknown_number', id);
+    for (const sentAt of this.sentAts) metrics.ingested(sentAt, committedAt);
+    for (let i = 0; i < this.duplicates; i++) metrics.duplicate('message');
+  }
+}
+
+/** The ingest of one server: signature secrets, group commit, metrics after each commit. */
+export class WebhookIngest {
+  private readonly committer: GroupCommitter<Delivery>;
+  private numbersCache: { at: number; numbers: Promise<BusinessNumberRow[]> } | undefined;
+
+  constructor(private readonly ctx: ServerContext) {
+    const metrics = metricsOf(ctx);
+    // Stored before acknowledged: each delivery's raw body and effects commit (with others that
+    // arrived meanwhile: group commit), then its 200.
+    this.committer = new GroupCommitter<Delivery>(
+      async (deliveries) => {
+        const notes = deliveries.map(() => new IngestNotes());
+        await commit(ctx, async (tx, out, now) => {
+          for (const [i, delivery] of deliveries.entries()) {
+            await ingestDelivery(ctx, tx, out, delivery, now, notes[i] ?? new IngestNotes());
+          }
+        });
+        const committedAt = ctx.clock();
+        for (const n of notes) n.record(metrics, committedAt);
+        metrics.batchCommitted(deliveries.length);
+      },
+      async (delivery) => {
+        for (let attempt = 1; ; attempt++) {
+          const notes = new IngestNotes();
+          try {
+            await commit(ctx, (tx, out, now) => ingestDelivery(ctx, tx, out, delivery, now, notes));
+            notes.record(metrics, ctx.clock());
+            metrics.batchCommitted(1);
+            return;
+          } catch (err) {
+            // A concurrent copy of this delivery won a race (PostgreSQL): run again, and the dedupe
+            // check now sees its messages.
+            if (!(err instanceof ConcurrentDelivery) || attempt >= 3) throw err;
+          }
+        }
+      },
+      {
+        maxBatch: ctx.config.INGEST_MAX_BATCH,
+        windowMs: ctx.config.INGEST_BATCH_WINDOW_MS,
+        maxQueued: ctx.config.INGEST_MAX_QUEUED,
+        maxWaitMs: ctx.config.INGEST_MAX_WAIT_MS,
+      },
+    );
+  }
+
+  /** Whether a delivery would be refused now (past saturation: a fast 503, never a timeout). */
+  get full(): boolean {
+    return this.committer.full;
+  }
+
+  /** Meta's verification handshake: whether some live number has this verify token. */
+  async knowsVerifyToken(token: string): Promise<boolean> {
+    const numbers = await this.ctx.store.transaction((tx) => tx.listBusinessNumbers());
+    return numbers.some((n) => n.verifyToken === token);
+  }
+
+  /**
+   * The app secret whose signature the raw body bears, among every number's (a deleted number's
+   * too: their customers' later messages are stored for admins, S-7); undefined if none.
+   */
+  async secretOf(raw: Buffer, signature: string | undefined): Promise<string | undefined> {
+    // A number (or secret) added within the cache's second is found by reading the list again.
+    return (
+      matchingSecret(raw, signature, await this.businessNumbers()) ??
+      matchingSecret(raw, signature, await this.businessNumbers(true))
+    );
+  }
+
+  /**
+   * Resolves once the delivery is committed (with others, or alone after a failed batch).
+   * Rejects with GroupCommitOverloaded past saturation.
+   */
+  submit(delivery: Delivery): Promise<void> {
+    return this.committer.submit(delivery);
+  }
+
+  private businessNumbers(fresh = false): Promise<BusinessNumberRow[]> {
+    const now = this.ctx.clock();
+    if (fresh || !this.numbersCache || now - this.numbersCache.at > NUMBERS_CACHE_MS) {
+      const numbers = this.ctx.store.transaction((tx) => tx.listBusinessNumbers({ includeDeleted: true }));
+      this.numbersCache = { at: now, numbers };
+      numbers.catch(() => (this.numbersCache = undefined));
+    }
+    return this.numbersCache.numbers;
+  }
+}
+
+function matchingSecret(raw: Buffer, header: string | undefined, numbers: readonly BusinessNumberRow[]) {
+  for (const number of numbers) {
+    for (const secret of number.appSecrets) if (verifySignature(raw, header, [secret])) return secret;
+  }
+  return undefined;
+}
+
+async function ingestDelivery(
+  ctx: ServerContext,
+  tx: StoreTx,
+  out: Outgoing,
+  delivery: Delivery,
+  now: number,
+  notes: IngestNotes,
+): Promise<void> {
+  // While masking is on, payment and identity numbers are not kept in clear, not even here.
+  const masking = (await Presenter.of(tx)).masking;
+  const text = delivery.raw.toString('utf8');
+  const body = masking ? redactPciInJson(text, undefined) : text;
+  await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
+  for (const event of delivery.events) await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes);
+}
+
+/** Business numbers read once per transaction: a batch of deliveries mostly names the same few. */
+const numbersOfTx = new WeakMap<StoreTx, Map<string, Promise<BusinessNumberRow | undefined>>>();
+
+function numberOf(tx: StoreTx, phoneNumberId: string): Promise<BusinessNumberRow | undefined> {
+  let numbers = numbersOfTx.get(tx);
+  if (!numbers) {
+    numbers = new Map();
+    numbersOfTx.set(tx, numbers);
+  }
+  let number = numbers.get(phoneNumberId);
+  if (!number) {
+    number = tx.findBusinessNumberByPhoneNumberId(phoneNumberId);
+    numbers.set(phoneNumberId, number);
+  }
+  return number;
+}
+
+async function ingestEvent(
+  ctx: ServerContext,
+  tx: StoreTx,
+  out: Outgoing,
+  event: WebhookEvent,
+  secret: string,
+  now: number,
+  notes: IngestNotes,
+): Promise<void> {
+  const number = await numberOf(tx, event.phoneNumberId);
+  // Unknown numbers, or a secret that belongs to another number's app, are never guessed at.
+  if (!number || !number.appSecrets.includes(secret)) {
+    notes.unknownNumbers.push(number?.id);
+    ctx.logger.warn(
+      { event: 'webhook.unknownNumber', phoneNumberId: event.phoneNumberId },
+      'update for an unknown number',
+    );
+    return;
+  }
+  notes.updates.push(number.id);
+  switch (event.kind) {
+    case 'message':
+      await ingestMessage(tx, out, number, event.message, event.contactName, now, notes);
+      return;
+    case 'status':
+      await ingestStatus(tx, out, event.status, now);
+      return;
+    case 'error':
+      ctx.logger.warn({ event: 'webhook.error', code: event.error.code }, 'WhatsApp reported an error');
+      return;
+  }
+}
+
+async function ingestMessage(
+  tx: StoreTx,
+  out: Outgoing,
+  number: BusinessNumberRow,
+  message: InboundMessage,
+  contactName: string | undefined,
+  now: number,
+  notes: IngestNotes,
+): Promise<void> {
+  // Meta delivers at least once: duplicates are normal.
+  if (await tx.hasWamid(message.id)) {
+    notes.duplicates++;
+    return;
+  }
+  const customer = await tx.upsertCustomer({
+    id: `cus_${randomUUID()}`,
+    businessNumberId: number.id,
+    waId: message.from,
+    name: contactName ?? message.from,
+  });
+  const sentAt = Number(message.timestamp) * 1000 || now;
+  let conversation = await tx.findLiveConversationOfCustomer(customer.id);
+  const isNew = conversation === undefined;
+  const conversationId = conversation?.id ?? `con_${randomUUID()}`;
+  // S-7: a deleted number's customer is never routed (nobody could answer), but the message is
+  // kept, in a conversation opened already closed, and listed for admins (ADR 0007).
+  const numberDeleted = (number.deletedAt ?? null) !== null;
+  if (!conversation) {
+    await tx.insertConversation({
+      id: conversationId,
+      customerId: customer.id,
+      businessNumberId: number.id,
+      queueId: number.queueId,
+      receivedAt: now,
+      ...(numberDeleted ? { closedAt: now } : {}),
+    });
+  }
+  const parts = inboundParts(message);
+  const row = {
+    id: inboundMessageId(now),
+    conversationId,
+    direction: 'inbound' as const,
+    wamid: message.id,
+    kind: parts.kind,
+    text: (await Presenter.of(tx)).masking
+      ? redactPci(parts.text, regionOf(number.displayPhoneNumber))
+      : parts.text,
+    content: parts.content,
+    replyToWamid: parts.replyToWamid,
+    authorName: customer.name,
+    authorUserId: null,
+    sentAt,
+    createdAt: now,
+    status: null,
+    failureReason: null,
+    clientMessageId: null,
+  };
+  if ((await tx.insertInboundMessage(row)) === 'duplicate') {
+    // Another transaction stored this wamid after our check: roll back the conversation we opened.
+    if (isNew) throw new ConcurrentDelivery();
+    notes.duplicates++;
+    return;
+  }
+  notes.sentAts.push(sentAt);
+  await recordInboundMedia(tx, row, number.id, parts, now);
+  await tx.touchLastInbound(conversationId, sentAt);
+  if (isNew && numberDeleted) return;
+  if (isNew) {
+    await decideAndApply(
+      tx,
+      out,
+      { type: 'conversation.arrived', conversationId, queueId: number.queueId, receivedAt: now },
+      now,
+    );
+    return;
+  }
+  // Nothing above changed its phase or owner: the details read before stand, with the window moved
+  // (one query less per message, on the ingest's hot path).
+  if (!conversation) return; // not new, so found above
+  conversation = { ...conversation, lastInboundAt: Math.max(conversation.lastInboundAt ?? sentAt, sentAt) };
+  if (audienceOf(conversation).watchers.length > 0)
+    await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
+}
+
+/**
+ * A business number's region, parsed once: libphonenumber's parse cost ~50 us per inbound message
+ * (5% of the ingest's CPU in the profile), always for the same few numbers.
+ */
+const regions = new Map<string, ReturnType<typeof regionOfNumber>>();
+function regionOf(displayPhoneNumber: string): ReturnType<typeof regionOfNumber> {
+  if (regions.has(displayPhoneNumber)) return regions.get(displayPhoneNumber);
+  const region = regionOfNumber(displayPhoneNumber);
+  // Bounded: numbers are a handful, but a long-lived server should not grow without limit.
+  if (regions.size >= 1000) regions.clear();
+  regions.set(displayPhoneNumber, region);
+  return region;
+}
+
+async function ingestStatus(tx: StoreTx, out: Outgoing, status: MessageStatus, now: number): Promise<void> {
+  if (!isKnownStatus(status)) return;
+  const next: DeliveryStatus = status.status === 'played' ? 'read' : status.status;
+  const first = status.errors?.[0];
+  const reason = first ? `${first.title ?? first.message ?? 'Failed'} (${first.code})` : null;
+  let message = await tx.findMessageByWamid(status.id);
+  const callback = status.biz_opaque_callback_data;
+  if (!message && callback !== undefined) {
+    // Our send put its message id here: the status names the message even when the send's own
+    // commit of the wamid is late or was lost to a crash (ADR 0008).
+    const sent = await tx.findMessageById(callback);
+    if (sent && sent.direction === 'outbound' && sent.wamid === null) {
+      await tx.setMessageWamid(sent.id, status.id);
+      message = { ...sent, wamid: status.id };
+    }
+  }
+  if (!message) {
+    // Arrived before our send recorded the wamid: keep it for when it does.
+    await tx.insertPendingStatus({
+      wamid: status.id,
+      status: next,
+      at: Number(status.timestamp) * 1000 || now,
+      failureReason: reason,
+    });
+    return;
+  }
+  await applyDeliveryStatus(tx, out, message, next, reason, now);
+}

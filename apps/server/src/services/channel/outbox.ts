@@ -1,0 +1,284 @@
+import { classifyGraphError, GraphApiError, type OutboundMessage } from '@parlo/whatsapp';
+import { commit, type ServerContext } from '../../platform/index.ts';
+import type { MessageRow, OutboxRow } from '../../store/index.ts';
+import { displayPhone } from '../../views/index.ts';
+import {
+  applyDeliveryStatus,
+  markReadPayloadSchema,
+  outboundBody,
+  sendPayloadSchema,
+} from '../conversations/index.ts';
+import { metricsOf } from '../metrics/index.ts';
+import { SendPacer } from './pacing.ts';
+
+/** The longest a send waits in the drainer for its pacing slot; beyond, its row is put back. */
+const MAX_PACING_WAIT_MS = 1000;
+
+const MAX_ATTEMPTS = 8;
+const BASE_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 60_000;
+/** A send still marked this long after the Graph client's timeout is in flight nowhere (ADR 0008). */
+const STRANDED_MARGIN_MS = 5_000;
+/** Shown on the bubble of a send a crash left unsettled: it may or may not have reached WhatsApp. */
+export const DELIVERY_UNKNOWN_REASON = 'Delivery unknown after restart: not resent, to avoid a duplicate';
+
+/** Exponential backoff with full jitter: spreads retries so a recovering Graph API is not stampeded. */
+export function backoffMs(attempt: number, random: () => number): number {
+  const ceiling = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** attempt);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * Carries out outbox rows after commit: one row per conversation at a time (the store hands out
+ * only each conversation's oldest), so a conversation's messages reach WhatsApp in order.
+ */
+export class OutboxDrainer {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  /** The pass in flight, so that stopping can wait for it. */
+  private passing: Promise<void> | undefined;
+  private readonly pacer: SendPacer;
+
+  constructor(private readonly ctx: ServerContext) {
+    this.pacer = new SendPacer({
+      numberRatePerSecond: ctx.config.OUTBOUND_RATE_PER_SECOND,
+      numberBurst: ctx.config.OUTBOUND_BURST,
+      recipientIntervalMs: ctx.config.OUTBOUND_RECIPIENT_INTERVAL_MS,
+      recipientBurst: ctx.config.OUTBOUND_RECIPIENT_BURST,
+    });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops polling and resolves once the pass in flight (if any) has finished. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.passing;
+  }
+
+  /** Runs a pass now (or right after the current one). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.passing = this.pass();
+    }, delay);
+  }
+
+  private async pass(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        await this.settleStranded();
+        const rows = await this.ctx.store.transaction((tx) => tx.dueOutbox(this.ctx.clock(), 16));
+        await Promise.all(rows.map((row) => this.carryOut(row)));
+        if (rows.length === 16) this.again = true;
+      } while (this.again && !this.stopped);
+    } catch (err) {
+      this.ctx.logger.error({ err }, 'outbox pass failed');
+    } finally {
+      this.running = false;
+      this.schedule(this.ctx.config.OUTBOX_POLL_MS);
+    }
+  }
+
+  private async carryOut(row: OutboxRow): Promise<void> {
+    switch (row.kind) {
+      case 'whatsapp.send':
+        return this.send(row);
+      case 'whatsapp.markRead':
+        return this.markRead(row);
+    }
+  }
+
+  /**
+   * Waits for the pacer's slot (per number, and per recipient for a message). False when the slot
+   * is too far off: the row was put back for then, without counting an attempt.
+   */
+  private async paced(row: OutboxRow, numberId: string, recipient: string | undefined): Promise<boolean> {
+    const decision = this.pacer.reserve(numberId, recipient, this.ctx.clock(), MAX_PACING_WAIT_MS);
+    if (!decision.go) {
+      const lastError = row.lastError ?? 'paced';
+      await this.ctx.store.transaction((tx) =>
+        tx.rescheduleOutbox(row.id, decision.retryAt, row.attempts, lastError),
+      );
+      return false;
+    }
+    const wait = Math.min(MAX_PACING_WAIT_MS, decision.at - this.ctx.clock());
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    return true;
+  }
+
+  private async markRead(row: OutboxRow): Promise<void> {
+    const { wamid } = markReadPayloadSchema.parse(row.payload);
+    const number = await this.ctx.store.transaction(async (tx) => {
+      const [details] = await tx.getConversationDetails([row.conversationId]);
+      return details ? tx.findBusinessNumberById(details.businessNumberId) : undefined;
+    });
+    if (!number) {
+      await this.ctx.store.transaction((tx) => tx.deleteOutbox(row.id));
+      return;
+    }
+    if (!(await this.paced(row, number.id, undefined))) return;
+    await this.ctx.store.transaction((tx) => tx.markOutboxSending(row.id, this.ctx.clock()));
+    try {
+      await this.ctx.graph.markRead(number.phoneNumberId, number.accessToken, wamid);
+      await this.ctx.store.transaction((tx) => tx.deleteOutbox(row.id));
+    } catch (err) {
+      const verdict = classifyGraphError(err);
+      const code = err instanceof GraphApiError ? err.code : undefined;
+      this.throttle(number.id, undefined, code);
+      if (verdict === 'retry' && row.attempts + 1 < MAX_ATTEMPTS) {
+        const dueAt = this.ctx.clock() + backoffMs(row.attempts, Math.random);
+        const reason = err instanceof GraphApiError ? describeGraphError(err) : 'Internal error';
+        await this.ctx.store.transaction((tx) =>
+          tx.rescheduleOutbox(row.id, dueAt, row.attempts + 1, reason),
+        );
+        return;
+      }
+      // A read receipt is a courtesy: one that cannot be sent is dropped, never shown as a failure.
+      await this.ctx.store.transaction((tx) => tx.deleteOutbox(row.id));
+      this.ctx.logger.warn({ event: 'whatsapp.markReadFailed', code, verdict }, 'read receipt not sent');
+    }
+  }
+
+  /** WhatsApp said slow down: the pacer holds the number (130429) or the recipient (131056). */
+  private throttle(numberId: string, recipient: string | undefined, code: number | undefined): void {
+    const now = this.ctx.clock();
+    if (code === 130429) this.pacer.throttleNumber(numberId, now);
+    if (code === 131056 && recipient !== undefined) this.pacer.throttleRecipient(numberId, recipient, now);
+  }
+
+  private async send(row: OutboxRow): Promise<void> {
+    const rowId = row.id;
+    const attempts = row.attempts;
+    const { messageId, template } = sendPayloadSchema.parse(row.payload);
+    const target = await this.ctx.store.transaction(async (tx) => {
+      const message = await tx.findMessageById(messageId);
+      if (!message) return undefined;
+      const [details] = await tx.getConversationDetails([message.conversationId]);
+      const number = details ? await tx.findBusinessNumberById(details.businessNumberId) : undefined;
+      return message && details && number ? { message, details, number } : undefined;
+    });
+    if (!target) {
+      await this.ctx.store.transaction((tx) => tx.deleteOutbox(rowId));
+      return;
+    }
+    const { message, details, number } = target;
+    if (!(await this.paced(row, number.id, details.customerWaId))) return;
+    // At most once (ADR 0008): committed before Graph is called, so a crash from here to the commit
+    // below leaves a marked row that is never resent blindly (see settleStranded).
+    await this.ctx.store.transaction((tx) => tx.markOutboxSending(rowId, this.ctx.clock()));
+    try {
+      const to = displayPhone(details.customerWaId);
+      const body: OutboundMessage =
+        template === undefined
+          ? // Text, or an agent's attachment by media id; a reply carries context.message_id.
+            await outboundBody(this.ctx.store, message, to)
+          : {
+              type: 'template',
+              to,
+              template: {
+                name: template.name,
+                language: { code: template.language },
+                ...(template.components.length > 0 ? { components: template.components } : {}),
+              },
+            };
+      const { wamid } = await this.ctx.graph.sendMessage(number.phoneNumberId, number.accessToken, {
+        ...body,
+        // Echoed in the status webhooks: they can name this message even if we never learn the wamid.
+        biz_opaque_callback_data: message.id,
+      });
+      await commit(this.ctx, async (tx, out, now) => {
+        await tx.setMessageWamid(message.id, wamid);
+        await tx.deleteOutbox(rowId);
+        // Statuses that raced ahead of this commit were parked; apply them now.
+        for (const early of await tx.takePendingStatuses(wamid)) {
+          await applyDeliveryStatus(tx, out, { ...message, wamid }, early.status, early.failureReason, now);
+        }
+      });
+      this.ctx.logger.info(
+        { event: 'whatsapp.sent', messageId: message.id, wamid },
+        'message accepted by WhatsApp',
+      );
+    } catch (err) {
+      const code = err instanceof GraphApiError ? err.code : undefined;
+      metricsOf(this.ctx).sendFailed(number.id, code);
+      this.throttle(number.id, details.customerWaId, code);
+      await this.failed(rowId, message, attempts, err);
+    }
+  }
+
+  /**
+   * Sends a crash left between "handed to Graph" and "recorded" (ADR 0008): WhatsApp may have
+   * accepted them, so they are not resent. One a status webhook already tied to its message (by
+   * biz_opaque_callback_data) went out; the others fail with a reason the agent sees.
+   */
+  private async settleStranded(): Promise<void> {
+    const before = this.ctx.clock() - this.ctx.config.GRAPH_API_TIMEOUT_MS - STRANDED_MARGIN_MS;
+    const rows = await this.ctx.store.transaction((tx) => tx.strandedOutbox(before, 64));
+    for (const row of rows) {
+      await commit(this.ctx, async (tx, out, now) => {
+        const parsed = sendPayloadSchema.safeParse(row.payload);
+        const message = parsed.success ? await tx.findMessageById(parsed.data.messageId) : undefined;
+        if (row.kind !== 'whatsapp.send' || !message) {
+          // Not a customer-visible send (a read receipt): doing it twice is harmless.
+          if (row.kind !== 'whatsapp.send') await tx.rescheduleOutbox(row.id, now, row.attempts, 'stranded');
+          else await tx.deleteOutbox(row.id);
+          return;
+        }
+        await tx.deleteOutbox(row.id);
+        if (message.wamid === null) {
+          await applyDeliveryStatus(tx, out, message, 'failed', DELIVERY_UNKNOWN_REASON, now);
+        }
+      });
+      this.ctx.logger.warn(
+        { event: 'whatsapp.sendStranded', outboxId: row.id },
+        'send left unsettled by a crash: not resent',
+      );
+    }
+  }
+
+  private async failed(rowId: string, message: MessageRow, attempts: number, err: unknown): Promise<void> {
+    const graphError = err instanceof GraphApiError ? err : undefined;
+    const verdict = graphError ? classifyGraphError(graphError) : 'retry';
+    const reason = graphError ? describeGraphError(graphError) : 'Internal error while sending';
+    this.ctx.logger.warn(
+      { event: 'whatsapp.sendFailed', messageId: message.id, code: graphError?.code, verdict, attempts },
+      'send failed',
+    );
+    if (verdict === 'retry' && attempts + 1 < MAX_ATTEMPTS) {
+      const dueAt = this.ctx.clock() + backoffMs(attempts, Math.random);
+      await this.ctx.store.transaction((tx) => tx.rescheduleOutbox(rowId, dueAt, attempts + 1, reason));
+      return;
+    }
+    // Permanent (or out of retries): the failure comes back as an event on the agent's bubble.
+    await commit(this.ctx, async (tx, out, now) => {
+      await tx.deleteOutbox(rowId);
+      await applyDeliveryStatus(tx, out, message, 'failed', reason, now);
+    });
+  }
+}
+
+/** Meta's reason as the agent reads it on the bubble: its title, its details, its code. */
+export function describeGraphError(err: GraphApiError): string {
+  const title = err.title ?? err.message;
+  const details = err.details !== undefined && err.details !== title ? `: ${err.details}` : '';
+  return err.code !== undefined ? `${title}${details} (${err.code})` : `${title}${details}`;
+}

@@ -1,0 +1,92 @@
+import { ApiError, routes, type MessageContent } from '@parlo/protocol';
+import type { OutboundMessage } from '@parlo/whatsapp';
+import type { MessageRow, Store, StoreTx } from '../../store/index.ts';
+import { contentOf, mediaOf } from '../../views/index.ts';
+
+/** What an agent's message carries besides its text: an attachment, a quoted customer message. */
+export interface OutboundExtras {
+  readonly kind: string;
+  readonly content: string | null;
+  readonly replyToWamid: string | null;
+  readonly attachmentId: string | null;
+}
+
+/**
+ * Checks the attachment and the replied-to message of an agent's send against the conversation
+ * (in the send's transaction) and returns what the message row stores.
+ */
+export async function outboundExtras(
+  tx: StoreTx,
+  conversationId: string,
+  body: { attachmentId?: string | undefined; replyToMessageId?: string | undefined },
+): Promise<OutboundExtras> {
+  let replyToWamid: string | null = null;
+  if (body.replyToMessageId !== undefined) {
+    const quoted = await tx.findMessageById(body.replyToMessageId);
+    if (!quoted || quoted.conversationId !== conversationId || quoted.wamid === null) {
+      throw new ApiError('VALIDATION_FAILED', 'Reply to a message of this conversation', {
+        replyToMessageId: 'unknown',
+      });
+    }
+    replyToWamid = quoted.wamid;
+  }
+  if (body.attachmentId === undefined)
+    return { kind: 'text', content: null, replyToWamid, attachmentId: null };
+  const media = await tx.findMedia(body.attachmentId);
+  if (!media || media.conversationId !== conversationId || media.direction !== 'outbound') {
+    throw new ApiError('VALIDATION_FAILED', 'Attach a file uploaded to this conversation', {
+      attachmentId: 'unknown',
+    });
+  }
+  const view = {
+    status: 'ready' as const,
+    url: routes.media(media.id),
+    mimeType: media.mimeType,
+    fileName: media.fileName,
+  };
+  const content: MessageContent = media.mimeType.startsWith('image/')
+    ? { kind: 'image', media: view }
+    : { kind: 'document', media: view };
+  return { kind: content.kind, content: JSON.stringify(content), replyToWamid, attachmentId: media.id };
+}
+
+/** Ties the attachment (if any) to the message that sends it. */
+export async function bindAttachment(
+  tx: StoreTx,
+  attachmentId: string | null,
+  messageId: string,
+): Promise<void> {
+  if (attachmentId !== null) await tx.updateMedia(attachmentId, { messageId });
+}
+
+const MEDIA_PATH_PREFIX = routes.media('');
+
+/**
+ * The Graph API body that sends an agent's message: text, or an image / document by the media id
+ * its upload got, with its caption; a reply quotes its customer message (context.message_id).
+ */
+export async function outboundBody(store: Store, message: MessageRow, to: string): Promise<OutboundMessage> {
+  const context = message.replyToWamid ? { context: { message_id: message.replyToWamid } } : {};
+  const content = contentOf(message);
+  const media = mediaOf(content);
+  if (
+    media?.url &&
+    media.url.startsWith(MEDIA_PATH_PREFIX) &&
+    (content.kind === 'image' || content.kind === 'document')
+  ) {
+    const mediaId = decodeURIComponent(media.url.slice(MEDIA_PATH_PREFIX.length));
+    const row = await store.transaction((tx) => tx.findMedia(mediaId));
+    if (row?.waMediaId) {
+      const caption = message.text.trim() === '' ? {} : { caption: message.text };
+      return content.kind === 'image'
+        ? { type: 'image', to, ...context, image: { id: row.waMediaId, ...caption } }
+        : {
+            type: 'document',
+            to,
+            ...context,
+            document: { id: row.waMediaId, ...caption, ...(row.fileName ? { filename: row.fileName } : {}) },
+          };
+    }
+  }
+  return { type: 'text', to, ...context, text: { body: message.text, preview_url: false } };
+}

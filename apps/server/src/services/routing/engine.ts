@@ -1,0 +1,296 @@
+import { randomUUID } from 'node:crypto';
+import {
+  decide,
+  routeWaiting,
+  holdersOf,
+  lookup,
+  type Conversation,
+  type Decision,
+  type RoutingEffect,
+  type RoutingEvent,
+  type RoutingState,
+} from '@parlo/core';
+import type { SystemNote } from '@parlo/protocol';
+import type { Outgoing } from '../../platform/index.ts';
+import type { ConversationDetails, MessageRow, StoreTx } from '../../store/index.ts';
+import { audienceOf, Presenter, toAgentView, type ConversationViewer } from '../../views/index.ts';
+import { conferenceDroppedNote, renderSystemNote } from './system-notes.ts';
+
+/**
+ * The shell around the routing core: take the world kept in memory (brought up to date under the
+ * routing lock), decide, write only what the decision changed, arm timers and log the agent
+ * events — all in the caller's transaction. Nothing here reads or writes the whole world.
+ */
+export async function decideAndApply(
+  tx: StoreTx,
+  out: Outgoing,
+  event: RoutingEvent,
+  now: number,
+): Promise<Decision> {
+  const before = await tx.routing.forDecision();
+  const decision = decide(before, event, now);
+  if (decision.kind === 'rejected') return decision;
+  await tx.routing.save(decision.state, decision.changes);
+  await carryOut(tx, out, before, decision.state, decision.effects);
+  return decision;
+}
+
+async function carryOut(
+  tx: StoreTx,
+  out: Outgoing,
+  before: RoutingState,
+  after: RoutingState,
+  effects: readonly RoutingEffect[],
+): Promise<void> {
+  const touchedAgents = new Set<string>();
+  const conversationIds = new Set<string>();
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'offerMade':
+      case 'offerEnded':
+        conversationIds.add(effect.offer.conversationId);
+        touchedAgents.add(effect.offer.agentId);
+        break;
+      case 'conversationChanged':
+        conversationIds.add(effect.conversationId);
+        break;
+      case 'agentStateChanged':
+        touchedAgents.add(effect.agentId);
+        break;
+      case 'conversationTransferred':
+      case 'transferNotAccepted':
+      case 'conferenceJoined':
+      case 'conferenceRequestDropped':
+      case 'guestLeft':
+        conversationIds.add(effect.conversationId);
+        break;
+      case 'conversationRequeued':
+      case 'conversationOverflowed':
+      case 'participantWrappedUp':
+      case 'timerArmed':
+      case 'timerCancelled':
+        break;
+    }
+  }
+  const details = await detailsById(tx, [...conversationIds]);
+  // Index reads only: reading a record of a state `decide` made would build all of it (O(world)).
+  const was = lookup(before);
+  const is = lookup(after);
+  // Display names of every agent a view or a note of this decision may mention.
+  const mentioned = new Set<string>();
+  for (const id of conversationIds) {
+    for (const c of [was.conversation(id), is.conversation(id)])
+      for (const a of holdersOf(c)) mentioned.add(a);
+  }
+  for (const effect of effects) {
+    if (effect.kind !== 'offerMade') continue;
+    const purpose = effect.offer.purpose;
+    if (purpose && purpose.kind !== 'route') mentioned.add(purpose.fromAgentId);
+  }
+  const names = await loadNames(tx, mentioned);
+  const nameOf = (id: string): string => names.get(id) ?? 'An agent';
+  /** A system note in the history, pushed at once to whoever sees the conversation now. */
+  const note = async (
+    conversationId: string,
+    systemNote: SystemNote,
+    also: readonly string[] = [],
+  ): Promise<void> => {
+    const row = await addSystemNote(tx, out, conversationId, systemNote);
+    const d = details.get(conversationId);
+    if (!d) return;
+    const view = (await Presenter.of(tx)).message(row, d);
+    for (const agentId of new Set([...audienceOf(is.conversation(conversationId)).viewers, ...also]))
+      await out.emit(agentId, { type: 'message.upserted', message: view });
+  };
+
+  for (const effect of effects) {
+    switch (effect.kind) {
+      case 'timerArmed':
+        await tx.armTimer({ key: effect.timer.key, dueAt: effect.timer.dueAt, event: effect.timer.event });
+        break;
+      case 'timerCancelled':
+        await tx.cancelTimer(effect.key);
+        break;
+      case 'offerMade': {
+        const d = details.get(effect.offer.conversationId);
+        if (d)
+          await out.emit(effect.offer.agentId, {
+            type: 'offer.added',
+            offer: (await Presenter.of(tx)).offer(effect.offer, d, names),
+          });
+        break;
+      }
+      case 'offerEnded':
+        await out.emit(effect.offer.agentId, {
+          type: 'offer.removed',
+          offerId: effect.offer.id,
+          reason: effect.offer.status.kind === 'pending' ? 'rescinded' : effect.offer.status.kind,
+        });
+        break;
+      case 'conversationChanged': {
+        const previous = was.conversation(effect.conversationId);
+        const current = is.conversation(effect.conversationId);
+        const d = details.get(effect.conversationId);
+        if (current && d) await emitConversation(tx, out, previous, current, d, touchedAgents, names);
+        break;
+      }
+      case 'conversationTransferred': {
+        const target = effect.target;
+        const from = nameOf(effect.fromAgentId);
+        const queueName = async (queueId: string): Promise<string> =>
+          (await tx.listQueues({ includeDeleted: true })).find((q) => q.id === queueId)?.name ?? queueId;
+        await note(
+          effect.conversationId,
+          target.kind === 'agent'
+            ? { kind: 'transferredToAgent', from, agent: nameOf(target.agentId) }
+            : { kind: 'transferredToQueue', from, queue: await queueName(target.queueId) },
+        );
+        break;
+      }
+      case 'transferNotAccepted':
+        await note(effect.conversationId, {
+          kind: effect.outcome === 'ended' ? 'transferEnded' : 'transferRequeued',
+          agent: nameOf(effect.agentId),
+        });
+        break;
+      case 'conferenceJoined':
+        // S-20: both agents read it.
+        await note(effect.conversationId, { kind: 'agentJoined', agent: nameOf(effect.guestId) });
+        break;
+      case 'conferenceRequestDropped':
+        // The owner is told the request lapsed (or was withdrawn); the conversation goes on.
+        await note(effect.conversationId, conferenceDroppedNote(effect.reason, nameOf(effect.agentId)));
+        break;
+      case 'guestLeft':
+        await note(effect.conversationId, { kind: 'agentLeft', agent: nameOf(effect.agentId) });
+        break;
+      case 'participantWrappedUp':
+        await tx.recordParticipantWrapUp({
+          id: `pwu_${randomUUID()}`,
+          conversationId: effect.conversationId,
+          agentId: effect.participant.agentId,
+          role: effect.participant.role,
+          reasonId: effect.reasonId,
+          acceptedAt: effect.participant.acceptedAt,
+          endedAt: effect.participant.endedAt,
+          wrappedUpAt: effect.at,
+        });
+        break;
+      case 'agentStateChanged':
+        break;
+      case 'conversationRequeued': {
+        const agent = await tx.findUserById(effect.agentId);
+        await addSystemNote(tx, out, effect.conversationId, {
+          kind: 'ownerDisconnected',
+          agent: agent?.displayName ?? 'The agent',
+        });
+        break;
+      }
+      case 'conversationOverflowed': {
+        const queues = await tx.listQueues();
+        const target = queues.find((q) => q.id === effect.toQueueId)?.name ?? effect.toQueueId;
+        await addSystemNote(tx, out, effect.conversationId, { kind: 'overflowed', queue: target });
+        break;
+      }
+    }
+  }
+
+  for (const agentId of touchedAgents) {
+    const agent = is.agent(agentId);
+    const user = agent ? await tx.findUserById(agentId) : undefined;
+    if (agent && user)
+      await out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
+  }
+}
+
+/**
+ * Tells every agent who sees (or saw) the conversation what became of it: owner, joined guest and
+ * departed participants get its view as they see it; one who no longer sees it gets a removal.
+ * Their load changed, so their agent views too.
+ */
+async function emitConversation(
+  tx: StoreTx,
+  out: Outgoing,
+  previous: Conversation | undefined,
+  current: Conversation,
+  details: ConversationDetails,
+  touchedAgents: Set<string>,
+  names: ReadonlyMap<string, string>,
+): Promise<void> {
+  const presenter = await Presenter.of(tx);
+  const closedOwner = current.phase.kind === 'closed' ? current.phase.ownerId : null;
+  const agents = new Set([...audienceOf(previous).viewers, ...audienceOf(current).viewers]);
+  if (closedOwner !== null) agents.add(closedOwner);
+  for (const agentId of agents) {
+    const viewer: ConversationViewer = { agentId, names };
+    const view = presenter.conversation(current, details, viewer);
+    touchedAgents.add(agentId);
+    if (view) {
+      await out.emit(agentId, { type: 'conversation.upserted', conversation: view });
+    } else if ((previous && presenter.conversation(previous, details, viewer)) || agentId === closedOwner) {
+      await out.emit(agentId, { type: 'conversation.removed', conversationId: current.id });
+    }
+  }
+}
+
+/** Display names by user id (a deleted user keeps theirs). */
+export async function loadNames(tx: StoreTx, ids: Iterable<string>): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const id of ids) {
+    const user = await tx.findUserById(id);
+    if (user) names.set(id, user.displayName);
+  }
+  return names;
+}
+
+/**
+ * A system note in the conversation's history: whoever holds it next reads why it moved. The note
+ * is stored as the message's content (each desktop words it in its language); `text` is English.
+ */
+async function addSystemNote(
+  tx: StoreTx,
+  out: Outgoing,
+  conversationId: string,
+  note: SystemNote,
+): Promise<MessageRow> {
+  const row: MessageRow = {
+    id: `msg_${randomUUID()}`,
+    conversationId,
+    direction: 'system',
+    wamid: null,
+    kind: 'system',
+    text: renderSystemNote(note),
+    content: JSON.stringify({ kind: 'note', note }),
+    authorName: '',
+    authorUserId: null,
+    sentAt: out.now,
+    createdAt: out.now,
+    status: null,
+    failureReason: null,
+    clientMessageId: null,
+  };
+  await tx.insertSystemMessage(row);
+  return row;
+}
+
+/**
+ * Routes every waiting conversation again without any event: after an administrator changed what
+ * routing decides on (an agent's capacity or queues, a queue's policy), in the caller's transaction.
+ */
+export async function routeAgain(tx: StoreTx, out: Outgoing, now: number): Promise<void> {
+  const before = await tx.routing.forDecision();
+  const { state, effects, changes } = routeWaiting(before, now);
+  if (state === before) return;
+  await tx.routing.save(state, changes);
+  await carryOut(tx, out, before, state, effects);
+}
+
+/** Each conversation's stored details, by id; the missing ones are absent. */
+export async function detailsById(
+  tx: StoreTx,
+  ids: readonly string[],
+): Promise<Map<string, ConversationDetails>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.getConversationDetails(ids);
+  return new Map(rows.map((row) => [row.id, row]));
+}

@@ -1,0 +1,318 @@
+import type { Conversation } from '@parlo/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { MessageRow } from '../port.ts';
+import {
+  freshStorePerTest,
+  inbound,
+  newConversation,
+  outbound,
+  required,
+  saveRoutingChanges,
+  seedCatalog,
+  seedConversations,
+  seedOneConversation,
+  withConversation,
+  type OpenStore,
+} from './fixtures.ts';
+
+/**
+ * The contract of `ConversationsRepository`: customers, conversation details, messages and
+ * departed participants' wrap-ups.
+ *
+ * `open` must return a fresh, empty, migrated store each time: every test opens its own and closes
+ * it after.
+ */
+export function conversationsContract(name: string, open: OpenStore): void {
+  describe(`ConversationsRepository contract (${name})`, () => {
+    const { run } = freshStorePerTest(open);
+
+    describe('customers and conversations', () => {
+      beforeEach(() => run(seedCatalog));
+
+      it('finds or creates a customer per (business number, wa_id) and keeps its name current', async () => {
+        const created = await run((tx) =>
+          tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
+        );
+        expect(created).toEqual({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+        const same = await run((tx) =>
+          tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
+        );
+        expect(same).toEqual(created);
+        const renamed = await run((tx) =>
+          tx.upsertCustomer({ id: 'c3', businessNumberId: 'bn1', waId: '391111', name: 'Annie' }),
+        );
+        expect(renamed).toEqual({ ...created, name: 'Annie' });
+        const otherNumber = await run((tx) =>
+          tx.upsertCustomer({ id: 'c4', businessNumberId: 'bn2', waId: '391111', name: 'Ann' }),
+        );
+        expect(otherNumber.id).toBe('c4');
+      });
+
+      it('inserts a queued conversation and returns its details', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.insertConversation({
+            id: 'k1',
+            customerId: 'c1',
+            businessNumberId: 'bn1',
+            queueId: 'q1',
+            receivedAt: 1_000,
+          });
+        });
+        const expected = {
+          id: 'k1',
+          customerId: 'c1',
+          customerName: 'Ann',
+          customerWaId: '391111',
+          businessNumberId: 'bn1',
+          businessDisplayNumber: '+1 555 0100',
+          queueId: 'q1',
+          queueName: 'Support',
+          receivedAt: 1_000,
+          lastInboundAt: null,
+          phaseKind: 'queued',
+          agentId: null,
+        };
+        await run(async (tx) => {
+          expect(await tx.findLiveConversationOfCustomer('c1')).toEqual(expected);
+          expect(await tx.findLiveConversationOfCustomer('c2')).toBeUndefined();
+          expect(await tx.getConversationDetails(['k1'])).toEqual([expected]);
+          const state = await tx.routing.read();
+          expect(state.conversations.k1).toEqual({
+            id: 'k1',
+            queueId: 'q1',
+            receivedAt: 1_000,
+            offerCount: 0,
+            lapsedAgentIds: [],
+            phase: { kind: 'queued' },
+          });
+        });
+      });
+
+      it('returns details in the order asked, skipping unknown ids', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '392222', name: 'Bob' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+          await tx.insertConversation(newConversation('k2', 'c2'));
+        });
+        await run(async (tx) => {
+          expect((await tx.getConversationDetails(['k2', 'nope', 'k1'])).map((d) => d.id)).toEqual([
+            'k2',
+            'k1',
+          ]);
+          expect(await tx.getConversationDetails([])).toEqual([]);
+        });
+      });
+
+      it('allows one live conversation per customer', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+        });
+        await expect(run((tx) => tx.insertConversation(newConversation('k2', 'c1')))).rejects.toThrow();
+        await run(async (tx) => {
+          const before = await tx.routing.read();
+          const closed: Conversation = {
+            ...required(before.conversations.k1),
+            phase: { kind: 'closed', ownerId: null, closedAt: 2_000, wrapUpReasonId: null },
+          };
+          await saveRoutingChanges(tx, before, withConversation(before, closed));
+          await tx.insertConversation(newConversation('k2', 'c1'));
+        });
+        expect((await run((tx) => tx.findLiveConversationOfCustomer('c1')))?.id).toBe('k2');
+      });
+
+      it('keeps the later last-inbound instant', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+          await tx.touchLastInbound('k1', 5_000);
+          await tx.touchLastInbound('k1', 4_000);
+        });
+        expect((await run((tx) => tx.getConversationDetails(['k1'])))[0]?.lastInboundAt).toBe(5_000);
+        await run((tx) => tx.touchLastInbound('k1', 6_000));
+        expect((await run((tx) => tx.getConversationDetails(['k1'])))[0]?.lastInboundAt).toBe(6_000);
+      });
+
+      it('[S-18][S-23] records departed participants’ wrap-ups, listed per conversation in order', async () => {
+        const row = {
+          conversationId: 'k1',
+          agentId: 'a1',
+          role: 'owner' as const,
+          reasonId: 'w1',
+          acceptedAt: 1_000,
+          endedAt: 2_000,
+          wrappedUpAt: 3_000,
+        };
+        await run(async (tx) => {
+          await tx.recordParticipantWrapUp({
+            ...row,
+            id: 'p2',
+            agentId: 'a2',
+            role: 'guest',
+            reasonId: null,
+            wrappedUpAt: 4_000,
+          });
+          await tx.recordParticipantWrapUp({ ...row, id: 'p1' });
+          await tx.recordParticipantWrapUp({ ...row, id: 'p3', conversationId: 'k2' });
+        });
+        const listed = await run((tx) => tx.listParticipantWrapUps('k1'));
+        expect(listed).toEqual([
+          { ...row, id: 'p1' },
+          { ...row, id: 'p2', agentId: 'a2', role: 'guest', reasonId: null, wrappedUpAt: 4_000 },
+        ]);
+        expect(await run((tx) => tx.listParticipantWrapUps('k9'))).toEqual([]);
+      });
+    });
+
+    describe('messages', () => {
+      beforeEach(() => run(seedConversations));
+
+      it('dedupes inbound messages by wamid', async () => {
+        const first = inbound('m1', 'wamid.A');
+        expect(await run((tx) => tx.insertInboundMessage(first))).toBe('inserted');
+        await run(async (tx) => {
+          expect(await tx.insertInboundMessage({ ...inbound('m2', 'wamid.A'), text: 'retry' })).toBe(
+            'duplicate',
+          );
+          // A duplicate does not spoil the transaction: later statements still run and commit.
+          await tx.setSetting('after-duplicate', 'yes');
+        });
+        await run(async (tx) => {
+          expect(await tx.getSetting('after-duplicate')).toBe('yes');
+          expect(await tx.listMessages('k1')).toEqual([first]);
+          expect(await tx.hasWamid('wamid.A')).toBe(true);
+          expect(await tx.hasWamid('wamid.B')).toBe(false);
+        });
+      });
+
+      it('inserts a wamid once under concurrent transactions', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            run((tx) => tx.insertInboundMessage(inbound(`m${i}`, 'wamid.R'))),
+          ),
+        );
+        expect(results.filter((r) => r === 'inserted')).toHaveLength(1);
+        expect(results.filter((r) => r === 'duplicate')).toHaveLength(5);
+        expect(await run((tx) => tx.listMessages('k1'))).toHaveLength(1);
+      });
+
+      it('refuses an inbound message without a wamid', async () => {
+        await expect(
+          run((tx) => tx.insertInboundMessage({ ...inbound('m1', 'x'), wamid: null })),
+        ).rejects.toThrow();
+      });
+
+      it('answers a retried outbound send with the first row', async () => {
+        const first = outbound('m1', 'cm-1');
+        expect(await run((tx) => tx.insertOutboundMessage(first))).toEqual({ message: first, created: true });
+        const retry = await run((tx) =>
+          tx.insertOutboundMessage({ ...outbound('m2', 'cm-1'), text: 'again', sentAt: 9 }),
+        );
+        expect(retry).toEqual({ message: first, created: false });
+        // The key is per conversation; sends without a key are never deduped.
+        const elsewhere = { ...outbound('m3', 'cm-1'), conversationId: 'k2' };
+        expect((await run((tx) => tx.insertOutboundMessage(elsewhere))).created).toBe(true);
+        expect((await run((tx) => tx.insertOutboundMessage(outbound('m4', null)))).created).toBe(true);
+        expect((await run((tx) => tx.insertOutboundMessage(outbound('m5', null)))).created).toBe(true);
+        expect((await run((tx) => tx.listMessages('k1'))).map((m) => m.id)).toEqual(['m1', 'm4', 'm5']);
+      });
+
+      it('creates an outbound message once under concurrent retries', async () => {
+        const results = await Promise.all(
+          Array.from({ length: 5 }, (_, i) =>
+            run((tx) => tx.insertOutboundMessage(outbound(`m${i}`, 'cm-x'))),
+          ),
+        );
+        expect(results.filter((r) => r.created)).toHaveLength(1);
+        expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
+        expect(await run((tx) => tx.listMessages('k1'))).toHaveLength(1);
+      });
+
+      it('finds messages and updates their wamid and status', async () => {
+        const system: MessageRow = {
+          ...outbound('m9', null),
+          direction: 'system',
+          authorName: 'Parlo',
+          authorUserId: null,
+          status: null,
+        };
+        await run(async (tx) => {
+          await tx.insertOutboundMessage(outbound('m1', 'cm-1'));
+          await tx.insertSystemMessage(system);
+        });
+        await run(async (tx) => {
+          expect(await tx.findMessageByWamid('wamid.S')).toBeUndefined();
+          await tx.setMessageWamid('m1', 'wamid.S');
+          await tx.setMessageStatus('m1', 'failed', 'Re-engagement message (131047)');
+        });
+        await run(async (tx) => {
+          const expected = {
+            ...outbound('m1', 'cm-1'),
+            wamid: 'wamid.S',
+            status: 'failed',
+            failureReason: 'Re-engagement message (131047)',
+          };
+          expect(await tx.findMessageById('m1')).toEqual(expected);
+          expect(await tx.findMessageByWamid('wamid.S')).toEqual(expected);
+          expect(await tx.findMessageById('m9')).toEqual(system);
+          expect(await tx.findMessageById('nope')).toBeUndefined();
+          await tx.setMessageStatus('m1', 'sent', null);
+          expect((await tx.findMessageById('m1'))?.failureReason).toBeNull();
+        });
+      });
+
+      it('lists a conversation by sentAt, then createdAt, then id', async () => {
+        const rows: MessageRow[] = [
+          { ...inbound('m-c', 'w3'), sentAt: 200, createdAt: 10 },
+          { ...inbound('m-b', 'w2'), sentAt: 200, createdAt: 5 },
+          { ...inbound('m-z', 'w1'), sentAt: 100, createdAt: 50 },
+          { ...inbound('m-a', 'w4'), sentAt: 200, createdAt: 10 },
+          { ...inbound('m-x', 'w5'), conversationId: 'k2', sentAt: 1, createdAt: 1 },
+        ];
+        await run(async (tx) => {
+          for (const row of rows) await tx.insertInboundMessage(row);
+        });
+        expect((await run((tx) => tx.listMessages('k1'))).map((m) => m.id)).toEqual([
+          'm-z',
+          'm-b',
+          'm-a',
+          'm-c',
+        ]);
+        expect((await run((tx) => tx.listMessages('k2'))).map((m) => m.id)).toEqual(['m-x']);
+        expect(await run((tx) => tx.listMessages('none'))).toEqual([]);
+      });
+    });
+
+    describe('soft delete and administration (issue 6)', () => {
+      const seedNumber = () => run(seedOneConversation);
+
+      it('[S-7] a deleted queue shows in the details of its conversations', async () => {
+        await seedNumber();
+        await run((tx) => tx.softDeleteQueue('q1', 9_000));
+        const [details] = await run((tx) => tx.getConversationDetails(['k1']));
+        expect(details).toMatchObject({ queueDeleted: true, queueName: 'Queue q1' });
+      });
+
+      it('[S-7] inbound messages after a number was deleted are listed; earlier ones are not', async () => {
+        await seedNumber();
+        await run((tx) => tx.insertInboundMessage({ ...inbound('m1', 'w1'), createdAt: 8_000 }));
+        await run((tx) => tx.softDeleteBusinessNumber('bn1', 9_000));
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '392222', name: 'Bob' });
+          await tx.insertConversation({ ...newConversation('k2', 'c2'), closedAt: 9_500 });
+          await tx.insertInboundMessage({ ...inbound('m2', 'w2'), createdAt: 9_100 });
+          await tx.insertInboundMessage({ ...inbound('m3', 'w3'), conversationId: 'k2', createdAt: 9_500 });
+        });
+        const rows = await run((tx) => tx.listDeletedNumberMessages(10));
+        expect(rows.map((r) => [r.message.id, r.details.id, r.details.phaseKind])).toEqual([
+          ['m3', 'k2', 'closed'],
+          ['m2', 'k1', 'queued'],
+        ]);
+        // A conversation inserted closed is never part of the routing world.
+        expect(Object.keys((await run((tx) => tx.routing.read())).conversations)).toEqual(['k1']);
+      });
+    });
+  });
+}

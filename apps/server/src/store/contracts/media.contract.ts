@@ -1,0 +1,67 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { freshStorePerTest, inbound, seedConversations, type OpenStore } from './fixtures.ts';
+
+/**
+ * The contract of `MediaRepository`: media files of messages and the fetcher's progress.
+ *
+ * `open` must return a fresh, empty, migrated store each time: every test opens its own and closes
+ * it after.
+ */
+export function mediaContract(name: string, open: OpenStore): void {
+  describe(`MediaRepository contract (${name})`, () => {
+    const { run } = freshStorePerTest(open);
+
+    beforeEach(() => run(seedConversations));
+
+    it('keeps content and the quoted wamid; media files move from pending to ready (issue 4)', async () => {
+      const media = {
+        ...inbound('m1', 'wamid.M'),
+        kind: 'image',
+        content: '{"kind":"text"}',
+        replyToWamid: 'wamid.Q',
+      };
+      await run((tx) => tx.insertInboundMessage(media));
+      const file = {
+        id: 'med1',
+        conversationId: 'k1',
+        businessNumberId: 'bn1',
+        messageId: 'm1',
+        direction: 'inbound' as const,
+        waMediaId: 'wa1',
+        mimeType: 'image/png',
+        fileName: null,
+        sha256: null,
+        status: 'pending' as const,
+        attempts: 0,
+        dueAt: 1000,
+        storageKey: null,
+        size: null,
+        lastError: null,
+        createdAt: 1000,
+      };
+      await run(async (tx) => {
+        await tx.insertMedia(file);
+        await tx.insertMedia({ ...file, id: 'med2', dueAt: 5000 });
+        await tx.insertMedia({ ...file, id: 'med3', status: 'ready', dueAt: null });
+      });
+      await run(async (tx) => {
+        expect(await tx.findMessageById('m1')).toEqual(media);
+        expect((await tx.dueMedia(2000, 10)).map((m) => m.id)).toEqual(['med1']);
+        await tx.updateMedia('med1', { status: 'ready', dueAt: null, storageKey: 'med1', size: 12 });
+        await tx.setMessageContent('m1', '{"kind":"image"}');
+      });
+      await run(async (tx) => {
+        expect(await tx.findMedia('med1')).toEqual({
+          ...file,
+          status: 'ready',
+          dueAt: null,
+          storageKey: 'med1',
+          size: 12,
+        });
+        expect((await tx.dueMedia(9000, 10)).map((m) => m.id)).toEqual(['med2']);
+        expect((await tx.findMessageById('m1'))?.content).toBe('{"kind":"image"}');
+        expect(await tx.findMedia('nope')).toBeUndefined();
+      });
+    });
+  });
+}

@@ -1,0 +1,302 @@
+import { sql, type CompiledQuery, type Transaction } from 'kysely';
+import { IN_LIST_CHUNK } from './columns.ts';
+import {
+  customerFromRow,
+  customerToRow,
+  detailsFromRow,
+  messageFromRow,
+  messageToRow,
+  newConversationToRow,
+  participantWrapUpFromRow,
+  participantWrapUpToRow,
+  type DetailsRow,
+} from './conversation-rows.ts';
+import type { StoreDialect } from './port.ts';
+import type {
+  ConversationDetails,
+  ConversationsRepository,
+  CustomerRow,
+  DeletedNumberMessageRow,
+  DeliveryStatus,
+  MessageRow,
+  NewConversation,
+  ParticipantWrapUpRow,
+} from './ports/conversations.ts';
+import type { Database } from './schema.ts';
+
+/** findLiveConversationOfCustomer's query, compiled once per dialect (no plugins rewrite it). */
+const liveConversationQueries = new Map<StoreDialect, CompiledQuery<DetailsRow>>();
+
+/**
+ * Customers, conversations (what they are about: their routing columns belong to the routing
+ * world), messages and participants' wrap-ups over `customers`, `conversations`, `messages` and
+ * `participant_wrap_ups`.
+ */
+export class KyselyConversationsRepository implements ConversationsRepository {
+  constructor(
+    private readonly db: Transaction<Database>,
+    private readonly dialect: StoreDialect,
+  ) {}
+
+  // --- customers and conversations ---
+
+  async upsertCustomer(customer: CustomerRow): Promise<CustomerRow> {
+    // Rewrites the row only when the name changed: most inbound messages repeat it, and an
+    // unconditional update would cost a row version (PostgreSQL) or a page write per message.
+    const written = await this.db
+      .insertInto('customers')
+      .values(customerToRow(customer))
+      .onConflict((oc) =>
+        oc
+          .columns(['business_number_id', 'wa_id'])
+          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))
+          .where((eb) => eb('customers.name', '<>', eb.ref('excluded.name'))),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    const row =
+      written ??
+      (await this.db
+        .selectFrom('customers')
+        .selectAll()
+        .where('business_number_id', '=', customer.businessNumberId)
+        .where('wa_id', '=', customer.waId)
+        .executeTakeFirstOrThrow());
+    return customerFromRow(row);
+  }
+
+  async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
+    // Runs for every inbound message: built and compiled once per dialect (building this join cost
+    // more than running it), then run with this customer as its one parameter.
+    let compiled = liveConversationQueries.get(this.dialect);
+    if (!compiled) {
+      compiled = this.#detailsQuery()
+        .where('c.customer_id', '=', customerId)
+        // A literal, not a parameter: only then may SQLite use the partial unique index
+        // conversations_one_live_per_customer (4x faster than the plain customer_id index).
+        .where('c.phase_kind', '<>', sql.lit('closed'))
+        .orderBy('c.received_at', 'desc')
+        .compile();
+      if (compiled.parameters.length !== 1)
+        throw new Error('live conversation query: one parameter expected');
+      liveConversationQueries.set(this.dialect, compiled);
+    }
+    const { rows } = await this.db.executeQuery<DetailsRow>({ ...compiled, parameters: [customerId] });
+    const row = rows[0];
+    return row && detailsFromRow(row);
+  }
+
+  async insertConversation(conversation: NewConversation): Promise<void> {
+    await this.db.insertInto('conversations').values(newConversationToRow(conversation)).execute();
+  }
+
+  async getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]> {
+    const byId = new Map<string, ConversationDetails>();
+    for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
+      const chunk = ids.slice(start, start + IN_LIST_CHUNK);
+      const rows = await this.#detailsQuery().where('c.id', 'in', chunk).execute();
+      for (const row of rows) byId.set(row.id, detailsFromRow(row));
+    }
+    // In the order asked for; unknown ids are skipped.
+    const result: ConversationDetails[] = [];
+    for (const id of ids) {
+      const details = byId.get(id);
+      if (details) result.push(details);
+    }
+    return result;
+  }
+
+  async touchLastInbound(conversationId: string, at: number): Promise<void> {
+    await this.db
+      .updateTable('conversations')
+      // CASE rather than max()/greatest(): the two dialects spell those differently.
+      .set((eb) => ({
+        last_inbound_at: eb
+          .case()
+          .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
+          // A parameter, not an inlined literal: one SQL text, prepared once, for every message.
+          .then(eb.val(at))
+          .else(eb.ref('last_inbound_at'))
+          .end(),
+      }))
+      .where('id', '=', conversationId)
+      .execute();
+  }
+
+  async liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('phase_kind', '<>', 'closed')
+      .where(
+        'businessNumberId' in of ? 'business_number_id' : 'queue_id',
+        '=',
+        'businessNumberId' in of ? of.businessNumberId : of.queueId,
+      )
+      .orderBy('id')
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  async listDeletedNumberMessages(limit: number): Promise<DeletedNumberMessageRow[]> {
+    const rows = await this.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .innerJoin('business_numbers as bn', 'bn.id', 'c.business_number_id')
+      .selectAll('m')
+      .where('m.direction', '=', 'inbound')
+      .where('bn.deleted_at', 'is not', null)
+      .where((eb) => eb('m.created_at', '>=', eb.ref('bn.deleted_at')))
+      .orderBy('m.created_at', 'desc')
+      .orderBy('m.id', 'desc')
+      .limit(limit)
+      .execute();
+    const details = new Map(
+      (await this.getConversationDetails([...new Set(rows.map((r) => r.conversation_id))])).map((d) => [
+        d.id,
+        d,
+      ]),
+    );
+    const result: DeletedNumberMessageRow[] = [];
+    for (const row of rows) {
+      const d = details.get(row.conversation_id);
+      if (d) result.push({ message: messageFromRow(row), details: d });
+    }
+    return result;
+  }
+
+  async recordParticipantWrapUp(row: ParticipantWrapUpRow): Promise<void> {
+    await this.db.insertInto('participant_wrap_ups').values(participantWrapUpToRow(row)).execute();
+  }
+
+  async listParticipantWrapUps(conversationId: string): Promise<ParticipantWrapUpRow[]> {
+    const rows = await this.db
+      .selectFrom('participant_wrap_ups')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('wrapped_up_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(participantWrapUpFromRow);
+  }
+
+  /** A conversation joined with what its details name: customer, business number, queue. */
+  #detailsQuery() {
+    return this.db
+      .selectFrom('conversations as c')
+      .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+      .innerJoin('business_numbers as bn', 'bn.id', 'c.business_number_id')
+      .innerJoin('queues as q', 'q.id', 'c.queue_id')
+      .select([
+        'c.id',
+        'c.customer_id',
+        'cu.name as customer_name',
+        'cu.wa_id as customer_wa_id',
+        'c.business_number_id',
+        'bn.display_phone_number as business_display_number',
+        'c.queue_id',
+        'q.name as queue_name',
+        'c.received_at',
+        'c.last_inbound_at',
+        'c.phase_kind',
+        'c.phase_agent_id',
+        'bn.deleted_at as business_number_deleted_at',
+        'q.deleted_at as queue_deleted_at',
+        'c.guest_kind',
+        'c.guest_agent_id',
+        'c.departed',
+      ]);
+  }
+
+  // --- messages ---
+
+  async insertInboundMessage(message: MessageRow): Promise<'inserted' | 'duplicate'> {
+    if (message.wamid === null) throw new Error('insertInboundMessage: an inbound message needs its wamid');
+    // The unique key does the dedupe in the same statement as the insert: no check-then-insert
+    // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
+    // then does nothing.
+    const inserted = await this.db
+      .insertInto('messages')
+      .values(messageToRow(message))
+      .onConflict((oc) => oc.column('wamid').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted ? 'inserted' : 'duplicate';
+  }
+
+  async hasWamid(wamid: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('wamid', '=', wamid)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async insertOutboundMessage(message: MessageRow): Promise<{ message: MessageRow; created: boolean }> {
+    if (message.clientMessageId === null) {
+      await this.db.insertInto('messages').values(messageToRow(message)).execute();
+      return { message, created: true };
+    }
+    const inserted = await this.db
+      .insertInto('messages')
+      .values(messageToRow(message))
+      .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return { message, created: true };
+    const first = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', message.conversationId)
+      .where('client_message_id', '=', message.clientMessageId)
+      .executeTakeFirstOrThrow();
+    return { message: messageFromRow(first), created: false };
+  }
+
+  async insertSystemMessage(message: MessageRow): Promise<void> {
+    await this.db.insertInto('messages').values(messageToRow(message)).execute();
+  }
+
+  async findMessageById(id: string): Promise<MessageRow | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
+  async findMessageByWamid(wamid: string): Promise<MessageRow | undefined> {
+    const row = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('wamid', '=', wamid)
+      .executeTakeFirst();
+    return row && messageFromRow(row);
+  }
+
+  async setMessageWamid(id: string, wamid: string): Promise<void> {
+    await this.db.updateTable('messages').set({ wamid }).where('id', '=', id).execute();
+  }
+
+  async setMessageStatus(id: string, status: DeliveryStatus, failureReason: string | null): Promise<void> {
+    await this.db
+      .updateTable('messages')
+      .set({ status, failure_reason: failureReason })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async listMessages(conversationId: string): Promise<MessageRow[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .orderBy('sent_at')
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(messageFromRow);
+  }
+
+  async setMessageContent(id: string, content: string | null): Promise<void> {
+    await this.db.updateTable('messages').set({ content }).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The conversations aggregate: customers, what each conversation is about (its routing phase lives
+ * in the routing world), its messages, and the wrap-ups of participants who left it.
+ */
+
+export interface CustomerRow {
+  readonly id: string;
+  readonly businessNumberId: string;
+  /** WhatsApp's user id (wa_id) as Meta sent it; unique per business number. */
+  readonly waId: string;
+  readonly name: string;
+}
+
+/** What a conversation is about, beside its routing phase (which lives in RoutingState). */
+export interface ConversationDetails {
+  readonly id: string;
+  readonly customerId: string;
+  readonly customerName: string;
+  readonly customerWaId: string;
+  readonly businessNumberId: string;
+  readonly businessDisplayNumber: string;
+  readonly queueId: string;
+  readonly queueName: string;
+  readonly receivedAt: number;
+  /** The last inbound message's Meta timestamp; the 24-hour window runs from it. */
+  readonly lastInboundAt: number | null;
+  /** 'closed' once wrap-up is submitted; anything else is live. */
+  readonly phaseKind: 'queued' | 'offered' | 'active' | 'wrapUp' | 'closed';
+  /** Owner (or offered agent) for non-queued phases. */
+  readonly agentId: string | null;
+  /** S-7: the business number / queue it depends on was deleted by an admin. */
+  readonly businessNumberDeleted?: boolean;
+  readonly queueDeleted?: boolean;
+  /** The guest who joined its conference (S-20); absent: none. They may read and write. */
+  readonly joinedGuestId?: string;
+  /** Agents who left it and still owe their wrap-up (S-18, S-23); absent: none. They may read it. */
+  readonly departedAgentIds?: readonly string[];
+}
+
+export interface NewConversation {
+  readonly id: string;
+  readonly customerId: string;
+  readonly businessNumberId: string;
+  readonly queueId: string;
+  readonly receivedAt: number;
+  /**
+   * Set to insert it already closed, never routed: a message from a customer of a deleted business
+   * number (S-7) is stored there and shown to admins.
+   */
+  readonly closedAt?: number;
+}
+
+/** A departed participant's wrap-up (the owner's own stays on the conversation). */
+export interface ParticipantWrapUpRow {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly agentId: string;
+  readonly role: 'owner' | 'guest';
+  readonly reasonId: string | null;
+  readonly acceptedAt: number;
+  readonly endedAt: number;
+  readonly wrappedUpAt: number;
+}
+
+/** A customer message that arrived on a business number after it was deleted (S-7). */
+export interface DeletedNumberMessageRow {
+  readonly message: MessageRow;
+  readonly details: ConversationDetails;
+}
+
+export type MessageDirection = 'inbound' | 'outbound' | 'system';
+export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface MessageRow {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly direction: MessageDirection;
+  /** Meta's id; unique across the store when set (the dedupe key of inbound messages). */
+  readonly wamid: string | null;
+  /** 'text' for now; other WhatsApp types later. */
+  readonly kind: string;
+  readonly text: string;
+  readonly authorName: string;
+  /** Agent who wrote it (outbound only). */
+  readonly authorUserId: string | null;
+  /** Meta's timestamp for inbound, the accept time for outbound: conversations are ordered by it. */
+  readonly sentAt: number;
+  readonly createdAt: number;
+  readonly status: DeliveryStatus | null;
+  readonly failureReason: string | null;
+  /** The composer's idempotency key; unique per conversation when set. */
+  readonly clientMessageId: string | null;
+  /** JSON of what the message carries besides text (see media/content.ts); absent/null: plain text. */
+  readonly content?: string | null;
+  /** The wamid this message replies to, when it quotes one. */
+  readonly replyToWamid?: string | null;
+}
+
+/** Customers, conversations and their messages. Every method runs inside its transaction. */
+export interface ConversationsRepository {
+  // --- customers and conversations ---
+  /** Finds the customer of (businessNumberId, waId) or creates it; updates the name if it changed. */
+  upsertCustomer(customer: CustomerRow): Promise<CustomerRow>;
+  /** The customer's conversation that is not closed, if any. */
+  findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined>;
+  /** Inserts the row in phase 'queued' with offerCount 0. */
+  insertConversation(conversation: NewConversation): Promise<void>;
+  getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]>;
+  /** Keeps the later of the stored value and `at`. */
+  touchLastInbound(conversationId: string, at: number): Promise<void>;
+  /** Ids of conversations not closed that belong to this business number or queue. */
+  liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]>;
+  /** Newest first: inbound messages stored after their business number was deleted (S-7). */
+  listDeletedNumberMessages(limit: number): Promise<DeletedNumberMessageRow[]>;
+  /** The wrap-up of an agent who left a conversation (transferred it, or its guest): S-18, S-23. */
+  recordParticipantWrapUp(row: ParticipantWrapUpRow): Promise<void>;
+  /** A conversation's departed participants' wrap-ups, oldest first. */
+  listParticipantWrapUps(conversationId: string): Promise<ParticipantWrapUpRow[]>;
+
+  // --- messages ---
+  /** Inserts unless a message with the same wamid exists: atomic dedupe. */
+  insertInboundMessage(message: MessageRow): Promise<'inserted' | 'duplicate'>;
+  hasWamid(wamid: string): Promise<boolean>;
+  /**
+   * Inserts unless (conversationId, clientMessageId) exists; returns the stored row either way,
+   * so a retried send is answered with the first one.
+   */
+  insertOutboundMessage(message: MessageRow): Promise<{ message: MessageRow; created: boolean }>;
+  insertSystemMessage(message: MessageRow): Promise<void>;
+  findMessageById(id: string): Promise<MessageRow | undefined>;
+  findMessageByWamid(wamid: string): Promise<MessageRow | undefined>;
+  setMessageWamid(id: string, wamid: string): Promise<void>;
+  setMessageStatus(id: string, status: DeliveryStatus, failureReason: string | null): Promise<void>;
+  /** Ordered by sentAt, then createdAt, then id. */
+  listMessages(conversationId: string): Promise<MessageRow[]>;
+  /** Replaces a message's content JSON (e.g. its media became ready). */
+  setMessageContent(id: string, content: string | null): Promise<void>;
+}

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+const PG_ADMIN_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** Databases made here carry this prefix: only those are ever dropped by `dropFreshPostgres`. */
+const PREFIX = 'parlo_t_';
+
+async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh, empty PostgreSQL database with a random name, so that test runs and files sharing one
+ * server never meet (a fixed name let one run drop another's database mid-test). The test server
+ * that uses it drops it when it closes.
+ */
+export async function freshPostgres(): Promise<string> {
+  const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
+  await admin(`create database "${name}"`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops the database `freshPostgres` made for this URL; any other URL is left alone. */
+export async function dropFreshPostgres(databaseUrl: string): Promise<void> {
+  if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) return;
+  const name = new URL(databaseUrl).pathname.slice(1);
+  if (!name.startsWith(PREFIX) || !/^[a-z0-9_]+$/.test(name)) return;
+  await admin(`drop database if exists "${name}" with (force)`);
+}
