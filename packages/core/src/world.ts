@@ -1,3 +1,4 @@
+import { compareWait, WaitList, type WaitEntry } from './wait-list.ts';
 import type {
   Agent,
   AgentId,
@@ -26,7 +27,7 @@ export interface World {
   readonly conversations: PMap<Conversation>;
   readonly offers: PMap<Offer>;
   /** Per queue, its queued conversations in FIFO order: (waitAt, id). */
-  readonly waiting: PMap<readonly WaitEntry[]>;
+  readonly waiting: PMap<WaitList>;
   /** Per agent, the conversations it takes part in (see `holdersOf`): its load. */
   readonly held: PMap<readonly ConversationId[]>;
   /** Ids, sorted, of agents that may get an offer now: Available, connected, with spare capacity. */
@@ -40,10 +41,7 @@ export interface RoutingChanges {
   readonly offers: readonly Offer[];
 }
 
-export interface WaitEntry {
-  readonly id: ConversationId;
-  readonly at: number;
-}
+export { compareWait, WaitList, type WaitEntry } from './wait-list.ts';
 
 /** A lazily materialised record, shared by every state whose map is the same. */
 interface Cell<V> {
@@ -82,10 +80,6 @@ export function isFree(agent: Agent, load: number): boolean {
   return agent.state.kind === 'available' && agent.disconnectedAt === undefined && load < agent.capacity;
 }
 
-export function compareWait(a: WaitEntry, b: WaitEntry): number {
-  return a.at - b.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
 /** Index of `entry` in a list sorted by `compare`, or where it would be inserted. */
 export function search<T>(list: readonly T[], entry: T, compare: (a: T, b: T) => number): number {
   let lo = 0;
@@ -117,8 +111,8 @@ export function buildWorld(state: RoutingState): World {
       list.push(conversation.id);
     }
   }
-  const waiting: Record<QueueId, readonly WaitEntry[]> = {};
-  for (const [queueId, list] of waitingLists) waiting[queueId] = list.sort(compareWait);
+  const waiting: Record<QueueId, WaitList> = {};
+  for (const [queueId, list] of waitingLists) waiting[queueId] = WaitList.fromSorted(list.sort(compareWait));
   const held: Record<AgentId, readonly ConversationId[]> = {};
   for (const [agentId, list] of heldLists) held[agentId] = list.sort(compareIds);
   const free: AgentId[] = [];
@@ -216,7 +210,7 @@ export class Draft {
   queues: Readonly<Record<QueueId, Queue>>;
   conversations: PMap<Conversation>;
   offers: PMap<Offer>;
-  waiting: PMap<readonly WaitEntry[]>;
+  waiting: PMap<WaitList>;
   held: PMap<readonly ConversationId[]>;
   free: readonly AgentId[];
   /** Queues where a conversation started waiting or a member became free. */
@@ -356,19 +350,15 @@ export class Draft {
 
   private enqueue(conversation: Conversation): void {
     const entry: WaitEntry = { id: conversation.id, at: waitAt(conversation) };
-    const list = this.waiting.get(conversation.queueId) ?? [];
-    const i = search(list, entry, compareWait);
-    const next = list.slice();
-    next.splice(i, 0, entry);
-    this.waiting = this.waiting.set(conversation.queueId, next);
+    const list = this.waiting.get(conversation.queueId) ?? WaitList.EMPTY;
+    this.waiting = this.waiting.set(conversation.queueId, list.insert(entry));
   }
 
   private unqueue(conversation: Conversation): void {
-    const list = this.waiting.get(conversation.queueId) ?? [];
-    const i = search(list, { id: conversation.id, at: waitAt(conversation) }, compareWait);
-    if (list[i]?.id !== conversation.id) return;
-    const next = list.slice();
-    next.splice(i, 1);
+    const list = this.waiting.get(conversation.queueId);
+    if (!list) return;
+    const next = list.remove({ id: conversation.id, at: waitAt(conversation) });
+    if (next === list) return;
     this.waiting =
       next.length > 0
         ? this.waiting.set(conversation.queueId, next)
@@ -435,7 +425,7 @@ export function lookup(state: RoutingState): RoutingLookup {
     conversation: (id) => world.conversations.get(id),
     offer: (id) => world.offers.get(id),
     heldBy: (agentId) => world.held.get(agentId) ?? [],
-    waiting: (queueId) => world.waiting.get(queueId) ?? [],
+    waiting: (queueId) => world.waiting.get(queueId) ?? WaitList.EMPTY,
     agents: () => world.agents.values(),
     conversations: () => world.conversations.values(),
     offers: () => world.offers.values(),
@@ -456,7 +446,7 @@ export interface RoutingLookup {
   /** What the agent takes part in (offered, active, guest, departed), sorted by id: their load. */
   heldBy(agentId: AgentId): readonly ConversationId[];
   /** The queue's waiting conversations in the order they are served. */
-  waiting(queueId: QueueId): readonly WaitEntry[];
+  waiting(queueId: QueueId): WaitList;
   agents(): IterableIterator<Agent>;
   conversations(): IterableIterator<Conversation>;
   offers(): IterableIterator<Offer>;
