@@ -31,6 +31,8 @@ const CUSTOMERS = ['16505551234', '14155550101', '447700900123'];
 const WORKERS = 8;
 /** Graph answers sends this late, so a kill often lands between WhatsApp's accept and our commit. */
 const SEND_RESPONSE_DELAY_MS = 250;
+/** Sends WhatsApp accepted whose answer the proxy is holding right now. */
+let heldSends = 0;
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -121,7 +123,9 @@ async function startGraphProxy(target: string): Promise<void> {
         .then(async (answer) => {
           const payload = Buffer.from(await answer.arrayBuffer());
           if (req.method === 'POST' && (req.url ?? '').endsWith('/messages')) {
+            heldSends++;
             await new Promise((r) => setTimeout(r, SEND_RESPONSE_DELAY_MS));
+            heldSends--;
           }
           res.writeHead(answer.status, {
             'content-type': answer.headers.get('content-type') ?? 'application/json',
@@ -350,8 +354,11 @@ describe.each([
     for (let cycle = 1; cycle <= KILLS[dialect]; cycle++) {
       const load = driveLoad(`${dialect}.${cycle}`, acked);
       queued.push(...(await queueAgentMessages(dialect, cycle, 6)));
-      // Long enough for sends to be in flight (each held SEND_RESPONSE_DELAY_MS by the proxy).
-      await new Promise((r) => setTimeout(r, 1000));
+      // Some load first, then the kill lands while WhatsApp has accepted a send whose answer the
+      // proxy still holds: between WhatsApp's accept and our commit, every cycle (bounded wait).
+      await new Promise((r) => setTimeout(r, 500));
+      for (const until = Date.now() + 5_000; heldSends === 0 && Date.now() < until;)
+        await new Promise((r) => setTimeout(r, 2));
       await killServer('SIGKILL');
       await load.stop();
       await startServer();
