@@ -99,7 +99,8 @@ describe('media between the customer and the agent', () => {
     });
     const link = agent.getByRole('link', { name: 'Download return-label.pdf' });
     await link.waitFor();
-    expect(await agent.getByTestId('reply-preview').count()).toBe(0);
+    // The composer clears the quoted message once the send is answered: wait for it, do not race it.
+    await agent.getByTestId('reply-preview').waitFor({ state: 'detached' });
     const outbound = agent.locator('[data-testid="bubble"][data-direction="outbound"]').filter({ has: link });
     expect(await outbound.getByTestId('quote').textContent()).toContain('the corner is broken');
     // The customer's phone gets it, as a document.
