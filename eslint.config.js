@@ -20,7 +20,7 @@ const SERVER_LAYERS = [
   {
     element: 'index',
     layer: 'composition',
-    mayImport: ['http', 'realtime', 'seed', 'services/*', 'platform', 'store'],
+    mayImport: ['http', 'realtime', 'seed', 'services/*', 'platform', 'store', 'bus'],
   },
   {
     element: 'http',
@@ -49,11 +49,16 @@ const SERVER_LAYERS = [
   { element: 'services/metrics', layer: 'services', mayImport: [] },
   // below the services: presentation (masking, who sees what), the platform, the repositories
   { element: 'views', layer: 'views', mayImport: ['platform'] },
-  { element: 'platform', layer: 'platform', mayImport: [] },
+  { element: 'platform', layer: 'platform', mayImport: ['bus'] },
   { element: 'store', layer: 'store', mayImport: [] },
+  { element: 'bus', layer: 'store', mayImport: [] },
 ];
 /** Services, views, platform and store may always use what lies below them. */
-const BELOW = { services: ['views', 'platform', 'store'], views: ['store'], platform: ['store'] };
+const BELOW = {
+  services: ['views', 'platform', 'store', 'bus'],
+  views: ['store'],
+  platform: ['store'],
+};
 // The list is an order: a folder that names one above it (or itself) would open a cycle.
 for (const [i, { element, mayImport }] of SERVER_LAYERS.entries()) {
   const below = SERVER_LAYERS.slice(i + 1).map((l) => l.element);

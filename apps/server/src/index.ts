@@ -1,6 +1,8 @@
+import { hostname } from 'node:os';
 import { lookup } from '@parlo/core';
 import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
+import { LocalBus } from './bus/index.ts';
 import { buildHttpApp } from './http/index.ts';
 import { createLogger, type Config, type Logger, type ServerContext } from './platform/index.ts';
 import { RealtimeHub } from './realtime/index.ts';
@@ -61,12 +63,19 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   // The drainer needs the context and the context wakes the drainer: tied after construction.
   const wake = { kick: () => {} };
   const hub = new RealtimeHub(new DesktopFeed(store), logger);
+  const bus = new LocalBus(config.NODE_ID ?? defaultNodeId(), {
+    numberRatePerSecond: config.OUTBOUND_RATE_PER_SECOND,
+    numberBurst: config.OUTBOUND_BURST,
+    recipientIntervalMs: config.OUTBOUND_RECIPIENT_INTERVAL_MS,
+    recipientBurst: config.OUTBOUND_RECIPIENT_BURST,
+  });
   const ctx: ServerContext = {
     config,
     store,
     logger,
     clock,
     hub,
+    bus,
     graph: new GraphClient({
       baseUrl: config.GRAPH_API_BASE_URL,
       apiVersion: config.GRAPH_API_VERSION,
@@ -122,4 +131,9 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       await store.close();
     },
   };
+}
+
+/** A node's name when NODE_ID is not set: unique among live processes of the cluster. */
+function defaultNodeId(): string {
+  return `${hostname()}-${process.pid}`;
 }

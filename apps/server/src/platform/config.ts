@@ -52,7 +52,7 @@ const configSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(200),
   /**
    * Send pacing per business number, so Parlo does not provoke 130429: Meta's default tier is 80
-   * messages/s (up to 1000 after an upgrade). One node's figure: with several nodes, divide it.
+   * messages/s (up to 1000 after an upgrade). In cluster mode it holds for all nodes together.
    */
   OUTBOUND_RATE_PER_SECOND: z.coerce.number().min(0.1).max(10_000).default(80),
   /** Messages a number may send at once after a quiet spell (1 = evenly spaced). */
@@ -93,6 +93,19 @@ const configSchema = z.object({
    * (a Prometheus on the same host or a sidecar). See the README, "Metrics".
    */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * Cluster mode (ADR 0011): Redis carries push notices, presence and shared send pacing between
+   * the nodes of one PostgreSQL database. Unset: one node, nothing leaves the process.
+   */
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  /** This node's name among the live nodes (logs, heartbeats); default: host name and process id. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dot, dash and underscore (at most 64)')
+    .optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,5 @@
 import type { GraphClient } from '@parlo/whatsapp';
+import type { ClusterBus } from '../bus/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -22,6 +23,8 @@ export interface ServerContext {
   readonly config: Config;
   readonly store: Store;
   readonly hub: AgentFeed;
+  /** What crosses nodes: push notices, presence, shared pacing (a local one on a single node). */
+  readonly bus: ClusterBus;
   readonly logger: Logger;
   readonly graph: GraphClient;
   /** The only clock of the server; tests may pass their own. */

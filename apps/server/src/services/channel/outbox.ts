@@ -9,7 +9,6 @@ import {
   sendPayloadSchema,
 } from '../conversations/index.ts';
 import { metricsOf } from '../metrics/index.ts';
-import { SendPacer } from './pacing.ts';
 
 /** The longest a send waits in the drainer for its pacing slot; beyond, its row is put back. */
 const MAX_PACING_WAIT_MS = 1000;
@@ -39,16 +38,7 @@ export class OutboxDrainer {
   private stopped = false;
   /** The pass in flight, so that stopping can wait for it. */
   private passing: Promise<void> | undefined;
-  private readonly pacer: SendPacer;
-
-  constructor(private readonly ctx: ServerContext) {
-    this.pacer = new SendPacer({
-      numberRatePerSecond: ctx.config.OUTBOUND_RATE_PER_SECOND,
-      numberBurst: ctx.config.OUTBOUND_BURST,
-      recipientIntervalMs: ctx.config.OUTBOUND_RECIPIENT_INTERVAL_MS,
-      recipientBurst: ctx.config.OUTBOUND_RECIPIENT_BURST,
-    });
-  }
+  constructor(private readonly ctx: ServerContext) {}
 
   start(): void {
     this.stopped = false;
@@ -112,7 +102,12 @@ export class OutboxDrainer {
    * is too far off: the row was put back for then, without counting an attempt.
    */
   private async paced(row: OutboxRow, numberId: string, recipient: string | undefined): Promise<boolean> {
-    const decision = this.pacer.reserve(numberId, recipient, this.ctx.clock(), MAX_PACING_WAIT_MS);
+    const decision = await this.ctx.bus.pacer.reserve(
+      numberId,
+      recipient,
+      this.ctx.clock(),
+      MAX_PACING_WAIT_MS,
+    );
     if (!decision.go) {
       const lastError = row.lastError ?? 'paced';
       await this.ctx.store.transaction((tx) =>
@@ -143,7 +138,7 @@ export class OutboxDrainer {
     } catch (err) {
       const verdict = classifyGraphError(err);
       const code = err instanceof GraphApiError ? err.code : undefined;
-      this.throttle(number.id, undefined, code);
+      await this.throttle(number.id, undefined, code);
       if (verdict === 'retry' && row.attempts + 1 < MAX_ATTEMPTS) {
         const dueAt = this.ctx.clock() + backoffMs(row.attempts, Math.random);
         const reason = err instanceof GraphApiError ? describeGraphError(err) : 'Internal error';
@@ -159,10 +154,15 @@ export class OutboxDrainer {
   }
 
   /** WhatsApp said slow down: the pacer holds the number (130429) or the recipient (131056). */
-  private throttle(numberId: string, recipient: string | undefined, code: number | undefined): void {
+  private async throttle(
+    numberId: string,
+    recipient: string | undefined,
+    code: number | undefined,
+  ): Promise<void> {
     const now = this.ctx.clock();
-    if (code === 130429) this.pacer.throttleNumber(numberId, now);
-    if (code === 131056 && recipient !== undefined) this.pacer.throttleRecipient(numberId, recipient, now);
+    const pacer = this.ctx.bus.pacer;
+    if (code === 130429) await pacer.throttleNumber(numberId, now);
+    if (code === 131056 && recipient !== undefined) await pacer.throttleRecipient(numberId, recipient, now);
   }
 
   private async send(row: OutboxRow): Promise<void> {
@@ -220,7 +220,7 @@ export class OutboxDrainer {
     } catch (err) {
       const code = err instanceof GraphApiError ? err.code : undefined;
       metricsOf(this.ctx).sendFailed(number.id, code);
-      this.throttle(number.id, details.customerWaId, code);
+      await this.throttle(number.id, details.customerWaId, code);
       await this.failed(rowId, message, attempts, err);
     }
   }
