@@ -2,9 +2,9 @@ import { hostname } from 'node:os';
 import { lookup } from '@parlo/core';
 import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
-import { LocalBus } from './bus/index.ts';
+import { LocalBus, LocalPacer, RedisBus, type ClusterBus, type PacingOptions } from './bus/index.ts';
 import { buildHttpApp } from './http/index.ts';
-import { createLogger, type Config, type Logger, type ServerContext } from './platform/index.ts';
+import { createLogger, NodeState, type Config, type Logger, type ServerContext } from './platform/index.ts';
 import { RealtimeHub } from './realtime/index.ts';
 import { seedDemo } from './seed/index.ts';
 import { OutboxDrainer } from './services/channel/index.ts';
@@ -63,12 +63,21 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   // The drainer needs the context and the context wakes the drainer: tied after construction.
   const wake = { kick: () => {} };
   const hub = new RealtimeHub(new DesktopFeed(store), logger);
-  const bus = new LocalBus(config.NODE_ID ?? defaultNodeId(), {
-    numberRatePerSecond: config.OUTBOUND_RATE_PER_SECOND,
-    numberBurst: config.OUTBOUND_BURST,
-    recipientIntervalMs: config.OUTBOUND_RECIPIENT_INTERVAL_MS,
-    recipientBurst: config.OUTBOUND_RECIPIENT_BURST,
+  let bus: ClusterBus;
+  try {
+    bus = await openBus(config, logger);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  // Another node committed events for agents whose desktops may be here; after the bus was away,
+  // any notice may have been missed, so every desktop here catches up from the log.
+  bus.onAnnounce((latest) => hub.notice(latest));
+  bus.onResume(() => {
+    logger.info({ event: 'cluster.resumed' }, 'cluster bus back: desktops catch up from the log');
+    hub.catchUpAll();
   });
+  const node = new NodeState();
   const ctx: ServerContext = {
     config,
     store,
@@ -76,6 +85,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     clock,
     hub,
     bus,
+    node,
     graph: new GraphClient({
       baseUrl: config.GRAPH_API_BASE_URL,
       apiVersion: config.GRAPH_API_VERSION,
@@ -115,22 +125,62 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
         templateSyncOf(ctx).start();
         media.start();
         // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
-        sweepTimer = setTimeout(() => {
-          sweep().catch((err: unknown) => logger.error({ err }, 'presence sweep failed'));
-        }, config.RECONNECT_WINDOW_SECONDS * 1000);
-        sweepTimer.unref();
+        // In cluster mode the sweep goes on: a node that died stops renewing its agents' presence.
+        const sweepAfter = (ms: number): void => {
+          sweepTimer = setTimeout(() => {
+            sweep()
+              .catch((err: unknown) => logger.error({ err }, 'presence sweep failed'))
+              .finally(() => {
+                if (bus.shared && !node.draining) sweepAfter(CLUSTER_SWEEP_MS);
+              });
+          }, ms);
+          sweepTimer.unref();
+        };
+        sweepAfter(config.RECONNECT_WINDOW_SECONDS * 1000);
       }
       return url;
     },
     async close() {
+      // Draining: /healthz says so at once; the balancer sends nothing new here.
+      node.drain();
       if (sweepTimer) clearTimeout(sweepTimer);
       // Background work in flight finishes before the store it writes to is closed.
       await Promise.all([timers.stop(), outbox.stop(), templateSyncOf(ctx).stop(), media.stop()]);
+      // Desktops are told to go (1001) and reconnect, through the balancer, to another node.
       hub.closeAll();
+      // Requests in flight (a webhook being committed) are answered before the server stops.
       await app.close();
+      await bus.close();
       await store.close();
     },
   };
+}
+
+/** How often, in cluster mode, a node looks for agents whose desktops are on no live node. */
+const CLUSTER_SWEEP_MS = 10_000;
+
+/** The bus: Redis when REDIS_URL is set (cluster mode), else everything stays in this process. */
+async function openBus(config: Config, logger: Logger): Promise<ClusterBus> {
+  const nodeId = config.NODE_ID ?? defaultNodeId();
+  const pacing: PacingOptions = {
+    numberRatePerSecond: config.OUTBOUND_RATE_PER_SECOND,
+    numberBurst: config.OUTBOUND_BURST,
+    recipientIntervalMs: config.OUTBOUND_RECIPIENT_INTERVAL_MS,
+    recipientBurst: config.OUTBOUND_RECIPIENT_BURST,
+  };
+  if (config.REDIS_URL === undefined) return new LocalBus(nodeId, pacing);
+  const bus = await RedisBus.connect({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    nodeId,
+    pacer: () => new LocalPacer(pacing),
+    onConnectionChange: ({ connection, up }) => {
+      if (up) logger.info({ event: 'redis.up', connection }, 'redis connection ready');
+      else logger.warn({ event: 'redis.down', connection }, 'redis connection lost; reconnecting');
+    },
+  });
+  logger.info({ event: 'cluster.joined', nodeId }, 'cluster mode: Redis bus connected');
+  return bus;
 }
 
 /** A node's name when NODE_ID is not set: unique among live processes of the cluster. */

@@ -22,6 +22,7 @@ import {
   registerWebhookRoutes,
 } from '../routes/index.ts';
 import type { MediaFiles } from '../services/media/index.ts';
+import { readiness } from '../services/metrics/index.ts';
 
 /** What the HTTP app serves besides the context: the agents' sockets and the media files. */
 export interface HttpParts {
@@ -54,9 +55,11 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
-  app.get('/healthz', async () => {
-    await ctx.store.transaction((tx) => tx.getSetting('schema'));
-    return { ok: true as const };
+  // The balancer's readiness check: 503 while draining or when PostgreSQL or Redis is away.
+  app.get('/healthz', async (_request, reply) => {
+    const state = await readiness(ctx);
+    if (!state.ready) return reply.status(503).send(new ApiError('UNAVAILABLE', state.reason).toBody());
+    return { ok: true as const, node: ctx.bus.nodeId };
   });
 
   registerAuthRoutes(app, ctx);

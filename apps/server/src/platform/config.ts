@@ -101,6 +101,11 @@ const configSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
+  /** Put before every Redis key and channel Parlo uses: several deployments may share one Redis. */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:._-]{1,64}$/, 'letters, digits and : . _ - (at most 64)')
+    .default('parlo:'),
   /** This node's name among the live nodes (logs, heartbeats); default: host name and process id. */
   NODE_ID: z
     .string()

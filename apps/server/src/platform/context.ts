@@ -3,6 +3,7 @@ import type { ClusterBus } from '../bus/index.ts';
 import type { Store, StoreTx } from '../store/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { NodeState } from './node-state.ts';
 import { Outgoing, type Push } from './outgoing.ts';
 
 /**
@@ -12,8 +13,6 @@ import { Outgoing, type Push } from './outgoing.ts';
 export interface AgentFeed {
   /** Pushes events committed by a transaction. */
   deliver(pushes: readonly Push[]): void;
-  /** Whether a desktop of the agent is connected to this process. */
-  isConnected(agentId: string): boolean;
   /** Sends every connected desktop a fresh snapshot (after a change to how everything is presented). */
   resyncAll(): void;
 }
@@ -25,6 +24,8 @@ export interface ServerContext {
   readonly hub: AgentFeed;
   /** What crosses nodes: push notices, presence, shared pacing (a local one on a single node). */
   readonly bus: ClusterBus;
+  /** Draining or misconfigured: what `/healthz` reports besides its live checks. */
+  readonly node: NodeState;
   readonly logger: Logger;
   readonly graph: GraphClient;
   /** The only clock of the server; tests may pass their own. */
@@ -47,6 +48,16 @@ export async function commit<T>(
     out = new Outgoing(tx, now);
     return work(tx, out, now);
   });
-  if (out) ctx.hub.deliver(out.pushes);
+  if (out && out.pushes.length > 0) {
+    ctx.hub.deliver(out.pushes);
+    ctx.bus.announce(latestSeqs(out.pushes));
+  }
   return result;
+}
+
+/** Each agent's highest seq among `pushes`: what other nodes are told to catch up to. */
+function latestSeqs(pushes: readonly Push[]): Map<string, number> {
+  const latest = new Map<string, number>();
+  for (const { agentId, seq } of pushes) latest.set(agentId, Math.max(seq, latest.get(agentId) ?? 0));
+  return latest;
 }

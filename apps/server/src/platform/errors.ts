@@ -69,9 +69,41 @@ const FASTIFY_ERRORS: Record<string, ErrorCode> = {
  */
 export function apiErrorOf(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
+  if (isDatabaseAway(error))
+    return new ApiError('UNAVAILABLE', 'The database cannot be reached; retry later');
   const code = (error as { code?: unknown } | null)?.code;
   const mapped =
     (typeof code === 'string' ? FASTIFY_ERRORS[code] : undefined) ??
     (error instanceof SyntaxError ? 'VALIDATION_FAILED' : undefined);
   return mapped ? new ApiError(mapped, (error as Error).message) : undefined;
+}
+
+/** PostgreSQL's SQLSTATEs for a server going away or not taking connections (class 57, 08). */
+const DATABASE_AWAY_STATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+/** Node's socket errors of a connection that cannot be made or was cut. */
+const SOCKET_AWAY_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/**
+ * Whether `error` says the database is away (stopped, restarting, unreachable) rather than that
+ * the request was wrong: such a request gets a 503 its sender retries (Meta does), and nothing it
+ * asked for was committed.
+ */
+export function isDatabaseAway(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (DATABASE_AWAY_STATES.has(code) || SOCKET_AWAY_CODES.has(code)))
+      return true;
+    // pg's own words when a pooled connection is cut under a query.
+    if (/^Connection terminated/.test(e.message)) return true;
+  }
+  return false;
 }

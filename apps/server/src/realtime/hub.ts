@@ -97,7 +97,32 @@ export class RealtimeHub implements AgentFeed {
     }
   }
 
-  /** Sockets open for an agent (a disconnect grace period will hang off this). */
+  /**
+   * Another node committed events for these agents (up to these seqs): each desktop of theirs
+   * held here catches up from the log, which is the truth whatever the notice said.
+   */
+  notice(latest: ReadonlyMap<string, number>): void {
+    for (const [agentId, seq] of latest) {
+      for (const connection of this.connections.get(agentId) ?? []) {
+        this.enqueue(connection, async () => {
+          if (connection.lastSentSeq >= 0 && seq > connection.lastSentSeq) await this.fillGap(connection);
+        });
+      }
+    }
+  }
+
+  /** Catches every desktop held here up from the log: after notices may have been missed. */
+  catchUpAll(): void {
+    for (const set of this.connections.values()) {
+      for (const connection of set) {
+        this.enqueue(connection, async () => {
+          if (connection.lastSentSeq >= 0) await this.fillGap(connection);
+        });
+      }
+    }
+  }
+
+  /** Sockets open for an agent on this node. */
   isConnected(agentId: string): boolean {
     return (this.connections.get(agentId)?.size ?? 0) > 0;
   }
@@ -147,9 +172,15 @@ export class RealtimeHub implements AgentFeed {
     this.send(connection, { type: 'snapshot', seq: result.seq, snapshot: result.snapshot });
   }
 
+  /** Sends what the log holds beyond what this socket was sent, in pages, until none is left. */
   private async fillGap(connection: Connection): Promise<void> {
-    const missed = await this.feed.eventsAfter(connection.agentId, connection.lastSentSeq, MAX_REPLAY);
-    for (const row of missed) this.sendStored(connection, row.seq, row.event);
+    for (;;) {
+      const before = connection.lastSentSeq;
+      const missed = await this.feed.eventsAfter(connection.agentId, before, MAX_REPLAY);
+      for (const row of missed) this.sendStored(connection, row.seq, row.event);
+      const more = missed.length === MAX_REPLAY && connection.lastSentSeq > before;
+      if (!more || connection.socket.readyState !== connection.socket.OPEN) return;
+    }
   }
 
   private sendStored(connection: Connection, seq: number, event: unknown): void {

@@ -4,3 +4,4 @@
  */
 export { metricsOf, Metrics, type RejectReason } from './metrics.ts';
 export { channelHealth } from './health.ts';
+export { readiness, type Readiness } from './readiness.ts';

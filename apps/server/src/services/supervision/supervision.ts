@@ -68,9 +68,11 @@ export function supervisorOverview(
       });
     }
     waiting.sort((a, b) => a.receivedAt.localeCompare(b.receivedAt));
+    // A desktop on any node counts (in cluster mode presence lives in Redis).
+    const connected = await ctx.bus.presentAnywhere([...world.agents()].map((agent) => agent.id));
     const agents = [...world.agents()].flatMap((agent) => {
       const user = users.get(agent.id);
-      return user ? [{ ...toAgentView(agent, user, state), connected: ctx.hub.isConnected(agent.id) }] : [];
+      return user ? [{ ...toAgentView(agent, user, state), connected: connected.has(agent.id) }] : [];
     });
     agents.sort((a, b) => a.displayName.localeCompare(b.displayName));
     return {
