@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { lookup } from '@parlo/core';
 import { GraphClient } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
-import { LocalBus, LocalPacer, RedisBus, type ClusterBus, type PacingOptions } from './bus/index.ts';
+import { LocalBus, RedisBus, RedisPacer, type ClusterBus, type PacingOptions } from './bus/index.ts';
 import { buildHttpApp } from './http/index.ts';
 import { createLogger, NodeState, type Config, type Logger, type ServerContext } from './platform/index.ts';
 import { RealtimeHub } from './realtime/index.ts';
@@ -173,7 +173,7 @@ async function openBus(config: Config, logger: Logger): Promise<ClusterBus> {
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
     nodeId,
-    pacer: () => new LocalPacer(pacing),
+    pacer: (redis) => new RedisPacer(redis, pacing, `${config.REDIS_KEY_PREFIX}pace:`),
     onConnectionChange: ({ connection, up }) => {
       if (up) logger.info({ event: 'redis.up', connection }, 'redis connection ready');
       else logger.warn({ event: 'redis.down', connection }, 'redis connection lost; reconnecting');

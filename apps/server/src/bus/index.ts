@@ -5,6 +5,7 @@
 export type { ClusterBus, LatestSeqs, SharedPacer } from './port.ts';
 export { LocalBus, LocalPacer } from './local-bus.ts';
 export { PRESENCE_TTL_MS, RedisBus, type RedisBusOptions } from './redis-bus.ts';
+export { RedisPacer } from './redis-pacer.ts';
 export {
   SendPacer,
   THROUGHPUT_PENALTY_MS,

@@ -6,6 +6,20 @@
  */
 
 /**
+ * A (rate, burst) bucket in GCRA terms: a token every `intervalMs`, and a slot may run up to
+ * `toleranceMs` ahead of the theoretical arrival time (that is the burst). One definition, so the
+ * in-process bucket and the Redis one (`RedisPacer`) read the options alike.
+ */
+export function gcraParameters(
+  ratePerSecond: number,
+  burst: number,
+): { readonly intervalMs: number; readonly toleranceMs: number } {
+  if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError('rate must be > 0 and burst >= 1');
+  const intervalMs = 1000 / ratePerSecond;
+  return { intervalMs, toleranceMs: (Math.floor(burst) - 1) * intervalMs };
+}
+
+/**
  * A token bucket kept as the time its next token is due (GCRA, "virtual scheduling"): `ratePerSecond`
  * tokens a second, at most `burst` saved up. A slot can be looked at without being taken, so a
  * caller that will not wait that long loses nothing.
@@ -17,9 +31,7 @@ export class TokenBucket {
   #tat = Number.NEGATIVE_INFINITY;
 
   constructor(ratePerSecond: number, burst: number) {
-    if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError('rate must be > 0 and burst >= 1');
-    this.#intervalMs = 1000 / ratePerSecond;
-    this.#toleranceMs = (Math.floor(burst) - 1) * this.#intervalMs;
+    ({ intervalMs: this.#intervalMs, toleranceMs: this.#toleranceMs } = gcraParameters(ratePerSecond, burst));
   }
 
   /** The earliest instant at or after `at` at which a token is available. */

@@ -14,6 +14,8 @@ export function registerSocketRoute(app: FastifyInstance, ctx: ServerContext, hu
     {
       websocket: true,
       preValidation: async (request) => {
+        // A draining node takes no new desktop: it would close it again in a moment.
+        if (ctx.node.draining) throw new ApiError('UNAVAILABLE', 'This node is stopping; reconnect');
         const user = await sessionUser(ctx.store, request, ctx.clock());
         if (!user) throw new ApiError('UNAUTHENTICATED', 'Sign in first');
         socketUsers.set(request, user.id);
