@@ -74,8 +74,11 @@ export class KyselyChannelRepository implements ChannelRepository {
     return rows.map(outboxFromRow);
   }
 
-  async deleteOutbox(id: string): Promise<void> {
-    await this.db.deleteFrom('outbox').where('id', '=', id).execute();
+  async deleteOutbox(id: string): Promise<boolean> {
+    // On PostgreSQL a concurrent DELETE of the same row waits for this one to commit, then finds
+    // nothing: exactly one deleter is told it deleted.
+    const result = await this.db.deleteFrom('outbox').where('id', '=', id).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
   async rescheduleOutbox(id: string, dueAt: number, attempts: number, lastError: string): Promise<void> {
@@ -86,8 +89,34 @@ export class KyselyChannelRepository implements ChannelRepository {
       .execute();
   }
 
-  async markOutboxSending(id: string, at: number): Promise<void> {
-    await this.db.updateTable('outbox').set({ sending_at: at }).where('id', '=', id).execute();
+  async claimOutbox(row: Pick<OutboxRow, 'id' | 'dueAt' | 'attempts'>, at: number): Promise<boolean> {
+    // Conditional on the row being as the claimant read it: unmarked, same due time and attempts.
+    // On PostgreSQL (READ COMMITTED) a concurrent UPDATE of the row waits for the first to commit
+    // and re-checks these conditions on the new version, which no longer match: one claimant wins.
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ sending_at: at })
+      .where('id', '=', row.id)
+      .where('sending_at', 'is', null)
+      .where('due_at', '=', row.dueAt)
+      .where('attempts', '=', row.attempts)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async releaseStrandedOutbox(
+    id: string,
+    sendingAt: number,
+    dueAt: number,
+    lastError: string,
+  ): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ sending_at: null, due_at: dueAt, last_error: lastError })
+      .where('id', '=', id)
+      .where('sending_at', '=', sendingAt)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async strandedOutbox(before: number, limit: number): Promise<OutboxRow[]> {
@@ -172,7 +201,7 @@ function pendingStatusFromRow(row: Selectable<PendingStatusesTable>): PendingSta
   };
 }
 
-/** A new outbox row: not marked sending (only `markOutboxSending` sets that, in its own commit). */
+/** A new outbox row: not marked sending (only `claimOutbox` sets that, in its own commit). */
 function outboxToRow(row: OutboxRow): Insertable<OutboxTable> {
   return {
     id: row.id,

@@ -4,6 +4,7 @@ import { KyselyAuditRepository } from './audit-repository.ts';
 import { KyselyCatalogRepository } from './catalog-repository.ts';
 import { KyselyChannelRepository } from './channel-repository.ts';
 import { KyselyConversationsRepository } from './conversations-repository.ts';
+import { KyselyLeasesRepository } from './leases-repository.ts';
 import type { StoreDialect } from './port.ts';
 import { KyselyMediaRepository } from './media-repository.ts';
 import { KyselyMessageTemplatesRepository } from './message-templates-repository.ts';
@@ -23,6 +24,7 @@ import type {
   CustomerRow,
   DeletedNumberMessageRow,
   DeliveryStatus,
+  LeasesRepository,
   MediaRepository,
   MediaRow,
   MessageRow,
@@ -65,6 +67,7 @@ export class KyselyStoreTx implements StoreTx {
   private readonly channel: ChannelRepository;
   private readonly templates: MessageTemplatesRepository;
   private readonly agentEvents: AgentEventsRepository;
+  private readonly leases: LeasesRepository;
 
   constructor(
     db: Transaction<Database>,
@@ -73,7 +76,7 @@ export class KyselyStoreTx implements StoreTx {
     afterCommit: (hook: () => void) => void,
   ) {
     this.routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
-    this.timers = new KyselyTimersRepository(db);
+    this.timers = new KyselyTimersRepository(db, dialect);
     this.users = new KyselyUsersRepository(db);
     // Writes to queues and agent profiles are logged in the routing world's change log.
     this.catalog = new KyselyCatalogRepository(db, this.routing);
@@ -83,6 +86,7 @@ export class KyselyStoreTx implements StoreTx {
     this.channel = new KyselyChannelRepository(db);
     this.templates = new KyselyMessageTemplatesRepository(db);
     this.agentEvents = new KyselyAgentEventsRepository(db);
+    this.leases = new KyselyLeasesRepository(db);
   }
 
   // --- TimersRepository ---
@@ -357,6 +361,10 @@ export class KyselyStoreTx implements StoreTx {
     return this.media.dueMedia(now, limit);
   }
 
+  claimMedia(id: string, dueAt: number, leaseUntil: number): Promise<boolean> {
+    return this.media.claimMedia(id, dueAt, leaseUntil);
+  }
+
   updateMedia(id: string, patch: Parameters<MediaRepository['updateMedia']>[1]): Promise<void> {
     return this.media.updateMedia(id, patch);
   }
@@ -383,7 +391,7 @@ export class KyselyStoreTx implements StoreTx {
     return this.channel.dueOutbox(now, limit);
   }
 
-  deleteOutbox(id: string): Promise<void> {
+  deleteOutbox(id: string): Promise<boolean> {
     return this.channel.deleteOutbox(id);
   }
 
@@ -391,8 +399,12 @@ export class KyselyStoreTx implements StoreTx {
     return this.channel.rescheduleOutbox(id, dueAt, attempts, lastError);
   }
 
-  markOutboxSending(id: string, at: number): Promise<void> {
-    return this.channel.markOutboxSending(id, at);
+  claimOutbox(row: Pick<OutboxRow, 'id' | 'dueAt' | 'attempts'>, at: number): Promise<boolean> {
+    return this.channel.claimOutbox(row, at);
+  }
+
+  releaseStrandedOutbox(id: string, sendingAt: number, dueAt: number, lastError: string): Promise<boolean> {
+    return this.channel.releaseStrandedOutbox(id, sendingAt, dueAt, lastError);
   }
 
   strandedOutbox(before: number, limit: number): Promise<OutboxRow[]> {
@@ -429,5 +441,11 @@ export class KyselyStoreTx implements StoreTx {
 
   pruneAgentEvents(before: number): Promise<number> {
     return this.agentEvents.pruneAgentEvents(before);
+  }
+
+  // --- LeasesRepository ---
+
+  claimLease(name: string, holder: string, now: number, until: number): Promise<boolean> {
+    return this.leases.claimLease(name, holder, now, until);
   }
 }

@@ -29,6 +29,19 @@ export class KyselyMediaRepository implements MediaRepository {
     return rows.map(mediaFromRow);
   }
 
+  async claimMedia(id: string, dueAt: number, leaseUntil: number): Promise<boolean> {
+    // Conditional on the due time read: of several fetchers that read the row, the first to move it
+    // forward wins; on PostgreSQL the others' UPDATE re-checks `due_at` after it commits and misses.
+    const result = await this.db
+      .updateTable('media')
+      .set({ due_at: leaseUntil })
+      .where('id', '=', id)
+      .where('status', '=', 'pending')
+      .where('due_at', '=', dueAt)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async updateMedia(id: string, patch: MediaPatch): Promise<void> {
     const set = mediaPatchToRow(patch);
     if (Object.keys(set).length === 0) return;

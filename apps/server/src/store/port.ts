@@ -3,6 +3,7 @@ import type { AuditRepository } from './ports/audit.ts';
 import type { CatalogRepository } from './ports/catalog.ts';
 import type { ChannelRepository } from './ports/channel.ts';
 import type { ConversationsRepository } from './ports/conversations.ts';
+import type { LeasesRepository } from './ports/leases.ts';
 import type { MediaRepository } from './ports/media.ts';
 import type { MessageTemplatesRepository } from './ports/message-templates.ts';
 import type { TimersRepository } from './ports/timers.ts';
@@ -15,6 +16,7 @@ export type * from './ports/audit.ts';
 export type * from './ports/catalog.ts';
 export type * from './ports/channel.ts';
 export type * from './ports/conversations.ts';
+export type * from './ports/leases.ts';
 export type * from './ports/media.ts';
 export type * from './ports/message-templates.ts';
 export type * from './ports/timers.ts';
@@ -57,7 +59,8 @@ export interface StoreTx
     MediaRepository,
     ChannelRepository,
     MessageTemplatesRepository,
-    AgentEventsRepository {
+    AgentEventsRepository,
+    LeasesRepository {
   /**
    * The routing world (agents, queues, conversations routing still holds, pending offers), kept
    * in memory by this process and brought up to date from the change log; decisions write only

@@ -31,6 +31,14 @@ export interface Database {
   participant_wrap_ups: ParticipantWrapUpsTable;
   routing_version: RoutingVersionTable;
   routing_changes: RoutingChangesTable;
+  work_leases: WorkLeasesTable;
+}
+
+/** Leases on background work (migration 0010): held by `holder` until `held_until`, then free. */
+export interface WorkLeasesTable {
+  name: string;
+  holder: string;
+  held_until: number;
 }
 
 /** The routing world's version stamp: one row (id 1). Migration 0009, ADR 0010. */

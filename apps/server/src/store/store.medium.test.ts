@@ -10,6 +10,7 @@ import { catalogContract } from './contracts/catalog.contract.ts';
 import { channelContract } from './contracts/channel.contract.ts';
 import { conversationsContract } from './contracts/conversations.contract.ts';
 import type { OpenStore } from './contracts/fixtures.ts';
+import { leasesContract } from './contracts/leases.contract.ts';
 import { mediaContract } from './contracts/media.contract.ts';
 import { messageTemplatesContract } from './contracts/message-templates.contract.ts';
 import { routingContract } from './contracts/routing.contract.ts';
@@ -33,6 +34,7 @@ const contracts: ReadonlyArray<(name: string, open: OpenStore) => void> = [
   auditContract,
   timersContract,
   agentEventsContract,
+  leasesContract,
 ];
 
 // SQLite: a fresh database file per test, in a directory removed at the end.

@@ -1,11 +1,15 @@
 import type { Insertable, Selectable, Transaction } from 'kysely';
 import { fromJson, toJson } from './columns.ts';
+import type { StoreDialect } from './port.ts';
 import type { StoredTimer, TimersRepository } from './ports/timers.ts';
 import type { Database, TimersTable } from './schema.ts';
 
 /** Durable timers over the `timers` table. */
 export class KyselyTimersRepository implements TimersRepository {
-  constructor(private readonly db: Transaction<Database>) {}
+  constructor(
+    private readonly db: Transaction<Database>,
+    private readonly dialect: StoreDialect,
+  ) {}
 
   async armTimer(timer: StoredTimer): Promise<void> {
     await this.db
@@ -36,9 +40,20 @@ export class KyselyTimersRepository implements TimersRepository {
   }
 
   async claimTimer(key: string): Promise<boolean> {
-    // On PostgreSQL a concurrent DELETE of the same row waits for this one to commit, then finds
-    // nothing: exactly one claimant sees a deleted row.
-    const result = await this.db.deleteFrom('timers').where('key', '=', key).executeTakeFirst();
+    if (this.dialect === 'sqlite') {
+      // One writer at a time (the adapter's single connection): nothing else can hold the row.
+      const result = await this.db.deleteFrom('timers').where('key', '=', key).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    }
+    // Several nodes: a row another transaction is claiming is skipped at once (SKIP LOCKED) rather
+    // than waited for, so the loser moves on instead of blocking on the winner's routing decision.
+    // Should the winner roll back, the row is still there for the next pass.
+    const result = await this.db
+      .deleteFrom('timers')
+      .where('key', 'in', (eb) =>
+        eb.selectFrom('timers').select('key').where('key', '=', key).forUpdate().skipLocked(),
+      )
+      .executeTakeFirst();
     return result.numDeletedRows > 0n;
   }
 }

@@ -30,6 +30,10 @@ export function backoffMs(attempt: number, random: () => number): number {
 /**
  * Carries out outbox rows after commit: one row per conversation at a time (the store hands out
  * only each conversation's oldest), so a conversation's messages reach WhatsApp in order.
+ *
+ * With several nodes on one database each node reads the same heads; a row is carried out only by
+ * the node whose `claimOutbox` matched (claim -> pace -> Graph). The claim is the ADR 0008 mark, so
+ * it is committed before anything reaches Graph, and a claimed head holds its conversation back.
  */
 export class OutboxDrainer {
   private timer: NodeJS.Timeout | undefined;
@@ -98,8 +102,9 @@ export class OutboxDrainer {
   }
 
   /**
-   * Waits for the pacer's slot (per number, and per recipient for a message). False when the slot
-   * is too far off: the row was put back for then, without counting an attempt.
+   * Waits for the pacer's slot (per number, and per recipient for a message), the row claimed. False
+   * when the slot is too far off: the row was put back for then (its claim released), without
+   * counting an attempt.
    */
   private async paced(row: OutboxRow, numberId: string, recipient: string | undefined): Promise<boolean> {
     const decision = await this.ctx.bus.pacer.reserve(
@@ -120,7 +125,16 @@ export class OutboxDrainer {
     return true;
   }
 
+  /**
+   * Claims the row for this node (ADR 0008's mark, committed): false when another node (or this
+   * one's earlier pass) got it first or it changed since it was read — then nothing is done with it.
+   */
+  private claim(row: OutboxRow): Promise<boolean> {
+    return this.ctx.store.transaction((tx) => tx.claimOutbox(row, this.ctx.clock()));
+  }
+
   private async markRead(row: OutboxRow): Promise<void> {
+    if (!(await this.claim(row))) return;
     const { wamid } = markReadPayloadSchema.parse(row.payload);
     const number = await this.ctx.store.transaction(async (tx) => {
       const [details] = await tx.getConversationDetails([row.conversationId]);
@@ -131,7 +145,6 @@ export class OutboxDrainer {
       return;
     }
     if (!(await this.paced(row, number.id, undefined))) return;
-    await this.ctx.store.transaction((tx) => tx.markOutboxSending(row.id, this.ctx.clock()));
     try {
       await this.ctx.graph.markRead(number.phoneNumberId, number.accessToken, wamid);
       await this.ctx.store.transaction((tx) => tx.deleteOutbox(row.id));
@@ -168,6 +181,10 @@ export class OutboxDrainer {
   private async send(row: OutboxRow): Promise<void> {
     const rowId = row.id;
     const attempts = row.attempts;
+    // At most once (ADR 0008): the claim marks the row and is committed before Graph is called, so
+    // a crash from here to the settling commit leaves a marked row that is never resent blindly
+    // (see settleStranded); and of several nodes that read this head, only one gets here.
+    if (!(await this.claim(row))) return;
     const { messageId, template } = sendPayloadSchema.parse(row.payload);
     const target = await this.ctx.store.transaction(async (tx) => {
       const message = await tx.findMessageById(messageId);
@@ -182,9 +199,6 @@ export class OutboxDrainer {
     }
     const { message, details, number } = target;
     if (!(await this.paced(row, number.id, details.customerWaId))) return;
-    // At most once (ADR 0008): committed before Graph is called, so a crash from here to the commit
-    // below leaves a marked row that is never resent blindly (see settleStranded).
-    await this.ctx.store.transaction((tx) => tx.markOutboxSending(rowId, this.ctx.clock()));
     try {
       const to = displayPhone(details.customerWaId);
       const body: OutboundMessage =
@@ -234,20 +248,24 @@ export class OutboxDrainer {
     const before = this.ctx.clock() - this.ctx.config.GRAPH_API_TIMEOUT_MS - STRANDED_MARGIN_MS;
     const rows = await this.ctx.store.transaction((tx) => tx.strandedOutbox(before, 64));
     for (const row of rows) {
-      await commit(this.ctx, async (tx, out, now) => {
+      // Several nodes may find the same stranded row: the delete (or the release) that matched
+      // settles it, and only that node acts, so 'failed' is applied once.
+      const settled = await commit(this.ctx, async (tx, out, now) => {
+        if (row.kind !== 'whatsapp.send') {
+          // A read receipt is idempotent at Meta: doing it twice is harmless, so it is put back.
+          return row.sendingAt == null
+            ? false
+            : tx.releaseStrandedOutbox(row.id, row.sendingAt, now, 'stranded');
+        }
+        if (!(await tx.deleteOutbox(row.id))) return false;
         const parsed = sendPayloadSchema.safeParse(row.payload);
         const message = parsed.success ? await tx.findMessageById(parsed.data.messageId) : undefined;
-        if (row.kind !== 'whatsapp.send' || !message) {
-          // Not a customer-visible send (a read receipt): doing it twice is harmless.
-          if (row.kind !== 'whatsapp.send') await tx.rescheduleOutbox(row.id, now, row.attempts, 'stranded');
-          else await tx.deleteOutbox(row.id);
-          return;
-        }
-        await tx.deleteOutbox(row.id);
-        if (message.wamid === null) {
+        if (message && message.wamid === null) {
           await applyDeliveryStatus(tx, out, message, 'failed', DELIVERY_UNKNOWN_REASON, now);
         }
+        return true;
       });
+      if (!settled) continue;
       this.ctx.logger.warn(
         { event: 'whatsapp.sendStranded', outboxId: row.id },
         'send left unsettled by a crash: not resent',
@@ -270,8 +288,8 @@ export class OutboxDrainer {
     }
     // Permanent (or out of retries): the failure comes back as an event on the agent's bubble.
     await commit(this.ctx, async (tx, out, now) => {
-      await tx.deleteOutbox(rowId);
-      await applyDeliveryStatus(tx, out, message, 'failed', reason, now);
+      // Not ours any more only if the row was settled as stranded meanwhile: that applied 'failed'.
+      if (await tx.deleteOutbox(rowId)) await applyDeliveryStatus(tx, out, message, 'failed', reason, now);
     });
   }
 }

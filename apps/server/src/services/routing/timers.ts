@@ -4,7 +4,9 @@ import { decideAndApply } from './engine.ts';
 
 /**
  * Fires due timers (offer deadlines) from their rows. A row is claimed and acted on in one
- * transaction, so a restart loses none and a timer fires once even with several nodes.
+ * transaction, so a restart loses none and a timer fires once even with several nodes: nodes that
+ * read the same due list race on the claim, and on PostgreSQL the loser skips a row the winner
+ * holds at once (SKIP LOCKED) instead of waiting for the winner's routing decision to commit.
  */
 export class TimerRunner {
   private handle: NodeJS.Timeout | undefined;

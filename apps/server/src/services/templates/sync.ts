@@ -10,10 +10,18 @@ export interface NumberSyncResult {
   readonly error: string | null;
 }
 
+/** The lease on one number's periodic sync (`work_leases`). */
+export function templateSyncLeaseName(businessNumberId: string): string {
+  return `templates.sync:${businessNumberId}`;
+}
+
 /**
  * Keeps each business number's approved templates in the store, from its WABA's
  * `message_templates`: at start, every TEMPLATE_SYNC_INTERVAL_MS, and on demand. A failed sync
  * keeps what the last good one stored (an agent can still send while Graph is down).
+ *
+ * With several nodes on one database, the at-start and periodic sync of a number is done by the
+ * node that claims the number's lease for the interval (`syncClaimed`); on-demand syncs always run.
  */
 export class TemplateSync {
   private timer: NodeJS.Timeout | undefined;
@@ -26,7 +34,7 @@ export class TemplateSync {
   start(): void {
     if (this.timer) clearInterval(this.timer);
     const run = (): void => {
-      this.syncAll().catch((err: unknown) => this.ctx.logger.error({ err }, 'template sync failed'));
+      this.syncClaimed().catch((err: unknown) => this.ctx.logger.error({ err }, 'template sync failed'));
     };
     run();
     this.timer = setInterval(run, this.ctx.config.TEMPLATE_SYNC_INTERVAL_MS);
@@ -40,7 +48,30 @@ export class TemplateSync {
     await Promise.allSettled(this.inFlight.values());
   }
 
-  /** Syncs every live number, one after another. */
+  /**
+   * The at-start and periodic sync: each live number whose lease this node claims for the interval
+   * (no other node synced it in the interval), one after another. The lease ends a little before
+   * the interval does, so the next tick of whichever node comes first takes it again; a dead node's
+   * lease simply lapses. A number skipped here reports `templates: -1`.
+   */
+  async syncClaimed(): Promise<NumberSyncResult[]> {
+    const numbers = await this.ctx.store.transaction((tx) => tx.listBusinessNumbers());
+    const interval = this.ctx.config.TEMPLATE_SYNC_INTERVAL_MS;
+    const leaseMs = interval - Math.min(interval / 10, 60_000);
+    const results: NumberSyncResult[] = [];
+    for (const number of numbers) {
+      const now = this.ctx.clock();
+      const mine = await this.ctx.store.transaction((tx) =>
+        tx.claimLease(templateSyncLeaseName(number.id), this.ctx.bus.nodeId, now, now + leaseMs),
+      );
+      results.push(
+        mine ? await this.syncNumber(number) : { businessNumberId: number.id, templates: -1, error: null },
+      );
+    }
+    return results;
+  }
+
+  /** Syncs every live number, one after another, whoever synced them last (on demand). */
   async syncAll(): Promise<NumberSyncResult[]> {
     const numbers = await this.ctx.store.transaction((tx) => tx.listBusinessNumbers());
     const results: NumberSyncResult[] = [];

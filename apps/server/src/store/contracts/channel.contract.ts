@@ -1,5 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { freshStorePerTest, newConversation, outboxRow, seedCatalog, type OpenStore } from './fixtures.ts';
+import {
+  freshStorePerTest,
+  newConversation,
+  outboxRow,
+  required,
+  seedCatalog,
+  type OpenStore,
+} from './fixtures.ts';
 
 /**
  * The contract of `ChannelRepository`: webhook inbox, early statuses, outbox and channel health.
@@ -146,7 +153,7 @@ export function channelContract(name: string, open: OpenStore): void {
           await tx.enqueueOutbox(outboxRow('0002_a', 'kA', 2, 100));
           await tx.enqueueOutbox(outboxRow('0003_b', 'kB', 3, 100));
         });
-        await run((tx) => tx.markOutboxSending('0001_a', 1_000));
+        expect(await run((tx) => tx.claimOutbox(outboxRow('0001_a', 'kA', 1, 100), 1_000))).toBe(true);
         await run(async (tx) => {
           expect((await tx.dueOutbox(5_000, 10)).map((r) => r.id)).toEqual(['0003_b']);
           expect(await tx.strandedOutbox(999, 10)).toEqual([]);
@@ -159,6 +166,67 @@ export function channelContract(name: string, open: OpenStore): void {
         await run(async (tx) => {
           expect((await tx.dueOutbox(5_000, 10)).map((r) => r.id)).toEqual(['0001_a', '0003_b']);
           expect(await tx.strandedOutbox(10_000, 10)).toEqual([]);
+        });
+      });
+
+      it('[cluster][ADR 0008] an outbox row is claimed once: only while unmarked and as it was read', async () => {
+        const row = outboxRow('0001_a', 'kA', 1, 100);
+        await run((tx) => tx.enqueueOutbox(row));
+        // Read by a node whose view is out of date: neither another due time nor other attempts match.
+        expect(await run((tx) => tx.claimOutbox({ ...row, dueAt: 99 }, 1_000))).toBe(false);
+        expect(await run((tx) => tx.claimOutbox({ ...row, attempts: 1 }, 1_000))).toBe(false);
+        expect(await run((tx) => tx.claimOutbox(row, 1_000))).toBe(true);
+        expect(await run((tx) => tx.claimOutbox(row, 1_001))).toBe(false);
+        expect(await run((tx) => tx.strandedOutbox(10_000, 10))).toEqual([{ ...row, sendingAt: 1_000 }]);
+        // Put back by its holder (a retry): the old reading no longer claims it, a fresh one does.
+        await run((tx) => tx.rescheduleOutbox('0001_a', 2_000, 1, 'HTTP 503'));
+        expect(await run((tx) => tx.claimOutbox(row, 3_000))).toBe(false);
+        const [again] = await run((tx) => tx.dueOutbox(2_000, 10));
+        expect(again).toEqual({ ...row, dueAt: 2_000, attempts: 1, lastError: 'HTTP 503' });
+        expect(await run((tx) => tx.claimOutbox(required(again), 3_000))).toBe(true);
+        await run((tx) => tx.deleteOutbox('0001_a'));
+        expect(await run((tx) => tx.claimOutbox(required(again), 4_000))).toBe(false);
+      });
+
+      it('[cluster][ADR 0008] of concurrent claims of one outbox row exactly one wins', async () => {
+        const row = outboxRow('0001_a', 'kA', 1, 100);
+        await run((tx) => tx.enqueueOutbox(row));
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, (_, i) => run((tx) => tx.claimOutbox(row, 1_000 + i))),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        const [marked] = await run((tx) => tx.strandedOutbox(10_000, 10));
+        expect(marked?.sendingAt).toBe(1_000 + claims.indexOf(true));
+      });
+
+      it('[cluster] deleting an outbox row reports true to one deleter only, also concurrently', async () => {
+        await run(async (tx) => {
+          await tx.enqueueOutbox(outboxRow('0001_a', 'kA', 1, 100));
+          await tx.enqueueOutbox(outboxRow('0002_b', 'kB', 1, 100));
+        });
+        expect(await run((tx) => tx.deleteOutbox('0001_a'))).toBe(true);
+        expect(await run((tx) => tx.deleteOutbox('0001_a'))).toBe(false);
+        expect(await run((tx) => tx.deleteOutbox('never'))).toBe(false);
+        const deletes = await Promise.all(
+          Array.from({ length: 6 }, () => run((tx) => tx.deleteOutbox('0002_b'))),
+        );
+        expect(deletes.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('[cluster][ADR 0008] a stranded row is released once, and due again at once', async () => {
+        const row = { ...outboxRow('0001_a', 'kA', 1, 100), kind: 'whatsapp.markRead' as const };
+        await run((tx) => tx.enqueueOutbox(row));
+        expect(await run((tx) => tx.claimOutbox(row, 1_000))).toBe(true);
+        expect(await run((tx) => tx.releaseStrandedOutbox('0001_a', 999, 20_000, 'stranded'))).toBe(false);
+        const releases = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            run((tx) => tx.releaseStrandedOutbox('0001_a', 1_000, 20_000, 'stranded')),
+          ),
+        );
+        expect(releases.filter(Boolean)).toHaveLength(1);
+        await run(async (tx) => {
+          expect(await tx.strandedOutbox(100_000, 10)).toEqual([]);
+          expect(await tx.dueOutbox(20_000, 10)).toEqual([{ ...row, dueAt: 20_000, lastError: 'stranded' }]);
         });
       });
     });

@@ -63,5 +63,56 @@ export function mediaContract(name: string, open: OpenStore): void {
         expect(await tx.findMedia('nope')).toBeUndefined();
       });
     });
+
+    describe('claims (several fetchers on one database)', () => {
+      const file = (id: string, dueAt: number) => ({
+        id,
+        conversationId: 'k1',
+        businessNumberId: 'bn1',
+        messageId: null,
+        direction: 'inbound' as const,
+        waMediaId: `wa-${id}`,
+        mimeType: 'image/png',
+        fileName: null,
+        sha256: null,
+        status: 'pending' as const,
+        attempts: 0,
+        dueAt,
+        storageKey: null,
+        size: null,
+        lastError: null,
+        createdAt: 1000,
+      });
+
+      it('[cluster] a due file is claimed once, and hidden until its lease ends, then taken over', async () => {
+        await run((tx) => tx.insertMedia(file('med1', 1_000)));
+        // A reading of another due time (out of date) does not claim it.
+        expect(await run((tx) => tx.claimMedia('med1', 999, 61_000))).toBe(false);
+        expect(await run((tx) => tx.claimMedia('med1', 1_000, 61_000))).toBe(true);
+        expect(await run((tx) => tx.claimMedia('med1', 1_000, 61_500))).toBe(false);
+        await run(async (tx) => {
+          expect(await tx.dueMedia(60_999, 10)).toEqual([]);
+          expect(await tx.findMedia('med1')).toEqual(file('med1', 61_000));
+        });
+        // The claimant died: at the lease's end the file is due again and another fetcher takes it.
+        const [again] = await run((tx) => tx.dueMedia(61_000, 10));
+        expect(again).toEqual(file('med1', 61_000));
+        expect(await run((tx) => tx.claimMedia('med1', 61_000, 121_000))).toBe(true);
+        expect(await run((tx) => tx.dueMedia(100_000, 10))).toEqual([]);
+      });
+
+      it('[cluster] of concurrent claims of one file exactly one wins; a settled file is not claimed', async () => {
+        await run(async (tx) => {
+          await tx.insertMedia(file('med1', 1_000));
+          await tx.insertMedia({ ...file('med2', 1_000), status: 'ready', storageKey: 'med2' });
+        });
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, () => run((tx) => tx.claimMedia('med1', 1_000, 61_000))),
+        );
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(await run((tx) => tx.claimMedia('med2', 1_000, 61_000))).toBe(false);
+        expect(await run((tx) => tx.claimMedia('nope', 1_000, 61_000))).toBe(false);
+      });
+    });
   });
 }

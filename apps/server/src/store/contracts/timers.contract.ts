@@ -45,5 +45,38 @@ export function timersContract(name: string, open: OpenStore): void {
       const claims = await Promise.all(Array.from({ length: 5 }, () => run((tx) => tx.claimTimer('t1'))));
       expect(claims.filter(Boolean)).toHaveLength(1);
     });
+
+    // SQLite runs one transaction at a time (one connection, one writer): no other transaction can
+    // hold the row while a claim runs, so there is nothing to skip there.
+    it.skipIf(name === 'sqlite')(
+      '[cluster] a claim skips a timer another transaction is claiming, without waiting; a rollback leaves it due',
+      async () => {
+        await run((tx) => tx.armTimer({ key: 't1', dueAt: 1, event: {} }));
+        let release: () => void = () => {};
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let claimedFirst: (value: boolean) => void = () => {};
+        const first = new Promise<boolean>((resolve) => (claimedFirst = resolve));
+        // The first claimant deletes the row and keeps its transaction open (as a routing decision
+        // would), then rolls back.
+        const holder = run(async (tx) => {
+          claimedFirst(await tx.claimTimer('t1'));
+          await held;
+          throw new Error('roll back');
+        }).catch(() => 'rolled back');
+        expect(await first).toBe(true);
+        const second = run((tx) => tx.claimTimer('t1'));
+        // Waiting on the holder's lock would block until it ends, which it does only after this.
+        const outcome = await Promise.race([
+          second,
+          new Promise<'blocked'>((resolve) => setTimeout(() => resolve('blocked'), 2_000)),
+        ]);
+        release();
+        expect(await holder).toBe('rolled back');
+        await second;
+        expect(outcome).toBe(false);
+        expect((await run((tx) => tx.dueTimers(10, 10))).map((t) => t.key)).toEqual(['t1']);
+        expect(await run((tx) => tx.claimTimer('t1'))).toBe(true);
+      },
+    );
   });
 }

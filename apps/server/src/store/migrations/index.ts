@@ -8,6 +8,7 @@ import { messageContentAndMediaMigration } from './0006_message_content_and_medi
 import { messageTemplatesMigration } from './0007_message_templates.ts';
 import { outboxSendingMigration } from './0008_outbox_sending.ts';
 import { routingVersionsMigration } from './0009_routing_versions.ts';
+import { workLeasesMigration } from './0010_work_leases.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -26,6 +27,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0007_message_templates': messageTemplatesMigration,
     '0008_outbox_sending': outboxSendingMigration,
     '0009_routing_versions': routingVersionsMigration,
+    '0010_work_leases': workLeasesMigration,
   };
 }
 

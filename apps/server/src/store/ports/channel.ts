@@ -61,14 +61,23 @@ export interface ChannelRepository {
    * oldest first.
    */
   dueOutbox(now: number, limit: number): Promise<OutboxRow[]>;
-  deleteOutbox(id: string): Promise<void>;
+  /** Deletes the row; true only for the one caller that deleted it (a settlement is applied once). */
+  deleteOutbox(id: string): Promise<boolean>;
+  /** Sets when it is due next and clears the sending mark; for the node that holds the row's claim. */
   rescheduleOutbox(id: string, dueAt: number, attempts: number, lastError: string): Promise<void>;
   /**
-   * Marks the row as handed to Graph (ADR 0008). Committed before the call: a row still marked after
-   * a crash is not resent blindly. `dueOutbox` skips marked rows (and holds their conversation);
-   * `rescheduleOutbox` clears the mark.
+   * Claims a row read from `dueOutbox` for sending: marks it `sending_at = at` (ADR 0008) only if it
+   * is still unmarked with the `dueAt` and `attempts` read; true for exactly one of several nodes
+   * that read it. Committed before the Graph call: a row still marked after a crash is not resent
+   * blindly. `dueOutbox` skips marked rows (and holds their conversation); `rescheduleOutbox`
+   * clears the mark.
    */
-  markOutboxSending(id: string, at: number): Promise<void>;
+  claimOutbox(row: Pick<OutboxRow, 'id' | 'dueAt' | 'attempts'>, at: number): Promise<boolean>;
+  /**
+   * Clears the mark of a stranded row (one that is safe to carry out again, a read receipt) and
+   * makes it due at `dueAt`, only if it is still marked `sendingAt`: true for one caller only.
+   */
+  releaseStrandedOutbox(id: string, sendingAt: number, dueAt: number, lastError: string): Promise<boolean>;
   /** Rows marked sending at or before `before`: sends a crash left unsettled. Oldest first. */
   strandedOutbox(before: number, limit: number): Promise<OutboxRow[]>;
   /** Per-number outbox depth/age, last inbound, and the count of parked statuses. */

@@ -31,6 +31,13 @@ export interface MediaRepository {
   findMedia(id: string): Promise<MediaRow | undefined>;
   /** Pending inbound media due at `now`, oldest first. */
   dueMedia(now: number, limit: number): Promise<MediaRow[]>;
+  /**
+   * Claims a pending file read from `dueMedia` for download: moves its `dueAt` to `leaseUntil`, only
+   * if it is still pending and due at the `dueAt` read. True for exactly one of several fetchers.
+   * The row is out of `dueMedia` until the lease ends: a fetcher that dies mid-download leaves it
+   * due again then, for another to take over.
+   */
+  claimMedia(id: string, dueAt: number, leaseUntil: number): Promise<boolean>;
   updateMedia(
     id: string,
     patch: Partial<

@@ -13,6 +13,9 @@ export interface TimersRepository {
   cancelTimer(key: string): Promise<void>;
   /** Timers due at or before `now`, earliest first. */
   dueTimers(now: number, limit: number): Promise<StoredTimer[]>;
-  /** Deletes it; false if another transaction already did (so a timer fires once). */
+  /**
+   * Deletes it; false if another transaction already did (so a timer fires once), or holds it right
+   * now (PostgreSQL: skipped without waiting; if that transaction rolls back the timer stays due).
+   */
   claimTimer(key: string): Promise<boolean>;
 }
