@@ -47,6 +47,7 @@ const SERVER_LAYERS = [
   { element: 'services/routing', layer: 'services', mayImport: [] },
   { element: 'services/auth', layer: 'services', mayImport: [] },
   { element: 'services/metrics', layer: 'services', mayImport: [] },
+  { element: 'services/cluster', layer: 'services', mayImport: [] },
   // below the services: presentation (masking, who sees what), the platform, the repositories
   { element: 'views', layer: 'views', mayImport: ['platform'] },
   { element: 'platform', layer: 'platform', mayImport: ['bus'] },

@@ -8,6 +8,7 @@ import { createLogger, NodeState, type Config, type Logger, type ServerContext }
 import { RealtimeHub } from './realtime/index.ts';
 import { seedDemo } from './seed/index.ts';
 import { OutboxDrainer } from './services/channel/index.ts';
+import { NodeHeartbeat } from './services/cluster/index.ts';
 import { MediaFetcher, mediaFilesOf } from './services/media/index.ts';
 import { DesktopFeed, presenceChanged, sweepPresence, TimerRunner } from './services/routing/index.ts';
 import { templateSyncOf, type TemplateSync } from './services/templates/index.ts';
@@ -25,6 +26,8 @@ export interface Parlo {
   readonly templates: TemplateSync;
   /** Downloads inbound media after ingest; tests without background work call runOnce(). */
   readonly media: MediaFetcher;
+  /** This node's heartbeat row (PostgreSQL): how nodes of one database know of each other. */
+  readonly heartbeat: NodeHeartbeat;
   /** Treats every agent with no desktop connected here as disconnected; returns how many. */
   sweepPresence(): Promise<number>;
   /** Listens on the configured host and port (0 picks a free one); returns the base URL. */
@@ -106,6 +109,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   let sweepTimer: NodeJS.Timeout | undefined;
   wake.kick = () => outbox.kick();
   const timers = new TimerRunner(ctx);
+  const heartbeat = new NodeHeartbeat(ctx);
   const app = await buildHttpApp(ctx, { hub, mediaFiles });
   const background = options.backgroundWork ?? true;
 
@@ -116,9 +120,11 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     outbox,
     templates: templateSyncOf(ctx),
     media,
+    heartbeat,
     sweepPresence: sweep,
     async listen() {
       const url = await app.listen({ host: config.HOST, port: config.PORT });
+      heartbeat.start();
       if (background) {
         timers.start();
         outbox.start();
@@ -150,6 +156,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       hub.closeAll();
       // Requests in flight (a webhook being committed) are answered before the server stops.
       await app.close();
+      await heartbeat.stop();
       await bus.close();
       await store.close();
     },

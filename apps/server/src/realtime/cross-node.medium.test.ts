@@ -24,11 +24,11 @@ const dir = mkdtempSync(join(tmpdir(), 'parlo-cross-node-'));
 let databaseUrl = '';
 const nodes: Array<{ parlo: Parlo; url: string }> = [];
 
-async function startNode(nodeId: string): Promise<{ parlo: Parlo; url: string }> {
+async function startNode(nodeId: string, bus = true): Promise<{ parlo: Parlo; url: string }> {
   const config = loadConfig({
     PORT: '0',
     DATABASE_URL: databaseUrl,
-    REDIS_URL,
+    ...(bus ? { REDIS_URL } : {}),
     REDIS_KEY_PREFIX: prefix,
     NODE_ID: nodeId,
     PARLO_MEDIA_DIR: join(dir, 'media'),
@@ -95,6 +95,24 @@ describe('cluster mode: two nodes on one PostgreSQL and Redis', () => {
       expect(health.status).toBe(200);
     } finally {
       desktop.close();
+    }
+  });
+
+  it('[cluster] a node without REDIS_URL that finds another live node says so and is not ready', async () => {
+    const alone = await startNode('n3-no-redis', false);
+    try {
+      expect((await fetch(`${alone.url}/healthz`)).status).toBe(200);
+      // Node 1 beats after node 3 started: node 3 now knows a live node shares its database.
+      await node(0).parlo.heartbeat.beat();
+      await alone.parlo.heartbeat.beat();
+      const health = await fetch(`${alone.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(JSON.stringify(await health.json())).toContain('REDIS_URL is not set');
+      // The nodes with the bus stay ready.
+      await node(0).parlo.heartbeat.beat();
+      expect((await fetch(`${node(0).url}/healthz`)).status).toBe(200);
+    } finally {
+      await alone.parlo.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import type { StoreDialect } from './port.ts';
 import { KyselyMediaRepository } from './media-repository.ts';
 import { KyselyMessageTemplatesRepository } from './message-templates-repository.ts';
 import type {
+  HeldLease,
   AgentEventRow,
   AgentEventsRepository,
   AgentProfileRow,
@@ -447,5 +448,21 @@ export class KyselyStoreTx implements StoreTx {
 
   claimLease(name: string, holder: string, now: number, until: number): Promise<boolean> {
     return this.leases.claimLease(name, holder, now, until);
+  }
+
+  renewLease(name: string, holder: string, until: number): Promise<void> {
+    return this.leases.renewLease(name, holder, until);
+  }
+
+  liveLeases(prefix: string, now: number): Promise<HeldLease[]> {
+    return this.leases.liveLeases(prefix, now);
+  }
+
+  releaseLease(name: string, holder: string): Promise<void> {
+    return this.leases.releaseLease(name, holder);
+  }
+
+  pruneLeases(prefix: string, before: number): Promise<number> {
+    return this.leases.pruneLeases(prefix, before);
   }
 }

@@ -44,5 +44,25 @@ export function leasesContract(name: string, open: OpenStore): void {
       );
       expect(takeovers.filter(Boolean)).toHaveLength(1);
     });
+
+    it('[cluster] a node renews its own lease; live leases of a prefix are listed, ended ones pruned', async () => {
+      await run((tx) => tx.renewLease('node:redis:n1', 'n1', 15_000));
+      await run((tx) => tx.renewLease('node:redis:n1', 'n1', 20_000));
+      await run((tx) => tx.renewLease('node:local:n2', 'n2', 16_000));
+      await run((tx) => tx.renewLease('nodes-not-a-node', 'x', 99_000));
+      await run((tx) => tx.renewLease('node%:n3', 'n3', 99_000));
+      const live = await run((tx) => tx.liveLeases('node:', 15_500));
+      expect(live).toEqual([
+        { name: 'node:local:n2', holder: 'n2', heldUntil: 16_000 },
+        { name: 'node:redis:n1', holder: 'n1', heldUntil: 20_000 },
+      ]);
+      expect(await run((tx) => tx.liveLeases('node:', 16_000))).toHaveLength(1);
+      await run((tx) => tx.releaseLease('node:redis:n1', 'someone-else'));
+      expect(await run((tx) => tx.liveLeases('node:redis:', 0))).toHaveLength(1);
+      await run((tx) => tx.releaseLease('node:redis:n1', 'n1'));
+      expect(await run((tx) => tx.liveLeases('node:redis:', 0))).toHaveLength(0);
+      expect(await run((tx) => tx.pruneLeases('node:', 17_000))).toBe(1);
+      expect(await run((tx) => tx.liveLeases('node', 0))).toHaveLength(2);
+    });
   });
 }

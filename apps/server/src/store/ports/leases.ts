@@ -13,4 +13,19 @@ export interface LeasesRepository {
    * claimants of a free lease, exactly one gets true.
    */
   claimLease(name: string, holder: string, now: number, until: number): Promise<boolean>;
+  /** Holds `name` for `holder` until `until` whoever held it: a holder renewing its own lease (a node's heartbeat). */
+  renewLease(name: string, holder: string, until: number): Promise<void>;
+  /** The leases whose name starts with `prefix` and which are held past `now`. */
+  liveLeases(prefix: string, now: number): Promise<HeldLease[]>;
+  /** Gives `name` up if `holder` holds it (a node stopping). */
+  releaseLease(name: string, holder: string): Promise<void>;
+  /** Forgets leases of `prefix` that ended before `before` (nodes long gone). */
+  pruneLeases(prefix: string, before: number): Promise<number>;
+}
+
+/** A lease someone holds. */
+export interface HeldLease {
+  readonly name: string;
+  readonly holder: string;
+  readonly heldUntil: number;
 }
