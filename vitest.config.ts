@@ -6,8 +6,9 @@ import { defineConfig } from 'vitest/config';
 const reportDir = process.env.PARLO_TEST_REPORT_DIR;
 const tier = (process.env.npm_lifecycle_event ?? 'vitest').replace(/^test:/, '');
 
-// Three tiers, named by cost (see ARCHITECTURE.md): unit (no I/O), medium (real SQLite,
-// real PostgreSQL, real HTTP on a free port), e2e (real Chromium over the real server).
+// Four tiers, named by cost (see ARCHITECTURE.md): unit (no I/O), medium (real SQLite,
+// real PostgreSQL, real HTTP on a free port), e2e (real Chromium over the real server), cluster
+// (several server processes on private PostgreSQL and Redis behind HAProxy, with faults).
 export default defineConfig({
   test: {
     ...(reportDir
@@ -42,6 +43,18 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'cluster',
+          include: ['cluster/**/*.cluster.test.ts'],
+          environment: 'node',
+          // Each file starts its own PostgreSQL, Redis, nodes and HAProxy; two files at once would
+          // fight for the two cores the timings are written for.
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
           fileParallelism: false,
         },
       },

@@ -20,6 +20,10 @@ const simulator = createSimulator({
     },
   ],
   autoRead: process.env.SIM_AUTO_READ === '1',
+  // Meta's default tier is 80 sends/s per number; lower it to watch Parlo's pacing (130429) at work.
+  ...(process.env.SIM_RATE_LIMIT_PER_SECOND
+    ? { rateLimitPerSecond: Number(process.env.SIM_RATE_LIMIT_PER_SECOND) }
+    : {}),
   logger: process.env.SIM_LOG === '1',
 });
 
