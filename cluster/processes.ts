@@ -267,7 +267,6 @@ export class PrivatePostgres {
       `-k ${this.dir}`,
       '-c listen_addresses=127.0.0.1',
       '-c fsync=off',
-      '-c synchronous_commit=off',
       '-c full_page_writes=off',
       '-c max_connections=300',
     ].join(' ');

@@ -53,7 +53,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   store.onRoutingReload((info) =>
     logger.warn(
       { event: 'routing.reloaded', ...info },
-      'routing copy too far behind the change log: reloaded',
+      'routing copy could not catch up from the change log (too far behind, or ahead of a restored database): reloaded',
     ),
   );
   const loadStarted = performance.now();

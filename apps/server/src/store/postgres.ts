@@ -51,6 +51,12 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   }
   const pool = new pg.Pool({ connectionString: url, types, max: options.maxConnections });
   pool.on('error', (error) => options.onIdleError?.(error));
+  // A connection checked out by a transaction that the server cuts between two queries emits
+  // 'error' on its client, not on the pool: unheard, it would crash the process. The transaction's
+  // next query fails (the request answers 503) and the pool drops the client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onIdleError?.(error));
+  });
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({
       pool,

@@ -225,11 +225,16 @@ export class KyselyRoutingRepository implements RoutingRepository {
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
     if (base && base.version === stamp.version) return base;
-    if (base && base.version >= stamp.pruned_through) {
+    // A copy ahead of the database: commits it saw are gone (a restore, a failover to a replica
+    // that lagged). The database is the truth, so the world is read again.
+    if (base && base.version < stamp.version && base.version >= stamp.pruned_through) {
       this.memory.stats.catchUps++;
       return { state: await this.catchUp(base, stamp.version), version: stamp.version };
     }
     if (base) this.memory.reloaded(base.version, stamp.pruned_through);
+    // Ahead: the kept copy's version is above anything this lineage commits next, so it is
+    // forgotten, or the reloaded copy (at a lower version) would never be installed over it.
+    if (base && base.version > stamp.version) this.memory.forget();
     this.memory.stats.loads++;
     return { state: await this.loadFromDatabase(), version: stamp.version };
   }

@@ -16,6 +16,12 @@ const MAX_PACING_WAIT_MS = 1000;
 const MAX_ATTEMPTS = 8;
 const BASE_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 60_000;
+/** Rows one node carries out at once (each waits on pacing and Graph, not on the CPU). */
+const MAX_IN_FLIGHT = 64;
+/** Rows read per pass. */
+const PASS_ROWS = 16;
+/** How often stranded sends are looked for. */
+const STRANDED_CHECK_MS = 1000;
 /** A send still marked this long after the Graph client's timeout is in flight nowhere (ADR 0008). */
 const STRANDED_MARGIN_MS = 5_000;
 /** Shown on the bubble of a send a crash left unsettled: it may or may not have reached WhatsApp. */
@@ -42,6 +48,9 @@ export class OutboxDrainer {
   private stopped = false;
   /** The pass in flight, so that stopping can wait for it. */
   private passing: Promise<void> | undefined;
+  /** Rows being carried out by this node (claim, pacing, Graph, record), by id. */
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private lastStrandedCheck = Number.NEGATIVE_INFINITY;
   constructor(private readonly ctx: ServerContext) {}
 
   start(): void {
@@ -49,15 +58,17 @@ export class OutboxDrainer {
     this.schedule(0);
   }
 
-  /** Stops polling and resolves once the pass in flight (if any) has finished. */
+  /** Stops polling and resolves once the pass and every row in flight have finished. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.passing;
+    await Promise.all(this.inFlight.values());
   }
 
   /** Runs a pass now (or right after the current one). */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -73,16 +84,27 @@ export class OutboxDrainer {
     }, delay);
   }
 
+  /**
+   * Hands every due head row to its own carry-out and returns without waiting for them: a row
+   * that finishes kicks the next pass at once, so a conversation's next message goes as soon as
+   * the one before it is recorded, however long other rows wait for their pacing slot.
+   */
   private async pass(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
     try {
       do {
         this.again = false;
-        await this.settleStranded();
-        const rows = await this.ctx.store.transaction((tx) => tx.dueOutbox(this.ctx.clock(), 16));
-        await Promise.all(rows.map((row) => this.carryOut(row)));
-        if (rows.length === 16) this.again = true;
+        await this.settleStrandedNowAndThen();
+        const room = MAX_IN_FLIGHT - this.inFlight.size;
+        if (room <= 0) break;
+        const rows = await this.ctx.store.transaction((tx) =>
+          tx.dueOutbox(this.ctx.clock(), Math.min(PASS_ROWS, room)),
+        );
+        const fresh = rows.filter((row) => !this.inFlight.has(row.id));
+        for (const row of fresh) this.track(row);
+        // A full page of rows not yet ours: there may be more due behind them.
+        if (fresh.length === PASS_ROWS) this.again = true;
       } while (this.again && !this.stopped);
     } catch (err) {
       this.ctx.logger.error({ err }, 'outbox pass failed');
@@ -90,6 +112,24 @@ export class OutboxDrainer {
       this.running = false;
       this.schedule(this.ctx.config.OUTBOX_POLL_MS);
     }
+  }
+
+  private track(row: OutboxRow): void {
+    const work = this.carryOut(row)
+      .catch((err: unknown) => this.ctx.logger.error({ err, outboxId: row.id }, 'outbox row failed'))
+      .finally(() => {
+        this.inFlight.delete(row.id);
+        this.kick();
+      });
+    this.inFlight.set(row.id, work);
+  }
+
+  /** Stranded sends are rare (a crash): looked for at most once a second, not on every kick. */
+  private async settleStrandedNowAndThen(): Promise<void> {
+    const now = this.ctx.clock();
+    if (now - this.lastStrandedCheck < STRANDED_CHECK_MS) return;
+    this.lastStrandedCheck = now;
+    await this.settleStranded();
   }
 
   private async carryOut(row: OutboxRow): Promise<void> {

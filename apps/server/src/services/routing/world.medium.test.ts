@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookup, seededRandom, type RoutingEvent, type RoutingState } from '@parlo/core';
@@ -27,6 +28,8 @@ interface Backend {
   readonly label: string;
   /** Opens `count` stores over one fresh database: one per process. */
   open(count: number): Promise<Store[]>;
+  /** Runs SQL on the opened database behind the stores' backs (a restore, an operator). */
+  execute(statement: string): Promise<void>;
   cleanUp(): Promise<void>;
 }
 
@@ -41,6 +44,15 @@ const backends: Backend[] = [
         const stores: Store[] = [];
         for (let i = 0; i < count; i++) stores.push(await openSqliteStore(path));
         return stores;
+      },
+      execute(statement) {
+        const db = new Sqlite(join(dir ?? '', 'parlo.db'));
+        try {
+          db.exec(statement);
+        } finally {
+          db.close();
+        }
+        return Promise.resolve();
       },
       cleanUp() {
         if (dir) rmSync(dir, { recursive: true, force: true });
@@ -57,6 +69,16 @@ const backends: Backend[] = [
         const stores: Store[] = [];
         for (let i = 0; i < count; i++) stores.push(await openPostgresStore(PG_URL, { schema }));
         return stores;
+      },
+      async execute(statement) {
+        const client = new pg.Client({ connectionString: PG_URL });
+        await client.connect();
+        try {
+          await client.query(`set search_path to "${schema ?? 'public'}"`);
+          await client.query(statement);
+        } finally {
+          await client.end();
+        }
       },
       async cleanUp() {
         if (!schema) return;
@@ -241,6 +263,29 @@ describe.each(backends)('the routing world kept in memory ($label)', (backend) =
     // One load at start, never again: every later transaction used the copy.
     expect(store.routingStats.loads).toBe(1);
     expect(store.routingStats.reloads).toBe(0);
+  });
+
+  it('a copy ahead of its database (commits lost to a restore or a failover) reloads the world', async () => {
+    stores = await backend.open(1);
+    const [store] = stores as [Store];
+    await seed(store);
+    await arrive(store, T0 + 1_000);
+    await arrive(store, T0 + 2_000);
+    // The last arrival's commit is gone from the database, as after a restore from a backup taken
+    // before it: its conversation row, its log rows, and the version it made.
+    const last = `c${arrivals - 1}`;
+    await backend.execute(`
+      delete from routing_changes where version = (select version from routing_version where id = 1);
+      delete from messages where conversation_id in (select id from conversations where customer_id = '${last}');
+      delete from conversations where customer_id = '${last}';
+      update routing_version set version = version - 1 where id = 1;
+    `);
+    const before = store.routingStats.loads;
+    await store.transaction((tx) =>
+      decide(tx, { type: 'agent.stateRequested', agentId: 'a1', to: { kind: 'available' } }, T0 + 3_000),
+    );
+    expect(store.routingStats.loads).toBe(before + 1);
+    await expectCopyEqualsDatabase(store, 'after the reload');
   });
 
   it('two processes on one database, alternating: each catches up from the log and stays equal, no reload', async () => {
