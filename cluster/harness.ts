@@ -76,6 +76,11 @@ export interface Cluster {
   readonly acceptedSends: AcceptedSend[];
   /** Graph API answers carrying 130429 (the number's rate exceeded). */
   readonly rateLimitHits: () => number;
+  /**
+   * Refuses every send (Meta's transient 503, code 2, which Parlo retries) until the returned
+   * function is called: lets a test build an outbox backlog before anything drains it.
+   */
+  holdSends(): () => void;
   /** Signs an agent in through the balancer and opens their desktop (through it, or on one node). */
   agent(username: string, via?: ParloNode): Promise<TestAgent>;
   /** A customer writes; resolves with the message's wamid (the webhook goes out through the balancer). */
@@ -146,6 +151,27 @@ async function build(
     if (typeof payload === 'string' && payload.includes('"code":130429')) rateLimitHits++;
     return payload;
   });
+  // While closed, every send is refused as Meta refuses one when its service is briefly away
+  // (HTTP 503, code 2, retried with backoff): nothing is accepted, so nothing is late or bunched.
+  let sendsRefused = false;
+  sim.app.addHook('onRequest', async (request, reply) => {
+    if (sendsRefused && request.method === 'POST' && request.url.endsWith('/messages')) {
+      await reply.code(503).send({
+        error: {
+          message: 'Service temporarily unavailable',
+          type: 'OAuthException',
+          code: 2,
+          fbtrace_id: 'AcLuster',
+        },
+      });
+    }
+  });
+  const holdSends = (): (() => void) => {
+    sendsRefused = true;
+    return () => {
+      sendsRefused = false;
+    };
+  };
   const acceptedSends: AcceptedSend[] = [];
   sim.subscribe((event) => {
     if (event.type === 'message' && event.message.direction === 'out') {
@@ -233,6 +259,7 @@ async function build(
     agentIds,
     acceptedSends,
     rateLimitHits: () => rateLimitHits,
+    holdSends,
     async agent(username, via) {
       const userId = agentIds.get(username);
       if (userId === undefined) throw new Error(`no agent ${username}`);

@@ -31,7 +31,7 @@ end
 /**
  * KEYS: the number's bucket, then the recipient's (absent for a read receipt).
  * ARGV: number interval and tolerance, recipient interval and tolerance, max wait (all µs).
- * Returns {go (1 or 0), µs from Redis-now to the slot or to when to come back}.
+ * Returns {go (1 or 0), µs from Redis-now to the slot or to when to come back, Redis-now in µs}.
  */
 const RESERVE_LUA = `${COMMON_LUA}
 local n_interval, n_tolerance = tonumber(ARGV[1]), tonumber(ARGV[2])
@@ -42,15 +42,15 @@ if #KEYS == 2 then
   r_tat = tat_of(KEYS[2])
   -- A recipient out of tokens waits outside: a number slot taken seconds ahead would hold back
   -- every other customer of the number until then.
-  if r_tat and r_tat - r_tolerance > now then return {0, num(r_tat - r_tolerance - now)} end
+  if r_tat and r_tat - r_tolerance > now then return {0, num(r_tat - r_tolerance - now), num(now)} end
 end
 local n_tat = tat_of(KEYS[1])
 local slot = now
 if n_tat and n_tat - n_tolerance > now then slot = n_tat - n_tolerance end
-if slot - now > max_wait then return {0, num(slot - now)} end
+if slot - now > max_wait then return {0, num(slot - now), num(now)} end
 if #KEYS == 2 then store(KEYS[2], math.max(r_tat or now, now) + r_interval) end
 store(KEYS[1], math.max(n_tat or slot, slot) + n_interval)
-return {1, num(slot - now)}
+return {1, num(slot - now), num(now)}
 `;
 
 /**
@@ -105,6 +105,7 @@ const NO_WAIT_LIMIT_US = Number.MAX_SAFE_INTEGER;
  * number), so this also works on Redis Cluster.
  */
 export class RedisPacer implements SharedPacer {
+  readonly #offset = new ClockOffset();
   readonly #client: Redis;
   readonly #prefix: string;
   readonly #numberArgs: readonly [string, string];
@@ -138,13 +139,19 @@ export class RedisPacer implements SharedPacer {
         ? [this.#numberKey(numberId)]
         : [this.#numberKey(numberId), this.#recipientKey(numberId, recipient)];
     const maxWaitUs = Number.isFinite(maxWaitMs) ? micros(maxWaitMs) : String(NO_WAIT_LIMIT_US);
+    const sentAt = performance.now();
     const reply = await reserveScript.run(this.#client, keys, [
       ...this.#numberArgs,
       ...this.#recipientArgs,
       maxWaitUs,
     ]);
-    const { go, waitUs } = parseReserveReply(reply);
-    const instant = now + waitUs / 1000;
+    const roundTripMs = performance.now() - sentAt;
+    const { go, waitUs, redisNowUs } = parseReserveReply(reply);
+    // Redis read its clock somewhere inside the round trip. Converting each slot with its own trip
+    // would move it by that trip's length (0 to tens of ms on a busy node), and slots paced 20 ms
+    // apart would reach WhatsApp bunched; the offset of the quickest recent trip is steadier.
+    const offsetMs = this.#offset.observe(redisNowUs / 1000 - (now + roundTripMs / 2), roundTripMs, sentAt);
+    const instant = (redisNowUs + waitUs) / 1000 - offsetMs;
     return go ? { go: true, at: instant } : { go: false, retryAt: instant };
   }
 
@@ -181,12 +188,37 @@ function micros(ms: number): string {
   return String(ms * 1000);
 }
 
-function parseReserveReply(reply: unknown): { go: boolean; waitUs: number } {
-  if (Array.isArray(reply) && reply.length === 2) {
+function parseReserveReply(reply: unknown): { go: boolean; waitUs: number; redisNowUs: number } {
+  if (Array.isArray(reply) && reply.length === 3) {
     const go: unknown = reply[0];
     const wait: unknown = reply[1];
+    const redisNow: unknown = reply[2];
     const waitUs = typeof wait === 'string' ? Number(wait) : Number.NaN;
-    if ((go === 0 || go === 1) && Number.isFinite(waitUs)) return { go: go === 1, waitUs };
+    const redisNowUs = typeof redisNow === 'string' ? Number(redisNow) : Number.NaN;
+    if ((go === 0 || go === 1) && Number.isFinite(waitUs) && Number.isFinite(redisNowUs))
+      return { go: go === 1, waitUs, redisNowUs };
   }
   throw new Error(`unexpected reply from the pacing script: ${JSON.stringify(reply)}`);
+}
+
+/** How long the offset of one quick round trip is trusted before any newer trip replaces it. */
+const OFFSET_TRUST_MS = 5_000;
+
+/**
+ * Redis's clock minus the caller's, estimated as NTP does: from the round trip with the smallest
+ * delay, which bounds the estimate's error by half of that delay. A quicker trip replaces it at
+ * once; after a while any trip does (clocks drift, a node's load changes).
+ */
+class ClockOffset {
+  #best: { offsetMs: number; roundTripMs: number; at: number } | undefined;
+
+  /** Takes one trip's sample and returns the offset to use now. */
+  observe(offsetMs: number, roundTripMs: number, at: number): number {
+    const best = this.#best;
+    if (!best || roundTripMs <= best.roundTripMs || at - best.at > OFFSET_TRUST_MS) {
+      this.#best = { offsetMs, roundTripMs, at };
+      return offsetMs;
+    }
+    return best.offsetMs;
+  }
 }

@@ -238,9 +238,10 @@ export class OutboxDrainer {
       return;
     }
     const { message, details, number } = target;
-    if (!(await this.paced(row, number.id, details.customerWaId))) return;
     try {
       const to = displayPhone(details.customerWaId);
+      // Built before the pacing slot is taken: nothing between the slot and the call to Graph may
+      // wait on the database, or sends paced apart would reach WhatsApp bunched together.
       const body: OutboundMessage =
         template === undefined
           ? // Text, or an agent's attachment by media id; a reply carries context.message_id.
@@ -254,6 +255,7 @@ export class OutboxDrainer {
                 ...(template.components.length > 0 ? { components: template.components } : {}),
               },
             };
+      if (!(await this.paced(row, number.id, details.customerWaId))) return;
       const { wamid } = await this.ctx.graph.sendMessage(number.phoneNumberId, number.accessToken, {
         ...body,
         // Echoed in the status webhooks: they can name this message even if we never learn the wamid.
