@@ -33,6 +33,12 @@ export interface ClusterOptions {
   readonly nodeEnv?: Readonly<Record<string, string>>;
   /** The simulator's sends per second per number before 130429 (default 1000: no limit in the way). */
   readonly simRateLimitPerSecond?: number;
+  /**
+   * When the simulator reports a send sent and delivered (default 20 and 60 ms). The simulator
+   * shares the test's process: a test that times arrivals may hold statuses back, so their webhooks
+   * do not load that process while it stamps arrivals.
+   */
+  readonly simStatusDelaysMs?: { readonly sent: number; readonly delivered: number };
   /** Customers the simulator knows (default 30). */
   readonly customers?: number;
   /** Agents the admin adds (`agent01`...) in the support queue, besides the demo's three. */
@@ -135,7 +141,7 @@ async function build(
     webhookUrl: `http://127.0.0.1:${balancerPort}/webhooks/whatsapp`,
     numbers: [{ ...DEMO_NUMBER, verifiedName: 'Parlo Cluster' }],
     customers,
-    statusDelaysMs: { sent: 20, delivered: 60, read: 3_600_000 },
+    statusDelaysMs: { ...(options.simStatusDelaysMs ?? { sent: 20, delivered: 60 }), read: 3_600_000 },
     rateLimitPerSecond: options.simRateLimitPerSecond ?? 1000,
     // Meta retries for a day; the tests need the retries to land within their time.
     delivery: {

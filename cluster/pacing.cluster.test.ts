@@ -14,6 +14,9 @@ const REPLIES_EACH = 20;
 const cluster = useCluster({
   customers: CONVERSATIONS,
   simRateLimitPerSecond: RATE,
+  // The simulator stamps each arrival in the test's process: its status webhooks (two per send)
+  // would load that process while it counts the sends of each second.
+  simStatusDelaysMs: { sent: 600_000, delivered: 600_000 },
   nodeEnv: {
     OUTBOUND_RATE_PER_SECOND: String(RATE),
     OUTBOX_POLL_MS: '20',
