@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { regionOfNumber } from '@parlo/masking';
+import type { RoutingEvent } from '@parlo/core';
 import {
   isKnownStatus,
   verifySignature,
@@ -41,6 +42,8 @@ class IngestNotes {
   readonly updates: string[] = [];
   readonly unknownNumbers: (string | undefined)[] = [];
   readonly sentAts: number[] = [];
+  /** New conversations, decided on after every delivery of the transaction is stored. */
+  readonly arrivals: RoutingEvent[] = [];
   duplicates = 0;
 
   record(metrics: Metrics, committedAt: number): void {
@@ -49,6 +52,19 @@ class IngestNotes {
     for (const sentAt of this.sentAts) metrics.ingested(sentAt, committedAt);
     for (let i = 0; i < this.duplicates; i++) metrics.duplicate('message');
   }
+}
+
+/**
+ * Routes the transaction's new conversations, last: a decision takes the routing lock (shared by
+ * every node) and holds it to the commit, so everything else the batch writes is done first.
+ */
+async function routeArrivals(
+  tx: StoreTx,
+  out: Outgoing,
+  notes: readonly IngestNotes[],
+  now: number,
+): Promise<void> {
+  for (const n of notes) for (const arrival of n.arrivals) await decideAndApply(tx, out, arrival, now);
 }
 
 /** The ingest of one server: signature secrets, group commit, metrics after each commit. */
@@ -67,6 +83,7 @@ export class WebhookIngest {
           for (const [i, delivery] of deliveries.entries()) {
             await ingestDelivery(ctx, tx, out, delivery, now, notes[i] ?? new IngestNotes());
           }
+          await routeArrivals(tx, out, notes, now);
         });
         const committedAt = ctx.clock();
         for (const n of notes) n.record(metrics, committedAt);
@@ -76,7 +93,10 @@ export class WebhookIngest {
         for (let attempt = 1; ; attempt++) {
           const notes = new IngestNotes();
           try {
-            await commit(ctx, (tx, out, now) => ingestDelivery(ctx, tx, out, delivery, now, notes));
+            await commit(ctx, async (tx, out, now) => {
+              await ingestDelivery(ctx, tx, out, delivery, now, notes);
+              await routeArrivals(tx, out, [notes], now);
+            });
             notes.record(metrics, ctx.clock());
             metrics.batchCommitted(1);
             return;
@@ -279,12 +299,12 @@ async function ingestMessage(
   await tx.touchLastInbound(conversationId, sentAt);
   if (isNew && numberDeleted) return;
   if (isNew) {
-    await decideAndApply(
-      tx,
-      out,
-      { type: 'conversation.arrived', conversationId, queueId: number.queueId, receivedAt: now },
-      now,
-    );
+    notes.arrivals.push({
+      type: 'conversation.arrived',
+      conversationId,
+      queueId: number.queueId,
+      receivedAt: now,
+    });
     return;
   }
   // Nothing above changed its phase or owner: the details read before stand, with the window moved
