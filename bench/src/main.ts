@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCluster, printCluster } from './cluster.ts';
 import { benchIngest, printIngest } from './ingest.ts';
 import { benchMasking } from './masking.ts';
 import { benchRouting } from './routing.ts';
@@ -34,13 +35,25 @@ async function main(): Promise<void> {
   const ingest = await benchIngest();
   printIngest(ingest);
 
+  console.log('\nP9 cluster: push across nodes, one node vs three behind HAProxy (PostgreSQL + Redis)');
+  const cluster = await benchCluster();
+  printCluster(cluster);
+
   const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(
     file,
     JSON.stringify(
-      { startedAt: started.toISOString(), node: process.version, masking, routing, routingE2e, ingest },
+      {
+        startedAt: started.toISOString(),
+        node: process.version,
+        masking,
+        routing,
+        routingE2e,
+        ingest,
+        cluster,
+      },
       null,
       2,
     ),
