@@ -85,7 +85,10 @@ export class RedisBus implements ClusterBus {
       });
       // Without a listener an 'error' event would crash the process; reconnecting is automatic.
       redis.on('error', () => {});
-      redis.on('close', () => options.onConnectionChange?.({ connection: name, up: false }));
+      // A connection this node closes itself (stopping) is not Redis going away.
+      redis.on('close', () => {
+        if (!this.#closed) options.onConnectionChange?.({ connection: name, up: false });
+      });
       redis.on('ready', () => options.onConnectionChange?.({ connection: name, up: true }));
       return redis;
     };
