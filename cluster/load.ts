@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { signPayload } from '@parlo/whatsapp';
+import { inboundTextPayload } from '../apps/server/src/testing/index.ts';
 import type { RestAnswer } from './clients.ts';
 import { DEMO_NUMBER, letters, type Cluster, type TestAgent } from './harness.ts';
 import { sleep } from './processes.ts';
@@ -155,36 +156,7 @@ export function signedTextWebhook(
   text: string,
 ): { wamid: string; body: string; signature: string } {
   const wamid = `wamid.cluster${randomUUID().replaceAll('-', '')}`;
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: DEMO_NUMBER.wabaId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: DEMO_NUMBER.displayPhoneNumber,
-                phone_number_id: DEMO_NUMBER.phoneNumberId,
-              },
-              contacts: [{ profile: { name }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
+  const body = JSON.stringify(inboundTextPayload({ wamid, from: waId, name, text }));
   return { wamid, body, signature: signPayload(body, DEMO_NUMBER.appSecret) };
 }
 
