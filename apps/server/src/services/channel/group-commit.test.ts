@@ -68,7 +68,8 @@ describe('group commit of webhook deliveries', () => {
       maxWaitMs: 30,
     });
     const first = committer.submit('first');
-    await vi.waitFor(() => expect(commits).toHaveLength(1));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toHaveLength(1);
     // 'first' is being committed (slowly); 'second' waits behind it.
     const second = committer.submit('second');
     expect(committer.full).toBe(false);
@@ -78,9 +79,39 @@ describe('group commit of webhook deliveries', () => {
     commits[0]?.();
     await first;
     await vi.waitFor(() => expect(commits).toHaveLength(2));
-    expect(committer.full).toBe(false);
+    // 'second' is in the transaction now, still older than maxWaitMs: still behind.
+    expect(committer.full).toBe(true);
     commits[1]?.();
     await second;
+    expect(committer.full).toBe(false);
+  });
+
+  it('P2: the batch in a stalled transaction counts, so new deliveries are refused while it stalls', async () => {
+    let release: () => void = () => {};
+    const stalled = () => new Promise<void>((resolve) => (release = resolve));
+    const committer = new GroupCommitter<string>(stalled, stalled, {
+      maxBatch: 100,
+      windowMs: 0,
+      maxQueued: 3,
+      maxWaitMs: 30,
+    });
+    const inCommit = ['a', 'b', 'c'].map((item) => committer.submit(item));
+    await new Promise((resolve) => setImmediate(resolve));
+    // Nothing waits: all three are in the (stalled) transaction, and they fill the limit.
+    expect(committer.queued).toBe(3);
+    await expect(committer.submit('d')).rejects.toBeInstanceOf(GroupCommitOverloaded);
+    release();
+    await Promise.all(inCommit);
+    expect(committer.queued).toBe(0);
+
+    // One item stalled past maxWaitMs refuses new ones too, though the count is low.
+    const slow = committer.submit('e');
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    expect(committer.queued).toBe(1);
+    await expect(committer.submit('f')).rejects.toBeInstanceOf(GroupCommitOverloaded);
+    release();
+    await slow;
+    expect(committer.full).toBe(false);
   });
 
   it('deliveries arriving while a transaction runs form the next batch', async () => {

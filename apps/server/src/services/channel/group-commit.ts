@@ -11,9 +11,15 @@ export interface GroupCommitOptions {
   readonly maxBatch: number;
   /** How long the first item of a batch waits for company; 0 = the rest of this event-loop turn. */
   readonly windowMs: number;
-  /** Items waiting beyond this are refused at once (past saturation: a fast 503, never a timeout). */
+  /**
+   * Items waiting or being committed beyond this are refused at once (past saturation: a fast 503,
+   * never a timeout).
+   */
   readonly maxQueued: number;
-  /** Refused too while the oldest waiting item has waited this long (the commits fall behind). */
+  /**
+   * Refused too while the oldest item not yet committed (waiting, or in the transaction running
+   * now) has waited this long: the commits fall behind, or one is stalled.
+   */
   readonly maxWaitMs?: number;
 }
 
@@ -34,6 +40,8 @@ interface Waiting<T> {
  */
 export class GroupCommitter<T> {
   private queue: Waiting<T>[] = [];
+  /** The batch the running transaction commits: it counts against the limits until it settles. */
+  private committing: readonly Waiting<T>[] = [];
   private flushing = false;
   private scheduled = false;
 
@@ -45,15 +53,19 @@ export class GroupCommitter<T> {
     private readonly options: GroupCommitOptions,
   ) {}
 
-  /** Items waiting for a transaction (not counting the one being committed). */
+  /** Items not yet committed: waiting for a transaction, or in the one running now. */
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length + this.committing.length;
   }
 
-  /** Whether `submit` would refuse now: too many waiting, or the oldest waiting too long. */
+  /**
+   * Whether `submit` would refuse now: too many not yet committed, or the oldest of them waiting too
+   * long. The batch in the running transaction counts: a commit stalled on a lock or a slow disk
+   * must turn new deliveries away fast, not queue them behind it (Meta retries a 503).
+   */
   get full(): boolean {
-    if (this.queue.length >= this.options.maxQueued) return true;
-    const oldest = this.queue[0];
+    if (this.queued >= this.options.maxQueued) return true;
+    const oldest = this.committing[0] ?? this.queue[0];
     const maxWait = this.options.maxWaitMs;
     return oldest !== undefined && maxWait !== undefined && performance.now() - oldest.since >= maxWait;
   }
@@ -90,21 +102,26 @@ export class GroupCommitter<T> {
     }
   }
 
+  /** Commits a batch; each item leaves `committing` just before its submitter hears the outcome. */
   private async commitAll(batch: readonly Waiting<T>[]): Promise<void> {
+    this.committing = batch;
     if (batch.length > 1) {
       try {
         await this.commitBatch(batch.map((w) => w.item));
+        this.committing = [];
         for (const w of batch) w.resolve();
         return;
       } catch {
         // Some item spoiled the batch (or it raced a concurrent copy): each on its own below.
       }
     }
-    for (const w of batch) {
+    for (const [i, w] of batch.entries()) {
       try {
         await this.commitOne(w.item);
+        this.committing = batch.slice(i + 1);
         w.resolve();
       } catch (err) {
+        this.committing = batch.slice(i + 1);
         w.reject(err);
       }
     }

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChannelHealthRow, Store } from '../../store/index.ts';
 import { SlidingCounter } from './sliding-counter.ts';
 
@@ -35,6 +35,10 @@ export class Metrics {
     private readonly clock: () => number,
   ) {
     const registers = [this.registry];
+    // Process figures (CPU, resident memory) and the event loop's delay: nodejs_eventloop_lag_p99_seconds
+    // and _max_seconds cover the time since the previous scrape (prom-client resets them at each),
+    // so a bench reads them once before and once after its load.
+    collectDefaultMetrics({ register: this.registry });
     this.received = new Counter({
       name: 'parlo_webhooks_received_total',
       help: 'Webhook deliveries received (signed or not), before any check.',
