@@ -84,11 +84,18 @@ export class RealtimeHub implements AgentFeed {
   /** Pushes events committed by a transaction. */
   deliver(pushes: readonly Push[]): void {
     for (const push of pushes) {
-      for (const connection of this.connections.get(push.agentId) ?? []) {
+      const connections = this.connections.get(push.agentId);
+      if (!connections) continue;
+      // Serialised once for all of the agent's desktops, and only if one is in step to take it.
+      let text: string | undefined;
+      const frame = () =>
+        (text ??= JSON.stringify({ type: 'event', seq: push.seq, event: push.event } satisfies ServerFrame));
+      for (const connection of connections) {
         this.enqueue(connection, async () => {
           if (connection.lastSentSeq < 0 || push.seq <= connection.lastSentSeq) return;
           if (push.seq === connection.lastSentSeq + 1) {
-            this.sendEvent(connection, push.seq, push.event);
+            connection.lastSentSeq = push.seq;
+            this.sendText(connection, frame());
           } else {
             await this.fillGap(connection);
           }
@@ -199,8 +206,11 @@ export class RealtimeHub implements AgentFeed {
   }
 
   private send(connection: Connection, frame: ServerFrame): void {
-    if (connection.socket.readyState === connection.socket.OPEN)
-      connection.socket.send(JSON.stringify(frame));
+    this.sendText(connection, JSON.stringify(frame));
+  }
+
+  private sendText(connection: Connection, text: string): void {
+    if (connection.socket.readyState === connection.socket.OPEN) connection.socket.send(text);
   }
 
   private enqueue(connection: Connection, work: () => Promise<void>): void {
