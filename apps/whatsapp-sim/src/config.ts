@@ -1,4 +1,6 @@
+import { BSUID_PATTERN } from '@parlo/whatsapp';
 import { z } from 'zod';
+import { simTemplateSchema, SIM_TEMPLATES } from './templates.ts';
 
 /** One business phone number the simulator hosts. */
 export const simNumberSchema = z.object({
@@ -14,18 +16,58 @@ export const simNumberSchema = z.object({
 });
 export type SimNumber = z.infer<typeof simNumberSchema>;
 
-/** A customer: a WhatsApp user with a phone page in the simulator. */
+const waIdSchema = z.string().regex(/^\d{6,15}$/, 'digits of an E.164 number, without +');
+/** The BSUID, e.g. `US.13491208655302741918`. */
+const userIdSchema = z
+  .string()
+  .regex(BSUID_PATTERN, 'a business-scoped user ID like US.13491208655302741918');
+/** A WhatsApp username (without `@`). */
+const usernameSchema = z.string().regex(/^[a-z0-9._]{3,35}$/i, '3-35 letters, digits, dots or underscores');
+
+/**
+ * A customer who shares a phone number: a WhatsApp user with a phone page in the simulator. Since 2026
+ * every user also has a business-scoped user ID (BSUID; derived from the number when not given), and
+ * may have a username.
+ */
 export const simCustomerSchema = z.object({
-  waId: z.string().regex(/^\d{6,15}$/, 'digits of an E.164 number, without +'),
+  waId: waIdSchema,
+  userId: userIdSchema.optional(),
+  username: usernameSchema.optional(),
   name: z.string().min(1).max(100),
 });
+/** A customer with a phone number. */
 export type SimCustomer = z.infer<typeof simCustomerSchema>;
 
-/** The customers a simulator has when none are configured (the demo's and the e2e tests'). */
-export const DEFAULT_CUSTOMERS: readonly SimCustomer[] = [
+/**
+ * A customer who adopted a username and shares no phone number: Meta identifies them by BSUID only
+ * (derived from the username when not given).
+ */
+export const simUsernameCustomerSchema = z
+  .object({
+    userId: userIdSchema.optional(),
+    username: usernameSchema.optional(),
+    name: z.string().min(1).max(100),
+  })
+  .refine((c) => c.userId !== undefined || c.username !== undefined, {
+    message: 'a customer needs a waId (phone number), a username or a userId',
+  });
+/** A customer without a phone number. */
+export type SimUsernameCustomer = z.infer<typeof simUsernameCustomerSchema>;
+
+/** Either kind of customer, as `createSimulator` and `POST /sim/customers` take them. */
+export const simCustomerInputSchema = z.union([simCustomerSchema, simUsernameCustomerSchema]);
+export type SimCustomerInput = z.infer<typeof simCustomerInputSchema>;
+
+/**
+ * The customers a simulator has when none are configured (the demo's and the e2e tests'): three who
+ * share their phone numbers, and two with usernames and no phone number.
+ */
+export const DEFAULT_CUSTOMERS: readonly SimCustomerInput[] = [
   { waId: '16505551234', name: 'Sheena Nelson' },
   { waId: '14155550101', name: 'Ravi Kumar' },
   { waId: '447700900123', name: 'Amelia Clarke' },
+  { userId: 'US.13491208655302741918', username: 'maria.lopez', name: 'María López' },
+  { userId: 'BR.1502576394655843', username: 'joao.pereira', name: 'João Pereira' },
 ];
 
 /** How webhooks are retried, like Meta does: at once, then with growing delays, up to a bound. */
@@ -48,7 +90,9 @@ export const simulatorConfigSchema = z.object({
   webhookUrl: z.url(),
   numbers: z.array(simNumberSchema).min(1),
   /** Default: {@link DEFAULT_CUSTOMERS}. Pass `[]` for none. */
-  customers: z.array(simCustomerSchema).default(() => [...DEFAULT_CUSTOMERS]),
+  customers: z.array(simCustomerInputSchema).default(() => [...DEFAULT_CUSTOMERS]),
+  /** The message templates every simulated WABA starts with. Default: {@link SIM_TEMPLATES}. */
+  templates: z.array(simTemplateSchema).default(() => SIM_TEMPLATES.map((t) => structuredClone(t))),
   /** Delays after an accepted send; `read` counts from `delivered` and needs autoRead or an open chat. */
   statusDelaysMs: z
     .object({ sent: z.number().min(0), delivered: z.number().min(0), read: z.number().min(0) })

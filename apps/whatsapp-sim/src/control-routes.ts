@@ -1,9 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { simCustomerSchema } from './config.ts';
+import { simCustomerInputSchema } from './config.ts';
 import { customerMessageInputSchema } from './customer-input.ts';
 import { NotFoundError, type SimEvent, type SimulatorCore } from './simulator-core.ts';
+import { simTemplateSchema } from './templates.ts';
 
 const faultsSchema = z
   .object({
@@ -11,8 +12,24 @@ const faultsSchema = z
     concurrentDuplicates: z.boolean(),
     reorderStatuses: z.boolean(),
     skipDelivered: z.boolean(),
+    emptyFrom: z.boolean(),
   })
   .partial();
+
+const changeNumberBody = z.object({
+  newWaId: z.string().regex(/^\d{6,15}$/, 'digits of an E.164 number, without +'),
+});
+const marketingBody = z.object({ optOut: z.boolean(), phoneNumberId: z.string().optional() });
+const typingQuery = z.object({ id: z.string().optional(), phoneNumberId: z.string().optional() });
+const templateStatusBody = z.object({
+  language: z.string().optional(),
+  status: simTemplateSchema.shape.status,
+  reason: z.string().optional(),
+});
+const templateCategoryBody = z.object({
+  language: z.string().optional(),
+  category: simTemplateSchema.shape.category,
+});
 
 const numberQuery = z.object({ phoneNumberId: z.string().optional() });
 const eventsQuery = z.object({ waId: z.string().optional(), phoneNumberId: z.string().optional() });
@@ -20,7 +37,11 @@ const eventsQuery = z.object({ waId: z.string().optional(), phoneNumberId: z.str
 /** Open SSE streams, so stop() can end them (Fastify's close waits for open connections). */
 export type SseClients = Set<ServerResponse>;
 
-/** The simulator's own API under `/sim`: customers, their messages, live events, faults. */
+/**
+ * The simulator's own API under `/sim`: customers (`:id` is their key, BSUID, phone number or
+ * username), their messages and identity changes, marketing preferences, templates, typing
+ * indicators seen, live events, faults.
+ */
 export function registerControlRoutes(
   app: FastifyInstance,
   core: SimulatorCore,
@@ -42,24 +63,70 @@ export function registerControlRoutes(
   }));
 
   app.post('/sim/customers', async (request, reply) => {
-    const customer = simCustomerSchema.parse(request.body);
-    core.addCustomer(customer);
+    const customer = core.addCustomer(simCustomerInputSchema.parse(request.body));
     return reply.code(201).send(customer);
   });
 
-  app.post<{ Params: { waId: string } }>('/sim/customers/:waId/messages', (request) => {
+  app.post<{ Params: { id: string } }>('/sim/customers/:id/messages', (request) => {
     const { phoneNumberId } = numberQuery.parse(request.body ?? {});
     const input = customerMessageInputSchema.parse(request.body);
-    return core.customerSends(request.params.waId, input, phoneNumberId);
+    return core.customerSends(request.params.id, input, phoneNumberId);
   });
 
-  app.get<{ Params: { waId: string } }>('/sim/customers/:waId/thread', (request) => {
-    if (!core.customers.has(request.params.waId)) throw new NotFoundError('unknown customer');
+  app.get<{ Params: { id: string } }>('/sim/customers/:id/thread', (request) => {
+    const customer = core.customer(request.params.id);
     const phoneNumberId = numberOf(numberQuery.parse(request.query).phoneNumberId);
     return {
-      inWindow: core.inWindow(phoneNumberId, request.params.waId),
-      messages: core.thread(request.params.waId, phoneNumberId),
+      customer,
+      inWindow: core.inWindow(phoneNumberId, customer.key),
+      optedOut: core.optedOut(phoneNumberId, customer.key),
+      messages: core.thread(customer.key, phoneNumberId),
     };
+  });
+
+  // The customer changes number: a `system` message user_changed_number; their key becomes the new number.
+  app.post<{ Params: { id: string } }>('/sim/customers/:id/change-number', (request) => {
+    return core.changeNumber(request.params.id, changeNumberBody.parse(request.body).newWaId);
+  });
+
+  // The customer's BSUID changes (no phone number shared): a `system` message user_changed_user_id.
+  app.post<{ Params: { id: string } }>('/sim/customers/:id/change-user-id', (request) => {
+    return core.changeUserId(request.params.id);
+  });
+
+  // The customer stops or resumes marketing messages: a `user_preferences` webhook.
+  app.post<{ Params: { id: string } }>('/sim/customers/:id/marketing', (request) => {
+    const { optOut, phoneNumberId } = marketingBody.parse(request.body);
+    core.setMarketingPreference(
+      request.params.id,
+      optOut,
+      phoneNumberId === undefined ? undefined : numberOf(phoneNumberId),
+    );
+    return { optedOut: optOut };
+  });
+
+  // Every typing indicator the business showed (mark-as-read with typing_indicator), oldest first.
+  app.get('/sim/typing', (request) => {
+    const { id, phoneNumberId } = typingQuery.parse(request.query);
+    return {
+      indicators: core.typingIndicators({
+        ...(id === undefined ? {} : { id }),
+        ...(phoneNumberId === undefined ? {} : { phoneNumberId }),
+      }),
+    };
+  });
+
+  app.get('/sim/templates', () => ({ templates: core.templates }));
+  app.post('/sim/templates', async (request, reply) => {
+    return reply.code(201).send(core.addTemplate(simTemplateSchema.parse(request.body)));
+  });
+  // Meta reviewed, paused or disabled a template: message_template_status_update.
+  app.post<{ Params: { name: string } }>('/sim/templates/:name/status', (request) => {
+    return core.setTemplateStatus(request.params.name, templateStatusBody.parse(request.body));
+  });
+  // Meta recategorised a template: template_category_update.
+  app.post<{ Params: { name: string } }>('/sim/templates/:name/category', (request) => {
+    return core.setTemplateCategory(request.params.name, templateCategoryBody.parse(request.body));
   });
 
   app.get('/sim/faults', () => core.faults);

@@ -4,7 +4,6 @@ import { MAX_UPLOAD_BYTES, MEDIA_URL_TTL_MS } from './media-store.ts';
 import { invalidParameter, invalidToken, MetaError, unknownObject } from './meta-errors.ts';
 import { parseMessagesRequest } from './send-request.ts';
 import type { SimulatorCore } from './simulator-core.ts';
-import { SIM_TEMPLATES } from './templates.ts';
 
 const VERSION = /^v\d+\.\d+$/;
 
@@ -56,12 +55,13 @@ export function registerGraphRoutes(app: FastifyInstance, core: SimulatorCore): 
       const parsed = parseMessagesRequest(
         request.body,
         (id) => core.media.get(id)?.phoneNumberId === number.phoneNumberId,
+        core.templates,
       );
       const result = core.handleMessagesRequest(number, parsed);
       if ('read' in result) return { success: true };
       return {
         messaging_product: 'whatsapp',
-        contacts: [{ input: parsed.kind === 'send' ? parsed.to : '', wa_id: result.waId }],
+        contacts: [result.contact],
         messages: [{ id: result.wamid }],
       };
     },
@@ -110,7 +110,7 @@ export function registerGraphRoutes(app: FastifyInstance, core: SimulatorCore): 
       checkVersion(request.params.version);
       const number = caller(core, request);
       if (number.wabaId !== request.params.wabaId) throw unknownObject('get', request.params.wabaId);
-      return { data: SIM_TEMPLATES, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } };
+      return { data: core.templates, paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } } };
     },
   );
 

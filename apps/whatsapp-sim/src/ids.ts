@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 /**
  * A message id shaped like Meta's: `wamid.` + base64 of a small binary record holding the
@@ -23,4 +23,31 @@ export function newMediaId(): string {
 /** An opaque trace id, as Meta returns in every error body. */
 export function newFbtraceId(): string {
   return randomBytes(8).toString('base64url');
+}
+
+// Dial prefixes of the demo's and tests' numbers, for a plausible BSUID country prefix.
+const COUNTRY_BY_PREFIX: ReadonlyArray<[string, string]> = [
+  ['1', 'US'],
+  ['44', 'GB'],
+  ['39', 'IT'],
+  ['34', 'ES'],
+  ['33', 'FR'],
+  ['49', 'DE'],
+  ['55', 'BR'],
+  ['52', 'MX'],
+  ['91', 'IN'],
+  ['62', 'ID'],
+];
+
+/**
+ * A business-scoped user ID shaped like Meta's (`US.13491208655302741918`: ISO country code, `.`,
+ * digits), stable for a seed (a phone number or username), so fixtures and logs repeat across runs.
+ */
+export function bsuidFor(seed: string, waId?: string): string {
+  const country =
+    (waId === undefined ? undefined : COUNTRY_BY_PREFIX.find(([prefix]) => waId.startsWith(prefix))?.[1]) ??
+    'US';
+  const digest = createHash('sha256').update(`bsuid:${seed}`).digest();
+  const digits = (digest.readBigUInt64BE(0) % 10n ** 19n) + 10n ** 19n;
+  return `${country}.${digits.toString()}`;
 }

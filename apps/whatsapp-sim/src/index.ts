@@ -4,27 +4,46 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { simulatorConfigSchema, type SimCustomer, type SimulatorConfig } from './config.ts';
+import { simulatorConfigSchema, type SimCustomerInput, type SimulatorConfig } from './config.ts';
 import { registerControlRoutes, type SseClients } from './control-routes.ts';
 import { customerMessageInputSchema, type CustomerMessageInput } from './customer-input.ts';
 import { registerGraphRoutes } from './graph-routes.ts';
 import { invalidParameter, MetaError } from './meta-errors.ts';
 import { PHONE_PAGE_HTML } from './phone-page.ts';
+import type { SimUser } from './customers.ts';
 import {
+  BadRequestError,
   NotFoundError,
   SimulatorCore,
   type Faults,
   type SimEvent,
   type ThreadMessage,
+  type TypingIndicator,
 } from './simulator-core.ts';
+import type { SimTemplate } from './templates.ts';
 import type { DeliveryRecord } from './webhook-delivery.ts';
 
-export type { SimulatorConfig, ResolvedSimulatorConfig, SimNumber, SimCustomer } from './config.ts';
-export type { CustomerMessageInput } from './customer-input.ts';
-export type { Faults, SimEvent, ThreadMessage, ThreadMessageStatus } from './simulator-core.ts';
+export type {
+  SimulatorConfig,
+  ResolvedSimulatorConfig,
+  SimNumber,
+  SimCustomer,
+  SimUsernameCustomer,
+  SimCustomerInput,
+} from './config.ts';
+export type { CustomerMessageInput, ReferralInput } from './customer-input.ts';
+export { SAMPLE_AD, SAMPLE_CATALOG_ID, SAMPLE_ORDER_ITEMS } from './customer-input.ts';
+export type { SimUser } from './customers.ts';
+export type {
+  Faults,
+  SimEvent,
+  ThreadMessage,
+  ThreadMessageStatus,
+  TypingIndicator,
+} from './simulator-core.ts';
 export type { DeliveryRecord } from './webhook-delivery.ts';
 export type { SimTemplate } from './templates.ts';
-export { SIM_TEMPLATES } from './templates.ts';
+export { SIM_TEMPLATES, SIM_MARKETING_TEMPLATE } from './templates.ts';
 export { DEFAULT_CUSTOMERS } from './config.ts';
 export { MEDIA_URL_TTL_MS } from './media-store.ts';
 export { SERVICE_WINDOW_MS } from './simulator-core.ts';
@@ -37,13 +56,41 @@ export interface Simulator {
   start(port?: number, host?: string): Promise<string>;
   /** Cancels timers and deliveries, ends live streams, closes the server. */
   stop(): Promise<void>;
-  /** A customer sends a message (delivered to Parlo as a signed webhook). */
+  /**
+   * A customer sends a message (delivered to Parlo as a signed webhook). `waId` names the customer: their
+   * phone number, or their BSUID / username for a customer without one.
+   */
   sendFromCustomer(waId: string, input: CustomerMessageInput, phoneNumberId?: string): { wamid: string };
-  addCustomer(customer: SimCustomer): void;
+  /** Adds a customer: with a phone number, or a username / BSUID only. Returns them with their BSUID. */
+  addCustomer(customer: SimCustomerInput): SimUser;
+  /** The customers, as the simulator keeps them (key, BSUID, phone number, username, name). */
+  customers(): SimUser[];
   /** Every message of a customer's chat with a number (default: the first number). */
   thread(waId: string, phoneNumberId?: string): readonly ThreadMessage[];
   /** As if the customer's phone had that chat on screen; call the result to close it. */
   openChat(waId: string, phoneNumberId?: string): () => void;
+  /** The customer changes phone number: `system` user_changed_number; their key becomes the new number. */
+  changeNumber(id: string, newWaId: string): { wamids: string[]; customer: SimUser };
+  /** The customer's BSUID changes (no phone number shared): `system` user_changed_user_id. */
+  changeUserId(id: string): { wamids: string[]; customer: SimUser };
+  /** The customer stops (`true`) or resumes (`false`) marketing messages: a `user_preferences` webhook. */
+  setMarketingPreference(id: string, optOut: boolean, phoneNumberId?: string): void;
+  /** Typing indicators the business showed, oldest first (to check they are throttled). */
+  typingIndicators(filter?: { id?: string; phoneNumberId?: string }): readonly TypingIndicator[];
+  /** The WABAs' templates now (what `GET /message_templates` lists). */
+  templates(): readonly SimTemplate[];
+  /** Adds (or replaces) a template, announced by a `message_template_status_update`. */
+  addTemplate(template: SimTemplate): SimTemplate;
+  /** Changes a template's status (`message_template_status_update`). */
+  setTemplateStatus(
+    name: string,
+    change: { language?: string; status: SimTemplate['status']; reason?: string },
+  ): SimTemplate;
+  /** Changes a template's category (`template_category_update`). */
+  setTemplateCategory(
+    name: string,
+    change: { language?: string; category: SimTemplate['category'] },
+  ): SimTemplate;
   /** Misbehave on demand (duplicates, reordered or skipped statuses). */
   setFaults(patch: Partial<Faults>): Faults;
   /** Hold webhooks, then {@link flush} them as one batched payload. */
@@ -71,6 +118,7 @@ export function createSimulator(config: SimulatorConfig): Simulator {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof MetaError) return reply.code(error.httpStatus).send(error.toBody());
     if (error instanceof NotFoundError) return reply.code(404).send({ error: { message: error.message } });
+    if (error instanceof BadRequestError) return reply.code(400).send({ error: { message: error.message } });
     if (error instanceof z.ZodError) {
       return reply.code(400).send({ error: { message: 'invalid request', issues: error.issues } });
     }
@@ -109,9 +157,19 @@ export function createSimulator(config: SimulatorConfig): Simulator {
     sendFromCustomer: (waId, input, phoneNumberId) =>
       core.customerSends(waId, customerMessageInputSchema.parse(input), phoneNumberId),
     addCustomer: (customer) => core.addCustomer(customer),
+    customers: () => [...core.customers.values()],
     thread: (waId, phoneNumberId) => core.thread(waId, phoneNumberId ?? core.defaultNumber().phoneNumberId),
     openChat: (waId, phoneNumberId) =>
       core.openChat(waId, phoneNumberId ?? core.defaultNumber().phoneNumberId),
+    changeNumber: (id, newWaId) => core.changeNumber(id, newWaId),
+    changeUserId: (id) => core.changeUserId(id),
+    setMarketingPreference: (id, optOut, phoneNumberId) =>
+      core.setMarketingPreference(id, optOut, phoneNumberId),
+    typingIndicators: (filter) => core.typingIndicators(filter),
+    templates: () => core.templates,
+    addTemplate: (template) => core.addTemplate(template),
+    setTemplateStatus: (name, change) => core.setTemplateStatus(name, change),
+    setTemplateCategory: (name, change) => core.setTemplateCategory(name, change),
     setFaults: (patch) => core.setFaults(patch),
     hold: () => core.hold(),
     flush: () => core.flush(),

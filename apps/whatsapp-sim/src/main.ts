@@ -1,5 +1,5 @@
 // Runs the simulator standalone: `npm run sim` (or `tsx apps/whatsapp-sim/src/main.ts`).
-import { createSimulator } from './index.ts';
+import { createSimulator, SIM_MARKETING_TEMPLATE, SIM_TEMPLATES } from './index.ts';
 
 const port = Number(process.env.SIM_PORT ?? 4010);
 const host = process.env.SIM_HOST ?? '127.0.0.1';
@@ -19,6 +19,8 @@ const simulator = createSimulator({
       verifiedName: 'Parlo Demo',
     },
   ],
+  // The demo also has a MARKETING template, to show what a customer's opt-out does.
+  templates: [...SIM_TEMPLATES, SIM_MARKETING_TEMPLATE],
   autoRead: process.env.SIM_AUTO_READ === '1',
   // Meta's default tier is 80 sends/s per number; lower it to watch Parlo's pacing (130429) at work.
   ...(process.env.SIM_RATE_LIMIT_PER_SECOND

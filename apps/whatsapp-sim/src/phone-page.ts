@@ -38,6 +38,10 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   form button:disabled { opacity: .5; cursor: default; }
   form select { border: 0; border-radius: 20px; padding: 0 6px; font: inherit; max-width: 92px; }
   .react { margin-left: 6px; border: 0; background: none; cursor: pointer; font-size: 13px; padding: 0; }
+  .system { align-self: center; background: #fff5c4; color: #54656f; font-size: 12.5px; text-align: center; max-width: 90%; }
+  .actions { display: flex; gap: 6px; flex-wrap: wrap; }
+  .actions button { border: 0; border-radius: 12px; padding: 3px 10px; font: inherit; font-size: 12px; cursor: pointer; background: #e7f5f1; color: #075e54; }
+  #typing { font-size: 12px; font-style: italic; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 </style>
 </head>
@@ -53,6 +57,12 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
       <select id="number" aria-label="Business number"></select>
     </div>
     <div><span class="who" id="business-name">Business</span> <span class="sub" id="business-number"></span></div>
+    <div class="sub" id="customer-identity" data-testid="customer-identity"></div>
+    <div class="sub" id="typing" role="status" hidden>typing…</div>
+    <div class="actions" role="group" aria-label="Customer actions">
+      <button type="button" id="change-number" title="The customer changes phone number (or, without one, their user ID)">Change number</button>
+      <button type="button" id="marketing" aria-pressed="false">Stop marketing</button>
+    </div>
   </header>
   <section id="chat" role="log" aria-label="Chat" aria-live="polite"></section>
   <form id="composer">
@@ -66,6 +76,10 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
       <option value="sticker">Sticker</option>
       <option value="location">Location</option>
       <option value="contacts">Contact</option>
+      <option value="forwarded">Forwarded text</option>
+      <option value="ad">Reply to an ad</option>
+      <option value="product">Ask about a product</option>
+      <option value="order">Order</option>
       <option value="unsupported">Unsupported</option>
     </select>
     <label for="message" class="visually-hidden">Message</label>
@@ -78,7 +92,7 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   const $ = (id) => document.getElementById(id);
   const customerSelect = $('customer'), numberSelect = $('number'), chat = $('chat');
   const input = $('message'), form = $('composer');
-  let numbers = [], messages = [], source = null;
+  let numbers = [], messages = [], source = null, customers = new Map(), optedOut = false, typingTimer = null;
 
   const current = () => ({ waId: customerSelect.value, phoneNumberId: numberSelect.value });
   const time = (ts) => new Date(ts * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -98,7 +112,7 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     for (const m of visible) {
       const own = m.direction === 'in';
       const bubble = document.createElement('div');
-      bubble.className = 'bubble ' + (own ? 'out' : 'in');
+      bubble.className = 'bubble ' + (m.type === 'system' ? 'system' : own ? 'out' : 'in');
       // Every bubble is a phone-message; data-from tells the customer's own from the business's.
       bubble.dataset.testid = 'phone-message';
       bubble.dataset.from = own ? 'me' : 'business';
@@ -135,9 +149,24 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     chat.scrollTop = chat.scrollHeight;
   }
 
+  function showTyping(indicator) {
+    const { waId, phoneNumberId } = current();
+    if (indicator.waId !== waId || indicator.phoneNumberId !== phoneNumberId) return;
+    $('typing').hidden = false;
+    clearTimeout(typingTimer);
+    // WhatsApp drops it after 25 s, or when the reply arrives (see upsert).
+    typingTimer = setTimeout(() => { $('typing').hidden = true; }, Math.max(0, indicator.until - indicator.at));
+  }
+
+  function showMarketing() {
+    $('marketing').textContent = optedOut ? 'Resume marketing' : 'Stop marketing';
+    $('marketing').setAttribute('aria-pressed', String(optedOut));
+  }
+
   function upsert(message) {
     const { waId, phoneNumberId } = current();
     if (message.waId !== waId || message.phoneNumberId !== phoneNumberId) return;
+    if (message.direction === 'out') { $('typing').hidden = true; clearTimeout(typingTimer); }
     const i = messages.findIndex((m) => m.wamid === message.wamid);
     if (i === -1) messages.push(message); else messages[i] = message;
     render();
@@ -147,24 +176,61 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     const { waId, phoneNumberId } = current();
     if (source) source.close();
     messages = [];
+    $('typing').hidden = true;
+    showIdentity();
     render();
     if (!waId) return;
     const params = new URLSearchParams({ waId, phoneNumberId });
     const res = await fetch('/sim/customers/' + encodeURIComponent(waId) + '/thread?' + new URLSearchParams({ phoneNumberId }));
-    if (res.ok) messages = (await res.json()).messages;
+    if (res.ok) {
+      const thread = await res.json();
+      messages = thread.messages;
+      optedOut = thread.optedOut;
+      showMarketing();
+    }
     render();
     source = new EventSource('/sim/events?' + params);
     source.addEventListener('message', (e) => upsert(JSON.parse(e.data).message));
     source.addEventListener('message.updated', (e) => upsert(JSON.parse(e.data).message));
     source.addEventListener('customer.added', (e) => addCustomerOption(JSON.parse(e.data).customer));
+    source.addEventListener('customer.changed', (e) => changeCustomer(JSON.parse(e.data)));
+    source.addEventListener('typing', (e) => showTyping(JSON.parse(e.data).indicator));
+    source.addEventListener('preference', (e) => {
+      const p = JSON.parse(e.data);
+      const { waId: key, phoneNumberId: number } = current();
+      if (p.waId === key && p.phoneNumberId === number) { optedOut = p.optedOut; showMarketing(); }
+    });
+  }
+
+  // A customer without a phone number shows their username: that is all the business sees of them.
+  const handle = (c) => c.waId ? '+' + c.waId : '@' + (c.username || c.userId);
+
+  function showIdentity() {
+    const c = customers.get(customerSelect.value);
+    $('customer-identity').textContent = !c ? '' : c.waId
+      ? '+' + c.waId + (c.username ? ' · @' + c.username : '')
+      : '@' + (c.username || '?') + ' · no phone number';
+    $('change-number').textContent = c && !c.waId ? 'Change user ID' : 'Change number';
   }
 
   function addCustomerOption(customer) {
-    if ([...customerSelect.options].some((o) => o.value === customer.waId)) return;
+    customers.set(customer.key, customer);
+    if ([...customerSelect.options].some((o) => o.value === customer.key)) return;
     // The option's label is the name alone, so tests can select it by name.
-    const option = new Option(customer.name, customer.waId);
-    option.title = '+' + customer.waId;
+    const option = new Option(customer.name, customer.key);
+    option.title = handle(customer);
     customerSelect.append(option);
+  }
+
+  function changeCustomer({ previousKey, customer }) {
+    customers.delete(previousKey);
+    customers.set(customer.key, customer);
+    const option = [...customerSelect.options].find((o) => o.value === previousKey);
+    if (option) { option.value = customer.key; option.title = handle(customer); }
+    if (customerSelect.value === customer.key) {
+      history.replaceState(null, '', '?customer=' + encodeURIComponent(customer.key));
+      void openChat();
+    }
   }
 
   function showNumber() {
@@ -194,6 +260,10 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
       case 'sticker': return { type: 'sticker' };
       case 'location': return { type: 'location', latitude: 41.8902, longitude: 12.4922, name: text || 'Colosseo', address: 'Piazza del Colosseo, Roma' };
       case 'contacts': return { type: 'contacts', contacts: [{ name: text || 'Mario Rossi', phones: ['+39 06 1234 5678'] }] };
+      case 'forwarded': return { type: 'text', text: text || 'Look what my friend sent me: 20% off this week?', forwarded: true };
+      case 'ad': return { type: 'text', text: text || 'Hi! I saw your ad. Do you have it in size 42?', referral: {} };
+      case 'product': return { type: 'product_enquiry', text: text || 'Is this one available in blue?' };
+      case 'order': return { type: 'order', ...(text ? { text } : {}) };
       case 'unsupported': return { type: 'unsupported' };
       default: return null;
     }
@@ -206,7 +276,26 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     input.value = '';
     await sendInput(body);
   });
-  customerSelect.addEventListener('change', () => { history.replaceState(null, '', '?customer=' + customerSelect.value); void openChat(); });
+  customerSelect.addEventListener('change', () => { history.replaceState(null, '', '?customer=' + encodeURIComponent(customerSelect.value)); void openChat(); });
+
+  async function post(path, body) {
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    if (!res.ok) alert((await res.json()).error?.message || 'refused');
+  }
+
+  $('change-number').addEventListener('click', async () => {
+    const c = customers.get(customerSelect.value);
+    if (!c) return;
+    const base = '/sim/customers/' + encodeURIComponent(c.key);
+    if (!c.waId) return post(base + '/change-user-id', {});
+    const newWaId = prompt('New phone number (digits, with country code)', '1650555' + String(Math.floor(1000 + Math.random() * 9000)));
+    if (newWaId) await post(base + '/change-number', { newWaId: newWaId.replace(/\\D/g, '') });
+  });
+
+  $('marketing').addEventListener('click', async () => {
+    const { waId, phoneNumberId } = current();
+    if (waId) await post('/sim/customers/' + encodeURIComponent(waId) + '/marketing', { optOut: !optedOut, phoneNumberId });
+  });
   numberSelect.addEventListener('change', () => { showNumber(); void openChat(); });
 
   (async () => {
@@ -216,7 +305,7 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     $('number-row').hidden = numbers.length < 2;
     for (const c of data.customers) addCustomerOption(c);
     const wanted = new URLSearchParams(location.search).get('customer');
-    if (wanted && data.customers.some((c) => c.waId === wanted)) customerSelect.value = wanted;
+    if (wanted && data.customers.some((c) => c.key === wanted)) customerSelect.value = wanted;
     showNumber();
     await openChat();
   })();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MetaError } from './meta-errors.ts';
 import { parseMessagesRequest, toWaId } from './send-request.ts';
+import type { SimTemplate } from './templates.ts';
 
 const noMedia = (): boolean => false;
 const envelope = { messaging_product: 'whatsapp', recipient_type: 'individual', to: '+16505551234' };
@@ -28,7 +29,7 @@ describe("parseMessagesRequest (the simulator's Graph-side validation)", () => {
     );
     expect(request).toMatchObject({
       kind: 'send',
-      waId: '16505551234',
+      address: { by: 'phone', input: '+16505551234', waId: '16505551234' },
       type: 'text',
       replyTo: 'wamid.Q',
       preview: 'Yes',
@@ -48,7 +49,66 @@ describe("parseMessagesRequest (the simulator's Graph-side validation)", () => {
     ).toEqual({
       kind: 'read',
       messageId: 'wamid.A',
+      typing: false,
     });
+  });
+
+  it('[typing-indicators] recognises a mark-as-read with typing_indicator { type: text }, and refuses other types', () => {
+    const body = { messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.A' };
+    expect(parseMessagesRequest({ ...body, typing_indicator: { type: 'text' } }, noMedia)).toEqual({
+      kind: 'read',
+      messageId: 'wamid.A',
+      typing: true,
+    });
+    expect(errorOf({ ...body, typing_indicator: { type: 'audio' } })).toMatchObject({
+      code: 100,
+      details: "Param typing_indicator['type'] must be one of {text}.",
+    });
+  });
+
+  it('[business-scoped-user-ids] addresses a send by `recipient` (a BSUID); `to` wins when both are given', () => {
+    const { to: _to, ...noTo } = envelope;
+    expect(
+      parseMessagesRequest({ ...noTo, recipient: 'US.13491208655302741918', text: { body: 'x' } }, noMedia),
+    ).toMatchObject({
+      kind: 'send',
+      address: { by: 'bsuid', input: 'US.13491208655302741918', userId: 'US.13491208655302741918' },
+    });
+    expect(
+      parseMessagesRequest(
+        { ...envelope, recipient: 'US.13491208655302741918', text: { body: 'x' } },
+        noMedia,
+      ),
+    ).toMatchObject({ address: { by: 'phone', waId: '16505551234' } });
+    expect(errorOf({ ...noTo, recipient: '16505551234', text: { body: 'x' } })).toMatchObject({
+      code: 100,
+      details: 'Param recipient is not a valid business-scoped user ID.',
+    });
+  });
+
+  it('refuses a paused (132015), disabled (132016) or unapproved (132001) template', () => {
+    const template = (status: SimTemplate['status']): SimTemplate => ({
+      id: '1',
+      name: 't',
+      language: 'en',
+      status,
+      category: 'UTILITY',
+      components: [{ type: 'BODY', text: 'hi' }],
+    });
+    const send = { ...envelope, type: 'template', template: { name: 't', language: { code: 'en' } } };
+    const codeFor = (status: SimTemplate['status']): number | undefined => {
+      try {
+        parseMessagesRequest(send, noMedia, [template(status)]);
+      } catch (error) {
+        if (error instanceof MetaError) return error.code;
+        throw error;
+      }
+      return undefined;
+    };
+    expect(codeFor('APPROVED')).toBeUndefined();
+    expect(codeFor('PAUSED')).toBe(132015);
+    expect(codeFor('DISABLED')).toBe(132016);
+    expect(codeFor('REJECTED')).toBe(132001);
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { MAX_CAPTION_LENGTH, MAX_TEXT_BODY_LENGTH } from '@parlo/whatsapp';
+import { isBusinessScopedUserId, MAX_CAPTION_LENGTH, MAX_TEXT_BODY_LENGTH } from '@parlo/whatsapp';
 import { invalidParameter, MetaError } from './meta-errors.ts';
-import { bodyParameterCount, renderTemplate, SIM_TEMPLATES } from './templates.ts';
+import { bodyParameterCount, renderTemplate, SIM_TEMPLATES, type SimTemplate } from './templates.ts';
 
 // The simulator validates with its own schemas, written from Meta's documentation, rather than
 // reusing @parlo/whatsapp's outbound types: it is the other side of the contract, and must catch a
@@ -73,18 +73,31 @@ type SendableType = keyof typeof contentSchemas;
 const SENDABLE_TYPES = Object.keys(contentSchemas) as SendableType[];
 const MEDIA_TYPES: ReadonlySet<string> = new Set(['image', 'audio', 'video', 'document', 'sticker']);
 
+/**
+ * Who a send is addressed to: `to` (a phone number) or `recipient` (a business-scoped user ID). When
+ * both are given `to` wins, as Meta documents.
+ */
+export type SendAddress =
+  | { by: 'phone'; /** As given, echoed in `contacts[].input`. */ input: string; waId: string }
+  | { by: 'bsuid'; input: string; userId: string };
+
 /** A validated `POST /{phone_number_id}/messages` request. */
 export type MessagesRequest =
-  | { kind: 'read'; messageId: string }
+  | {
+      kind: 'read';
+      messageId: string;
+      /** With `typing_indicator: { type: 'text' }`: show "typing…" (25 s or until the reply). */
+      typing: boolean;
+    }
   | {
       kind: 'send';
-      /** As given, echoed in `contacts[].input`. */
-      to: string;
-      waId: string;
+      address: SendAddress;
       type: SendableType;
       replyTo: string | undefined;
       /** Only templates may be sent outside the customer-service window. */
       isTemplate: boolean;
+      /** The template sent, for category rules (marketing opt-outs). */
+      template: SimTemplate | undefined;
       /** What the customer's phone shows. */
       preview: string;
       mediaId: string | undefined;
@@ -124,8 +137,13 @@ export function toWaId(to: string): string {
  * shape errors, 132001/132000 for template errors).
  *
  * @param mediaExists whether an uploaded media id is known to this number.
+ * @param templates the WABA's templates (their status decides whether one can be sent).
  */
-export function parseMessagesRequest(body: unknown, mediaExists: (id: string) => boolean): MessagesRequest {
+export function parseMessagesRequest(
+  body: unknown,
+  mediaExists: (id: string) => boolean,
+  templates: readonly SimTemplate[] = SIM_TEMPLATES,
+): MessagesRequest {
   if (!isRecord(body)) throw invalidParameter('Request body must be a JSON object.');
   if (body.messaging_product !== 'whatsapp') {
     throw invalidParameter(
@@ -139,16 +157,16 @@ export function parseMessagesRequest(body: unknown, mediaExists: (id: string) =>
     if (typeof body.message_id !== 'string' || body.message_id === '') {
       throw invalidParameter('The parameter message_id is required.');
     }
-    return { kind: 'read', messageId: body.message_id };
+    const typing = body.typing_indicator;
+    if (typing !== undefined && (!isRecord(typing) || typing.type !== 'text')) {
+      throw invalidParameter("Param typing_indicator['type'] must be one of {text}.");
+    }
+    return { kind: 'read', messageId: body.message_id, typing: typing !== undefined };
   }
   if (body.recipient_type !== undefined && body.recipient_type !== 'individual') {
     throw invalidParameter("Param recipient_type must be 'individual'.");
   }
-  if (typeof body.to !== 'string' || toWaId(body.to).length < 6) {
-    throw invalidParameter(
-      body.to === undefined ? 'The parameter to is required.' : 'Param to is not a valid phone number.',
-    );
-  }
+  const address = addressOf(body);
   // Meta treats a missing type as text.
   const type = body.type ?? 'text';
   if (typeof type !== 'string' || !(SENDABLE_TYPES as string[]).includes(type)) {
@@ -181,16 +199,17 @@ export function parseMessagesRequest(body: unknown, mediaExists: (id: string) =>
     mediaId = media.id;
     preview = `[${sendable}]${media.caption === undefined ? '' : ` ${media.caption}`}`;
   } else {
-    preview = previewOf(sendable, parsed.data);
+    preview = previewOf(sendable, parsed.data, templates);
     if (sendable === 'reaction') reactionTo = contentSchemas.reaction.parse(content).message_id;
   }
   return {
     kind: 'send',
-    to: body.to,
-    waId: toWaId(body.to),
+    address,
     type: sendable,
     replyTo,
     isTemplate: sendable === 'template',
+    template:
+      sendable === 'template' ? templateOf(contentSchemas.template.parse(content), templates) : undefined,
     preview,
     mediaId,
     reactionTo,
@@ -199,23 +218,66 @@ export function parseMessagesRequest(body: unknown, mediaExists: (id: string) =>
   };
 }
 
-function previewOf(type: SendableType, data: unknown): string {
+/** `to` when it is a phone number (it wins over `recipient`), else `recipient` when it is a BSUID. */
+function addressOf(body: Record<string, unknown>): SendAddress {
+  if (body.to !== undefined) {
+    if (typeof body.to !== 'string' || toWaId(body.to).length < 6) {
+      throw invalidParameter('Param to is not a valid phone number.');
+    }
+    return { by: 'phone', input: body.to, waId: toWaId(body.to) };
+  }
+  if (body.recipient !== undefined) {
+    if (typeof body.recipient !== 'string' || !isBusinessScopedUserId(body.recipient)) {
+      throw invalidParameter('Param recipient is not a valid business-scoped user ID.');
+    }
+    return { by: 'bsuid', input: body.recipient, userId: body.recipient };
+  }
+  throw invalidParameter('The parameter to is required.');
+}
+
+/**
+ * The template a send names, if it can be sent: 132001 when the WABA has no such template (or it is
+ * not approved yet, or rejected), 132015 when paused, 132016 when disabled (Meta's error codes).
+ */
+function templateOf(
+  template: { name: string; language: { code: string } },
+  templates: readonly SimTemplate[],
+): SimTemplate {
+  const known = templates.find((t) => t.name === template.name && t.language === template.language.code);
+  if (known?.status === 'PAUSED') {
+    throw new MetaError(
+      400,
+      132015,
+      '(#132015) Template is Paused',
+      `template name (${template.name}) is paused`,
+    );
+  }
+  if (known?.status === 'DISABLED') {
+    throw new MetaError(
+      400,
+      132016,
+      '(#132016) Template is Disabled',
+      `template name (${template.name}) is disabled`,
+    );
+  }
+  if (known === undefined || known.status !== 'APPROVED') {
+    throw new MetaError(
+      404,
+      132001,
+      '(#132001) Template name does not exist in the translation',
+      `template name (${template.name}) does not exist in ${template.language.code}`,
+    );
+  }
+  return known;
+}
+
+function previewOf(type: SendableType, data: unknown, templates: readonly SimTemplate[]): string {
   switch (type) {
     case 'text':
       return contentSchemas.text.parse(data).body;
     case 'template': {
       const template = contentSchemas.template.parse(data);
-      const known = SIM_TEMPLATES.find(
-        (t) => t.name === template.name && t.language === template.language.code,
-      );
-      if (known === undefined) {
-        throw new MetaError(
-          404,
-          132001,
-          '(#132001) Template name does not exist in the translation',
-          `template name (${template.name}) does not exist in ${template.language.code}`,
-        );
-      }
+      const known = templateOf(template, templates);
       const bodyParams =
         template.components
           ?.find((c) => c.type.toLowerCase() === 'body')

@@ -1,11 +1,15 @@
-import type { WebhookPayloadInput } from '@parlo/whatsapp';
-import type { ResolvedSimulatorConfig, SimCustomer, SimNumber } from './config.ts';
-import { PLACEHOLDER_MEDIA, type ParsedCustomerMessageInput } from './customer-input.ts';
-import { newWamid } from './ids.ts';
+import { TYPING_INDICATOR_MS } from '@parlo/whatsapp';
+import type { ResolvedSimulatorConfig, SimCustomerInput, SimNumber } from './config.ts';
+import type { ParsedCustomerMessageInput } from './customer-input.ts';
+import { CustomerBook, toSimUser, type SimUser } from './customers.ts';
+import { bsuidFor, newWamid } from './ids.ts';
+import { inboundContent } from './inbound-content.ts';
 import { MediaStore } from './media-store.ts';
 import { invalidParameter, rateLimitHit, statusError, type StatusError } from './meta-errors.ts';
+import { buildPayload, type Update } from './payload.ts';
 import { PendingWork } from './pending.ts';
-import type { MessagesRequest } from './send-request.ts';
+import type { MessagesRequest, SendAddress } from './send-request.ts';
+import type { SimTemplate } from './templates.ts';
 import { WebhookDelivery, type DeliveryRecord } from './webhook-delivery.ts';
 
 /** The customer-service window: a customer's message allows free-form replies for 24 hours. */
@@ -21,6 +25,7 @@ export interface ThreadMessage {
   /** `in`: customer to business; `out`: business to customer. */
   direction: 'in' | 'out';
   phoneNumberId: string;
+  /** The customer's key (see `SimUser.key`): the phone number, else the BSUID. */
   waId: string;
   type: string;
   /** What the phone shows. */
@@ -44,24 +49,44 @@ export interface Faults {
   reorderStatuses: boolean;
   /** Never send `delivered` (Meta may skip it). */
   skipDelivered: boolean;
+  /**
+   * For customers without a phone number, send `from: ""` instead of leaving `from` out (both have
+   * been seen; Meta's reference says omitted).
+   */
+  emptyFrom: boolean;
+}
+
+/** A typing indicator the business showed (a mark-as-read call with `typing_indicator`). */
+export interface TypingIndicator {
+  phoneNumberId: string;
+  /** The customer's key. */
+  waId: string;
+  /** The wamid marked read. */
+  messageId: string;
+  /** When it was asked for (simulator clock, ms). */
+  at: number;
+  /** When WhatsApp drops it unless a reply comes first (25 s later). */
+  until: number;
 }
 
 /** What the phone page (SSE) and tests are told. */
 export type SimEvent =
   | { type: 'message'; message: ThreadMessage }
   | { type: 'message.updated'; message: ThreadMessage }
-  | { type: 'customer.added'; customer: SimCustomer };
+  | { type: 'customer.added'; customer: SimUser }
+  /** The customer's phone number or BSUID changed; their key may have too. */
+  | { type: 'customer.changed'; previousKey: string; customer: SimUser }
+  | { type: 'typing'; indicator: TypingIndicator }
+  | { type: 'preference'; waId: string; phoneNumberId: string; optedOut: boolean }
+  | { type: 'template.updated'; template: SimTemplate };
 
-interface Update {
-  number: SimNumber;
-  label: string;
-  contacts?: unknown[];
-  messages?: unknown[];
-  statuses?: unknown[];
-  onAcked?: () => void;
+/** How a business message was addressed, for its status webhooks. */
+interface Addressing {
+  address: SendAddress;
+  /** The customer as they were when the message was sent (undefined: nobody on WhatsApp). */
+  customer: SimUser | undefined;
 }
 
-/** A not-found for the control API. */
 /** A status the simulator reports for a business message. */
 type OutboundStatus = 'sent' | 'delivered' | 'read' | 'failed';
 
@@ -71,7 +96,11 @@ interface StatusContext {
   failure: StatusError | undefined;
 }
 
+/** A not-found for the control API. */
 export class NotFoundError extends Error {}
+
+/** A request the control API cannot carry out as asked (400). */
+export class BadRequestError extends Error {}
 
 const threadKey = (phoneNumberId: string, waId: string): string => `${phoneNumberId}:${waId}`;
 
@@ -83,13 +112,19 @@ export class SimulatorCore {
   readonly media = new MediaStore();
   readonly pending = new PendingWork();
   readonly delivery: WebhookDelivery;
-  readonly customers = new Map<string, SimCustomer>();
+  readonly customers: CustomerBook;
+  /** The templates of every simulated WABA (one list: the demo has one WABA). */
+  readonly templates: SimTemplate[];
   readonly #threads = new Map<string, ThreadMessage[]>();
   readonly #messages = new Map<string, ThreadMessage>();
   readonly #lastInboundAt = new Map<string, number>();
   readonly #openChats = new Map<string, number>();
   readonly #sendTimes = new Map<string, number[]>();
   readonly #listeners = new Set<(event: SimEvent) => void>();
+  readonly #addressing = new WeakMap<ThreadMessage, Addressing>();
+  /** Thread keys (number + customer) whose customer stopped marketing messages. */
+  readonly #optedOut = new Set<string>();
+  readonly #typing: TypingIndicator[] = [];
   #held: Update[] | undefined;
   #webhookUrl: string;
   faults: Faults = {
@@ -97,6 +132,7 @@ export class SimulatorCore {
     concurrentDuplicates: false,
     reorderStatuses: false,
     skipDelivered: false,
+    emptyFrom: false,
   };
 
   constructor(
@@ -105,7 +141,8 @@ export class SimulatorCore {
   ) {
     this.#webhookUrl = config.webhookUrl;
     this.delivery = new WebhookDelivery(config.delivery, () => this.#webhookUrl, this.pending);
-    for (const customer of config.customers) this.customers.set(customer.waId, customer);
+    this.customers = new CustomerBook(config.customers);
+    this.templates = config.templates.map((t) => structuredClone(t));
   }
 
   /** Changes some faults, keeping the others; returns them all. */
@@ -115,6 +152,7 @@ export class SimulatorCore {
       concurrentDuplicates: patch.concurrentDuplicates ?? this.faults.concurrentDuplicates,
       reorderStatuses: patch.reorderStatuses ?? this.faults.reorderStatuses,
       skipDelivered: patch.skipDelivered ?? this.faults.skipDelivered,
+      emptyFrom: patch.emptyFrom ?? this.faults.emptyFrom,
     };
     return this.faults;
   }
@@ -142,13 +180,41 @@ export class SimulatorCore {
     return () => this.#listeners.delete(listener);
   }
 
-  addCustomer(customer: SimCustomer): void {
-    this.customers.set(customer.waId, customer);
-    this.#publish({ type: 'customer.added', customer });
+  /** Adds a customer (a missing BSUID is derived); returns them as the simulator keeps them. */
+  addCustomer(customer: SimCustomerInput): SimUser {
+    const user = toSimUser(customer);
+    this.customers.add(user);
+    this.#publish({ type: 'customer.added', customer: user });
+    return user;
   }
 
-  thread(waId: string, phoneNumberId: string): readonly ThreadMessage[] {
-    return this.#threads.get(threadKey(phoneNumberId, waId)) ?? [];
+  /** A customer by key, BSUID, phone number or username; 404 when unknown. */
+  customer(id: string): SimUser {
+    const user = this.customers.get(id);
+    if (user === undefined) throw new NotFoundError('unknown customer');
+    return user;
+  }
+
+  /** A customer's chat with a number; `id` is their key, BSUID, phone number or username. */
+  thread(id: string, phoneNumberId: string): readonly ThreadMessage[] {
+    const key = this.customers.get(id)?.key ?? id;
+    return this.#threads.get(threadKey(phoneNumberId, key)) ?? [];
+  }
+
+  /** Typing indicators shown so far, oldest first; optionally of one customer and/or number. */
+  typingIndicators(filter: { id?: string; phoneNumberId?: string } = {}): readonly TypingIndicator[] {
+    const key = filter.id === undefined ? undefined : (this.customers.get(filter.id)?.key ?? filter.id);
+    return this.#typing.filter(
+      (t) =>
+        (key === undefined || t.waId === key) &&
+        (filter.phoneNumberId === undefined || t.phoneNumberId === filter.phoneNumberId),
+    );
+  }
+
+  /** Whether the customer stopped marketing messages from this number. */
+  optedOut(phoneNumberId: string, id: string): boolean {
+    const key = this.customers.get(id)?.key ?? id;
+    return this.#optedOut.has(threadKey(phoneNumberId, key));
   }
 
   message(wamid: string): ThreadMessage | undefined {
@@ -160,8 +226,9 @@ export class SimulatorCore {
   }
 
   /** Whether a free-form message to this customer would be inside the 24-hour window now. */
-  inWindow(phoneNumberId: string, waId: string): boolean {
-    const last = this.#lastInboundAt.get(threadKey(phoneNumberId, waId));
+  inWindow(phoneNumberId: string, id: string): boolean {
+    const key = this.customers.get(id)?.key ?? id;
+    const last = this.#lastInboundAt.get(threadKey(phoneNumberId, key));
     return last !== undefined && this.now() - last < SERVICE_WINDOW_MS;
   }
 
@@ -169,7 +236,8 @@ export class SimulatorCore {
    * The customer has this chat on screen: delivered business messages turn read now, and new ones
    * as they arrive. Returns the function that closes the chat.
    */
-  openChat(waId: string, phoneNumberId: string): () => void {
+  openChat(id: string, phoneNumberId: string): () => void {
+    const waId = this.customers.get(id)?.key ?? id;
     const key = threadKey(phoneNumberId, waId);
     this.#openChats.set(key, (this.#openChats.get(key) ?? 0) + 1);
     for (const message of this.thread(waId, phoneNumberId)) {
@@ -186,22 +254,24 @@ export class SimulatorCore {
   }
 
   /** A customer sends a message to a business number; it reaches Parlo as a signed webhook. */
-  customerSends(waId: string, input: ParsedCustomerMessageInput, phoneNumberId?: string): { wamid: string } {
-    const customer = this.customers.get(waId);
-    if (customer === undefined) throw new NotFoundError(`unknown customer`);
-    const number = phoneNumberId === undefined ? this.defaultNumber() : this.numberById(phoneNumberId);
-    if (number === undefined) throw new NotFoundError(`unknown phone number id`);
-    const wamid = newWamid(waId);
+  customerSends(id: string, input: ParsedCustomerMessageInput, phoneNumberId?: string): { wamid: string } {
+    const customer = this.customer(id);
+    const number = this.#number(phoneNumberId);
+    const wamid = newWamid(customer.waId ?? customer.userId);
     const timestamp = Math.floor(this.now() / 1000);
-    const { wire, text, mediaId, replyTo } = this.#inboundContent(number, input);
-    const context =
-      replyTo === undefined ? {} : { context: { from: number.displayPhoneNumber, id: replyTo } };
-    const messageObject = { from: waId, id: wamid, timestamp: String(timestamp), ...context, ...wire };
+    const { wire, context, text, mediaId, replyTo } = inboundContent(this.media, number, input);
+    const messageObject = {
+      ...this.#sender(customer),
+      id: wamid,
+      timestamp: String(timestamp),
+      ...(context === undefined ? {} : { context }),
+      ...wire,
+    };
     const message: ThreadMessage = {
       wamid,
       direction: 'in',
       phoneNumberId: number.phoneNumberId,
-      waId,
+      waId: customer.key,
       type: typeof wire.type === 'string' ? wire.type : 'unknown',
       text,
       timestamp,
@@ -210,15 +280,147 @@ export class SimulatorCore {
       ...(mediaId === undefined ? {} : { mediaId }),
     };
     this.#addMessage(message);
-    this.#lastInboundAt.set(threadKey(number.phoneNumberId, waId), this.now());
+    this.#lastInboundAt.set(threadKey(number.phoneNumberId, customer.key), this.now());
     this.#emit({
       number,
       label: 'message',
-      contacts: [{ profile: { name: customer.name }, wa_id: waId }],
+      contacts: [contactOf(customer, { name: true, username: true })],
       messages: [messageObject],
       onAcked: () => this.#setStatus(message, 'delivered'),
     });
     return { wamid };
+  }
+
+  /**
+   * The customer changes their phone number. Meta sends a `system` message `user_changed_number`
+   * (no contacts array) with the new number and the new BSUID it generates, to each business number
+   * the customer talks to; from then on the old number is nobody's.
+   */
+  changeNumber(id: string, newWaId: string): { wamids: string[]; customer: SimUser } {
+    const customer = this.customer(id);
+    if (customer.waId === undefined) {
+      throw new BadRequestError('this customer shares no phone number: change their BSUID instead');
+    }
+    if (newWaId === customer.waId) throw new BadRequestError('that is already their number');
+    if (this.customers.byWaId(newWaId) !== undefined)
+      throw new BadRequestError("that number is another customer's");
+    const updated: SimUser = { ...customer, key: newWaId, waId: newWaId, userId: bsuidFor(newWaId, newWaId) };
+    const system = {
+      body: `User ${customer.name} changed from ${customer.waId} to ${newWaId}`,
+      wa_id: newWaId,
+      user_id: updated.userId,
+      previous_user_id: customer.userId,
+      type: 'user_changed_number',
+    };
+    const wamids = this.#identityChanged(customer, updated, { from: customer.waId }, system);
+    return { wamids, customer: updated };
+  }
+
+  /**
+   * The customer's BSUID changes while no phone number can be shared: Meta sends a `system` message
+   * `user_changed_user_id` with the previous and new BSUID.
+   */
+  changeUserId(id: string): { wamids: string[]; customer: SimUser } {
+    const customer = this.customer(id);
+    const userId = bsuidFor(`${customer.userId}:next`, customer.waId);
+    const updated: SimUser = { ...customer, userId, key: customer.waId ?? userId };
+    const system = {
+      body: `User ${customer.name} changed their business-scoped user ID`,
+      user_id: userId,
+      previous_user_id: customer.userId,
+      type: 'user_changed_user_id',
+    };
+    const sender: Record<string, string> =
+      customer.waId === undefined ? { from_user_id: customer.userId } : { from: customer.waId };
+    const wamids = this.#identityChanged(customer, updated, sender, system);
+    return { wamids, customer: updated };
+  }
+
+  /** The customer stops (`optOut: true`) or resumes marketing messages from a business number. */
+  setMarketingPreference(id: string, optOut: boolean, phoneNumberId?: string): void {
+    const customer = this.customer(id);
+    const number = this.#number(phoneNumberId);
+    const key = threadKey(number.phoneNumberId, customer.key);
+    if (optOut) this.#optedOut.add(key);
+    else this.#optedOut.delete(key);
+    this.#emit({
+      number,
+      label: 'user_preferences',
+      field: 'user_preferences',
+      contacts: [contactOf(customer, { name: true, username: false })],
+      userPreferences: [
+        {
+          ...(customer.waId === undefined ? {} : { wa_id: customer.waId }),
+          user_id: customer.userId,
+          detail: optOut
+            ? 'User requested to stop marketing messages'
+            : 'User requested to resume marketing messages',
+          category: 'marketing_messages',
+          value: optOut ? 'stop' : 'resume',
+          timestamp: Math.floor(this.now() / 1000),
+        },
+      ],
+    });
+    this.#publish({
+      type: 'preference',
+      waId: customer.key,
+      phoneNumberId: number.phoneNumberId,
+      optedOut: optOut,
+    });
+  }
+
+  /**
+   * A template's status changes (Meta reviewed, paused or disabled it): the list changes at once and
+   * every WABA gets a `message_template_status_update` webhook.
+   */
+  setTemplateStatus(
+    name: string,
+    change: { language?: string | undefined; status: SimTemplate['status']; reason?: string | undefined },
+  ): SimTemplate {
+    const template = this.#template(name, change.language);
+    template.status = change.status;
+    this.#templateChanged(template, 'template_status', {
+      field: 'message_template_status_update',
+      value: {
+        event: change.status,
+        message_template_id: templateIdValue(template.id),
+        message_template_name: template.name,
+        message_template_language: template.language,
+        reason: change.reason ?? 'NONE',
+        message_template_category: template.category,
+      },
+    });
+    return template;
+  }
+
+  /** A template's category changes (completed change): `template_category_update` to every WABA. */
+  setTemplateCategory(
+    name: string,
+    change: { language?: string | undefined; category: SimTemplate['category'] },
+  ): SimTemplate {
+    const template = this.#template(name, change.language);
+    const previous = template.category;
+    template.category = change.category;
+    this.#templateChanged(template, 'template_category', {
+      field: 'template_category_update',
+      value: {
+        message_template_id: templateIdValue(template.id),
+        message_template_name: template.name,
+        message_template_language: template.language,
+        previous_category: previous,
+        new_category: change.category,
+      },
+    });
+    return template;
+  }
+
+  /** Adds (or replaces) a template; its status is announced as a `message_template_status_update`. */
+  addTemplate(template: SimTemplate): SimTemplate {
+    const copy = structuredClone(template);
+    const index = this.templates.findIndex((t) => t.name === copy.name && t.language === copy.language);
+    if (index === -1) this.templates.push(copy);
+    else this.templates[index] = copy;
+    return this.setTemplateStatus(copy.name, { language: copy.language, status: copy.status });
   }
 
   /**
@@ -229,10 +431,10 @@ export class SimulatorCore {
   handleMessagesRequest(
     number: SimNumber,
     request: MessagesRequest,
-  ): { wamid: string; waId: string } | { read: true } {
+  ): { wamid: string; contact: { input: string; wa_id?: string; user_id?: string } } | { read: true } {
     switch (request.kind) {
       case 'read':
-        this.#markRead(number, request.messageId);
+        this.#markRead(number, request.messageId, request.typing);
         return { read: true };
       case 'send':
         return this.#businessSends(number, request);
@@ -242,14 +444,18 @@ export class SimulatorCore {
   #businessSends(
     number: SimNumber,
     request: Extract<MessagesRequest, { kind: 'send' }>,
-  ): { wamid: string; waId: string } {
+  ): { wamid: string; contact: { input: string; wa_id?: string; user_id?: string } } {
     this.#takeRateSlot(number.phoneNumberId);
-    const wamid = newWamid(request.waId);
+    const { address } = request;
+    const customer =
+      address.by === 'phone' ? this.customers.byWaId(address.waId) : this.customers.byUserId(address.userId);
+    const key = customer?.key ?? (address.by === 'phone' ? address.waId : address.userId);
+    const wamid = newWamid(key);
     const message: ThreadMessage = {
       wamid,
       direction: 'out',
       phoneNumberId: number.phoneNumberId,
-      waId: request.waId,
+      waId: key,
       type: request.type,
       text: request.preview,
       timestamp: Math.floor(this.now() / 1000),
@@ -258,10 +464,17 @@ export class SimulatorCore {
       ...(request.mediaId === undefined ? {} : { mediaId: request.mediaId }),
     };
     this.#addMessage(message);
+    this.#addressing.set(message, { address, customer });
     let failure: StatusError | undefined;
-    if (!this.customers.has(request.waId)) {
+    if (customer === undefined) {
       failure = statusError(131026, 'Message undeliverable', 'Message Undeliverable.');
-    } else if (!request.isTemplate && !this.inWindow(number.phoneNumberId, request.waId)) {
+    } else if (request.template?.category === 'MARKETING' && this.optedOut(number.phoneNumberId, key)) {
+      failure = statusError(
+        131050,
+        'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+        'The user has stopped marketing messages from this business.',
+      );
+    } else if (!request.isTemplate && !this.inWindow(number.phoneNumberId, key)) {
       failure = statusError(
         131047,
         'Re-engagement message',
@@ -269,7 +482,12 @@ export class SimulatorCore {
       );
     }
     this.#scheduleStatuses(number, message, request, failure);
-    return { wamid, waId: request.waId };
+    // Meta answers `wa_id` for a send to a phone number, `user_id` for one to a BSUID.
+    const contact =
+      address.by === 'phone'
+        ? { input: address.input, wa_id: address.waId }
+        : { input: address.input, user_id: address.userId };
+    return { wamid, contact };
   }
 
   // Meta's default throughput is per business number, over a one-second window.
@@ -284,7 +502,7 @@ export class SimulatorCore {
     this.#sendTimes.set(phoneNumberId, recent);
   }
 
-  #markRead(number: SimNumber, messageId: string): void {
+  #markRead(number: SimNumber, messageId: string, typing: boolean): void {
     const target = this.#messages.get(messageId);
     if (target === undefined || target.direction !== 'in' || target.phoneNumberId !== number.phoneNumberId) {
       throw invalidParameter('Param message_id is not a valid message id for this phone number.');
@@ -295,6 +513,18 @@ export class SimulatorCore {
         this.#setStatus(message, 'read');
     }
     this.#setStatus(target, 'read');
+    if (typing) {
+      const at = this.now();
+      const indicator: TypingIndicator = {
+        phoneNumberId: number.phoneNumberId,
+        waId: target.waId,
+        messageId,
+        at,
+        until: at + TYPING_INDICATOR_MS,
+      };
+      this.#typing.push(indicator);
+      this.#publish({ type: 'typing', indicator });
+    }
   }
 
   #scheduleStatuses(
@@ -357,6 +587,11 @@ export class SimulatorCore {
     void this.pending.track(next);
   }
 
+  /**
+   * A status webhook as Meta documents it since BSUIDs: `recipient_id` only for a send to a phone
+   * number; `recipient_user_id` always, except on a `failed` status of a send to a phone number; the
+   * recipient's contact (BSUID, phone number if shared, username on delivered/read) except on `failed`.
+   */
   #statusUpdate(
     number: SimNumber,
     message: ThreadMessage,
@@ -368,20 +603,43 @@ export class SimulatorCore {
       status === 'sent' || status === 'delivered'
         ? {
             pricing: template
-              ? { billable: true, pricing_model: 'PMP', category: 'utility', type: 'regular' }
+              ? {
+                  billable: true,
+                  pricing_model: 'PMP',
+                  category: extra.request?.template?.category.toLowerCase() ?? 'utility',
+                  type: 'regular',
+                }
               : { billable: false, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' },
           }
         : {};
     const callback = extra.request?.callbackData;
+    const addressing = this.#addressing.get(message);
+    const address = addressing?.address;
+    const customer = addressing?.customer;
+    const toPhone = address?.by !== 'bsuid';
+    const userId = customer?.userId ?? (address?.by === 'bsuid' ? address.userId : undefined);
+    const recipientId = address?.by === 'phone' ? address.waId : toPhone ? message.waId : undefined;
+    const contact =
+      status === 'failed' || customer === undefined
+        ? undefined
+        : {
+            ...(status !== 'sent' && customer.username !== undefined
+              ? { profile: { username: customer.username } }
+              : {}),
+            ...(customer.waId === undefined ? {} : { wa_id: customer.waId }),
+            user_id: customer.userId,
+          };
     return {
       number,
       label: `status:${status}`,
+      ...(contact === undefined ? {} : { contacts: [contact] }),
       statuses: [
         {
           id: message.wamid,
           status,
           timestamp: String(Math.floor(this.now() / 1000)),
-          recipient_id: message.waId,
+          ...(recipientId === undefined ? {} : { recipient_id: recipientId }),
+          ...(userId === undefined || (status === 'failed' && toPhone) ? {} : { recipient_user_id: userId }),
           ...pricing,
           ...(callback === undefined ? {} : { biz_opaque_callback_data: callback }),
           ...(status === 'failed' && extra.failure !== undefined ? { errors: [extra.failure] } : {}),
@@ -408,110 +666,101 @@ export class SimulatorCore {
     this.#publish({ type: 'message', message });
   }
 
-  #inboundContent(
-    number: SimNumber,
-    input: ParsedCustomerMessageInput,
-  ): { wire: Record<string, unknown>; text: string; mediaId?: string; replyTo?: string } {
-    switch (input.type) {
-      case 'text':
-        return {
-          wire: { type: 'text', text: { body: input.text } },
-          text: input.text,
-          ...opt('replyTo', input.replyTo),
-        };
-      case 'image':
-      case 'audio':
-      case 'video':
-      case 'document':
-      case 'sticker': {
-        const placeholder = PLACEHOLDER_MEDIA[input.type];
-        const data =
-          input.dataBase64 === undefined ? placeholder.data : Buffer.from(input.dataBase64, 'base64');
-        const mimeType = input.mimeType ?? placeholder.mimeType;
-        const stored = this.media.add(number.phoneNumberId, data, mimeType, input.filename);
-        const voice = input.type === 'audio' && input.voice === true;
-        const media = {
-          id: stored.id,
-          mime_type: voice ? 'audio/ogg; codecs=opus' : mimeType,
-          sha256: stored.sha256,
-          ...(input.caption === undefined ? {} : { caption: input.caption }),
-          ...(input.filename === undefined ? {} : { filename: input.filename }),
-          ...(input.type === 'audio' ? { voice } : {}),
-          ...(input.type === 'sticker' ? { animated: false } : {}),
-        };
-        return {
-          wire: { type: input.type, [input.type]: media },
-          text: `[${input.type}]${input.caption === undefined ? '' : ` ${input.caption}`}`,
-          mediaId: stored.id,
-          ...opt('replyTo', input.replyTo),
-        };
-      }
-      case 'location': {
-        const { type: _type, ...location } = input;
-        return {
-          wire: { type: 'location', location },
-          text: `📍 ${input.name ?? `${input.latitude}, ${input.longitude}`}`,
-        };
-      }
-      case 'reaction':
-        return {
-          wire: { type: 'reaction', reaction: { message_id: input.messageId, emoji: input.emoji } },
-          text: input.emoji,
-        };
-      case 'contacts':
-        return {
-          wire: {
-            type: 'contacts',
-            contacts: input.contacts.map((c) => ({
-              name: { formatted_name: c.name, first_name: c.name },
-              phones: c.phones.map((phone) => ({ phone, type: 'CELL' })),
-            })),
-          },
-          text: `👤 ${input.contacts.map((c) => c.name).join(', ')}`,
-          ...opt('replyTo', input.replyTo),
-        };
-      case 'unsupported':
-        return {
-          wire: {
-            type: 'unsupported',
-            unsupported: { type: 'edit' },
-            errors: [
-              {
-                code: 131051,
-                title: 'Message type unknown',
-                message: 'Message type unknown',
-                error_data: { details: 'Message type is currently not supported.' },
-              },
-            ],
-          },
-          text: '[unsupported]',
-        };
-      case 'button':
-        return {
-          wire: { type: 'button', button: { payload: input.payload, text: input.text } },
-          text: input.text,
-          ...opt('replyTo', input.replyTo),
-        };
-      case 'interactive': {
-        const reply =
-          input.reply === 'list_reply'
-            ? {
-                type: 'list_reply',
-                list_reply: { id: input.id, title: input.title, ...opt('description', input.description) },
-              }
-            : { type: 'button_reply', button_reply: { id: input.id, title: input.title } };
-        return {
-          wire: { type: 'interactive', interactive: reply },
-          text: input.title,
-          ...opt('replyTo', input.replyTo),
-        };
-      }
-      case 'custom': {
-        // Only the envelope (from/id/timestamp) is the simulator's; the rest is sent as given.
-        const { from: _from, id: _id, timestamp: _ts, ...rest } = input.message;
-        return { wire: rest, text: `[${input.message.type}]` };
-      }
+  // --- identity changes and templates ---
+
+  #number(phoneNumberId: string | undefined): SimNumber {
+    const number = phoneNumberId === undefined ? this.defaultNumber() : this.numberById(phoneNumberId);
+    if (number === undefined) throw new NotFoundError('unknown phone number id');
+    return number;
+  }
+
+  /** Meta's sender fields: `from` only for a shared phone number, `from_user_id` always. */
+  #sender(customer: SimUser): Record<string, string> {
+    if (customer.waId !== undefined) return { from: customer.waId, from_user_id: customer.userId };
+    return this.faults.emptyFrom
+      ? { from: '', from_user_id: customer.userId }
+      : { from_user_id: customer.userId };
+  }
+
+  /**
+   * Tells each business number the customer talks to (the first number if none) about an identity
+   * change, and moves their chats, window and preferences to their new key.
+   */
+  #identityChanged(
+    before: SimUser,
+    after: SimUser,
+    sender: Record<string, string>,
+    system: Record<string, string>,
+  ): string[] {
+    const numbers = this.config.numbers.filter((n) => this.thread(before.key, n.phoneNumberId).length > 0);
+    const targets = numbers.length > 0 ? numbers : [this.defaultNumber()];
+    const wamids: string[] = [];
+    const timestamp = Math.floor(this.now() / 1000);
+    for (const number of targets) {
+      this.#rekey(number.phoneNumberId, before.key, after.key);
+      const wamid = newWamid(before.waId ?? before.userId);
+      wamids.push(wamid);
+      const message: ThreadMessage = {
+        wamid,
+        direction: 'in',
+        phoneNumberId: number.phoneNumberId,
+        waId: after.key,
+        type: 'system',
+        text: system.body ?? '',
+        timestamp,
+        status: 'sent',
+      };
+      this.#addMessage(message);
+      // System messages carry no contacts array (Meta's system messages reference).
+      this.#emit({
+        number,
+        label: 'system',
+        messages: [{ ...sender, id: wamid, timestamp: String(timestamp), type: 'system', system }],
+        onAcked: () => this.#setStatus(message, 'delivered'),
+      });
     }
+    this.customers.replace(before.key, after);
+    this.#publish({ type: 'customer.changed', previousKey: before.key, customer: after });
+    return wamids;
+  }
+
+  #rekey(phoneNumberId: string, from: string, to: string): void {
+    if (from === to) return;
+    const old = threadKey(phoneNumberId, from);
+    const next = threadKey(phoneNumberId, to);
+    const thread = this.#threads.get(old);
+    if (thread !== undefined) {
+      for (const message of thread) message.waId = to;
+      this.#threads.set(next, [...(this.#threads.get(next) ?? []), ...thread]);
+      this.#threads.delete(old);
+    }
+    const last = this.#lastInboundAt.get(old);
+    if (last !== undefined) {
+      this.#lastInboundAt.set(next, last);
+      this.#lastInboundAt.delete(old);
+    }
+    if (this.#optedOut.delete(old)) this.#optedOut.add(next);
+  }
+
+  #template(name: string, language: string | undefined): SimTemplate {
+    const matches = this.templates.filter(
+      (t) => t.name === name && (language === undefined || t.language === language),
+    );
+    const [template] = matches;
+    if (template === undefined) throw new NotFoundError('unknown template');
+    if (matches.length > 1) throw new BadRequestError('several templates have that name: give the language');
+    return template;
+  }
+
+  /** Announces a WABA-level template change to each WABA (signed with one of its numbers' secrets). */
+  #templateChanged(template: SimTemplate, label: string, change: { field: string; value: unknown }): void {
+    const seen = new Set<string>();
+    for (const number of this.config.numbers) {
+      if (seen.has(number.wabaId)) continue;
+      seen.add(number.wabaId);
+      this.#emit({ number, label, wabaChange: change });
+    }
+    this.#publish({ type: 'template.updated', template });
   }
 
   // --- webhook emission, holding (batching) and faults ---
@@ -560,7 +809,8 @@ export class SimulatorCore {
     const first = updates[0];
     if (first === undefined) return true;
     const label = updates.length === 1 ? first.label : `batch(${updates.length})`;
-    const ok = await this.#deliverBody(JSON.stringify(buildPayload(updates)), first.number.appSecret, label);
+    const body = JSON.stringify(buildPayload(updates, Math.floor(this.now() / 1000)));
+    const ok = await this.#deliverBody(body, first.number.appSecret, label);
     if (ok) for (const update of updates) update.onAcked?.();
     return ok;
   }
@@ -583,54 +833,21 @@ export class SimulatorCore {
   }
 }
 
-function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+/** A user as Meta lists them in `value.contacts[]`. */
+function contactOf(customer: SimUser, with_: { name: boolean; username: boolean }): Record<string, unknown> {
+  const profile = {
+    ...(with_.name ? { name: customer.name } : {}),
+    ...(with_.username && customer.username !== undefined ? { username: customer.username } : {}),
+  };
+  return {
+    ...(Object.keys(profile).length > 0 ? { profile } : {}),
+    ...(customer.waId === undefined ? {} : { wa_id: customer.waId }),
+    user_id: customer.userId,
+  };
 }
 
-/** Groups updates into Meta's shape: entry per WABA, change per number, arrays merged in order. */
-export function buildPayload(updates: readonly Update[]): WebhookPayloadInput {
-  interface ChangeParts {
-    number: SimNumber;
-    contacts: unknown[];
-    messages: unknown[];
-    statuses: unknown[];
-  }
-  const entries = new Map<string, Map<string, ChangeParts>>();
-  for (const update of updates) {
-    const changes = entries.get(update.number.wabaId) ?? new Map<string, ChangeParts>();
-    entries.set(update.number.wabaId, changes);
-    const change: ChangeParts = changes.get(update.number.phoneNumberId) ?? {
-      number: update.number,
-      contacts: [],
-      messages: [],
-      statuses: [],
-    };
-    changes.set(update.number.phoneNumberId, change);
-    for (const contact of update.contacts ?? []) {
-      const waId = (contact as { wa_id?: string }).wa_id;
-      if (!change.contacts.some((c) => (c as { wa_id?: string }).wa_id === waId))
-        change.contacts.push(contact);
-    }
-    change.messages.push(...(update.messages ?? []));
-    change.statuses.push(...(update.statuses ?? []));
-  }
-  return {
-    object: 'whatsapp_business_account',
-    entry: [...entries].map(([wabaId, changes]) => ({
-      id: wabaId,
-      changes: [...changes.values()].map(({ number, contacts, messages, statuses }) => ({
-        value: {
-          messaging_product: 'whatsapp' as const,
-          metadata: {
-            display_phone_number: number.displayPhoneNumber,
-            phone_number_id: number.phoneNumberId,
-          },
-          ...(contacts.length > 0 ? { contacts } : {}),
-          ...(messages.length > 0 ? { messages } : {}),
-          ...(statuses.length > 0 ? { statuses } : {}),
-        },
-        field: 'messages' as const,
-      })),
-    })),
-  };
+/** Meta writes template ids as JSON numbers; ours are strings that fit (else stay strings). */
+function templateIdValue(id: string): number | string {
+  const n = Number(id);
+  return Number.isSafeInteger(n) ? n : id;
 }

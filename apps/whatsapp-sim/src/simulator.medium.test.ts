@@ -592,6 +592,7 @@ describe('misbehaviour on demand', () => {
       concurrentDuplicates: false,
       reorderStatuses: false,
       skipDelivered: false,
+      emptyFrom: false,
     });
     await customerWrites();
     expect(receiver.received).toHaveLength(2);

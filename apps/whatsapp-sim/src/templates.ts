@@ -1,19 +1,26 @@
-/** A message template as `GET /{waba_id}/message_templates` lists it. */
-export interface SimTemplate {
-  id: string;
-  name: string;
-  language: string;
-  status: 'APPROVED';
-  category: 'UTILITY' | 'MARKETING' | 'AUTHENTICATION';
-  components: Array<{
-    type: 'HEADER' | 'BODY' | 'FOOTER' | 'BUTTONS';
-    format?: 'TEXT';
-    text?: string;
-    buttons?: Array<{ type: 'QUICK_REPLY'; text: string }>;
-  }>;
-}
+import { z } from 'zod';
 
-/** The approved templates every simulated WABA has. */
+/** A message template as `GET /{waba_id}/message_templates` lists it. */
+export const simTemplateSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  language: z.string().min(1),
+  /** Meta's template statuses; only `APPROVED` ones can be sent. */
+  status: z.enum(['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED', 'ARCHIVED', 'IN_APPEAL']),
+  category: z.enum(['UTILITY', 'MARKETING', 'AUTHENTICATION']),
+  components: z.array(
+    z.object({
+      type: z.enum(['HEADER', 'BODY', 'FOOTER', 'BUTTONS']),
+      format: z.literal('TEXT').optional(),
+      text: z.string().optional(),
+      buttons: z.array(z.object({ type: z.literal('QUICK_REPLY'), text: z.string() })).optional(),
+    }),
+  ),
+});
+/** A message template of a simulated WABA. */
+export type SimTemplate = z.infer<typeof simTemplateSchema>;
+
+/** The approved templates every simulated WABA has by default. */
 export const SIM_TEMPLATES: readonly SimTemplate[] = [
   {
     id: '1192339204654487',
@@ -61,6 +68,24 @@ export const SIM_TEMPLATES: readonly SimTemplate[] = [
     components: [{ type: 'BODY', text: 'Hola {{1}}, seguimos con tu consulta. Responde para continuar.' }],
   },
 ];
+
+/**
+ * A MARKETING template, not in the default set (tests count those): add it with the `templates`
+ * option or `POST /sim/templates` to show opt-outs (a customer who stopped marketing messages does
+ * not get it: 131050).
+ */
+export const SIM_MARKETING_TEMPLATE: SimTemplate = {
+  id: '1192339204654491',
+  name: 'spring_offer',
+  language: 'en',
+  status: 'APPROVED',
+  category: 'MARKETING',
+  components: [
+    { type: 'HEADER', format: 'TEXT', text: 'Spring offer' },
+    { type: 'BODY', text: 'Hi {{1}}, this week only: 20% off everything with code SPRING20.' },
+    { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+  ],
+};
 
 /** How many `{{n}}` parameters a template's body expects. */
 export function bodyParameterCount(template: SimTemplate): number {

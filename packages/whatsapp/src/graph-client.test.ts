@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GraphClient } from './graph-client.ts';
 import { classifyGraphError, GraphApiError } from './graph-error.ts';
@@ -158,5 +159,42 @@ describe('GraphClient', () => {
     expect(form?.get('type')).toBe('application/pdf');
     const file = form?.get('file');
     expect(file instanceof Blob && file.size).toBe(3);
+  });
+
+  it('[business-scoped-user-ids] returns the user_id Meta answers for a send to a BSUID', async () => {
+    const response = JSON.parse(
+      readFileSync(new URL('./fixtures/send-text-to-bsuid.response.json', import.meta.url), 'utf8'),
+    ) as unknown;
+    const { fetch, calls } = fakeFetch(() => json(200, response));
+    const client = new GraphClient({ baseUrl: 'https://graph.example', apiVersion: 'v25.0', fetch });
+    const result = await client.sendMessage('123', 'tok', {
+      recipient: 'US.13491208655302741918',
+      type: 'text',
+      text: { body: 'hi' },
+    });
+    expect(result).toEqual({
+      wamid: 'wamid.HBgUVVMuMTM0OTEyMDg2NTUzMDI3NDE5MTgVAgARGBJCU1VJRFNFTkQwMDAwMDAxAA==',
+      userId: 'US.13491208655302741918',
+    });
+    expect(JSON.parse(calls[0]?.init?.body as string)).toEqual({
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      recipient: 'US.13491208655302741918',
+      type: 'text',
+      text: { body: 'hi' },
+    });
+  });
+
+  it('[typing-indicators] marks read with a typing indicator on the messages endpoint', async () => {
+    const { fetch, calls } = fakeFetch(() => json(200, { success: true }));
+    const client = new GraphClient({ baseUrl: 'https://graph.example', apiVersion: 'v25.0', fetch });
+    await client.markReadWithTyping('123', 'tok', 'wamid.IN');
+    expect(calls[0]?.url).toBe('https://graph.example/v25.0/123/messages');
+    expect(JSON.parse(calls[0]?.init?.body as string)).toEqual({
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: 'wamid.IN',
+      typing_indicator: { type: 'text' },
+    });
   });
 });

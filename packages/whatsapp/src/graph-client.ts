@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GraphApiError, graphErrorBodySchema } from './graph-error.ts';
-import type { OutboundMessage } from './outbound-message.ts';
+import { markReadRequest, type OutboundMessage } from './outbound-message.ts';
 
 /** Options of a {@link GraphClient}. */
 export interface GraphClientOptions {
@@ -16,7 +16,10 @@ export interface GraphClientOptions {
 
 const sendMessageResponseSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
-  contacts: z.array(z.looseObject({ input: z.string(), wa_id: z.string().optional() })).optional(),
+  // `wa_id` when the send went to a phone number, `user_id` when it went to a BSUID (`recipient`).
+  contacts: z
+    .array(z.looseObject({ input: z.string(), wa_id: z.string().optional(), user_id: z.string().optional() }))
+    .optional(),
   messages: z.array(z.looseObject({ id: z.string(), message_status: z.string().optional() })).min(1),
 });
 
@@ -95,7 +98,7 @@ export class GraphClient {
     phoneNumberId: string,
     token: string,
     body: OutboundMessage,
-  ): Promise<{ wamid: string; waId?: string }> {
+  ): Promise<{ wamid: string; waId?: string; userId?: string }> {
     const response = await this.#json(
       'POST',
       this.#url(phoneNumberId, 'messages'),
@@ -104,8 +107,12 @@ export class GraphClient {
       sendMessageResponseSchema,
     );
     const wamid = response.messages[0]?.id ?? '';
-    const waId = response.contacts?.[0]?.wa_id;
-    return waId === undefined ? { wamid } : { wamid, waId };
+    const contact = response.contacts?.[0];
+    return {
+      wamid,
+      ...(contact?.wa_id === undefined ? {} : { waId: contact.wa_id }),
+      ...(contact?.user_id === undefined ? {} : { userId: contact.user_id }),
+    };
   }
 
   /** Marks an inbound message (and those before it) read: the customer sees blue ticks. */
@@ -114,7 +121,21 @@ export class GraphClient {
       'POST',
       this.#url(phoneNumberId, 'messages'),
       token,
-      { messaging_product: 'whatsapp', status: 'read', message_id: wamid },
+      markReadRequest(wamid),
+      successResponseSchema,
+    );
+  }
+
+  /**
+   * Marks an inbound message read and shows the customer a typing indicator, which WhatsApp dismisses
+   * at the reply or after 25 s ({@link TYPING_INDICATOR_MS}). Send it only when a reply will follow.
+   */
+  async markReadWithTyping(phoneNumberId: string, token: string, wamid: string): Promise<void> {
+    await this.#json(
+      'POST',
+      this.#url(phoneNumberId, 'messages'),
+      token,
+      markReadRequest(wamid, { typing: true }),
       successResponseSchema,
     );
   }

@@ -4,6 +4,9 @@
  */
 export { SIGNATURE_HEADER, signPayload, verifySignature } from './signature.ts';
 export * from './webhook-schema.ts';
+export * from './inbound-details.ts';
+export * from './account-updates.ts';
+export * from './flatten.ts';
 export * from './outbound-message.ts';
 export * from './graph-error.ts';
 export * from './graph-client.ts';

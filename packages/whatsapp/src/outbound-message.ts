@@ -43,8 +43,16 @@ export const templateComponentSchema = z.looseObject({
 export type TemplateComponent = z.infer<typeof templateComponentSchema>;
 
 const common = {
-  /** The customer's number, E.164 with or without `+`, or a wa_id. */
-  to: z.string().min(1),
+  /**
+   * The customer's number, E.164 with or without `+`, or a wa_id. Takes precedence over `recipient`
+   * when both are given (Meta's rule). One of `to` and `recipient` is required.
+   */
+  to: z.string().min(1).optional(),
+  /**
+   * The customer's business-scoped user ID (BSUID) or parent BSUID: how to reach a user whose phone
+   * number Meta does not share (business-scoped user IDs page). Use {@link addressOf}.
+   */
+  recipient: z.string().min(1).optional(),
   /** Makes this a reply to (quote of) an earlier message. */
   context: z.object({ message_id: z.string().min(1) }).optional(),
   /** Echoed back in this message's status webhooks. */
@@ -53,50 +61,109 @@ const common = {
 
 /**
  * What a caller sends, as on the wire minus `messaging_product` and `recipient_type` (which
- * {@link GraphClient.sendMessage} adds). Not parsed by the client: the Graph API is the authority,
- * and callers validate at their own edge (e.g. the composer's length limit).
+ * {@link GraphClient.sendMessage} adds), addressed by `to` (phone number) and/or `recipient` (BSUID).
+ * Not parsed by the client: the Graph API is the authority, and callers validate at their own edge
+ * (e.g. the composer's length limit).
  */
-export const outboundMessageSchema = z.discriminatedUnion('type', [
-  z.object({
-    ...common,
-    type: z.literal('text'),
-    text: z.object({
-      body: z.string().min(1).max(MAX_TEXT_BODY_LENGTH),
-      preview_url: z.boolean().optional(),
+export const outboundMessageSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      ...common,
+      type: z.literal('text'),
+      text: z.object({
+        body: z.string().min(1).max(MAX_TEXT_BODY_LENGTH),
+        preview_url: z.boolean().optional(),
+      }),
     }),
-  }),
-  z.object({
-    ...common,
-    type: z.literal('template'),
-    template: z.object({
-      name: z.string().min(1),
-      language: z.object({ code: z.string().min(1), policy: z.literal('deterministic').optional() }),
-      components: z.array(templateComponentSchema).optional(),
+    z.object({
+      ...common,
+      type: z.literal('template'),
+      template: z.object({
+        name: z.string().min(1),
+        language: z.object({ code: z.string().min(1), policy: z.literal('deterministic').optional() }),
+        components: z.array(templateComponentSchema).optional(),
+      }),
     }),
-  }),
-  z.object({ ...common, type: z.literal('image'), image: outboundMediaSchema }),
-  z.object({ ...common, type: z.literal('video'), video: outboundMediaSchema }),
-  z.object({ ...common, type: z.literal('document'), document: outboundDocumentSchema }),
-  z.object({ ...common, type: z.literal('audio'), audio: outboundBareMediaSchema }),
-  z.object({ ...common, type: z.literal('sticker'), sticker: outboundBareMediaSchema }),
-  z.object({
-    ...common,
-    type: z.literal('reaction'),
-    // An empty emoji removes the reaction.
-    reaction: z.object({ message_id: z.string().min(1), emoji: z.string() }),
-  }),
-  z.object({
-    ...common,
-    type: z.literal('location'),
-    location: z.object({
-      latitude: z.number(),
-      longitude: z.number(),
-      name: z.string().optional(),
-      address: z.string().optional(),
+    z.object({ ...common, type: z.literal('image'), image: outboundMediaSchema }),
+    z.object({ ...common, type: z.literal('video'), video: outboundMediaSchema }),
+    z.object({ ...common, type: z.literal('document'), document: outboundDocumentSchema }),
+    z.object({ ...common, type: z.literal('audio'), audio: outboundBareMediaSchema }),
+    z.object({ ...common, type: z.literal('sticker'), sticker: outboundBareMediaSchema }),
+    z.object({
+      ...common,
+      type: z.literal('reaction'),
+      // An empty emoji removes the reaction.
+      reaction: z.object({ message_id: z.string().min(1), emoji: z.string() }),
     }),
-  }),
-]);
+    z.object({
+      ...common,
+      type: z.literal('location'),
+      location: z.object({
+        latitude: z.number(),
+        longitude: z.number(),
+        name: z.string().optional(),
+        address: z.string().optional(),
+      }),
+    }),
+  ])
+  .refine((message) => message.to !== undefined || message.recipient !== undefined, {
+    message: 'to (a phone number) or recipient (a business-scoped user ID) is required',
+    path: ['to'],
+  });
 /** A message to send; see {@link outboundMessageSchema}. */
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
 /** The `type` values of {@link OutboundMessage}. */
 export type OutboundMessageType = OutboundMessage['type'];
+
+/** Meta's business-scoped user ID format: ISO country code, `.`, (`ENT.` for a parent BSUID,) up to 128 alphanumerics. */
+export const BSUID_PATTERN = /^[A-Z]{2}\.(?:ENT\.)?[A-Za-z0-9]{1,128}$/;
+
+/** Whether a string has the shape of a business-scoped user ID (or parent BSUID). */
+export function isBusinessScopedUserId(value: string): boolean {
+  return BSUID_PATTERN.test(value);
+}
+
+/**
+ * How to address a send to a customer: `to` with the phone number when one is known (Meta recommends
+ * phone numbers when possible, so phone numbers keep appearing in webhooks), else `recipient` with
+ * the BSUID. Throws when the customer has neither.
+ */
+export function addressOf(customer: {
+  waId?: string | undefined;
+  userId?: string | undefined;
+}): { to: string } | { recipient: string } {
+  if (customer.waId !== undefined && customer.waId !== '') return { to: customer.waId };
+  if (customer.userId !== undefined && customer.userId !== '') return { recipient: customer.userId };
+  throw new Error('a customer without a phone number or a business-scoped user ID cannot be messaged');
+}
+
+/** How long WhatsApp shows a typing indicator: until the reply, or 25 s, whichever comes first. */
+export const TYPING_INDICATOR_MS = 25_000;
+
+/** The body of a mark-as-read call, optionally with a typing indicator (same endpoint as sends). */
+export interface MarkReadRequest {
+  messaging_product: 'whatsapp';
+  status: 'read';
+  /** The wamid of the customer's message (it and every earlier one turn read). */
+  message_id: string;
+  /** Shows "typing…" to the customer; only type Meta documents is `text`. */
+  typing_indicator?: { type: 'text' };
+}
+
+/** Builds a mark-as-read request; with `typing: true` it also shows Meta's typing indicator. */
+export function markReadRequest(messageId: string, options: { typing?: boolean } = {}): MarkReadRequest {
+  return {
+    messaging_product: 'whatsapp',
+    status: 'read',
+    message_id: messageId,
+    ...(options.typing === true ? { typing_indicator: { type: 'text' as const } } : {}),
+  };
+}
+
+/** Parses a mark-as-read request (with or without a typing indicator), e.g. on the Graph side. */
+export const markReadRequestSchema = z.object({
+  messaging_product: z.literal('whatsapp'),
+  status: z.literal('read'),
+  message_id: z.string().min(1),
+  typing_indicator: z.object({ type: z.literal('text') }).optional(),
+});

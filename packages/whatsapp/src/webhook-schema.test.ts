@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { flattenWebhook } from './flatten.ts';
 import {
-  flattenWebhook,
   isKnownMessage,
   isKnownStatus,
   webhookPayloadSchema,

@@ -13,20 +13,65 @@ export const webhookErrorSchema = z.looseObject({
 });
 export type WebhookError = z.infer<typeof webhookErrorSchema>;
 
-/** The message replied to, when the customer used "reply". */
+/** The catalog product a customer asked about ("Message business" on a product). */
+export const referredProductSchema = z.looseObject({
+  catalog_id: z.string(),
+  product_retailer_id: z.string(),
+});
+
+/**
+ * `messages[].context`: the message replied to (`from`, `id`), forwarding flags, and the product a
+ * customer asked about. Source: Meta's text messages webhook reference.
+ */
 export const messageContextSchema = z.looseObject({
   from: z.string().optional(),
   id: z.string().optional(),
+  /** Forwarded (at most five times). */
   forwarded: z.boolean().optional(),
+  /** Forwarded more than five times. */
   frequently_forwarded: z.boolean().optional(),
+  referred_product: referredProductSchema.optional(),
 });
 
+/**
+ * `messages[].referral`: the Click-to-WhatsApp ad (or post) the customer came from. Only on the
+ * first message after the tap. Every field is optional: Meta leaves out what an ad does not have.
+ */
+export const referralSchema = z.looseObject({
+  source_url: z.string().optional(),
+  /** The ad (or post) id. */
+  source_id: z.union([z.string(), z.number().transform(String)]).optional(),
+  /** `ad` or `post`. */
+  source_type: z.string().optional(),
+  headline: z.string().optional(),
+  body: z.string().optional(),
+  /** `image` or `video`. */
+  media_type: z.string().optional(),
+  image_url: z.string().optional(),
+  video_url: z.string().optional(),
+  thumbnail_url: z.string().optional(),
+  /** Click id, for the Conversions API. */
+  ctwa_clid: z.string().optional(),
+  welcome_message: z.looseObject({ text: z.string().optional() }).optional(),
+});
+export type Referral = z.infer<typeof referralSchema>;
+
 const messageBase = {
-  from: z.string(),
+  /**
+   * The sender's phone number (wa_id). Since 2026 Meta omits it (or sends it empty) for a user who
+   * adopted a username and whose number it may not share: it is then `''` here. Identify the
+   * customer by `from_user_id` first (see `customerOfMessage`).
+   */
+  from: z.string().default(''),
+  /** The sender's business-scoped user ID (BSUID). */
+  from_user_id: z.string().optional(),
+  /** The sender's parent BSUID (linked business portfolios only). */
+  from_parent_user_id: z.string().optional(),
   id: z.string(),
   /** Unix seconds, as a string. Order by it, not by arrival. */
   timestamp: z.string(),
   context: messageContextSchema.optional(),
+  referral: referralSchema.optional(),
   errors: z.array(webhookErrorSchema).optional(),
 };
 
@@ -110,8 +155,24 @@ const interactiveMessageSchema = z.looseObject({
       type: z.literal('list_reply'),
       list_reply: z.looseObject({ id: z.string(), title: z.string(), description: z.string().optional() }),
     }),
+    // `nfm_reply` (a completed Flow or address message) is not in this union: adding a variant would
+    // break exhaustive consumers. Such a message parses as unrecognized; `inboundDetails` reads it
+    // with `nfmReplySchema` (see `flowReply`).
   ]),
 });
+/**
+ * `interactive.nfm_reply`: the customer completed a WhatsApp Flow (`name: flow`, `body: Sent`) or an
+ * address message (`name: address_message`). `response_json` is a JSON string of what they entered.
+ */
+export const nfmReplySchema = z.looseObject({
+  type: z.literal('nfm_reply'),
+  nfm_reply: z.looseObject({
+    name: z.string().optional(),
+    body: z.string().optional(),
+    response_json: z.string(),
+  }),
+});
+
 const buttonMessageSchema = z.looseObject({
   ...messageBase,
   type: z.literal('button'),
@@ -142,11 +203,21 @@ const orderMessageSchema = z.looseObject({
 const systemMessageSchema = z.looseObject({
   ...messageBase,
   type: z.literal('system'),
+  // `user_changed_number` (new phone number in `wa_id`) or `user_changed_user_id` (new BSUID only);
+  // older payloads say `customer_changed_number` / `new_wa_id`, and `customer_identity_changed`.
   system: z.looseObject({
     body: z.string().optional(),
     type: z.string().optional(),
+    /** The new phone number (wa_id). */
     wa_id: z.string().optional(),
-    new_wa_id: z.string().optional(),
+    /** Legacy name of the new phone number. */
+    new_wa_id: z.union([z.string(), z.number().transform(String)]).optional(),
+    /** The new BSUID. */
+    user_id: z.string().optional(),
+    parent_user_id: z.string().optional(),
+    previous_user_id: z.string().optional(),
+    previous_parent_user_id: z.string().optional(),
+    identity: z.string().optional(),
     customer: z.string().optional(),
   }),
 });
@@ -205,8 +276,16 @@ const statusBase = {
   /** The wamid of the message we sent. */
   id: z.string(),
   timestamp: z.string(),
-  recipient_id: z.string(),
+  /**
+   * The phone number the message was sent to (or a group id). Meta omits it when the message was
+   * sent to a BSUID (`recipient`): it is then `''` here; use `recipient_user_id`.
+   */
+  recipient_id: z.string().default(''),
+  /** The recipient's BSUID: on every status except a `failed` one of a message sent to a phone number. */
   recipient_user_id: z.string().optional(),
+  recipient_parent_user_id: z.string().optional(),
+  /** `individual` or `group`. */
+  recipient_type: z.string().optional(),
   errors: z.array(webhookErrorSchema).optional(),
   biz_opaque_callback_data: z.string().optional(),
   conversation: z
@@ -249,11 +328,18 @@ export function isKnownStatus(status: MessageStatus): status is KnownMessageStat
   return !('unrecognized' in status && status.unrecognized === true);
 }
 
-/** `value.contacts[]`: who wrote. `wa_id` may give way to business-scoped user ids (`user_id`). */
+/**
+ * `value.contacts[]`: who wrote (or, on statuses, who received). `user_id` (BSUID) is always there
+ * since 2026; `wa_id` is omitted when Meta may not share the phone number; `profile.username` only
+ * for a user who adopted a username. Source: Meta's business-scoped user IDs page and the messages
+ * webhook references.
+ */
 export const webhookContactSchema = z.looseObject({
-  profile: z.looseObject({ name: z.string().optional() }).optional(),
+  profile: z.looseObject({ name: z.string().optional(), username: z.string().optional() }).optional(),
   wa_id: z.string().optional(),
   user_id: z.string().optional(),
+  parent_user_id: z.string().optional(),
+  identity_key_hash: z.string().optional(),
 });
 export type WebhookContact = z.infer<typeof webhookContactSchema>;
 
@@ -262,7 +348,15 @@ export const messagesValueSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
   metadata: z.looseObject({ display_phone_number: z.string(), phone_number_id: z.string() }),
   contacts: z.array(webhookContactSchema).optional(),
-  messages: z.array(inboundMessageSchema).optional(),
+  // A message must name its sender somehow: a phone number or, since 2026, a BSUID.
+  messages: z
+    .array(
+      inboundMessageSchema.refine((m) => m.from !== '' || (m.from_user_id ?? '') !== '', {
+        message: 'a message needs a sender: from (phone number) or from_user_id (BSUID)',
+        path: ['from'],
+      }),
+    )
+    .optional(),
   statuses: z.array(messageStatusSchema).optional(),
   errors: z.array(webhookErrorSchema).optional(),
 });
@@ -305,51 +399,3 @@ export const webhookPayloadSchema = z.looseObject({
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 /** A webhook payload as it is on the wire (what the simulator builds). */
 export type WebhookPayloadInput = z.input<typeof webhookPayloadSchema>;
-
-/** Where an update came from: which business number, under which WABA. */
-export interface WebhookOrigin {
-  wabaId: string;
-  phoneNumberId: string;
-  displayPhoneNumber: string;
-}
-
-/** One update from a webhook payload, with the business number it belongs to. */
-export type WebhookEvent =
-  | (WebhookOrigin & {
-      kind: 'message';
-      message: InboundMessage;
-      /** The sender's profile name, from `value.contacts[]` matched by wa_id (or user_id). */
-      contactName: string | undefined;
-    })
-  | (WebhookOrigin & { kind: 'status'; status: MessageStatus })
-  | (WebhookOrigin & { kind: 'error'; error: WebhookError });
-
-/**
- * Flattens a payload into its updates: every message and status (and value-level error) of every
- * change of every entry, in payload order. Changes of fields other than `messages` are skipped.
- */
-export function flattenWebhook(payload: WebhookPayload): WebhookEvent[] {
-  const events: WebhookEvent[] = [];
-  for (const entry of payload.entry) {
-    for (const change of entry.changes) {
-      if (!isMessagesChange(change)) continue;
-      const value = change.value;
-      const origin: WebhookOrigin = {
-        wabaId: entry.id,
-        phoneNumberId: value.metadata.phone_number_id,
-        displayPhoneNumber: value.metadata.display_phone_number,
-      };
-      const contacts = value.contacts ?? [];
-      for (const message of value.messages ?? []) {
-        const contact = contacts.find((c) => c.wa_id === message.from || c.user_id === message.from);
-        // A single-contact change is attributed even when ids differ in form (wa_id vs user_id).
-        const sole = contacts.length === 1 ? contacts[0] : undefined;
-        const contactName = (contact ?? sole)?.profile?.name;
-        events.push({ ...origin, kind: 'message', message, contactName });
-      }
-      for (const status of value.statuses ?? []) events.push({ ...origin, kind: 'status', status });
-      for (const error of value.errors ?? []) events.push({ ...origin, kind: 'error', error });
-    }
-  }
-  return events;
-}
