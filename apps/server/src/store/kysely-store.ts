@@ -7,6 +7,16 @@ import type { Database } from './schema.ts';
 export type { StoreDialect } from './port.ts';
 
 /**
+ * How a dialect whose commits do not wait for the disk makes a transaction durable (SQLite's
+ * WalFlush): statements that wrote so far, and a flush that covers every commit already returned.
+ */
+export interface Durability {
+  writes(): number;
+  flush(): Promise<void>;
+  close(): void;
+}
+
+/**
  * The one `Store` implementation, over a Kysely instance of either dialect. Transactions:
  * PostgreSQL runs them on pooled connections at READ COMMITTED (the conflict-handling statements
  * of the repositories are written to be correct there); Kysely's SqliteDialect has a single
@@ -14,23 +24,37 @@ export type { StoreDialect } from './port.ts';
  * A consequence: on SQLite, calling `store.transaction` from inside another transaction's `work`
  * deadlocks.
  */
-export function createKyselyStore(db: Kysely<Database>, dialect: StoreDialect): Store {
+export function createKyselyStore(
+  db: Kysely<Database>,
+  dialect: StoreDialect,
+  durability?: Durability,
+): Store {
   const memory = new RoutingMemory();
   return {
     dialect,
     routingStats: memory.stats,
     async transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T> {
       const afterCommit: Array<() => void> = [];
-      const result = await db
-        .transaction()
-        .execute((trx) => work(new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook))));
+      let wrote = false;
+      const result = await db.transaction().execute(async (trx) => {
+        // Counted inside the transaction: nothing else runs statements on its connection meanwhile.
+        const before = durability?.writes() ?? 0;
+        const value = await work(new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook)));
+        wrote = (durability?.writes() ?? 0) > before;
+        return value;
+      });
       for (const hook of afterCommit) hook();
+      // Durable before the caller acts on it (acks, answers, pushes): see WalFlush.
+      if (wrote) await durability?.flush();
       return result;
     },
     forgetRoutingWorld: () => memory.forget(),
     onRoutingReload: (listener) => {
       memory.onReload = listener;
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      durability?.close();
+    },
   };
 }

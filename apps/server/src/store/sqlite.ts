@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqlite, type SqliteStatement } from 'kysely';
-import { createKyselyStore } from './kysely-store.ts';
+import { createKyselyStore, type Durability } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Store } from './port.ts';
 import type { Database } from './schema.ts';
+import { WalFlush } from './wal-flush.ts';
 
 /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -19,24 +20,32 @@ export async function openSqliteStore(path: string): Promise<Store> {
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SqliteDatabase(path);
   try {
-    // WAL lets readers run beside the writer; synchronous=FULL because NORMAL can lose acknowledged
-    // commits on power loss (see PERFORMANCE.md), and we acknowledge webhooks only after commit.
+    // WAL lets readers run beside the writer. A file's commits do not fsync (NORMAL): the store
+    // fsyncs the WAL off the event loop before a transaction that wrote is acted on (WalFlush,
+    // ADR 12), which is as durable as FULL — NORMAL alone could lose acknowledged commits on power
+    // loss (PERFORMANCE.md), and we acknowledge webhooks only after commit.
     if (!inMemory) sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma(inMemory ? 'synchronous = FULL' : 'synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   } catch (error) {
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  let durability: Durability | undefined;
   try {
     await migrateToLatest(db, 'sqlite');
+    if (!inMemory) {
+      const wal = new WalFlush(path);
+      durability = { writes: () => statements.writes, flush: () => wal.flush(), close: () => wal.close() };
+    }
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, 'sqlite');
+  return createKyselyStore(db, 'sqlite', durability);
 }
 
 /** Distinct SQL texts kept prepared; past this the cache starts over (queries are a fixed set). */
@@ -47,10 +56,14 @@ const STATEMENT_CACHE_SIZE = 500;
  * prepared statement of the same SQL text roughly halves the cost of a small query (webhook ingest
  * runs a dozen per delivery). Safe because one connection runs one statement at a time.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
-  const cache = new Map<string, SqliteStatement>();
+function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite & { readonly writes: number } {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  let writes = 0;
   return {
     close: () => sqlite.close(),
+    get writes() {
+      return writes;
+    },
     prepare(text: string): SqliteStatement {
       let statement = cache.get(text);
       if (!statement) {
@@ -58,6 +71,9 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite {
         statement = sqlite.prepare(text);
         cache.set(text, statement);
       }
+      // Kysely prepares each statement right before running it: this counts the statements that
+      // write (the store fsyncs the WAL after a transaction that ran one).
+      if (!statement.readonly) writes++;
       return statement;
     },
   };
