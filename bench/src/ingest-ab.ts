@@ -2,8 +2,9 @@
  * A/B of the ingest bench: `npx tsx bench/src/ingest-ab.ts <other checkout> [rounds]` measures the
  * server of another checkout (A, e.g. a copy before a change) and of this one (B) back to back,
  * interleaved, beside the `group` and `e2e` baselines of the same round: closed-loop req/s (P1) and
- * customer message -> agent socket at 1k msg/s (P3). The other checkout needs this one's
- * node_modules (symlinks are enough).
+ * customer message -> agent socket at 1k msg/s (P3, FAILED when a frame is lost), with the ingest
+ * bench's traffic (20% new customers). The other checkout needs this one's node_modules (symlinks
+ * are enough).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -46,11 +47,15 @@ async function main(): Promise<void> {
           target: name,
           'closed req/s': ingest.closedRps,
           'P1 /group': round(ingest.closedRps / Math.max(1, group.closedRps), 2),
-          '1k/s p99 ms': ingest.at1k.p99Ms,
-          '3.3k/s p99 ms': ingest.at3300.p99Ms,
+          '1k/s ack p99 ms': ingest.at1k?.ackP99Ms ?? '',
+          '3.3k/s ack p99 ms': ingest.at3300?.ackP99Ms ?? '',
+          '3.3k/s 503': ingest.at3300?.rejected503 ?? '',
+          'loop max ms': Math.max(0, ...Object.values(ingest.loop).map((l) => l.maxMs)),
           'P3 p50 ms': socket.p50Ms,
           'P3 p99 ms': socket.p99Ms,
-          'P3 /e2e p99': round(socket.p99Ms / Math.max(0.1, e2e.p99Ms), 2),
+          'P3 lost': socket.lost,
+          'P3 /e2e p99':
+            socket.lost + e2e.lost > 0 ? 'FAILED' : round(socket.p99Ms / Math.max(0.1, e2e.p99Ms), 2),
           'group req/s': group.closedRps,
           'e2e p99 ms': e2e.p99Ms,
         });

@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { benchCluster, printCluster } from './cluster.ts';
 import { benchIngest, printIngest } from './ingest.ts';
 import { benchMasking } from './masking.ts';
+import { benchRestart, printRestart } from './restart.ts';
 import { benchRouting } from './routing.ts';
 import { benchRoutingE2e, printRoutingE2e } from './routing-e2e.ts';
+import { benchSockets, printSockets } from './sockets.ts';
 
 /**
  * `npm run bench`: every benchmark beside its bare baseline, run in the same process on the same
@@ -35,6 +37,14 @@ async function main(): Promise<void> {
   const ingest = await benchIngest();
   printIngest(ingest);
 
+  console.log('\nP4 agent sockets on one core (connect, memory, pushes) vs a bare ws relay');
+  const sockets = await benchSockets();
+  printSockets(sockets);
+
+  console.log('\nP7 kill -9 at 50k waiting x 1,000 agents: back to serving, every desktop resynced');
+  const restart = await benchRestart();
+  printRestart(restart);
+
   console.log('\nP9 cluster: push across nodes, one node vs three behind HAProxy (PostgreSQL + Redis)');
   const cluster = await benchCluster();
   printCluster(cluster);
@@ -52,6 +62,8 @@ async function main(): Promise<void> {
         routing,
         routingE2e,
         ingest,
+        sockets,
+        restart,
         cluster,
       },
       null,

@@ -1,8 +1,9 @@
 /**
  * Where the server's time goes during webhook ingest: `npx tsx bench/src/profile-ingest.ts [dir]`
  * starts Parlo as the ingest bench does (pinned to core 0, fresh SQLite, demo seed) under
- * `--cpu-prof`, drives it closed loop (64 in flight) then open loop at 1k/s, stops it with SIGTERM so
- * the profile is written, and prints the top self-time functions. With SQL_TIMING_OUT=<file>, also
+ * `--cpu-prof`, drives it with the ingest bench's traffic (20% new customers) closed loop (64 in
+ * flight) then open loop at 1k/s, stops it with SIGTERM so the profile is written, and prints the
+ * top self-time functions. With SQL_TIMING_OUT=<file>, also
  * the time spent per SQL text (bench/src/sql-timing.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -10,8 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { customer, webhook } from './ingest.ts';
-import { closedLoop, openLoop, type LoadRequest } from './load.ts';
+import { Traffic } from './ingest.ts';
+import { closedLoop, openLoop } from './load.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -87,8 +88,10 @@ async function main(): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  let i = 0;
-  const next = (): LoadRequest => webhook(customer(i), `bench ${String(i++)}`);
+  // The ingest bench's traffic: 200 open conversations, and 20% of messages from new customers.
+  const traffic = new Traffic();
+  await Traffic.prime(origin);
+  const next = traffic.next;
   await closedLoop(origin, next, 32, 1000);
   const batches = async (): Promise<number[]> => {
     const text = await (await fetch(`${origin}/metrics`)).text();
