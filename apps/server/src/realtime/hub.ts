@@ -154,8 +154,8 @@ export class RealtimeHub implements AgentFeed {
 
   private async resume(connection: Connection, lastSeq: number | null): Promise<void> {
     if (lastSeq !== null) {
-      const missed = await this.feed.eventsAfter(connection.agentId, lastSeq, MAX_REPLAY + 1);
-      const last = await this.feed.lastSeq(connection.agentId);
+      // One transaction (one pooled connection on PostgreSQL): a reconnect storm waits for half as many.
+      const { missed, last } = await this.feed.missedSince(connection.agentId, lastSeq, MAX_REPLAY + 1);
       const contiguous =
         missed.length <= MAX_REPLAY &&
         (missed.length === 0 ? last === lastSeq : missed[0]?.seq === lastSeq + 1);

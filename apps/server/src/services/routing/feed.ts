@@ -14,9 +14,16 @@ export class DesktopFeed {
     return this.store.transaction((tx) => tx.agentEventsAfter(agentId, afterSeq, limit));
   }
 
-  /** The seq of the agent's newest logged event. */
-  lastSeq(agentId: string): Promise<number> {
-    return this.store.transaction((tx) => tx.lastAgentSeq(agentId));
+  /** Up to `limit` logged events after `afterSeq` and the agent's newest seq, read together. */
+  missedSince(
+    agentId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ missed: AgentEventRow[]; last: number }> {
+    return this.store.transaction(async (tx) => ({
+      missed: await tx.agentEventsAfter(agentId, afterSeq, limit),
+      last: await tx.lastAgentSeq(agentId),
+    }));
   }
 
   /** The agent's snapshot and the seq it stands at (one transaction); undefined for a non-agent. */
