@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { benchCluster, printCluster } from './cluster.ts';
 import { benchIngest, printIngest } from './ingest.ts';
-import { benchMasking } from './masking.ts';
+import { benchMasking, printMasking } from './masking.ts';
 import { benchRestart, printRestart } from './restart.ts';
 import { benchRouting } from './routing.ts';
 import { benchRoutingE2e, printRoutingE2e } from './routing-e2e.ts';
@@ -21,9 +21,9 @@ async function main(): Promise<void> {
     `Parlo benchmarks — ${started.toISOString()} — ${cpus().length} cores, node ${process.version}\n`,
   );
 
-  console.log('P8 masking throughput (maskText over chat text vs a plain regex replace)');
+  console.log('P8 masking: throughput, linearity, and the webhook path off the event loop');
   const masking = await benchMasking();
-  console.table([masking]);
+  printMasking(masking);
 
   console.log('\nP5 routing decisions (decide() with waiting conversations x agents, mixed workload)');
   const routing = await benchRouting();

@@ -4,6 +4,7 @@
  * chiamatemi; matching at word start is what keeps `tel` out of `hotel` and
  * `cell` out of `cancellare`.
  */
+import { charge } from './meter.ts';
 
 /** A compiled list of stems; `lastIn` finds the match nearest to the end of a window. */
 export interface ContextMatcher {
@@ -28,6 +29,7 @@ export function contextMatcher(stems: readonly string[]): ContextMatcher {
   return {
     lastIn(text: string, from: number, to: number): number {
       const window = text.slice(Math.max(0, from), to);
+      charge(window.length);
       re.lastIndex = 0;
       let last = -1;
       for (let m = re.exec(window); m !== null; m = re.exec(window)) last = m.index;

@@ -5,8 +5,10 @@
 import { findCards } from './card.ts';
 import { findEmails } from './email.ts';
 import { findIbans } from './iban.ts';
+import { charge } from './meter.ts';
 import { normalize, toOriginal } from './normalize.ts';
 import { DEFAULT_REGIONS, findPhones } from './phone.ts';
+import { sortByRank, sortByStart } from './spans.ts';
 import { findSsns } from './ssn.ts';
 import { FINDING_TYPES } from './types.ts';
 import type { CountryCode, FindOptions, Finding, FindingType, ViewSpan } from './types.ts';
@@ -47,31 +49,115 @@ const MAYBE_SENSITIVE = /[0-9@\uFF10-\uFF19\uFF20]|(?![0-9])\p{Nd}/u;
  * (EMAIL > IBAN > CREDIT_CARD > SSN > PHONE), then the longer span.
  */
 export function findSensitive(text: string, options?: FindOptions): Finding[] {
+  return findInText(text, options).findings;
+}
+
+/**
+ * `findSensitive`, and whether the text was already in view form (no character rewritten), in
+ * which case any slice of it is too and the masker can skip normalising each finding.
+ */
+export function findInText(text: string, options?: FindOptions): { findings: Finding[]; plain: boolean } {
   // Most chat messages have no digit and no '@': nothing to do.
-  if (text.length === 0 || !MAYBE_SENSITIVE.test(text)) return [];
+  if (text.length === 0 || !MAYBE_SENSITIVE.test(text)) return { findings: [], plain: true };
   const types = new Set<FindingType>(options?.types ?? FINDING_TYPES);
   const norm = normalize(text);
   const view = norm.view;
+  const plain = norm.starts === null;
   const digits = countDigits(view, 13);
   const spans: ViewSpan[] = [];
-  if (types.has('EMAIL') && view.includes('@')) spans.push(...findEmails(view));
-  if (digits >= 2 && types.has('IBAN')) spans.push(...findIbans(view));
-  if (digits >= 13 && types.has('CREDIT_CARD')) spans.push(...findCards(view));
-  if (digits >= 9 && types.has('SSN')) spans.push(...findSsns(view));
-  if (digits >= 7 && types.has('PHONE')) spans.push(...findPhones(view, resolveRegions(options), spans));
-  if (spans.length === 0) return [];
-  return resolveOverlaps(spans).map((s) => ({ type: s.type, ...toOriginal(norm, s.start, s.end) }));
+  if (types.has('EMAIL') && view.includes('@')) append(spans, findEmails(view));
+  if (digits >= 2 && types.has('IBAN')) append(spans, findIbans(view));
+  if (digits >= 13 && types.has('CREDIT_CARD')) append(spans, findCards(view));
+  if (digits >= 9 && types.has('SSN')) append(spans, findSsns(view));
+  if (digits >= 7 && types.has('PHONE')) append(spans, findPhones(view, resolveRegions(options), spans));
+  if (spans.length === 0) return { findings: [], plain };
+  const kept = resolveOverlaps(spans);
+  // In a plain text the view's spans are the findings.
+  if (plain) return { findings: kept, plain };
+  return { findings: kept.map((s) => ({ type: s.type, ...toOriginal(norm, s.start, s.end) })), plain };
 }
 
-/** Keeps the higher-priority (then longer) of overlapping spans; returns them sorted by start. */
+/** `to.push(...from)` without the spread, which overflows the stack past ~100k findings. */
+function append<T>(to: T[], from: readonly T[]): void {
+  for (const x of from) to.push(x);
+}
+
+/**
+ * Keeps the higher-priority (then longer) of overlapping spans; returns them sorted by start.
+ *
+ * Greedy in rank order (type priority, then longest, then leftmost), as a pairwise check against
+ * every span kept so far would be, but linear: the kept spans are disjoint, so they are marked in
+ * one array over the text and a span is checked by reading its own positions only. Each
+ * detector's spans come left to right and almost never overlap one another; among spans of one
+ * type that do not overlap, the order does not change what is kept, so only a type whose spans
+ * overlap is ranked by length (phones, seldom).
+ */
 export function resolveOverlaps(spans: readonly ViewSpan[]): ViewSpan[] {
-  const ranked = [...spans].sort(
-    (a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
-  const kept: ViewSpan[] = [];
-  for (const s of ranked) {
+  const byType: ViewSpan[][] = FINDING_TYPES.map(() => []);
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = 0;
+  for (const s of spans) {
     if (s.end <= s.start) continue;
-    if (kept.every((k) => k.end <= s.start || k.start >= s.end)) kept.push(s);
+    byType[PRIORITY[s.type]]?.push(s);
+    lo = Math.min(lo, s.start);
+    hi = Math.max(hi, s.end);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  charge(spans.length);
+  const groups = byType.filter((group) => group.length > 0);
+  const taken = groups.length > 1 ? new Uint8Array(Math.max(0, hi - lo)) : undefined;
+  const keptByType: ViewSpan[][] = [];
+  for (const group of groups) {
+    const ordered = leftToRightDisjoint(group);
+    // One type alone, its spans disjoint: all are kept (the usual case).
+    if (ordered && taken === undefined) {
+      keptByType.push(group);
+      continue;
+    }
+    const kept: ViewSpan[] = [];
+    const marks = taken ?? new Uint8Array(Math.max(0, hi - lo));
+    for (const s of ordered ? group : sortByRank(group, PRIORITY)) {
+      const from = s.start - lo;
+      const to = s.end - lo;
+      let free = true;
+      let i = from;
+      for (; i < to; i++) {
+        if (marks[i] !== 0) {
+          free = false;
+          break;
+        }
+      }
+      charge(1 + i - from);
+      if (!free) continue;
+      marks.fill(1, from, to);
+      kept.push(s);
+    }
+    keptByType.push(ordered ? kept : sortByStart(kept));
+  }
+  return keptByType.reduce(mergeByStart, []);
+}
+
+/** Whether `spans` are in order of start and none overlaps the next. */
+function leftToRightDisjoint(spans: readonly ViewSpan[]): boolean {
+  for (let i = 1; i < spans.length; i++) if ((spans[i]?.start ?? 0) < (spans[i - 1]?.end ?? 0)) return false;
+  return true;
+}
+
+/** Merges two lists of spans sorted by start. */
+function mergeByStart(a: ViewSpan[], b: ViewSpan[]): ViewSpan[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const out: ViewSpan[] = [];
+  let i = 0;
+  let j = 0;
+  for (let x = a[0], y = b[0]; x !== undefined || y !== undefined;) {
+    if (y === undefined || (x !== undefined && x.start <= y.start)) {
+      out.push(x as ViewSpan);
+      x = a[++i];
+    } else {
+      out.push(y);
+      y = b[++j];
+    }
+  }
+  charge(out.length);
+  return out;
 }

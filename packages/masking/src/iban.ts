@@ -2,6 +2,7 @@
  * IBANs (ISO 13616) in any case and any spacing: country code, 2 check digits, BBAN of the
  * country's registered length, valid under mod-97.
  */
+import { charge } from './meter.ts';
 import type { ViewSpan } from './types.ts';
 
 /** IBAN length per country, from the SWIFT IBAN registry (via ibantools, NOTES §5.3). */
@@ -48,8 +49,13 @@ export function isValidIban(compact: string): boolean {
 export function findIbans(view: string): ViewSpan[] {
   const out: ViewSpan[] = [];
   CANDIDATE.lastIndex = 0;
+  let searchFrom = 0;
   for (let m = CANDIDATE.exec(view); m !== null; m = CANDIDATE.exec(view)) {
     const run = m[0];
+    // What this search read: a failed candidate restarts one character on, so a run is re-read,
+    // but a candidate is at most 68 characters long.
+    charge(m.index + run.length - searchFrom);
+    searchFrom = CANDIDATE.lastIndex;
     const len = IBAN_LENGTHS[run.slice(0, 2).toUpperCase()];
     if (len === undefined) continue;
     // Take exactly `len` alphanumerics: a trailing word or quantity ("... 2 giorni") is cut off.
@@ -60,17 +66,17 @@ export function findIbans(view: string): ViewSpan[] {
       if (ch !== ' ' && ch !== '-') compact += ch;
     }
     if (compact.length < len) {
-      CANDIDATE.lastIndex = m.index + 1;
+      CANDIDATE.lastIndex = searchFrom = m.index + 1;
       continue;
     }
     // An alphanumeric glued to the last character means a longer code, not this IBAN.
     const next = view[m.index + i] ?? '';
     if (/[A-Za-z0-9]/.test(next) || !isValidIban(compact.toUpperCase())) {
-      CANDIDATE.lastIndex = m.index + 1;
+      CANDIDATE.lastIndex = searchFrom = m.index + 1;
       continue;
     }
     out.push({ type: 'IBAN', start: m.index, end: m.index + i });
-    CANDIDATE.lastIndex = m.index + i;
+    CANDIDATE.lastIndex = searchFrom = m.index + i;
   }
   return out;
 }

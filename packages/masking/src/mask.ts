@@ -6,7 +6,7 @@
  * keep their last 4 characters and drop every separator: `4111 1111 1111 1111` ->
  * `************1111` (PCI DSS allows at most the last 4 on display).
  */
-import { findSensitive, resolveRegions } from './find.ts';
+import { findInText, resolveRegions } from './find.ts';
 import { normalize } from './normalize.ts';
 import { isWholePhoneNumber } from './phone.ts';
 import type { FindOptions, FindingType } from './types.ts';
@@ -41,34 +41,96 @@ const isAlnum = (c: string): boolean => /^[0-9A-Za-z]$/.test(c);
  * the visible last 4 are plain digits.
  */
 export function maskValue(type: FindingType, raw: string): string {
-  const view = normalize(raw).view;
+  return maskView(type, normalize(raw).view);
+}
+
+/** `maskValue` of a value already in its normalised form. */
+function maskView(type: FindingType, view: string): string {
   switch (type) {
     case 'EMAIL': {
       const at = view.lastIndexOf('@');
       if (at <= 0) return keepLast(Array.from(view.replace(/\s/g, '')), isAlnum);
-      const local = Array.from(view.slice(0, at));
-      return `${local[0] ?? ''}${'*'.repeat(local.length - 1)}${view.slice(at)}`;
+      // The local part's first code point, then one '*' per further code point.
+      const first = view.codePointAt(0) ?? 0;
+      const firstWidth = first > 0xffff ? 2 : 1;
+      let rest = 0;
+      for (let i = firstWidth; i < at; i++, rest++) {
+        const c = view.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < at) {
+          const next = view.charCodeAt(i + 1);
+          if (next >= 0xdc00 && next <= 0xdfff) i++;
+        }
+      }
+      return `${view.slice(0, firstWidth)}${'*'.repeat(rest)}${view.slice(at)}`;
     }
     case 'PHONE':
       return keepLast(Array.from(view.replace(/\s/g, '')), isDigit);
     case 'CREDIT_CARD':
     case 'IBAN':
     case 'SSN':
-      return keepLast(Array.from(view.replace(/[^0-9A-Za-z]/g, '')), isAlnum);
+      return keepLastAlnum(view, 0, view.length);
   }
+}
+
+/**
+ * `keepLast` over the ASCII letters and digits of `view[start, end)` (separators dropped): one '*'
+ * per alphanumeric but the last KEEP, then those. A loop instead of a regex and an array: a hostile
+ * text can hold a hundred thousand card numbers.
+ */
+function keepLastAlnum(view: string, start: number, end: number): string {
+  let count = 0;
+  let tail = '';
+  for (let i = end - 1; i >= start; i--) {
+    const c = view.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {
+      if (count < KEEP) tail = view.charAt(i) + tail;
+      count++;
+    }
+  }
+  return '*'.repeat(count - tail.length) + tail;
 }
 
 /** Returns `text` with every sensitive value found by `findSensitive` masked by `maskValue`. */
 export function maskText(text: string, options?: FindOptions): string {
-  const findings = findSensitive(text, options);
+  const { findings, plain } = findInText(text, options);
   if (findings.length === 0) return text;
-  let out = '';
+  const out = new Output();
   let at = 0;
   for (const f of findings) {
-    out += text.slice(at, f.start) + maskValue(f.type, text.slice(f.start, f.end));
+    out.add(text.slice(at, f.start));
+    // A plain text needs no normalising (any slice of it is in view form already).
+    if (!plain) out.add(maskValue(f.type, text.slice(f.start, f.end)));
+    else if (f.type === 'EMAIL' || f.type === 'PHONE') out.add(maskView(f.type, text.slice(f.start, f.end)));
+    else out.add(keepLastAlnum(text, f.start, f.end));
     at = f.end;
   }
-  return out + text.slice(at);
+  out.add(text.slice(at));
+  return out.toString();
+}
+
+/**
+ * The masked text, built from its pieces. A hostile text has hundreds of thousands of findings:
+ * a rope of that many small strings stays alive to the end and the garbage collector copies it
+ * again and again; joined every PIECES pieces, only a few flat strings live.
+ */
+class Output {
+  private static readonly PIECES = 256;
+  private readonly joined: string[] = [];
+  private readonly pieces: string[] = [];
+
+  add(piece: string): void {
+    this.pieces.push(piece);
+    if (this.pieces.length >= Output.PIECES) {
+      this.joined.push(this.pieces.join(''));
+      this.pieces.length = 0;
+    }
+  }
+
+  toString(): string {
+    this.joined.push(this.pieces.join(''));
+    this.pieces.length = 0;
+    return this.joined.length === 1 ? (this.joined[0] ?? '') : this.joined.join('');
+  }
 }
 
 /**

@@ -6,6 +6,8 @@
  * text, so a zero-width character inside a card number is covered by the finding and masked.
  */
 
+import { charge } from './meter.ts';
+
 /** The text detectors see, plus the way back to the original. */
 export interface NormalizedText {
   readonly view: string;
@@ -44,6 +46,7 @@ function rewrite(cp: number): string {
 
 /** Builds the detection view of `text`. Linear in the text length. */
 export function normalize(text: string): NormalizedText {
+  charge(text.length);
   NEEDS_REWRITE.lastIndex = 0;
   let m = NEEDS_REWRITE.exec(text);
   if (m === null) return { view: text, starts: null, ends: null };

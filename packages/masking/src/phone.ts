@@ -15,6 +15,9 @@
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode, NumberFound, PhoneNumber } from 'libphonenumber-js/max';
 import { contextMatcher } from './context.ts';
+import { charge } from './meter.ts';
+import { gluedBefore, isDigitCode, runEnd } from './runs.ts';
+import { sortByStart } from './spans.ts';
 import type { ViewSpan } from './types.ts';
 
 // The runtime accepts `leniency` ('POSSIBLE' | 'VALID'; source/findNumbers/Leniency.js) but
@@ -27,9 +30,11 @@ const findNumbers = findPhoneNumbersInText as (
 /** Regions tried for national-format numbers after the default region. */
 export const DEFAULT_REGIONS: readonly CountryCode[] = ['IT', 'GB', 'US', 'DE', 'FR', 'ES', 'PT', 'BR'];
 
-// '+' (optionally spaced), '(' then digits with 1-3 separators between them. Unambiguous
-// alternation (separator branch vs digit branch): linear.
-const CANDIDATE = /(?<![\p{L}\p{N}_+])(?:\+ ?)?\(?[0-9](?:[ .\-/()]{1,3}[0-9]|[0-9])*/gu;
+// A candidate: '+' (optionally spaced), '(' then digits with 1-3 separators between them, not glued
+// to a letter, digit, '_' or '+' before: `(?<![\p{L}\p{N}_+])(?:\+ ?)?\(?[0-9](?:[ .\-/()]{1,3}[0-9]|[0-9])*`,
+// scanned by hand (runs.ts).
+const isSeparator = (c: number): boolean =>
+  c === 32 || c === 46 || c === 45 || c === 47 || c === 40 || c === 41; // ' ' . - / ( )
 const MIN_DIGITS = 7;
 const MAX_DIGITS = 17; // E.164 allows 15, plus '00' and a stray trunk digit
 const MAX_NATIONAL_DIGITS = 13;
@@ -303,6 +308,7 @@ function contextBefore(view: string, at: number): ContextVerdict {
   // '#' just before the number marks an order/ticket reference.
   let i = at - 1;
   while (i >= 0 && view[i] === ' ') i--;
+  charge(at - i);
   if (view[i] === '#') return 'negative';
   const from = at - CONTEXT_WINDOW;
   const neg = NEGATIVE.lastIn(view, from, at);
@@ -321,6 +327,7 @@ function overlapsBlocker(view: string, start: number, end: number): boolean {
   const window = view.slice(from, Math.min(view.length, end + 12));
   const s = start - from;
   const e = end - from;
+  charge(window.length * (BLOCKERS.length + 1));
   for (const re of BLOCKERS) {
     re.lastIndex = 0;
     for (let m = re.exec(window); m !== null; m = re.exec(window)) {
@@ -447,6 +454,54 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
 }
 
 /**
+ * Where the phone candidate starting at `i` has its first digit, or -1 if none starts there:
+ * `(?:\+ ?)?\(?[0-9]` after a position not glued to what precedes it.
+ */
+function candidateDigit(view: string, i: number): number {
+  const c = view.charCodeAt(i);
+  if (c !== 43 && c !== 40 && !isDigitCode(c)) return -1; // '+', '(', digit
+  if (gluedBefore(view, i)) return -1;
+  let j = i;
+  if (c === 43) {
+    j++;
+    if (view.charCodeAt(j) === 32) j++;
+  }
+  if (view.charCodeAt(j) === 40 && isDigitCode(view.charCodeAt(j + 1))) return j + 1;
+  return isDigitCode(view.charCodeAt(j)) ? j : -1;
+}
+
+/**
+ * Answers "does any of these spans overlap [start, end)?" for queries whose `end` never
+ * decreases (candidates come left to right): the spans sorted by start once, then one pointer and
+ * the furthest end among the spans that start before `end`. Linear, where checking every span per
+ * candidate was quadratic.
+ */
+class SpanSweep {
+  private readonly sorted: readonly ViewSpan[];
+  private next = 0;
+  private maxEnd = -1;
+  private lastEnd = -1;
+
+  constructor(spans: readonly ViewSpan[]) {
+    this.sorted = sortByStart(spans);
+  }
+
+  overlaps(start: number, end: number): boolean {
+    if (end < this.lastEnd) {
+      this.next = 0; // out of order: start again (never happens for left-to-right candidates)
+      this.maxEnd = -1;
+    }
+    this.lastEnd = end;
+    const from = this.next;
+    for (let t = this.sorted[this.next]; t !== undefined && t.start < end; t = this.sorted[++this.next]) {
+      if (t.end > this.maxEnd) this.maxEnd = t.end;
+    }
+    charge(1 + this.next - from);
+    return this.maxEnd > start;
+  }
+}
+
+/**
  * Finds phone numbers in a normalised view, reading national numbers with `regions` in order.
  * Digit runs overlapping `taken` (cards, IBANs, SSNs, emails already found, which win any
  * overlap) are skipped without asking libphonenumber: each of its calls costs ~10-30 us.
@@ -458,24 +513,30 @@ export function findPhones(
 ): ViewSpan[] {
   const ctx: Ctx = { view, regions };
   const out: ViewSpan[] = [];
-  CANDIDATE.lastIndex = 0;
-  for (let m = CANDIDATE.exec(view); m !== null; m = CANDIDATE.exec(view)) {
-    const end = m.index + m[0].length;
+  const sweep = new SpanSweep(taken);
+  const n = view.length;
+  let i = 0;
+  while (i < n) {
+    const first = candidateDigit(view, i);
+    if (first < 0) {
+      i++;
+      continue;
+    }
+    const end = runEnd(view, first, 3, isSeparator);
+    const start = i;
+    i = end;
+    charge(end - start);
     // Glued to a letter after it: a code (RR123456789IT), not a phone.
     if (/[\p{L}]/u.test(view.charAt(end))) continue;
     let digits = 0;
-    for (let i = 0; i < m[0].length; i++) {
-      const c = m[0].charCodeAt(i);
-      if (c >= 48 && c <= 57) digits++;
-    }
+    for (let k = first; k < end && digits < MIN_DIGITS; k++) if (isDigitCode(view.charCodeAt(k))) digits++;
     if (digits < MIN_DIGITS) continue;
-    for (const cand of chunks(m.index, m[0])) {
+    for (const cand of chunks(start, view.slice(start, end))) {
       const d = digitsOf(cand.text).length;
       if (d < MIN_DIGITS || d > MAX_DIGITS + 2) continue;
       // A national number (no '+', no '00') has at most 13 digits with its trunk prefix.
       if (d > MAX_NATIONAL_DIGITS && !cand.text.startsWith('+') && !cand.text.startsWith('00')) continue;
-      const candEnd = cand.start + cand.text.length;
-      if (taken.some((t) => t.start < candEnd && t.end > cand.start)) continue;
+      if (sweep.overlaps(cand.start, cand.start + cand.text.length)) continue;
       // Nobody writes a phone as "1 2 3 4 5 ...": more than two lone digits is not a phone,
       // and such runs are the slowest input for libphonenumber's matcher.
       if ((cand.text.match(LONE_DIGIT) ?? []).length > 2) continue;

@@ -4,6 +4,7 @@
  * context word shortly before, since order and customer numbers are often nine digits.
  */
 import { contextMatcher } from './context.ts';
+import { charge } from './meter.ts';
 import type { ViewSpan } from './types.ts';
 
 const CANDIDATE = /(?<![0-9A-Za-z-])([0-9]{3})([ .-]?)([0-9]{2})\2([0-9]{4})(?![0-9A-Za-z]|-[0-9])/g;
@@ -44,7 +45,10 @@ export function isValidSsn(area: string, group: string, serial: string): boolean
 export function findSsns(view: string): ViewSpan[] {
   const out: ViewSpan[] = [];
   CANDIDATE.lastIndex = 0;
+  let searchFrom = 0;
   for (let m = CANDIDATE.exec(view); m !== null; m = CANDIDATE.exec(view)) {
+    charge(CANDIDATE.lastIndex - searchFrom);
+    searchFrom = CANDIDATE.lastIndex;
     const [, area = '', sep = '', group = '', serial = ''] = m;
     if (!isValidSsn(area, group, serial)) continue;
     if (sep === '' && CONTEXT.lastIn(view, m.index - 40, m.index) < 0) continue;

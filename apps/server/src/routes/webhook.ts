@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ApiError } from '@parlo/protocol';
 import { flattenWebhook, SIGNATURE_HEADER, webhookPayloadSchema } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +10,13 @@ import { metricsOf } from '../services/metrics/index.ts';
 export const WEBHOOK_PATH = '/webhooks/whatsapp';
 /** Meta's payloads are at most 3 MB. */
 const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
+/**
+ * How much of an oversized upload is read (and thrown away) before its 413 is sent. A sender
+ * still writing when the connection closes sees EPIPE, not the answer; reading to the end of its
+ * upload lets it read the 413. Past either bound the 413 goes at once and the connection closes.
+ */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
 
 const verifyQuerySchema = z.object({
   'hub.mode': z.literal('subscribe'),
@@ -21,11 +29,13 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
   void app.register((scope, _opts, done) => {
     // The signature covers the raw bytes, so this scope keeps them: parsing happens after the check.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_WEBHOOK_BYTES }, (_req, body, next) =>
-      next(null, body),
+    scope.addContentTypeParser('*', (request, payload, done) =>
+      readBody(payload, Number(request.headers['content-length']), done),
     );
     const ingest = new WebhookIngest(ctx);
     const metrics = metricsOf(ctx);
+    // The masking threads stop with the last server of the process.
+    scope.addHook('onClose', () => ingest.close());
 
     scope.get(WEBHOOK_PATH, async (request, reply) => {
       const query = verifyQuerySchema.safeParse(request.query);
@@ -83,6 +93,53 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
     });
     done();
   });
+}
+
+/**
+ * Reads a webhook's raw bytes, up to MAX_WEBHOOK_BYTES. An oversized body is a 413 answered only
+ * once the upload is over (read to its end and discarded, within the drain bounds), so that the
+ * sender, done writing, reads it. Fastify's own limit answers as soon as the limit is crossed and
+ * closes the connection under a sender still writing (it sees EPIPE).
+ */
+function readBody(
+  payload: Readable,
+  declared: number,
+  done: (err: Error | null, body?: Buffer) => void,
+): void {
+  const tooLarge = (): ApiError => new ApiError('PAYLOAD_TOO_LARGE', 'Webhook payloads are at most 3 MB');
+  if (declared > DRAIN_MAX_BYTES) return done(tooLarge());
+  let chunks: Buffer[] = [];
+  let received = 0;
+  let settled = false;
+  const finish = (err: Error | null, body?: Buffer): void => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', finish);
+    done(err, body);
+  };
+  const onData = (chunk: Buffer): void => {
+    received += chunk.length;
+    if (received > DRAIN_MAX_BYTES) return finish(tooLarge());
+    if (received > MAX_WEBHOOK_BYTES) chunks = [];
+    else chunks.push(chunk);
+  };
+  const onEnd = (): void => {
+    if (received > MAX_WEBHOOK_BYTES) return finish(tooLarge());
+    if (!Number.isNaN(declared) && received !== declared)
+      return finish(new ApiError('VALIDATION_FAILED', 'Body length differs from Content-Length'));
+    finish(null, Buffer.concat(chunks, received));
+  };
+  // Draining an oversized upload ends after DRAIN_MAX_MS whatever the sender does.
+  const timer = setTimeout(() => {
+    if (received > MAX_WEBHOOK_BYTES || declared > MAX_WEBHOOK_BYTES) finish(tooLarge());
+  }, DRAIN_MAX_MS);
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', finish);
+  payload.resume();
 }
 
 function parsePayload(raw: Buffer) {

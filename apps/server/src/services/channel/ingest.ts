@@ -20,9 +20,10 @@ import { audienceOf, Presenter } from '../../views/index.ts';
 import { applyDeliveryStatus, presentStored, pushToWatchers } from '../conversations/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
 import { decideAndApply } from '../routing/index.ts';
-import { GroupCommitter } from './group-commit.ts';
+import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
 import { inboundMessageId, inboundParts, recordInboundMedia } from './inbound.ts';
-import { redactPci, redactPciInJson } from './redaction.ts';
+import { INLINE_MAX_BYTES, MaskPool } from './mask-pool.ts';
+import { redactedText, type Redaction, type RedactionJob } from './redaction.ts';
 
 /** Thrown to roll back and retry a delivery that raced a concurrent copy of itself. */
 class ConcurrentDelivery extends Error {}
@@ -35,6 +36,8 @@ export interface Delivery {
   readonly raw: Buffer;
   readonly events: readonly WebhookEvent[];
   readonly secret: string;
+  /** A large delivery's redaction, done in the mask pool before its commit while masking was on. */
+  readonly redaction?: Redaction;
 }
 
 /** What ingesting a delivery observed; fed to the metrics only once its transaction committed. */
@@ -70,6 +73,7 @@ async function routeArrivals(
 /** The ingest of one server: signature secrets, group commit, metrics after each commit. */
 export class WebhookIngest {
   private readonly committer: GroupCommitter<Delivery>;
+  private readonly masker = new MaskPool();
   private numbersCache: { at: number; numbers: Promise<BusinessNumberRow[]> } | undefined;
 
   constructor(private readonly ctx: ServerContext) {
@@ -81,7 +85,7 @@ export class WebhookIngest {
         const notes = deliveries.map(() => new IngestNotes());
         await commit(ctx, async (tx, out, now) => {
           for (const [i, delivery] of deliveries.entries()) {
-            await ingestDelivery(ctx, tx, out, delivery, now, notes[i] ?? new IngestNotes());
+            await ingestDelivery(ctx, tx, out, delivery, now, notes[i] ?? new IngestNotes(), this.masker);
           }
           await routeArrivals(tx, out, notes, now);
         });
@@ -94,7 +98,7 @@ export class WebhookIngest {
           const notes = new IngestNotes();
           try {
             await commit(ctx, async (tx, out, now) => {
-              await ingestDelivery(ctx, tx, out, delivery, now, notes);
+              await ingestDelivery(ctx, tx, out, delivery, now, notes, this.masker);
               await routeArrivals(tx, out, [notes], now);
             });
             notes.record(metrics, ctx.clock());
@@ -118,7 +122,7 @@ export class WebhookIngest {
 
   /** Whether a delivery would be refused now (past saturation: a fast 503, never a timeout). */
   get full(): boolean {
-    return this.committer.full;
+    return this.committer.full || this.masker.full;
   }
 
   /** Meta's verification handshake: whether some live number has this verify token. */
@@ -143,8 +147,28 @@ export class WebhookIngest {
    * Resolves once the delivery is committed (with others, or alone after a failed batch).
    * Rejects with GroupCommitOverloaded past saturation.
    */
-  submit(delivery: Delivery): Promise<void> {
-    return this.committer.submit(delivery);
+  async submit(delivery: Delivery): Promise<void> {
+    return this.committer.submit(await this.redactEarly(delivery));
+  }
+
+  /** Lets go of the mask pool (its threads stop with the last server of the process). */
+  close(): Promise<void> {
+    return this.masker.close();
+  }
+
+  /**
+   * While masking is on, a large delivery is redacted before it joins a commit, in the mask pool:
+   * its cost is paid on another core, never inside a transaction nor on the event loop. The switch
+   * is read now, from the store, so an admin's change applies to every delivery received after
+   * it; the transaction reads it again and has the last word. A chat-sized delivery is redacted in
+   * its transaction, at a chat message's cost.
+   */
+  private async redactEarly(delivery: Delivery): Promise<Delivery> {
+    if (delivery.raw.length < INLINE_MAX_BYTES) return delivery;
+    const masking = await this.ctx.store.transaction(async (tx) => (await Presenter.load(tx)).masking);
+    if (!masking) return delivery;
+    if (this.masker.full) throw new GroupCommitOverloaded();
+    return { ...delivery, redaction: await this.masker.redact(redactionJob(delivery)) };
   }
 
   private businessNumbers(fresh = false): Promise<BusinessNumberRow[]> {
@@ -165,6 +189,14 @@ function matchingSecret(raw: Buffer, header: string | undefined, numbers: readon
   return undefined;
 }
 
+/** What the mask pool needs of a delivery: its raw body and its messages' texts. */
+function redactionJob(delivery: Delivery): RedactionJob {
+  const texts: string[] = [];
+  for (const event of delivery.events)
+    if (event.kind === 'message') texts.push(inboundParts(event.message).text);
+  return { raw: delivery.raw, texts };
+}
+
 async function ingestDelivery(
   ctx: ServerContext,
   tx: StoreTx,
@@ -172,13 +204,20 @@ async function ingestDelivery(
   delivery: Delivery,
   now: number,
   notes: IngestNotes,
+  masker: MaskPool,
 ): Promise<void> {
-  // While masking is on, payment and identity numbers are not kept in clear, not even here.
+  // While masking is on, payment and identity numbers are not kept in clear, not even here. A large
+  // delivery came redacted; one that did not (chat-sized, or masking switched on since it was
+  // received) is redacted now: inline if small, else in the pool (the event loop stays free).
   const masking = (await Presenter.of(tx)).masking;
-  const text = delivery.raw.toString('utf8');
-  const body = masking ? redactPciInJson(text, undefined) : text;
+  if (masking) masker.warm();
+  const redaction = masking
+    ? (delivery.redaction ?? (await masker.redact(redactionJob(delivery))))
+    : undefined;
+  const body = redaction?.body ?? delivery.raw.toString('utf8');
   await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
-  for (const event of delivery.events) await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes);
+  for (const event of delivery.events)
+    await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes, redaction);
 }
 
 /** Business numbers read once per transaction: a batch of deliveries mostly names the same few. */
@@ -206,6 +245,7 @@ async function ingestEvent(
   secret: string,
   now: number,
   notes: IngestNotes,
+  redaction: Redaction | undefined,
 ): Promise<void> {
   const number = await numberOf(tx, event.phoneNumberId);
   // Unknown numbers, or a secret that belongs to another number's app, are never guessed at.
@@ -220,7 +260,7 @@ async function ingestEvent(
   notes.updates.push(number.id);
   switch (event.kind) {
     case 'message':
-      await ingestMessage(tx, out, number, event.message, event.contactName, now, notes);
+      await ingestMessage(tx, out, number, event.message, event.contactName, now, notes, redaction);
       return;
     case 'status':
       await ingestStatus(tx, out, event.status, now);
@@ -239,6 +279,7 @@ async function ingestMessage(
   contactName: string | undefined,
   now: number,
   notes: IngestNotes,
+  redaction: Redaction | undefined,
 ): Promise<void> {
   // Meta delivers at least once: duplicates are normal.
   if (await tx.hasWamid(message.id)) {
@@ -275,9 +316,8 @@ async function ingestMessage(
     direction: 'inbound' as const,
     wamid: message.id,
     kind: parts.kind,
-    text: (await Presenter.of(tx)).masking
-      ? redactPci(parts.text, regionOf(number.displayPhoneNumber))
-      : parts.text,
+    // Redacted while masking is on (the delivery's redaction is there exactly then).
+    text: redaction ? redactedText(redaction, parts.text, regionOf(number.displayPhoneNumber)) : parts.text,
     content: parts.content,
     replyToWamid: parts.replyToWamid,
     authorName: customer.name,

@@ -1,7 +1,16 @@
+/**
+ * Redaction at rest: while masking is on, payment and identity numbers are stored masked, in the
+ * raw webhook body we keep and in each message's text. Pure; runs on the event loop for a
+ * chat-sized delivery and in a worker thread (mask-task.ts) for a large one.
+ */
 import { maskText, type CountryCode, type FindingType } from '@parlo/masking';
 
-/** What is never stored in clear while masking is on: payment and identity numbers (see ADR 6). */
-const PCI_TYPES: readonly FindingType[] = ['CREDIT_CARD', 'IBAN', 'SSN'];
+/**
+ * What is never stored in clear while masking is on: payment and identity numbers (see ADR 6).
+ * Never a phone: a phone is the only type read with a region, so for these types the region
+ * changes nothing, and a text is redacted the same wherever it sits (the body or a message).
+ */
+const PCI_TYPES = ['CREDIT_CARD', 'IBAN', 'SSN'] as const satisfies readonly Exclude<FindingType, 'PHONE'>[];
 
 /** Masks card numbers, IBANs and SSNs in a text; emails and phones are left for the presenter. */
 export function redactPci(text: string, region: CountryCode | undefined): string {
@@ -10,13 +19,76 @@ export function redactPci(text: string, region: CountryCode | undefined): string
 
 /** The same over every string of a JSON document (the raw webhook delivery we keep). */
 export function redactPciInJson(raw: string, region: CountryCode | undefined): string {
-  const redact = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactPci(value, region);
-    if (Array.isArray(value)) return value.map(redact);
+  return redactJson(raw, (text) => redactPci(text, region));
+}
+
+function redactJson(raw: string, redact: (text: string) => string): string {
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') return redact(value);
+    if (Array.isArray(value)) return value.map(walk);
     if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
     }
     return value;
   };
-  return JSON.stringify(redact(JSON.parse(raw)));
+  return JSON.stringify(walk(JSON.parse(raw)));
+}
+
+/**
+ * What a delivery needs redacted: its raw body (bytes, UTF-8: decoding megabytes is work, done
+ * where the job runs), and the text of each of its messages.
+ */
+export interface RedactionJob {
+  readonly raw: Uint8Array;
+  readonly texts: readonly string[];
+}
+
+/** A job's answer: the body to store, and each text redacted (null: unchanged), in order. */
+export interface RedactionResult {
+  readonly body: string;
+  readonly texts: readonly (string | null)[];
+}
+
+/**
+ * Redacts a delivery's body and its messages' texts. A message's text is also a string of the
+ * body (a text message's body, a caption), so each distinct string is masked once.
+ */
+export function redactDelivery(job: RedactionJob): RedactionResult {
+  const done = new Map<string, string>();
+  const redact = (text: string): string => {
+    let masked = done.get(text);
+    if (masked === undefined) {
+      masked = redactPci(text, undefined);
+      done.set(text, masked);
+    }
+    return masked;
+  };
+  const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength).toString('utf8');
+  const body = redactJson(raw, redact);
+  return {
+    body,
+    texts: job.texts.map((text) => {
+      const masked = redact(text);
+      return masked === text ? null : masked;
+    }),
+  };
+}
+
+/** A delivery redacted: the body to store, and each message text's stored form. */
+export interface Redaction {
+  readonly body: string;
+  /** Every message text of the delivery, to what is stored for it. */
+  readonly texts: ReadonlyMap<string, string>;
+}
+
+/** The `Redaction` of `job` from its result. */
+export function toRedaction(job: RedactionJob, result: RedactionResult): Redaction {
+  const texts = new Map<string, string>();
+  for (const [i, text] of job.texts.entries()) texts.set(text, result.texts[i] ?? text);
+  return { body: result.body, texts };
+}
+
+/** What a message's text is stored as: from the delivery's redaction, else redacted now. */
+export function redactedText(redaction: Redaction, text: string, region: CountryCode | undefined): string {
+  return redaction.texts.get(text) ?? redactPci(text, region);
 }
