@@ -55,7 +55,10 @@ export type Catalog = z.infer<typeof catalogSchema>;
 /** The customer and where they wrote to, as one agent may see them (masked where masking is on). */
 export const contactViewSchema = z.object({
   customerName: z.string(),
+  /** The customer's number; empty for a customer who hides it (known by business-scoped user id). */
   customerPhone: z.string(),
+  /** The customer's WhatsApp username, when they have one (masked like a name). */
+  customerUsername: z.string().nullable().optional(),
   /** The business number the customer wrote to (S-1 "origin number"). */
   businessNumber: z.string(),
   queueName: z.string(),

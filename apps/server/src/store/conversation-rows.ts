@@ -28,17 +28,15 @@ const PHASE_KINDS: readonly ConversationDetails['phaseKind'][] = [
   'closed',
 ];
 
-export function customerToRow(customer: CustomerRow): Insertable<CustomersTable> {
-  return {
-    id: customer.id,
-    business_number_id: customer.businessNumberId,
-    wa_id: customer.waId,
-    name: customer.name,
-  };
-}
-
 export function customerFromRow(row: Selectable<CustomersTable>): CustomerRow {
-  return { id: row.id, businessNumberId: row.business_number_id, waId: row.wa_id, name: row.name };
+  return {
+    id: row.id,
+    businessNumberId: row.business_number_id,
+    waId: row.wa_id,
+    name: row.name,
+    userId: row.user_id,
+    username: row.username,
+  };
 }
 
 /** A new conversation's row: queued (or closed, S-7), never offered, nobody departed. */
@@ -70,6 +68,8 @@ export interface DetailsRow {
   customer_id: string;
   customer_name: string;
   customer_wa_id: string;
+  customer_user_id: string | null;
+  customer_username: string | null;
   business_number_id: string;
   business_display_number: string;
   queue_id: string;
@@ -91,6 +91,8 @@ export function detailsFromRow(row: DetailsRow): ConversationDetails {
     customerId: row.customer_id,
     customerName: row.customer_name,
     customerWaId: row.customer_wa_id,
+    customerUserId: row.customer_user_id,
+    customerUsername: row.customer_username,
     businessNumberId: row.business_number_id,
     businessDisplayNumber: row.business_display_number,
     queueId: row.queue_id,

@@ -1,8 +1,7 @@
-import { sql, type CompiledQuery, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Selectable, type Transaction } from 'kysely';
 import { IN_LIST_CHUNK } from './columns.ts';
 import {
   customerFromRow,
-  customerToRow,
   detailsFromRow,
   messageFromRow,
   messageToRow,
@@ -15,6 +14,7 @@ import type { StoreDialect } from './port.ts';
 import type {
   ConversationDetails,
   ConversationsRepository,
+  CustomerIdentity,
   CustomerRow,
   DeletedNumberMessageRow,
   DeliveryStatus,
@@ -22,7 +22,7 @@ import type {
   NewConversation,
   ParticipantWrapUpRow,
 } from './ports/conversations.ts';
-import type { Database } from './schema.ts';
+import type { CustomersTable, Database } from './schema.ts';
 
 /** findLiveConversationOfCustomer's query, compiled once per dialect (no plugins rewrite it). */
 const liveConversationQueries = new Map<StoreDialect, CompiledQuery<DetailsRow>>();
@@ -40,17 +40,60 @@ export class KyselyConversationsRepository implements ConversationsRepository {
 
   // --- customers and conversations ---
 
-  async upsertCustomer(customer: CustomerRow): Promise<CustomerRow> {
-    // Rewrites the row only when the name changed: most inbound messages repeat it, and an
-    // unconditional update would cost a row version (PostgreSQL) or a page write per message.
+  async upsertCustomer(identity: CustomerIdentity): Promise<CustomerRow> {
+    const waId = identity.waId === '' ? undefined : identity.waId;
+    const userId = identity.userId === '' ? undefined : identity.userId;
+    const key = waId ?? userId;
+    if (key === undefined)
+      throw new Error('upsertCustomer: a customer needs a wa_id or a business-scoped user id');
+    if (userId !== undefined) {
+      const known = await this.db
+        .selectFrom('customers')
+        .selectAll()
+        .where('business_number_id', '=', identity.businessNumberId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (known) return customerFromRow(await this.#refreshIdentified(known, identity, waId));
+    }
+    // Most inbound messages repeat what is stored: one read, and no write at all (an unconditional
+    // upsert would cost a row version on PostgreSQL or a page write per message).
+    const stored = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('business_number_id', '=', identity.businessNumberId)
+      .where('wa_id', '=', key)
+      .executeTakeFirst();
+    if (
+      stored &&
+      stored.name === identity.name &&
+      (userId === undefined || stored.user_id !== null) &&
+      (identity.username === undefined || stored.username === identity.username)
+    )
+      return customerFromRow(stored);
     const written = await this.db
       .insertInto('customers')
-      .values(customerToRow(customer))
+      .values({
+        id: identity.id,
+        business_number_id: identity.businessNumberId,
+        wa_id: key,
+        name: identity.name,
+        user_id: userId ?? null,
+        username: identity.username ?? null,
+      })
       .onConflict((oc) =>
         oc
           .columns(['business_number_id', 'wa_id'])
-          .doUpdateSet((eb) => ({ name: eb.ref('excluded.name') }))
-          .where((eb) => eb('customers.name', '<>', eb.ref('excluded.name'))),
+          .doUpdateSet({
+            name: sql`excluded.name`,
+            // Meta linked this number to a BSUID: kept; a username only ever replaced by a newer one.
+            user_id: sql`coalesce(customers.user_id, excluded.user_id)`,
+            username: sql`coalesce(excluded.username, customers.username)`,
+          })
+          .where(
+            sql<boolean>`customers.name <> excluded.name
+              or (customers.user_id is null and excluded.user_id is not null)
+              or (excluded.username is not null and coalesce(customers.username, '') <> excluded.username)`,
+          ),
       )
       .returningAll()
       .executeTakeFirst();
@@ -59,10 +102,76 @@ export class KyselyConversationsRepository implements ConversationsRepository {
       (await this.db
         .selectFrom('customers')
         .selectAll()
-        .where('business_number_id', '=', customer.businessNumberId)
-        .where('wa_id', '=', customer.waId)
+        .where('business_number_id', '=', identity.businessNumberId)
+        .where('wa_id', '=', key)
         .executeTakeFirstOrThrow());
     return customerFromRow(row);
+  }
+
+  /**
+   * A customer found by their BSUID: name and username kept current, and their number, when Meta
+   * now sends one, becomes their key (it was the BSUID) — unless another customer already has that
+   * number (known before BSUIDs existed): merging two histories is not guessed here.
+   */
+  async #refreshIdentified(
+    known: Selectable<CustomersTable>,
+    identity: CustomerIdentity,
+    waId: string | undefined,
+  ): Promise<Selectable<CustomersTable>> {
+    let key = known.wa_id;
+    if (waId !== undefined && key === known.user_id && waId !== key) {
+      const taken = await this.db
+        .selectFrom('customers')
+        .select('id')
+        .where('business_number_id', '=', known.business_number_id)
+        .where('wa_id', '=', waId)
+        .executeTakeFirst();
+      if (!taken) key = waId;
+    }
+    const next = { ...known, wa_id: key, name: identity.name, username: identity.username ?? known.username };
+    if (next.wa_id === known.wa_id && next.name === known.name && next.username === known.username)
+      return known;
+    await this.db
+      .updateTable('customers')
+      .set({ wa_id: next.wa_id, name: next.name, username: next.username })
+      .where('id', '=', known.id)
+      .execute();
+    return next;
+  }
+
+  async changeCustomerIdentity(
+    customerId: string,
+    next: { waId?: string | undefined; userId?: string | undefined },
+  ): Promise<void> {
+    const row = await this.db
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '=', customerId)
+      .executeTakeFirst();
+    if (!row) return;
+    const holders = async (column: 'wa_id' | 'user_id', value: string) =>
+      this.db
+        .selectFrom('customers')
+        .select('id')
+        .where('business_number_id', '=', row.business_number_id)
+        .where(column, '=', value)
+        .where('id', '<>', customerId)
+        .executeTakeFirst();
+    const set: { wa_id?: string; user_id?: string } = {};
+    if (next.waId !== undefined && next.waId !== row.wa_id && !(await holders('wa_id', next.waId)))
+      set.wa_id = next.waId;
+    if (
+      next.userId !== undefined &&
+      next.userId !== row.user_id &&
+      !(await holders('user_id', next.userId))
+    ) {
+      set.user_id = next.userId;
+      // A customer keyed by their old BSUID (no number known) is keyed by the new one.
+      if (set.wa_id === undefined && row.wa_id === row.user_id && !(await holders('wa_id', next.userId)))
+        set.wa_id = next.userId;
+    }
+    if (Object.keys(set).length > 0)
+      await this.db.updateTable('customers').set(set).where('id', '=', customerId).execute();
   }
 
   async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
@@ -192,6 +301,8 @@ export class KyselyConversationsRepository implements ConversationsRepository {
         'c.customer_id',
         'cu.name as customer_name',
         'cu.wa_id as customer_wa_id',
+        'cu.user_id as customer_user_id',
+        'cu.username as customer_username',
         'c.business_number_id',
         'bn.display_phone_number as business_display_number',
         'c.queue_id',

@@ -22,6 +22,7 @@ import type {
   ChannelRepository,
   ConversationDetails,
   ConversationsRepository,
+  CustomerIdentity,
   CustomerRow,
   DeletedNumberMessageRow,
   DeliveryStatus,
@@ -272,8 +273,15 @@ export class KyselyStoreTx implements StoreTx {
 
   // --- ConversationsRepository ---
 
-  upsertCustomer(customer: CustomerRow): Promise<CustomerRow> {
+  upsertCustomer(customer: CustomerIdentity): Promise<CustomerRow> {
     return this.conversations.upsertCustomer(customer);
+  }
+
+  changeCustomerIdentity(
+    customerId: string,
+    next: { waId?: string | undefined; userId?: string | undefined },
+  ): Promise<void> {
+    return this.conversations.changeCustomerIdentity(customerId, next);
   }
 
   findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {

@@ -159,8 +159,12 @@ export interface BusinessNumbersTable {
 export interface CustomersTable {
   id: string;
   business_number_id: string;
+  /** The customer's key: Meta's wa_id (their number) when known, else their business-scoped user id. */
   wa_id: string;
   name: string;
+  /** The business-scoped user id (BSUID), when Meta sent one. */
+  user_id: string | null;
+  username: string | null;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 export {
   conversationBlockOf,
+  customerPhoneOf,
   displayPhone,
   Presenter,
   SERVICE_WINDOW_MS,

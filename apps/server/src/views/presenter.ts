@@ -30,6 +30,11 @@ export interface ConversationViewer {
   readonly names: ReadonlyMap<string, string>;
 }
 
+/** The customer's number, if their key is one (a wa_id is digits; a business-scoped user id is not). */
+export function customerPhoneOf(customerKey: string): string | undefined {
+  return /^\d+$/.test(customerKey) ? customerKey : undefined;
+}
+
 /** Meta's wa_id is digits without "+"; agents read numbers in E.164. */
 export function displayPhone(waId: string): string {
   return /^\d+$/.test(waId) ? `+${waId}` : waId;
@@ -323,11 +328,14 @@ export class Presenter {
 
   private contact(details: ConversationDetails): ContactView {
     const region = regionOfNumber(details.businessDisplayNumber);
-    const customerPhone = displayPhone(details.customerWaId);
+    const phone = customerPhoneOf(details.customerWaId);
+    const customerPhone = phone === undefined ? '' : displayPhone(phone);
     const businessNumber = displayPhone(details.businessDisplayNumber);
+    const username = details.customerUsername;
     return {
       customerName: this.customerName(details.customerName, region),
-      customerPhone: this.masking ? maskValue('PHONE', customerPhone) : customerPhone,
+      customerPhone: this.masking && customerPhone !== '' ? maskValue('PHONE', customerPhone) : customerPhone,
+      customerUsername: username === null ? null : this.customerName(username, region),
       businessNumber: this.masking ? maskValue('PHONE', businessNumber) : businessNumber,
       queueName: details.queueName,
     };

@@ -13,6 +13,7 @@ import {
   visibleOptions,
   type TargetKind,
 } from './target-picker-state.ts';
+import { customerHandle } from '../../lib/customer-handle.ts';
 
 /** The same dialog serves both: only the title, the intro and the submit label differ (S-19). */
 export type CollaborationPurpose = 'transfer' | 'conference';
@@ -109,7 +110,7 @@ export function TargetPickerDialog({ purpose, conversation, onClose, onDone }: T
               {purpose === 'transfer' ? t('collaboration.transferTitle') : t('collaboration.conferenceTitle')}
             </h2>
             <p className="modal-subtitle">
-              {conversation.customerName} · {conversation.customerPhone}
+              {conversation.customerName} · {customerHandle(conversation)}
             </p>
           </div>
           <button

@@ -9,6 +9,7 @@ import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { BlockedBanner } from './blocked-banner.tsx';
 import { MessageBubble } from './message-bubble.tsx';
+import { customerHandle } from '../../lib/customer-handle.ts';
 
 interface InteractionPaneProps {
   conversation: ConversationView | null;
@@ -107,7 +108,7 @@ function OpenConversation({
         <div className="interaction-heading">
           <h1 id="interaction-title" className="interaction-title">
             {conversation.customerName}{' '}
-            <span className="interaction-phone">{conversation.customerPhone}</span>
+            <span className="interaction-phone">{customerHandle(conversation)}</span>
           </h1>
           <p className="interaction-source">
             <span>

@@ -8,6 +8,7 @@ import { elapsedSince, formatDuration } from '../../lib/format.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
+import { customerHandle } from '../../lib/customer-handle.ts';
 
 interface OfferStackProps {
   offers: readonly OfferView[];
@@ -119,7 +120,7 @@ function OfferCard({
       <p className="offer-customer">{offer.customerName}</p>
       <dl className="offer-details">
         <dt>{t('offers.customerPhone')}</dt>
-        <dd>{offer.customerPhone}</dd>
+        <dd>{customerHandle(offer)}</dd>
         <dt>{t('offers.origin')}</dt>
         <dd>{offer.businessNumber}</dd>
         <dt>{t('offers.queue')}</dt>

@@ -6,6 +6,7 @@ import { asRequestError } from '../../api/request-error.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { filterReasons } from './filter-reasons.ts';
+import { customerHandle } from '../../lib/customer-handle.ts';
 
 interface WrapUpDialogProps {
   conversation: ConversationView;
@@ -83,7 +84,7 @@ export function WrapUpDialog({ conversation, reasons, onClose, onCompleted }: Wr
               {t('wrapUp.title')}
             </h2>
             <p className="modal-subtitle">
-              {conversation.customerName} · {conversation.customerPhone}
+              {conversation.customerName} · {customerHandle(conversation)}
             </p>
           </div>
           <button type="button" className="icon-button" aria-label={t('wrapUp.close')} onClick={onClose}>

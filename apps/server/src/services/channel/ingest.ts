@@ -7,15 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { regionOfNumber } from '@parlo/masking';
 import type { RoutingEvent } from '@parlo/core';
-import {
-  isKnownStatus,
-  verifySignature,
-  type InboundMessage,
-  type MessageStatus,
-  type WebhookEvent,
-} from '@parlo/whatsapp';
+import { isKnownStatus, verifySignature, type MessageStatus, type WebhookEvent } from '@parlo/whatsapp';
 import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
-import type { BusinessNumberRow, DeliveryStatus, StoreTx } from '../../store/index.ts';
+import type { BusinessNumberRow, CustomerRow, DeliveryStatus, StoreTx } from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
 import { applyDeliveryStatus, presentStored, pushToWatchers } from '../conversations/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
@@ -260,7 +254,7 @@ async function ingestEvent(
   notes.updates.push(number.id);
   switch (event.kind) {
     case 'message':
-      await ingestMessage(tx, out, number, event.message, event.contactName, now, notes, redaction);
+      await ingestMessage(tx, out, number, event, now, notes, redaction);
       return;
     case 'status':
       await ingestStatus(tx, out, event.status, now);
@@ -275,23 +269,18 @@ async function ingestMessage(
   tx: StoreTx,
   out: Outgoing,
   number: BusinessNumberRow,
-  message: InboundMessage,
-  contactName: string | undefined,
+  event: MessageEvent,
   now: number,
   notes: IngestNotes,
   redaction: Redaction | undefined,
 ): Promise<void> {
+  const message = event.message;
   // Meta delivers at least once: duplicates are normal.
   if (await tx.hasWamid(message.id)) {
     notes.duplicates++;
     return;
   }
-  const customer = await tx.upsertCustomer({
-    id: `cus_${randomUUID()}`,
-    businessNumberId: number.id,
-    waId: message.from,
-    name: contactName ?? message.from,
-  });
+  const customer = await customerOf(tx, number, event);
   const sentAt = Number(message.timestamp) * 1000 || now;
   let conversation = await tx.findLiveConversationOfCustomer(customer.id);
   const isNew = conversation === undefined;
@@ -353,6 +342,35 @@ async function ingestMessage(
   conversation = { ...conversation, lastInboundAt: Math.max(conversation.lastInboundAt ?? sentAt, sentAt) };
   if (audienceOf(conversation).watchers.length > 0)
     await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
+}
+
+type MessageEvent = Extract<WebhookEvent, { kind: 'message' }>;
+
+/**
+ * The customer who wrote, as Meta identified them: by business-scoped user id when sent, else by
+ * wa_id (a customer who hides their number has no wa_id: two such customers stay two). A `system`
+ * message saying the customer changed number (or user id) is theirs under the old identity, which
+ * then moves to the new one: the same customer, their history kept.
+ */
+async function customerOf(tx: StoreTx, number: BusinessNumberRow, event: MessageEvent): Promise<CustomerRow> {
+  const who = event.customer;
+  const change = event.details.system;
+  const moved = change?.change === 'number' || change?.change === 'user_id';
+  const waId = (moved ? change.previousWaId : undefined) ?? who.waId;
+  const userId = (moved ? change.previousUserId : undefined) ?? who.userId;
+  const customer = await tx.upsertCustomer({
+    id: `cus_${randomUUID()}`,
+    businessNumberId: number.id,
+    waId,
+    userId,
+    username: who.username,
+    name: event.contactName ?? who.profileName ?? who.username ?? waId ?? 'WhatsApp user',
+  });
+  if (!moved) return customer;
+  const next = { waId: change.newWaId, userId: change.newUserId };
+  if (next.waId === undefined && next.userId === undefined) return customer;
+  await tx.changeCustomerIdentity(customer.id, next);
+  return customer;
 }
 
 /**

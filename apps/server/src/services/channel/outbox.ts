@@ -1,9 +1,9 @@
 import { classifyGraphError, GraphApiError, type OutboundMessage } from '@parlo/whatsapp';
 import { commit, type ServerContext } from '../../platform/index.ts';
 import type { MessageRow, OutboxRow } from '../../store/index.ts';
-import { displayPhone } from '../../views/index.ts';
 import {
   applyDeliveryStatus,
+  customerAddress,
   markReadPayloadSchema,
   outboundBody,
   sendPayloadSchema,
@@ -239,16 +239,16 @@ export class OutboxDrainer {
     }
     const { message, details, number } = target;
     try {
-      const to = displayPhone(details.customerWaId);
+      const address = customerAddress(details);
       // Built before the pacing slot is taken: nothing between the slot and the call to Graph may
       // wait on the database, or sends paced apart would reach WhatsApp bunched together.
       const body: OutboundMessage =
         template === undefined
           ? // Text, or an agent's attachment by media id; a reply carries context.message_id.
-            await outboundBody(this.ctx.store, message, to)
+            await outboundBody(this.ctx.store, message, address)
           : {
               type: 'template',
-              to,
+              ...address,
               template: {
                 name: template.name,
                 language: { code: template.language },

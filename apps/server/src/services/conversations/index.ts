@@ -6,7 +6,7 @@
 export { conversationFor } from './access.ts';
 export { listMessages, presentStored, pushMessage, pushToWatchers } from './messages.ts';
 export { sendAgentMessage, sendComposerMessage, type AgentSend, type OutboundDraft } from './send.ts';
-export { outboundBody } from './outbound.ts';
+export { customerAddress, outboundBody, type CustomerAddress } from './outbound.ts';
 export { advances, applyDeliveryStatus } from './statuses.ts';
 export { ReadReceipts } from './read-receipts.ts';
 export {

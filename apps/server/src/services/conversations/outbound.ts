@@ -1,7 +1,21 @@
 import { ApiError, routes, type MessageContent } from '@parlo/protocol';
-import type { OutboundMessage } from '@parlo/whatsapp';
-import type { MessageRow, Store, StoreTx } from '../../store/index.ts';
-import { contentOf, mediaOf } from '../../views/index.ts';
+import { addressOf, type OutboundMessage } from '@parlo/whatsapp';
+import type { ConversationDetails, MessageRow, Store, StoreTx } from '../../store/index.ts';
+import { contentOf, customerPhoneOf, displayPhone, mediaOf } from '../../views/index.ts';
+
+/** Where a send goes: the customer's number when known, else their business-scoped user id. */
+export type CustomerAddress = ReturnType<typeof addressOf>;
+
+/** The address of a conversation's customer, as Meta documents it for each kind of identity. */
+export function customerAddress(
+  details: Pick<ConversationDetails, 'customerWaId' | 'customerUserId'>,
+): CustomerAddress {
+  const phone = customerPhoneOf(details.customerWaId);
+  return addressOf({
+    waId: phone === undefined ? undefined : displayPhone(phone),
+    userId: details.customerUserId ?? undefined,
+  });
+}
 
 /** What an agent's message carries besides its text: an attachment, a quoted customer message. */
 export interface OutboundExtras {
@@ -65,7 +79,11 @@ const MEDIA_PATH_PREFIX = routes.media('');
  * The Graph API body that sends an agent's message: text, or an image / document by the media id
  * its upload got, with its caption; a reply quotes its customer message (context.message_id).
  */
-export async function outboundBody(store: Store, message: MessageRow, to: string): Promise<OutboundMessage> {
+export async function outboundBody(
+  store: Store,
+  message: MessageRow,
+  address: CustomerAddress,
+): Promise<OutboundMessage> {
   const context = message.replyToWamid ? { context: { message_id: message.replyToWamid } } : {};
   const content = contentOf(message);
   const media = mediaOf(content);
@@ -79,14 +97,14 @@ export async function outboundBody(store: Store, message: MessageRow, to: string
     if (row?.waMediaId) {
       const caption = message.text.trim() === '' ? {} : { caption: message.text };
       return content.kind === 'image'
-        ? { type: 'image', to, ...context, image: { id: row.waMediaId, ...caption } }
+        ? { type: 'image', ...address, ...context, image: { id: row.waMediaId, ...caption } }
         : {
             type: 'document',
-            to,
+            ...address,
             ...context,
             document: { id: row.waMediaId, ...caption, ...(row.fileName ? { filename: row.fileName } : {}) },
           };
     }
   }
-  return { type: 'text', to, ...context, text: { body: message.text, preview_url: false } };
+  return { type: 'text', ...address, ...context, text: { body: message.text, preview_url: false } };
 }

@@ -33,7 +33,14 @@ export function conversationsContract(name: string, open: OpenStore): void {
         const created = await run((tx) =>
           tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
         );
-        expect(created).toEqual({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+        expect(created).toEqual({
+          id: 'c1',
+          businessNumberId: 'bn1',
+          waId: '391111',
+          name: 'Ann',
+          userId: null,
+          username: null,
+        });
         const same = await run((tx) =>
           tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
         );
@@ -46,6 +53,82 @@ export function conversationsContract(name: string, open: OpenStore): void {
           tx.upsertCustomer({ id: 'c4', businessNumberId: 'bn2', waId: '391111', name: 'Ann' }),
         );
         expect(otherNumber.id).toBe('c4');
+      });
+
+      it('keys a customer without a number by their business-scoped user id: two such customers stay two', async () => {
+        const maria = await run((tx) =>
+          tx.upsertCustomer({
+            id: 'c1',
+            businessNumberId: 'bn1',
+            userId: 'US.111',
+            username: 'maria',
+            name: 'María',
+          }),
+        );
+        const joao = await run((tx) =>
+          tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '', userId: 'US.222', name: 'João' }),
+        );
+        expect(maria).toMatchObject({ id: 'c1', waId: 'US.111', userId: 'US.111', username: 'maria' });
+        expect(joao).toMatchObject({ id: 'c2', waId: 'US.222', userId: 'US.222', username: null });
+        // Found again by the BSUID; a newer username replaces the old, an absent one keeps it.
+        const again = await run((tx) =>
+          tx.upsertCustomer({
+            id: 'c3',
+            businessNumberId: 'bn1',
+            userId: 'US.111',
+            username: 'maria.l',
+            name: 'María',
+          }),
+        );
+        expect(again).toMatchObject({ id: 'c1', username: 'maria.l' });
+        const quiet = await run((tx) =>
+          tx.upsertCustomer({ id: 'c4', businessNumberId: 'bn1', userId: 'US.111', name: 'María L' }),
+        );
+        expect(quiet).toMatchObject({ id: 'c1', username: 'maria.l', name: 'María L' });
+        await expect(
+          run((tx) => tx.upsertCustomer({ id: 'c5', businessNumberId: 'bn1', name: 'Nobody' })),
+        ).rejects.toThrow();
+      });
+
+      it('links what Meta links: a BSUID arriving with a known number, a number arriving for a BSUID', async () => {
+        // Known by number before BSUIDs: the first message carrying both links them.
+        await run((tx) =>
+          tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
+        );
+        const linked = await run((tx) =>
+          tx.upsertCustomer({
+            id: 'c2',
+            businessNumberId: 'bn1',
+            waId: '391111',
+            userId: 'US.1',
+            name: 'Ann',
+          }),
+        );
+        expect(linked).toMatchObject({ id: 'c1', waId: '391111', userId: 'US.1' });
+        const byUserId = await run((tx) =>
+          tx.upsertCustomer({ id: 'c3', businessNumberId: 'bn1', userId: 'US.1', name: 'Ann' }),
+        );
+        expect(byUserId.id).toBe('c1');
+        // Known by BSUID only: their number, once sent, becomes their key.
+        await run((tx) =>
+          tx.upsertCustomer({ id: 'c4', businessNumberId: 'bn1', userId: 'US.2', name: 'Bob' }),
+        );
+        const numbered = await run((tx) =>
+          tx.upsertCustomer({
+            id: 'c5',
+            businessNumberId: 'bn1',
+            waId: '392222',
+            userId: 'US.2',
+            name: 'Bob',
+          }),
+        );
+        expect(numbered).toMatchObject({ id: 'c4', waId: '392222', userId: 'US.2' });
+        // A number change (Meta's system message) keeps one customer under the new number.
+        await run((tx) => tx.changeCustomerIdentity('c4', { waId: '393333' }));
+        const moved = await run((tx) =>
+          tx.upsertCustomer({ id: 'c6', businessNumberId: 'bn1', waId: '393333', name: 'Bob' }),
+        );
+        expect(moved.id).toBe('c4');
       });
 
       it('inserts a queued conversation and returns its details', async () => {
@@ -64,6 +147,8 @@ export function conversationsContract(name: string, open: OpenStore): void {
           customerId: 'c1',
           customerName: 'Ann',
           customerWaId: '391111',
+          customerUserId: null,
+          customerUsername: null,
           businessNumberId: 'bn1',
           businessDisplayNumber: '+1 555 0100',
           queueId: 'q1',

@@ -9,6 +9,7 @@ import { messageTemplatesMigration } from './0007_message_templates.ts';
 import { outboxSendingMigration } from './0008_outbox_sending.ts';
 import { routingVersionsMigration } from './0009_routing_versions.ts';
 import { workLeasesMigration } from './0010_work_leases.ts';
+import { customerIdentityMigration } from './0011_customer_identity.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -28,6 +29,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0008_outbox_sending': outboxSendingMigration,
     '0009_routing_versions': routingVersionsMigration,
     '0010_work_leases': workLeasesMigration,
+    '0011_customer_identity': customerIdentityMigration,
   };
 }
 

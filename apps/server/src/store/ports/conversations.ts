@@ -6,8 +6,25 @@
 export interface CustomerRow {
   readonly id: string;
   readonly businessNumberId: string;
-  /** WhatsApp's user id (wa_id) as Meta sent it; unique per business number. */
+  /**
+   * The customer's key, unique per business number: Meta's wa_id (their phone number, digits) when
+   * known, else their business-scoped user id (a customer who hides their number).
+   */
   readonly waId: string;
+  readonly name: string;
+  /** The business-scoped user id (BSUID), once Meta sent it. */
+  readonly userId: string | null;
+  /** The customer's WhatsApp username, once Meta sent it. */
+  readonly username: string | null;
+}
+
+/** Who wrote, as Meta identified them: at least one of the phone's wa_id and the BSUID. */
+export interface CustomerIdentity {
+  readonly id: string;
+  readonly businessNumberId: string;
+  readonly waId?: string | undefined;
+  readonly userId?: string | undefined;
+  readonly username?: string | undefined;
   readonly name: string;
 }
 
@@ -16,7 +33,10 @@ export interface ConversationDetails {
   readonly id: string;
   readonly customerId: string;
   readonly customerName: string;
+  /** The customer's key: their wa_id (number) when known, else their business-scoped user id. */
   readonly customerWaId: string;
+  readonly customerUserId: string | null;
+  readonly customerUsername: string | null;
   readonly businessNumberId: string;
   readonly businessDisplayNumber: string;
   readonly queueId: string;
@@ -99,8 +119,22 @@ export interface MessageRow {
 /** Customers, conversations and their messages. Every method runs inside its transaction. */
 export interface ConversationsRepository {
   // --- customers and conversations ---
-  /** Finds the customer of (businessNumberId, waId) or creates it; updates the name if it changed. */
-  upsertCustomer(customer: CustomerRow): Promise<CustomerRow>;
+  /**
+   * Finds the customer Meta identified (by BSUID first, then by wa_id) or creates them, keyed by
+   * their wa_id when known, else their BSUID. Keeps name and username current, and links what Meta
+   * linked: a BSUID arriving with a known wa_id, a number arriving for a BSUID-only customer. Never
+   * guesses: a customer is merged with nobody Meta did not name.
+   */
+  upsertCustomer(customer: CustomerIdentity): Promise<CustomerRow>;
+  /**
+   * A customer changed their number or user id (Meta's `system` message): a new wa_id becomes their
+   * key, a new BSUID their user id. Another customer already holding the new wa_id (known before
+   * BSUIDs existed) keeps it: two histories are not merged by guessing.
+   */
+  changeCustomerIdentity(
+    customerId: string,
+    next: { waId?: string | undefined; userId?: string | undefined },
+  ): Promise<void>;
   /** The customer's conversation that is not closed, if any. */
   findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined>;
   /** Inserts the row in phase 'queued' with offerCount 0. */
