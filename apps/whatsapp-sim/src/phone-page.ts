@@ -59,7 +59,7 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     <div><span class="who" id="business-name">Business</span> <span class="sub" id="business-number"></span></div>
     <div class="sub" id="customer-identity" data-testid="customer-identity"></div>
     <div class="sub" id="typing" role="status" hidden>typing…</div>
-    <div class="actions" role="group" aria-label="Customer actions">
+    <div class="actions" role="group" aria-label="Actions on this chat">
       <button type="button" id="change-number" title="The customer changes phone number (or, without one, their user ID)">Change number</button>
       <button type="button" id="marketing" aria-pressed="false">Stop marketing</button>
     </div>

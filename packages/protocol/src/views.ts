@@ -180,8 +180,34 @@ export const messageContentSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('button'), title: z.string(), payload: z.string() }),
   /** A reaction whose target is not in this conversation (normally reactions sit on their bubble). */
   z.object({ kind: z.literal('reaction'), emoji: z.string() }),
-  /** Meta's `unsupported`, or a type Parlo does not know: shown as a placeholder. */
-  z.object({ kind: z.literal('unsupported'), type: z.string() }),
+  /** Meta's `unsupported`, or a type Parlo does not know: shown as a placeholder, with Meta's reason. */
+  z.object({
+    kind: z.literal('unsupported'),
+    type: z.string(),
+    /** Meta's error code and title for the message (e.g. 131051 "Message type unknown"), when sent. */
+    code: z.number().nullable().optional(),
+    title: z.string().nullable().optional(),
+  }),
+  /** A cart the customer sent from the catalog; `text` is the note they wrote with it. */
+  z.object({
+    kind: z.literal('order'),
+    catalogId: z.string(),
+    items: z.array(
+      z.object({
+        productRetailerId: z.string(),
+        quantity: z.number(),
+        itemPrice: z.number(),
+        currency: z.string(),
+      }),
+    ),
+    /** Sum of quantity x unit price, per currency. */
+    totals: z.array(z.object({ currency: z.string(), amount: z.number() })),
+  }),
+  /** WhatsApp's note that the customer changed number or account; `text` is Meta's wording. */
+  z.object({
+    kind: z.literal('customerChanged'),
+    change: z.enum(['number', 'user_id', 'identity', 'other']),
+  }),
   /** A system note (direction `system`); `text` is its English wording. */
   z.object({ kind: z.literal('note'), note: systemNoteSchema }),
 ]);
@@ -203,6 +229,26 @@ export const messageQuoteViewSchema = z.object({
 });
 export type MessageQuoteView = z.infer<typeof messageQuoteViewSchema>;
 
+/** Where an inbound message came from or what it refers to, shown above its bubble. */
+export const messageContextSchema = z.object({
+  /** WhatsApp's "Forwarded" / "Forwarded many times" label. */
+  forwarded: z.enum(['once', 'many']).nullable(),
+  /** The ad (Click-to-WhatsApp) or post the customer came from. */
+  referral: z
+    .object({
+      sourceType: z.string().nullable(),
+      sourceUrl: z.string().nullable(),
+      headline: z.string().nullable(),
+      body: z.string().nullable(),
+      mediaType: z.string().nullable(),
+      mediaUrl: z.string().nullable(),
+    })
+    .nullable(),
+  /** The catalog product the customer asked about. */
+  product: z.object({ catalogId: z.string(), productRetailerId: z.string() }).nullable(),
+});
+export type MessageContext = z.infer<typeof messageContextSchema>;
+
 export const messageViewSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
@@ -217,6 +263,8 @@ export const messageViewSchema = z.object({
   clientMessageId: z.string().nullable(),
   /** Absent means plain text (older servers, optimistic bubbles). */
   content: messageContentSchema.optional(),
+  /** Forwarded, ad referral, product asked about: absent when there is none. */
+  context: messageContextSchema.optional(),
   /** Customers' reactions to this message, in the order they came. */
   reactions: z.array(messageReactionViewSchema).optional(),
   /** Set when this message replies to (quotes) another one. */

@@ -1,4 +1,10 @@
-import { messageContentSchema, type MessageContent, type MessageMediaView } from '@parlo/protocol';
+import {
+  messageContentSchema,
+  messageContextSchema,
+  type MessageContent,
+  type MessageContext,
+  type MessageMediaView,
+} from '@parlo/protocol';
 import type { MediaStatus, MessageRow } from '../store/index.ts';
 
 /** OpenStreetMap, which needs no key and no account, shows the place to the agent. */
@@ -34,7 +40,20 @@ export function mediaOf(content: MessageContent): MessageMediaView | undefined {
     case 'reaction':
     case 'unsupported':
     case 'note':
+    case 'order':
+    case 'customerChanged':
       return undefined;
+  }
+}
+
+/** What an inbound row's content says of where it came from (forwarded, ad, product), if anything. */
+export function messageContextOf(row: Pick<MessageRow, 'content'>): MessageContext | undefined {
+  if (row.content === undefined || row.content === null) return undefined;
+  try {
+    const parsed = messageContextSchema.safeParse((JSON.parse(row.content) as { context?: unknown }).context);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
   }
 }
 

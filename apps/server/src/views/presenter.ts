@@ -17,7 +17,7 @@ import type {
 import { maskIfPhoneNumber, maskText, maskValue, regionOfNumber, type CountryCode } from '@parlo/masking';
 import { MASKING_SETTING_KEY } from '../platform/index.ts';
 import type { ConversationDetails, MessageRow, StoreTx, UserRow } from '../store/index.ts';
-import { contentOf } from './content.ts';
+import { contentOf, messageContextOf } from './content.ts';
 
 /** WhatsApp's customer-service window: 24 hours from the customer's last message. */
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -228,6 +228,18 @@ export class Presenter {
       clientMessageId: row.clientMessageId,
       content: this.content(contentOf(row), mask),
     };
+    const context = messageContextOf(row);
+    if (context) {
+      const referral = context.referral;
+      view.context = {
+        ...context,
+        referral: referral && {
+          ...referral,
+          headline: referral.headline === null ? null : mask(referral.headline),
+          body: referral.body === null ? null : mask(referral.body),
+        },
+      };
+    }
     // Without `related` (e.g. for a status change) reactions and the quote are unknown here: left
     // out, so the desktop keeps what it shows rather than clearing them.
     const quotes = row.replyToWamid !== undefined && row.replyToWamid !== null && row.kind !== 'reaction';
@@ -321,7 +333,10 @@ export class Presenter {
       case 'reaction':
       case 'unsupported':
       case 'note':
-        // A note carries agent and queue names only: no customer data to mask.
+      case 'order':
+      case 'customerChanged':
+        // A note carries agent and queue names only, an order product ids and prices, a change
+        // note its kind (Meta's wording with the numbers is the message's text, masked above).
         return content;
     }
   }

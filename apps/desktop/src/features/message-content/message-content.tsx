@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { MessageMediaView, MessageView } from '@parlo/protocol';
+import type { MessageContext, MessageMediaView, MessageView } from '@parlo/protocol';
 import { systemNoteText } from './system-note.ts';
 
 /**
@@ -15,6 +15,50 @@ export function MessageContentView({
   message: MessageView;
   customerName: string;
 }) {
+  return (
+    <>
+      {message.context && <MessageContextView context={message.context} />}
+      <ContentBody message={message} customerName={customerName} />
+    </>
+  );
+}
+
+/** Forwarded label, the ad the customer came from, the product they asked about. */
+function MessageContextView({ context }: { context: MessageContext }) {
+  const { t } = useTranslation();
+  const { referral, product } = context;
+  return (
+    <div className="message-context">
+      {context.forwarded !== null && (
+        <p className="content-forwarded" data-testid="content-forwarded">
+          <span aria-hidden="true">↪</span>{' '}
+          {context.forwarded === 'many' ? t('messageContent.forwardedMany') : t('messageContent.forwarded')}
+        </p>
+      )}
+      {referral && (
+        <div className="content-referral" data-testid="content-referral">
+          <p className="content-label">
+            {referral.sourceType === 'post' ? t('messageContent.fromPost') : t('messageContent.fromAd')}
+            {referral.headline !== null && <>: {referral.headline}</>}
+          </p>
+          {referral.body !== null && <p className="content-detail">{referral.body}</p>}
+          {referral.sourceUrl !== null && (
+            <a href={referral.sourceUrl} target="_blank" rel="noopener noreferrer">
+              {t('messageContent.openSource')}
+            </a>
+          )}
+        </div>
+      )}
+      {product && (
+        <p className="content-product" data-testid="content-product">
+          {t('messageContent.aboutProduct', { id: product.productRetailerId })}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ContentBody({ message, customerName }: { message: MessageView; customerName: string }) {
   const { t } = useTranslation();
   const content = message.content ?? { kind: 'text' as const };
   const caption = message.text.trim() === '' ? null : <p className="bubble-text">{message.text}</p>;
@@ -147,6 +191,51 @@ export function MessageContentView({
       return (
         <p className="bubble-text content-placeholder" data-testid="content-unsupported">
           {t('messageContent.unsupported', { type: content.type })}
+          {content.title !== null && content.title !== undefined && (
+            <span className="content-detail">
+              {' '}
+              ({content.title}
+              {content.code !== null && content.code !== undefined ? `, ${content.code}` : ''})
+            </span>
+          )}
+        </p>
+      );
+    case 'order':
+      return (
+        <div className="content-order" data-testid="content-order">
+          <p className="content-label">
+            <span aria-hidden="true">🛒</span> {t('messageContent.order', { count: content.items.length })}
+          </p>
+          <table className="order-items">
+            <thead>
+              <tr>
+                <th scope="col">{t('messageContent.orderProduct')}</th>
+                <th scope="col">{t('messageContent.orderQuantity')}</th>
+                <th scope="col">{t('messageContent.orderPrice')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {content.items.map((item, i) => (
+                <tr key={i}>
+                  <td>{item.productRetailerId}</td>
+                  <td>{item.quantity}</td>
+                  <td>{formatMoney(item.itemPrice, item.currency)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {content.totals.map((total) => (
+            <p key={total.currency} className="order-total" data-testid="order-total">
+              {t('messageContent.orderTotal', { total: formatMoney(total.amount, total.currency) })}
+            </p>
+          ))}
+          {message.text.trim() !== '' && <p className="bubble-text">{message.text}</p>}
+        </div>
+      );
+    case 'customerChanged':
+      return (
+        <p className="bubble-text content-placeholder" data-testid="content-customer-changed">
+          {message.text || t('messageContent.customerChanged')}
         </p>
       );
     case 'note':
@@ -223,4 +312,13 @@ function DocumentIcon() {
       />
     </svg>
   );
+}
+
+/** A price in its currency, as the agent's browser formats money; the bare figure if the code is unknown. */
+function formatMoney(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(amount);
+  } catch {
+    return `${amount} ${currency}`;
+  }
 }

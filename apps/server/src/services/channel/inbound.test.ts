@@ -98,19 +98,26 @@ describe('[issue-4] inbound messages become text + content, every type', () => {
     expect(reply.replyToWamid).toBe('wamid.q');
   });
 
-  it('unsupported, order, system and unknown types are placeholders, never dropped', () => {
+  it('unsupported and unknown types are placeholders, never dropped; a system message is a change note', () => {
     expect(contentOf(inboundParts(parse({ type: 'unsupported', unsupported: { type: 'edit' } })))).toEqual({
       kind: 'unsupported',
       type: 'edit',
+      code: null,
+      title: null,
     });
     expect(contentOf(inboundParts(parse({ type: 'hologram', hologram: {} })))).toEqual({
       kind: 'unsupported',
       type: 'hologram',
+      code: null,
+      title: null,
     });
-    expect(contentOf(inboundParts(parse({ type: 'system', system: { body: 'changed number' } })))).toEqual({
-      kind: 'unsupported',
-      type: 'system',
-    });
+    const system = inboundParts(parse({ type: 'system', system: { body: 'changed number' } }));
+    expect(contentOf(system)).toEqual({ kind: 'customerChanged', change: 'other' });
+    expect(system.text).toBe('changed number');
+    // An order without its parsed details stays a placeholder rather than an empty card.
+    expect(
+      contentOf(inboundParts(parse({ type: 'order', order: { catalog_id: 'c', product_items: [] } }))),
+    ).toEqual({ kind: 'unsupported', type: 'order', code: null, title: null });
   });
 
   it('an unreadable stored content shows as a placeholder', () => {

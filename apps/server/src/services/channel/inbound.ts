@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { routes, type MessageContent } from '@parlo/protocol';
-import { isKnownMessage, type InboundMedia, type InboundMessage } from '@parlo/whatsapp';
+import { routes, type MessageContent, type MessageContext } from '@parlo/protocol';
+import { isKnownMessage, type InboundDetails, type InboundMedia, type InboundMessage } from '@parlo/whatsapp';
 import type { MediaRow, MessageRow, StoreTx } from '../../store/index.ts';
 import { mapUrl } from '../../views/index.ts';
 
@@ -84,8 +84,43 @@ export interface InboundParts {
   readonly media: InboundMediaRef | null;
 }
 
-/** Splits an inbound message into what Parlo stores; every type, known or not, gets a content. */
-export function inboundParts(message: InboundMessage): InboundParts {
+/** Forwarded, ad referral, product asked about; undefined when the message says none of them. */
+export function contextOf(details: InboundDetails | undefined): MessageContext | undefined {
+  if (!details) return undefined;
+  const referral = details.referral;
+  const context: MessageContext = {
+    forwarded: details.frequentlyForwarded ? 'many' : details.forwarded ? 'once' : null,
+    referral: referral
+      ? {
+          sourceType: referral.sourceType ?? null,
+          sourceUrl: referral.sourceUrl ?? null,
+          headline: referral.headline ?? null,
+          body: referral.body ?? null,
+          mediaType: referral.mediaType ?? null,
+          mediaUrl: referral.imageUrl ?? referral.videoUrl ?? referral.thumbnailUrl ?? null,
+        }
+      : null,
+    product: details.referredProduct ?? null,
+  };
+  return context.forwarded === null && context.referral === null && context.product === null
+    ? undefined
+    : context;
+}
+
+/**
+ * Splits an inbound message into what Parlo stores; every type, known or not, gets a content. What
+ * Meta says about it (forwarded, the ad it came from, the product asked about) rides in the content
+ * as `context`.
+ */
+export function inboundParts(message: InboundMessage, details?: InboundDetails): InboundParts {
+  const parts = partsOf(message, details);
+  const context = contextOf(details);
+  if (!context) return parts;
+  const content = parts.content === null ? { kind: 'text' } : (JSON.parse(parts.content) as object);
+  return { ...parts, content: JSON.stringify({ ...content, context }) };
+}
+
+function partsOf(message: InboundMessage, details: InboundDetails | undefined): InboundParts {
   const replyToWamid = message.context?.id ?? null;
   const plain = (text: string, content: MessageContent | null): InboundParts => ({
     kind: message.type,
@@ -94,8 +129,10 @@ export function inboundParts(message: InboundMessage): InboundParts {
     replyToWamid,
     media: null,
   });
+  const error = details?.errors[0];
+  const reason = { code: error?.code ?? null, title: error?.title ?? null };
   if (!isKnownMessage(message)) {
-    return plain(describeInbound(message), { kind: 'unsupported', type: message.type });
+    return plain(describeInbound(message), { kind: 'unsupported', type: message.type, ...reason });
   }
   switch (message.type) {
     case 'text':
@@ -159,13 +196,27 @@ export function inboundParts(message: InboundMessage): InboundParts {
         replyToWamid: message.reaction.message_id,
         media: null,
       };
-    case 'order':
+    case 'order': {
+      const order = details?.order;
+      if (!order)
+        return plain(describeInbound(message), { kind: 'unsupported', type: message.type, ...reason });
+      return plain(order.text ?? '', {
+        kind: 'order',
+        catalogId: order.catalogId,
+        items: order.items,
+        totals: order.totals,
+      });
+    }
     case 'system':
-      return plain(describeInbound(message), { kind: 'unsupported', type: message.type });
+      return plain(describeInbound(message), {
+        kind: 'customerChanged',
+        change: details?.system?.change ?? 'other',
+      });
     case 'unsupported':
       return plain(describeInbound(message), {
         kind: 'unsupported',
         type: message.unsupported?.type ?? 'unsupported',
+        ...reason,
       });
   }
 }

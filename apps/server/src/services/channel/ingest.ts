@@ -187,7 +187,7 @@ function matchingSecret(raw: Buffer, header: string | undefined, numbers: readon
 function redactionJob(delivery: Delivery): RedactionJob {
   const texts: string[] = [];
   for (const event of delivery.events)
-    if (event.kind === 'message') texts.push(inboundParts(event.message).text);
+    if (event.kind === 'message') texts.push(inboundParts(event.message, event.details).text);
   return { raw: delivery.raw, texts };
 }
 
@@ -298,7 +298,7 @@ async function ingestMessage(
       ...(numberDeleted ? { closedAt: now } : {}),
     });
   }
-  const parts = inboundParts(message);
+  const parts = inboundParts(message, event.details);
   const row = {
     id: inboundMessageId(now),
     conversationId,
