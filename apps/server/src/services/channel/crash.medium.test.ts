@@ -90,6 +90,13 @@ function postgresDatabase(): Database {
 let dir = '';
 let database: Database;
 let port = 0;
+/**
+ * Every start of this file's server answers /healthz with this node id: a 200 from another test's
+ * server that took the port between `freePort` and the child's listen is not mistaken for ours
+ * (the test then raced a server that had not seeded or migrated yet). One id for all restarts: a
+ * new id would see the killed node's heartbeat as another live node.
+ */
+const nodeId = `crash-${randomBytes(4).toString('hex')}`;
 let sim: Simulator;
 let graphProxy: Server;
 let graphUrl = '';
@@ -145,7 +152,22 @@ async function startGraphProxy(target: string): Promise<void> {
   graphUrl = `http://127.0.0.1:${(graphProxy.address() as AddressInfo).port}`;
 }
 
+/** Starts the server; if another process took its port meanwhile, on a new port (the simulator follows). */
 async function startServer(): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const logFrom = serverLog.length;
+    try {
+      await startServerOnce();
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !serverLog.slice(logFrom).includes('EADDRINUSE')) throw err;
+      port = await freePort();
+      sim.setWebhookUrl(`http://127.0.0.1:${port}/webhooks/whatsapp`);
+    }
+  }
+}
+
+async function startServerOnce(): Promise<void> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -160,6 +182,7 @@ async function startServer(): Promise<void> {
       OUTBOX_POLL_MS: '50',
       LOG_LEVEL: 'warn',
       DESKTOP_DIST: '',
+      NODE_ID: nodeId,
     },
   });
   proc.stdout?.on('data', (c: Buffer) => (serverLog += c.toString('utf8')));
@@ -169,7 +192,8 @@ async function startServer(): Promise<void> {
   while (Date.now() < deadline) {
     if (proc.exitCode !== null) throw new Error(`server exited at start:\n${serverLog.slice(-2000)}`);
     try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200) return;
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.status === 200 && ((await res.json()) as { node?: string }).node === nodeId) return;
     } catch {
       // not listening yet
     }

@@ -332,8 +332,9 @@ for (const [label, usePostgres] of [
         content: { title: 'Stop promotions' },
       });
       expect(find('unsupported').map((m) => m.content)).toEqual([
-        { kind: 'unsupported', type: 'edit' },
-        { kind: 'unsupported', type: 'hologram' },
+        // Meta's reason rides along when it sends one (the simulator's unsupported carries 131051).
+        { kind: 'unsupported', type: 'edit', code: 131051, title: 'Message type unknown' },
+        { kind: 'unsupported', type: 'hologram', code: null, title: null },
       ]);
     });
 
