@@ -29,6 +29,8 @@ export const ERROR_STATUS = {
   CONVERSATION_NOT_ACTIVE: 409,
   CONVERSATION_NOT_IN_WRAP_UP: 409,
   OUTSIDE_SERVICE_WINDOW: 409,
+  /** The customer stopped marketing messages from this business (WhatsApp's user preferences): no MARKETING template. */
+  CUSTOMER_OPTED_OUT: 409,
   AGENT_HAS_WORK: 409,
   /** The chosen queue was deleted, or the chosen agent is no longer Available with spare capacity. */
   TRANSFER_TARGET_UNAVAILABLE: 409,

@@ -59,6 +59,8 @@ export const contactViewSchema = z.object({
   customerPhone: z.string(),
   /** The customer's WhatsApp username, when they have one (masked like a name). */
   customerUsername: z.string().nullable().optional(),
+  /** The customer stopped marketing messages from this business (marketing templates are refused). */
+  marketingOptedOut: z.boolean().optional(),
   /** The business number the customer wrote to (S-1 "origin number"). */
   businessNumber: z.string(),
   queueName: z.string(),

@@ -69,6 +69,7 @@ export const en = {
     phaseWrapUp: 'Wrap-up',
   },
   interaction: {
+    marketingOptedOut: 'No marketing',
     empty: 'Select a conversation',
     emptyHint: 'When you accept a contact request, the conversation opens here.',
     contactSource: 'Contact source',
@@ -307,6 +308,8 @@ export const en = {
     CONVERSATION_NOT_ACTIVE: 'This conversation is no longer active.',
     CONVERSATION_NOT_IN_WRAP_UP: 'This conversation is not in wrap-up.',
     OUTSIDE_SERVICE_WINDOW: 'The 24-hour window has closed: free-text replies are no longer possible.',
+    CUSTOMER_OPTED_OUT:
+      'The customer stopped marketing messages from us: send a utility template, or wait for them to write.',
     AGENT_HAS_WORK: 'Finish your contact requests and conversations first.',
     NOT_CONFERENCE_GUEST: 'Only the invited agent can exit the conference.',
     TRANSFER_TARGET_UNAVAILABLE:

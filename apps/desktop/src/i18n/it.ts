@@ -64,6 +64,7 @@ export const it: Translation = {
     phaseWrapUp: 'Riepilogo',
   },
   interaction: {
+    marketingOptedOut: 'Niente marketing',
     empty: 'Seleziona una conversazione',
     emptyHint: 'Quando accetti una richiesta di contatto, la conversazione si apre qui.',
     contactSource: 'Origine contatto',
@@ -315,6 +316,8 @@ export const it: Translation = {
     CONVERSATION_NOT_IN_WRAP_UP: 'Questa conversazione non è in riepilogo.',
     OUTSIDE_SERVICE_WINDOW:
       'La finestra di 24 ore è chiusa: non è più possibile rispondere con testo libero.',
+    CUSTOMER_OPTED_OUT:
+      'Il cliente ha disattivato i messaggi di marketing: invia un modello di servizio o attendi che scriva.',
     AGENT_HAS_WORK: 'Completa prima le richieste di contatto e le conversazioni.',
     NOT_CONFERENCE_GUEST: "Solo l'agente invitato può uscire dalla conferenza.",
     TRANSFER_TARGET_UNAVAILABLE:

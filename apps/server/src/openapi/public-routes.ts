@@ -227,11 +227,13 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = (
     {
       method: 'POST',
       path: templateRoutes.send(ID),
-      summary: 'Send a template (outside the 24-hour window too)',
+      summary:
+        'Send a template (outside the 24-hour window too); 409 CUSTOMER_OPTED_OUT for a MARKETING template to a customer who stopped marketing messages',
       tag: 'Templates',
       auth: 'user',
       body: sendTemplateRequestSchema,
       response: messageResponseSchema,
+      errors: ['UNKNOWN_TEMPLATE', 'CUSTOMER_OPTED_OUT'],
     },
     {
       method: 'POST',

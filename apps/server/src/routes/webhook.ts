@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream';
 import { ApiError } from '@parlo/protocol';
-import { flattenWebhook, SIGNATURE_HEADER, webhookPayloadSchema } from '@parlo/whatsapp';
+import {
+  flattenWebhook,
+  flattenWebhookUpdates,
+  SIGNATURE_HEADER,
+  webhookPayloadSchema,
+} from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../platform/index.ts';
@@ -82,7 +87,7 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
       }
       try {
         // Stored before acknowledged: the 200 waits for the delivery's commit.
-        await ingest.submit({ raw, events: flattenWebhook(payload), secret });
+        await ingest.submit({ raw, events: flattenWebhookUpdates(payload), secret });
       } catch (err) {
         if (!(err instanceof GroupCommitOverloaded)) throw err;
         // Past saturation: a fast 503 that Meta retries, rather than a timeout.
@@ -146,7 +151,7 @@ function parsePayload(raw: Buffer) {
   try {
     const result = webhookPayloadSchema.safeParse(JSON.parse(raw.toString('utf8')));
     if (!result.success) return undefined;
-    flattenWebhook(result.data); // a change whose value does not parse makes the payload malformed
+    flattenWebhook(result.data); // a messages change whose value does not parse makes the payload malformed
     return result.data;
   } catch {
     return undefined;

@@ -36,6 +36,7 @@ export function customerFromRow(row: Selectable<CustomersTable>): CustomerRow {
     name: row.name,
     userId: row.user_id,
     username: row.username,
+    marketingOptedOutAt: row.marketing_opted_out_at,
   };
 }
 
@@ -70,6 +71,7 @@ export interface DetailsRow {
   customer_wa_id: string;
   customer_user_id: string | null;
   customer_username: string | null;
+  customer_marketing_opted_out_at: number | null;
   business_number_id: string;
   business_display_number: string;
   queue_id: string;
@@ -93,6 +95,7 @@ export function detailsFromRow(row: DetailsRow): ConversationDetails {
     customerWaId: row.customer_wa_id,
     customerUserId: row.customer_user_id,
     customerUsername: row.customer_username,
+    customerMarketingOptedOutAt: row.customer_marketing_opted_out_at,
     businessNumberId: row.business_number_id,
     businessDisplayNumber: row.business_display_number,
     queueId: row.queue_id,

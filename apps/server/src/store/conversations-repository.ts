@@ -139,6 +139,14 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     return next;
   }
 
+  async setMarketingOptOut(customerId: string, at: number | null): Promise<void> {
+    await this.db
+      .updateTable('customers')
+      .set({ marketing_opted_out_at: at })
+      .where('id', '=', customerId)
+      .execute();
+  }
+
   async changeCustomerIdentity(
     customerId: string,
     next: { waId?: string | undefined; userId?: string | undefined },
@@ -303,6 +311,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
         'cu.wa_id as customer_wa_id',
         'cu.user_id as customer_user_id',
         'cu.username as customer_username',
+        'cu.marketing_opted_out_at as customer_marketing_opted_out_at',
         'c.business_number_id',
         'bn.display_phone_number as business_display_number',
         'c.queue_id',

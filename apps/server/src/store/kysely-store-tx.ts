@@ -277,6 +277,10 @@ export class KyselyStoreTx implements StoreTx {
     return this.conversations.upsertCustomer(customer);
   }
 
+  setMarketingOptOut(customerId: string, at: number | null): Promise<void> {
+    return this.conversations.setMarketingOptOut(customerId, at);
+  }
+
   changeCustomerIdentity(
     customerId: string,
     next: { waId?: string | undefined; userId?: string | undefined },
@@ -432,6 +436,15 @@ export class KyselyStoreTx implements StoreTx {
 
   listMessageTemplates(businessNumberId: string): Promise<MessageTemplateRow[]> {
     return this.templates.listMessageTemplates(businessNumberId);
+  }
+
+  updateMessageTemplate(
+    businessNumberId: string,
+    name: string,
+    language: string,
+    change: { status?: string | undefined; category?: string | undefined },
+  ): Promise<boolean> {
+    return this.templates.updateMessageTemplate(businessNumberId, name, language, change);
   }
 
   // --- AgentEventsRepository ---

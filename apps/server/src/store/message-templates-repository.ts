@@ -32,6 +32,27 @@ export class KyselyMessageTemplatesRepository implements MessageTemplatesReposit
       .execute();
     return rows.map(templateFromRow);
   }
+
+  async updateMessageTemplate(
+    businessNumberId: string,
+    name: string,
+    language: string,
+    change: { status?: string | undefined; category?: string | undefined },
+  ): Promise<boolean> {
+    const set = {
+      ...(change.status === undefined ? {} : { status: change.status }),
+      ...(change.category === undefined ? {} : { category: change.category }),
+    };
+    if (Object.keys(set).length === 0) return false;
+    const result = await this.db
+      .updateTable('message_templates')
+      .set(set)
+      .where('business_number_id', '=', businessNumberId)
+      .where('name', '=', name)
+      .where('language', '=', language)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
 }
 
 // --- row mapping of `message_templates` ---

@@ -165,6 +165,8 @@ export interface CustomersTable {
   /** The business-scoped user id (BSUID), when Meta sent one. */
   user_id: string | null;
   username: string | null;
+  /** When the customer opted out of marketing messages (WhatsApp's `user_preferences`); null: they accept them. */
+  marketing_opted_out_at: number | null;
 }
 
 /**

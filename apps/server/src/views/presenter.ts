@@ -351,6 +351,7 @@ export class Presenter {
       customerName: this.customerName(details.customerName, region),
       customerPhone: this.masking && customerPhone !== '' ? maskValue('PHONE', customerPhone) : customerPhone,
       customerUsername: username === null ? null : this.customerName(username, region),
+      marketingOptedOut: details.customerMarketingOptedOutAt !== null,
       businessNumber: this.masking ? maskValue('PHONE', businessNumber) : businessNumber,
       queueName: details.queueName,
     };

@@ -109,6 +109,11 @@ function OpenConversation({
           <h1 id="interaction-title" className="interaction-title">
             {conversation.customerName}{' '}
             <span className="interaction-phone">{customerHandle(conversation)}</span>
+            {conversation.marketingOptedOut === true && (
+              <span className="opt-out-badge" data-testid="marketing-opted-out">
+                {t('interaction.marketingOptedOut')}
+              </span>
+            )}
           </h1>
           <p className="interaction-source">
             <span>

@@ -7,7 +7,16 @@
 import { randomUUID } from 'node:crypto';
 import { regionOfNumber } from '@parlo/masking';
 import type { RoutingEvent } from '@parlo/core';
-import { isKnownStatus, verifySignature, type MessageStatus, type WebhookEvent } from '@parlo/whatsapp';
+import {
+  isKnownStatus,
+  verifySignature,
+  type MessageStatus,
+  type TemplateCategoryEvent,
+  type TemplateStatusEvent,
+  type UserPreferenceEvent,
+  type WebhookEvent,
+  type WebhookUpdate,
+} from '@parlo/whatsapp';
 import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
 import type { BusinessNumberRow, CustomerRow, DeliveryStatus, StoreTx } from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
@@ -28,7 +37,7 @@ const NUMBERS_CACHE_MS = 1000;
 /** A checked, parsed delivery waiting for its commit. */
 export interface Delivery {
   readonly raw: Buffer;
-  readonly events: readonly WebhookEvent[];
+  readonly events: readonly WebhookUpdate[];
   readonly secret: string;
   /** A large delivery's redaction, done in the mask pool before its commit while masking was on. */
   readonly redaction?: Redaction;
@@ -210,8 +219,54 @@ async function ingestDelivery(
     : undefined;
   const body = redaction?.body ?? delivery.raw.toString('utf8');
   await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
-  for (const event of delivery.events)
-    await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes, redaction);
+  for (const event of delivery.events) {
+    switch (event.kind) {
+      case 'templateStatus':
+      case 'templateCategory':
+        await ingestTemplateUpdate(ctx, tx, event, delivery.secret);
+        break;
+      case 'malformedChange':
+        ctx.logger.warn(
+          { event: 'webhook.malformedChange', field: event.field, issues: event.issues.length },
+          'an account update that does not parse was skipped',
+        );
+        break;
+      case 'message':
+      case 'status':
+      case 'error':
+      case 'preference':
+        await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes, redaction);
+        break;
+    }
+  }
+}
+
+/**
+ * Meta changed a template's status (approved, paused, disabled...) or category: every number of
+ * that WhatsApp Business Account whose app signed the delivery updates its stored copy at once, so
+ * the picker offers what Meta allows now, not at the next sync.
+ */
+async function ingestTemplateUpdate(
+  ctx: ServerContext,
+  tx: StoreTx,
+  event: TemplateStatusEvent | TemplateCategoryEvent,
+  secret: string,
+): Promise<void> {
+  const numbers = (await tx.listBusinessNumbers()).filter(
+    (n) => n.wabaId === event.wabaId && n.appSecrets.includes(secret),
+  );
+  const change =
+    event.kind === 'templateStatus'
+      ? { status: event.status, category: event.category }
+      : // A pending change is announced ahead: the category in force stays until it happens.
+        { category: event.phase === 'changed' ? event.category : undefined };
+  let matched = 0;
+  for (const number of numbers)
+    if (await tx.updateMessageTemplate(number.id, event.name, event.language, change)) matched++;
+  ctx.logger.info(
+    { event: 'template.updated', kind: event.kind, template: event.name, numbers: matched },
+    'a template changed at WhatsApp',
+  );
 }
 
 /** Business numbers read once per transaction: a batch of deliveries mostly names the same few. */
@@ -235,7 +290,7 @@ async function ingestEvent(
   ctx: ServerContext,
   tx: StoreTx,
   out: Outgoing,
-  event: WebhookEvent,
+  event: WebhookEvent | UserPreferenceEvent,
   secret: string,
   now: number,
   notes: IngestNotes,
@@ -262,7 +317,30 @@ async function ingestEvent(
     case 'error':
       ctx.logger.warn({ event: 'webhook.error', code: event.error.code }, 'WhatsApp reported an error');
       return;
+    case 'preference':
+      await ingestPreference(tx, number, event);
+      return;
   }
+}
+
+/** The customer stopped or resumed marketing messages from this number (WhatsApp's `user_preferences`). */
+async function ingestPreference(
+  tx: StoreTx,
+  number: BusinessNumberRow,
+  event: UserPreferenceEvent,
+): Promise<void> {
+  if (event.optedOut === undefined || event.category !== 'marketing_messages') return;
+  const who = event.customer;
+  if (who.userId === undefined && who.waId === undefined) return;
+  const customer = await tx.upsertCustomer({
+    id: `cus_${randomUUID()}`,
+    businessNumberId: number.id,
+    waId: who.waId,
+    userId: who.userId,
+    username: who.username,
+    name: who.profileName ?? who.username ?? who.waId ?? 'WhatsApp user',
+  });
+  await tx.setMarketingOptOut(customer.id, event.optedOut ? event.timestamp * 1000 : null);
 }
 
 async function ingestMessage(

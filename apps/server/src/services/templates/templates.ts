@@ -18,9 +18,17 @@ import { templateSyncOf } from './sync.ts';
 /** A number never synced by this process is synced when its templates are first asked for, at most this often. */
 const LAZY_SYNC_FRESH_MS = 60_000;
 
+/**
+ * The view of a template an agent may send now: approved. A synced template is; one Meta paused or
+ * disabled since (a status webhook) is not, until it is approved again.
+ */
+function sendableView(row: MessageTemplateRow): TemplateView | undefined {
+  return row.status.toUpperCase() === 'APPROVED' ? templateView(row) : undefined;
+}
+
 function views(rows: readonly MessageTemplateRow[]): TemplateView[] {
   return rows.flatMap((row) => {
-    const view = templateView(row);
+    const view = sendableView(row);
     return view ? [view] : [];
   });
 }
@@ -70,11 +78,18 @@ export function sendTemplate(
       const row = (await tx.listMessageTemplates(details.businessNumberId)).find(
         (t) => t.name === body.name && t.language === body.language,
       );
-      const view = row && templateView(row);
+      const view = row && sendableView(row);
       if (!view)
         throw new ApiError(
           'UNKNOWN_TEMPLATE',
           'No approved template of this number has that name and language',
+        );
+      // WhatsApp's user preferences: a customer who tapped "Stop" gets no marketing template (Meta
+      // would refuse it with 131050 anyway, after the agent thought it was sent).
+      if (row.category === 'MARKETING' && details.customerMarketingOptedOutAt !== null)
+        throw new ApiError(
+          'CUSTOMER_OPTED_OUT',
+          'The customer stopped marketing messages from this business: send a utility template or wait for them to write',
         );
       const filled = fillTemplate(view, body.values);
       if (!filled.ok)

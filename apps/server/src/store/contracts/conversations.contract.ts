@@ -40,6 +40,7 @@ export function conversationsContract(name: string, open: OpenStore): void {
           name: 'Ann',
           userId: null,
           username: null,
+          marketingOptedOutAt: null,
         });
         const same = await run((tx) =>
           tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
@@ -149,6 +150,7 @@ export function conversationsContract(name: string, open: OpenStore): void {
           customerWaId: '391111',
           customerUserId: null,
           customerUsername: null,
+          customerMarketingOptedOutAt: null,
           businessNumberId: 'bn1',
           businessDisplayNumber: '+1 555 0100',
           queueId: 'q1',

@@ -10,6 +10,7 @@ import { outboxSendingMigration } from './0008_outbox_sending.ts';
 import { routingVersionsMigration } from './0009_routing_versions.ts';
 import { workLeasesMigration } from './0010_work_leases.ts';
 import { customerIdentityMigration } from './0011_customer_identity.ts';
+import { customerMarketingPreferenceMigration } from './0012_customer_marketing_preference.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -30,6 +31,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0009_routing_versions': routingVersionsMigration,
     '0010_work_leases': workLeasesMigration,
     '0011_customer_identity': customerIdentityMigration,
+    '0012_customer_marketing_preference': customerMarketingPreferenceMigration,
   };
 }
 

@@ -16,6 +16,8 @@ export interface CustomerRow {
   readonly userId: string | null;
   /** The customer's WhatsApp username, once Meta sent it. */
   readonly username: string | null;
+  /** When they opted out of marketing messages (WhatsApp's `user_preferences`); null: they accept them. */
+  readonly marketingOptedOutAt: number | null;
 }
 
 /** Who wrote, as Meta identified them: at least one of the phone's wa_id and the BSUID. */
@@ -37,6 +39,7 @@ export interface ConversationDetails {
   readonly customerWaId: string;
   readonly customerUserId: string | null;
   readonly customerUsername: string | null;
+  readonly customerMarketingOptedOutAt: number | null;
   readonly businessNumberId: string;
   readonly businessDisplayNumber: string;
   readonly queueId: string;
@@ -131,6 +134,8 @@ export interface ConversationsRepository {
    * key, a new BSUID their user id. Another customer already holding the new wa_id (known before
    * BSUIDs existed) keeps it: two histories are not merged by guessing.
    */
+  /** The customer stopped (`at`) or resumed (null) marketing messages. */
+  setMarketingOptOut(customerId: string, at: number | null): Promise<void>;
   changeCustomerIdentity(
     customerId: string,
     next: { waId?: string | undefined; userId?: string | undefined },

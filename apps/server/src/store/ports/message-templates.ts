@@ -16,4 +16,14 @@ export interface MessageTemplatesRepository {
   replaceMessageTemplates(businessNumberId: string, templates: readonly MessageTemplateRow[]): Promise<void>;
   /** The number's templates, by name then language. */
   listMessageTemplates(businessNumberId: string): Promise<MessageTemplateRow[]>;
+  /**
+   * Meta changed a template's status or category (a webhook): the stored copy follows at once,
+   * before the next sync. Returns whether a stored template matched.
+   */
+  updateMessageTemplate(
+    businessNumberId: string,
+    name: string,
+    language: string,
+    change: { status?: string | undefined; category?: string | undefined },
+  ): Promise<boolean>;
 }
