@@ -13,6 +13,11 @@ export const templateRoutes = {
   send: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/templates/send`,
   /** POST: the agent opened the conversation; marks the latest customer message read (per policy). */
   markRead: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/read`,
+  /**
+   * POST: the agent is typing a reply; the customer sees WhatsApp's typing indicator (it also marks
+   * their latest message read) -> markReadResponseSchema. At most one per conversation per 20 s.
+   */
+  typing: (conversationId: string) => `/api/conversations/${encodeURIComponent(conversationId)}/typing`,
   /** POST (admin): syncs every business number's templates now. */
   sync: '/api/admin/templates/sync',
 } as const;

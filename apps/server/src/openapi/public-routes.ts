@@ -245,6 +245,15 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = (
     },
     {
       method: 'POST',
+      path: templateRoutes.typing(ID),
+      summary:
+        "The agent is typing: WhatsApp's typing indicator for the customer (marks their latest message read; per policy; at most one per conversation per 20 s)",
+      tag: 'Templates',
+      auth: 'user',
+      response: markReadResponseSchema,
+    },
+    {
+      method: 'POST',
       path: templateRoutes.sync,
       summary: "Sync every business number's templates from WhatsApp now",
       tag: 'Templates',

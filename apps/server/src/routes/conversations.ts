@@ -28,6 +28,12 @@ export function registerConversationRoutes(app: FastifyInstance, ctx: ServerCont
     const user = await requireUser(ctx.store, request, ctx.clock());
     return receipts.markRead(user, parseOr400(idParams, request.params).id);
   });
+
+  // Issue 14: WhatsApp's typing indicator while the agent writes (throttled per conversation).
+  app.post('/api/conversations/:id/typing', async (request): Promise<MarkReadResponse> => {
+    const user = await requireUser(ctx.store, request, ctx.clock());
+    return receipts.typing(user, parseOr400(idParams, request.params).id);
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

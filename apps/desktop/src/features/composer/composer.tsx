@@ -8,7 +8,7 @@ import { formatDuration } from '../../lib/format.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { TemplatePicker } from '../templates/template-picker.tsx';
-import { useMarkReadOnOpen } from '../templates/use-mark-read.ts';
+import { useMarkReadOnOpen, useTypingIndicator } from '../templates/use-mark-read.ts';
 import { AttachButton } from '../message-content/attach-button.tsx';
 import { quoteOf } from '../message-content/quote.ts';
 import { ReplyPreview } from '../message-content/reply-preview.tsx';
@@ -50,6 +50,7 @@ export function Composer({
   const canSend = !disabled && draft.trim().length > 0 && draft.length <= MAX_TEXT_LENGTH;
   // Issue 4: on screen = opened; a new customer message moves the window's end and marks again.
   useMarkReadOnOpen(conversation.id, conversation.phase === 'active', conversation.windowExpiresAt);
+  const typing = useTypingIndicator(conversation.id);
 
   function send() {
     if (!canSend) return;
@@ -136,7 +137,10 @@ export function Composer({
             autoFocus
             value={draft}
             disabled={disabled}
-            onChange={(e) => onDraftChange(e.target.value)}
+            onChange={(e) => {
+              onDraftChange(e.target.value);
+              if (e.target.value.trim() !== '') typing();
+            }}
             onKeyDown={onKeyDown}
           />
           <div className="composer-side">

@@ -26,6 +26,14 @@ export async function sendTemplate(
   return message;
 }
 
+/** The agent is typing: the server shows the customer WhatsApp's typing indicator (throttled there too). */
+export async function notifyTyping(conversationId: string): Promise<boolean> {
+  const { queued } = await call(templateRoutes.typing(conversationId), markReadResponseSchema, {
+    method: 'POST',
+  });
+  return queued;
+}
+
 /** The conversation is on screen: the server marks the customer's latest message read, per policy. */
 export async function markConversationRead(conversationId: string): Promise<boolean> {
   const { queued } = await call(templateRoutes.markRead(conversationId), markReadResponseSchema, {

@@ -10,6 +10,9 @@ import {
 } from '../conversations/index.ts';
 import { metricsOf } from '../metrics/index.ts';
 
+/** A typing indicator queued longer ago than this is dropped: WhatsApp would show it for 25 s at most. */
+const TYPING_STALE_MS = 20_000;
+
 /** The longest a send waits in the drainer for its pacing slot; beyond, its row is put back. */
 const MAX_PACING_WAIT_MS = 1000;
 
@@ -175,7 +178,12 @@ export class OutboxDrainer {
 
   private async markRead(row: OutboxRow): Promise<void> {
     if (!(await this.claim(row))) return;
-    const { wamid } = markReadPayloadSchema.parse(row.payload);
+    const { wamid, typing } = markReadPayloadSchema.parse(row.payload);
+    // A typing indicator shows for 25 s at most: one the outbox could not send in time is moot.
+    if (typing === true && this.ctx.clock() - row.createdAt > TYPING_STALE_MS) {
+      await this.ctx.store.transaction((tx) => tx.deleteOutbox(row.id));
+      return;
+    }
     const number = await this.ctx.store.transaction(async (tx) => {
       const [details] = await tx.getConversationDetails([row.conversationId]);
       return details ? tx.findBusinessNumberById(details.businessNumberId) : undefined;
@@ -186,7 +194,9 @@ export class OutboxDrainer {
     }
     if (!(await this.paced(row, number.id, undefined))) return;
     try {
-      await this.ctx.graph.markRead(number.phoneNumberId, number.accessToken, wamid);
+      if (typing === true)
+        await this.ctx.graph.markReadWithTyping(number.phoneNumberId, number.accessToken, wamid);
+      else await this.ctx.graph.markRead(number.phoneNumberId, number.accessToken, wamid);
       await this.ctx.store.transaction((tx) => tx.deleteOutbox(row.id));
     } catch (err) {
       const verdict = classifyGraphError(err);

@@ -17,7 +17,11 @@ export type TemplateSend = z.infer<typeof templateSendSchema>;
 /** The payload of a `whatsapp.send` row. */
 export const sendPayloadSchema = z.object({ messageId: z.string(), template: templateSendSchema.optional() });
 /** The payload of a `whatsapp.markRead` row. */
-export const markReadPayloadSchema = z.object({ wamid: z.string() });
+export const markReadPayloadSchema = z.object({
+  wamid: z.string(),
+  /** With WhatsApp's typing indicator (the agent is typing a reply). */
+  typing: z.boolean().optional(),
+});
 
 let sequence = 0;
 
@@ -56,12 +60,13 @@ export async function enqueueMarkRead(
   conversationId: string,
   wamid: string,
   now: number,
+  typing = false,
 ): Promise<void> {
   await tx.enqueueOutbox({
     id: outboxId(now),
     kind: 'whatsapp.markRead',
     conversationId,
-    payload: { wamid },
+    payload: typing ? { wamid, typing } : { wamid },
     createdAt: now,
     dueAt: now,
     attempts: 0,

@@ -24,6 +24,8 @@ async function latestInboundWamid(tx: StoreTx, conversationId: string): Promise<
 export class ReadReceipts {
   /** A receipt already queued or sent for the same message is not sent again (per process). */
   private readonly lastMarked = new Map<string, string>();
+  /** When each conversation's last typing indicator was queued (per process). */
+  private readonly lastTyping = new Map<string, number>();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -50,4 +52,33 @@ export class ReadReceipts {
     if (this.lastMarked.size > 10_000) this.lastMarked.clear();
     return { queued };
   }
+
+  /**
+   * The agent is typing a reply: WhatsApp's typing indicator (issue 14), which also marks the
+   * customer's latest message read — so only where the policy marks messages read. It lasts 25 s
+   * or until the reply: one per conversation per {@link TYPING_INTERVAL_MS} keeps it on while the
+   * agent types, without a call per keystroke.
+   */
+  async typing(user: UserRow, conversationId: string): Promise<MarkReadResponse> {
+    const ctx = this.ctx;
+    const last = this.lastTyping.get(conversationId);
+    const queued = await commit(ctx, async (tx, _out, now) => {
+      await conversationFor(tx, user, conversationId, 'watchers');
+      if (last !== undefined && now - last < TYPING_INTERVAL_MS) return false;
+      const settings = await readSettings(tx, defaultSettings(ctx.config.DISCONNECT_GRACE_SECONDS));
+      if (settings.readReceipts === 'never') return false;
+      const wamid = await latestInboundWamid(tx, conversationId);
+      if (wamid === undefined) return false;
+      await enqueueMarkRead(tx, conversationId, wamid, now, true);
+      this.lastTyping.set(conversationId, now);
+      this.lastMarked.set(conversationId, wamid);
+      return true;
+    });
+    if (queued) ctx.kickOutbox();
+    if (this.lastTyping.size > 10_000) this.lastTyping.clear();
+    return { queued };
+  }
 }
+
+/** At most one typing indicator per conversation in this long (WhatsApp shows one for 25 s). */
+export const TYPING_INTERVAL_MS = 20_000;
