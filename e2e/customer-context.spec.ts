@@ -7,6 +7,7 @@ import {
   chooseAgentState,
   customerWrites,
   eventually,
+  offerPopover,
   screenshotsDir,
   signIn,
   startStack,
@@ -43,6 +44,10 @@ describe('[issue-14] a customer without a phone number, and what their messages 
   it('the agent sees the username where the number would be, and a reply reaches their phone', async () => {
     await chooseAgentState(agent, 'available');
     await customerWrites(phone, stack.simUrl, 'María López', 'Hola, vi su anuncio');
+    // Before accepting, the offer says how long free text is possible (WhatsApp's 24-hour window).
+    await expect
+      .poll(() => offerPopover(agent).getByTestId('offer-window').textContent(), eventually)
+      .toMatch(/^23:59:\d\d left$/);
     await acceptContactRequest(agent);
     await expect
       .poll(() => agent.locator('.interaction-phone').textContent(), eventually)

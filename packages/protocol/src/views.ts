@@ -77,6 +77,11 @@ export const offerViewSchema = contactViewSchema.extend({
   expiresAt: instantSchema,
   /** Plain routing, a transfer (from whom) or a conference request (from whom). */
   purpose: offerPurposeSchema,
+  /**
+   * The end of WhatsApp's 24-hour customer-service window (null: the customer never wrote): the
+   * agent sees before accepting how long free text is possible, or that a template will be needed.
+   */
+  windowExpiresAt: instantSchema.nullable().optional(),
 });
 export type OfferView = z.infer<typeof offerViewSchema>;
 

@@ -50,6 +50,9 @@ export const en = {
     reconnecting: 'Reconnecting…',
   },
   offers: {
+    window: 'Reply window',
+    windowLeft: '{{left}} left',
+    windowClosed: 'Closed: a template will be needed',
     title: 'Contact request',
     customerPhone: 'Customer number',
     origin: 'Origin number',

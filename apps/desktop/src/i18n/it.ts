@@ -45,6 +45,9 @@ export const it: Translation = {
     reconnecting: 'Riconnessione…',
   },
   offers: {
+    window: 'Finestra di risposta',
+    windowLeft: 'ancora {{left}}',
+    windowClosed: 'Chiusa: servirà un modello',
     title: 'Richiesta di contatto',
     customerPhone: 'Numero cliente',
     origin: 'Numero di origine',

@@ -30,6 +30,11 @@ export interface ConversationViewer {
   readonly names: ReadonlyMap<string, string>;
 }
 
+/** The end of the customer-service window: 24 h after the customer's latest message. */
+function windowEndOf(details: Pick<ConversationDetails, 'lastInboundAt'>): string | null {
+  return details.lastInboundAt === null ? null : iso(details.lastInboundAt + SERVICE_WINDOW_MS);
+}
+
 /** The customer's number, if their key is one (a wa_id is digits; a business-scoped user id is not). */
 export function customerPhoneOf(customerKey: string): string | undefined {
   return /^\d+$/.test(customerKey) ? customerKey : undefined;
@@ -139,6 +144,7 @@ export class Presenter {
       receivedAt: iso(details.receivedAt),
       offeredAt: iso(offer.createdAt),
       expiresAt: iso(offer.expiresAt),
+      windowExpiresAt: windowEndOf(details),
       purpose:
         purpose === undefined || purpose.kind === 'route'
           ? { kind: 'route' }
@@ -170,7 +176,7 @@ export class Presenter {
       phase: kind,
       receivedAt: iso(details.receivedAt),
       acceptedAt: iso(acceptedAt),
-      windowExpiresAt: details.lastInboundAt === null ? null : iso(details.lastInboundAt + SERVICE_WINDOW_MS),
+      windowExpiresAt: windowEndOf(details),
       role,
       conference,
       blockedBy: conversationBlockOf(details),

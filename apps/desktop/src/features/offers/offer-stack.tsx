@@ -125,6 +125,16 @@ function OfferCard({
         <dd>{offer.businessNumber}</dd>
         <dt>{t('offers.queue')}</dt>
         <dd>{offer.queueName}</dd>
+        {offer.windowExpiresAt !== undefined && offer.windowExpiresAt !== null && (
+          <>
+            <dt>{t('offers.window')}</dt>
+            <dd data-testid="offer-window">
+              {Date.parse(offer.windowExpiresAt) > now
+                ? t('offers.windowLeft', { left: formatDuration(Date.parse(offer.windowExpiresAt) - now) })
+                : t('offers.windowClosed')}
+            </dd>
+          </>
+        )}
       </dl>
       <div className="offer-expiry" aria-hidden="true">
         <div className="offer-expiry-bar" style={{ width: `${fraction * 100}%` }} />
