@@ -55,6 +55,33 @@ describe('openStore', () => {
       raw.close();
     }
   });
+  it('[issue-13] a SQLite transaction holds the write lock from BEGIN: another process committing between its read and its write cannot fail it', async () => {
+    const path = join(dir, 'immediate.db');
+    const store = await openStore(`sqlite:${path}`);
+    const other = new SqliteDatabase(path, { timeout: 0 });
+    try {
+      let otherBegan: unknown;
+      await store.transaction(async (tx) => {
+        // The transaction has only read so far; a deferred BEGIN would hold no write lock yet, the
+        // other process would commit here, and this transaction's write would then fail at once.
+        await tx.findUserById('u1');
+        try {
+          other.exec('begin immediate');
+          other.exec('rollback');
+          otherBegan = true;
+        } catch (error) {
+          otherBegan = error;
+        }
+        await tx.insertUser(user);
+      });
+      expect(String(otherBegan)).toContain('database is locked');
+      other.exec('begin immediate');
+      other.exec('rollback');
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
 });
 
 describe('migrations', () => {

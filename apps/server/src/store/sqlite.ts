@@ -1,7 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqlite, type SqliteStatement } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase as KyselySqlite,
+  type SqliteDialectConfig,
+  type SqliteStatement,
+} from 'kysely';
 import { createKyselyStore, type Durability } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Store } from './port.ts';
@@ -33,7 +43,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
     throw error;
   }
   const statements = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: statements }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   let durability: Durability | undefined;
   try {
     await migrateToLatest(db, 'sqlite');
@@ -77,4 +87,27 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqlite & { r
       return statement;
     },
   };
+}
+
+/**
+ * Transactions begin IMMEDIATE: they take the write lock at BEGIN, waiting up to the busy timeout.
+ * A deferred transaction that reads first and writes later fails at once with SQLITE_BUSY ("database
+ * is locked", no wait) when another connection committed in between — the server's single
+ * connection never meets that, but a second process on the same file does (a CLI, the crash test).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }

@@ -370,27 +370,31 @@ describe.each([
     serverLog = '';
     const acked = new Set<string>();
     const queued: string[] = [];
-    await startServer();
-    // The customers write first (through the simulator): conversations open, windows open.
-    for (const waId of CUSTOMERS) sim.sendFromCustomer(waId, { text: 'hello' });
-    await sim.idle();
-
-    for (let cycle = 1; cycle <= KILLS[dialect]; cycle++) {
-      const load = driveLoad(`${dialect}.${cycle}`, acked);
-      queued.push(...(await queueAgentMessages(dialect, cycle, 6)));
-      // Some load first, then the kill lands while WhatsApp has accepted a send whose answer the
-      // proxy still holds: between WhatsApp's accept and our commit, every cycle (bounded wait).
-      await new Promise((r) => setTimeout(r, 500));
-      for (const until = Date.now() + 5_000; heldSends === 0 && Date.now() < until;)
-        await new Promise((r) => setTimeout(r, 2));
-      await killServer('SIGKILL');
-      await load.stop();
-      await startServer();
-    }
-
-    // Settle: stranded sends are settled GRAPH_API_TIMEOUT_MS + 5 s after their mark.
-    const deadline = Date.now() + 25_000;
+    // Whatever fails, this run's load and server end here: left running, they would answer the
+    // next dialect's health check (same node id) and write into its run.
+    let load: { stop: () => Promise<void> } | undefined;
     try {
+      await startServer();
+      // The customers write first (through the simulator): conversations open, windows open.
+      for (const waId of CUSTOMERS) sim.sendFromCustomer(waId, { text: 'hello' });
+      await sim.idle();
+
+      for (let cycle = 1; cycle <= KILLS[dialect]; cycle++) {
+        load = driveLoad(`${dialect}.${cycle}`, acked);
+        queued.push(...(await queueAgentMessages(dialect, cycle, 6)));
+        // Some load first, then the kill lands while WhatsApp has accepted a send whose answer the
+        // proxy still holds: between WhatsApp's accept and our commit, every cycle (bounded wait).
+        await new Promise((r) => setTimeout(r, 500));
+        for (const until = Date.now() + 5_000; heldSends === 0 && Date.now() < until;)
+          await new Promise((r) => setTimeout(r, 2));
+        await killServer('SIGKILL');
+        await load.stop();
+        load = undefined;
+        await startServer();
+      }
+
+      // Settle: stranded sends are settled GRAPH_API_TIMEOUT_MS + 5 s after their mark.
+      const deadline = Date.now() + 25_000;
       const outboxLeft = async () =>
         Number((await database.query<{ n: number | string }>('select count(*) as n from outbox'))[0]?.n);
       while ((await outboxLeft()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
@@ -439,6 +443,7 @@ describe.each([
       expect(serverLog).toContain('whatsapp.sendStranded');
     } finally {
       await killServer('SIGKILL');
+      await load?.stop();
       await database.dispose();
     }
   }, 60_000);
