@@ -9,12 +9,18 @@
  * - National form: VALID for one of the regions, written with the national prefix that
  *   region requires (`030 1234567`, not `301234567`, for Germany), not a date/time/IP/
  *   version/amount, and not preceded by an order/invoice/tracking word.
- * - A bare digit run (no separators at all) needs more: a mobile (or trunk-0) number of the
- *   default region, or a phone word before it.
+ * - A bare digit run (no separators at all) needs more: a mobile (or trunk-0) number of 8+
+ *   digits of the default region, or a phone word before it (or right after it), or a phone
+ *   just before it in a list ("casa 912 76 32 26, trabajo 950240865").
+ * - Context words (context.ts: word-start stems, accents folded) are read back to the previous
+ *   digit, so a word before an earlier number is that number's. A negative word (order,
+ *   invoice, ...) rules out the number it introduces ("ordine n. 123"); one further back rules
+ *   out only a bare digit run, and not even that after a word naming the line ("numero di
+ *   telefono per l'ordine: ...") or before a phone word after the number.
  */
 import { findPhoneNumbersInText, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode, NumberFound, PhoneNumber } from 'libphonenumber-js/max';
-import { contextMatcher } from './context.ts';
+import { contextMatcher, foldAccents } from './context.ts';
 import { charge } from './meter.ts';
 import { gluedBefore, isDigitCode, runEnd } from './runs.ts';
 import { sortByStart } from './spans.ts';
@@ -39,6 +45,7 @@ const MIN_DIGITS = 7;
 const MAX_DIGITS = 17; // E.164 allows 15, plus '00' and a stray trunk digit
 const MAX_NATIONAL_DIGITS = 13;
 const CONTEXT_WINDOW = 50;
+const AFTER_WINDOW = 30;
 
 /** Words that say "phone" in it/en/es/de/fr/pt; nearest wins against a negative word. */
 const STRONG = contextMatcher([
@@ -96,6 +103,40 @@ const STRONG = contextMatcher([
   'lig',
   'contacto',
   'zap!',
+  'zapzap',
+  'wpp!',
+  'whats!',
+  'chama',
+  'contato!',
+  'contate',
+  // abbreviations and channels people use in every language
+  'tlf',
+  'tfno',
+  'telf',
+  'cel!',
+  'mob!',
+  'fax',
+  'sms',
+  'wasap',
+  'guasap',
+  'texto',
+  'hotline',
+  'linha',
+  'linea',
+  'ligne',
+  'line!',
+  'fixo',
+  'zurückruf',
+  'rufnummer',
+  'telefonino',
+  'reperibil',
+  'rintracciabil',
+  'messagg',
+  'mensag',
+  'mensaj',
+  'signal!',
+  'telegram',
+  'viber',
   // "my number" in every language is a phone, even after "order"/"OTP code" further back
   'mio numero',
   'my number',
@@ -106,6 +147,62 @@ const STRONG = contextMatcher([
   'mon numero',
   'meu número',
   'meu numero',
+]);
+
+/**
+ * Words that name the line itself. One of them before a negative word that does not introduce the
+ * number keeps the number a phone: "il mio numero di telefono per la consegna dell'ordine è ...".
+ */
+const NOUN = contextMatcher([
+  'tel!',
+  'telef',
+  'teleph',
+  'telem',
+  'tlf',
+  'tfno',
+  'telf',
+  'cell',
+  'cel!',
+  'celular',
+  'movil',
+  'mobil',
+  'handy',
+  'portable',
+  'phone',
+  'whatsapp',
+  'fax',
+  'festnetz',
+  'fisso',
+  'fijo',
+  'fixe',
+  'landline',
+  'recapit',
+  'contatt',
+  'contact',
+  'kontakt',
+  'contato!',
+]);
+
+/**
+ * What may stand between a negative word and the number it introduces ("ordine n. 123",
+ * "order no: 123", "commande n° 123", "Bestellnummer: 123"); anything more and the word
+ * introduces only itself.
+ */
+const INTRODUCES = /^[\s\p{P}\p{S}]*(?:(?:n|no|nr|num|numero|number|nummer|nº)[\s\p{P}\p{S}]*)?$/iu;
+
+/** Only a joiner since the number before: "347 1234567 o al 06 1234567", "ordini 123 e 456". */
+const JOINER = /^[\s,;/&+\-:]*(?:\p{L}{1,12}[\s,;/&+\-:]+){0,2}$/u;
+
+/** Account words: negative only when they introduce the number. */
+const ACCOUNT = contextMatcher([
+  'account',
+  'konto',
+  'compte',
+  'cuenta',
+  'conta!',
+  'profil',
+  'perfil',
+  'login',
 ]);
 
 /** "Number" words: positive only when no negative word is in the window. */
@@ -160,6 +257,14 @@ const NEGATIVE = contextMatcher([
   'modello',
   'targa',
   'iban',
+  'contatore',
+  'lettura',
+  'fedelt',
+  'socio!',
+  'carta!',
+  'reso!',
+  'resi!',
+  'rimborso',
   // en
   'order',
   'invoice',
@@ -190,6 +295,12 @@ const NEGATIVE = contextMatcher([
   'voucher',
   'zip!',
   'postcode',
+  'meter!',
+  'reading',
+  'card!',
+  'return!',
+  'refund',
+  'rma!',
   // es
   'pedido',
   'factura',
@@ -229,6 +340,11 @@ const NEGATIVE = contextMatcher([
   'plz!',
   'steuer',
   'versicherung',
+  'zähler',
+  'karte',
+  'retoure',
+  'rücksendung',
+  'erstattung',
   // fr
   'commande',
   'facture',
@@ -247,7 +363,12 @@ const NEGATIVE = contextMatcher([
   'vol!',
   'billet',
   'numéro fiscal',
-  'colis',
+  'compteur',
+  'relevé',
+  'carte!',
+  'fidélité',
+  'retour!',
+  'remboursement',
   // pt
   'encomenda',
   'fatura',
@@ -263,6 +384,15 @@ const NEGATIVE = contextMatcher([
   'cnpj!',
   'protocolo',
   'nota fiscal',
+  'cep!',
+  'contador',
+  'leitura',
+  'tarjeta',
+  'cartão',
+  'cartao',
+  'devoluc',
+  'devoluç',
+  'reembolso',
   // a number introduced as an SSN or tax id is not a phone, even when it fails SSA rules
   'ssn',
   'social security',
@@ -278,7 +408,9 @@ const NEGATIVE = contextMatcher([
 // Things made of digits that are not phones (NOTES §5.5.1). Applied around national-form
 // results only: a '+' is an explicit signal that outweighs all of them.
 const BLOCKERS: readonly RegExp[] = [
-  /(?<![0-9])[0-9]{1,2}[./-][0-9]{1,2}[./-](?:[0-9]{4}|[0-9]{2})(?![0-9])/g, // 12/03/2024, 02.04.24
+  // 12/03/2024, 02.04.24, 3/12/25: day and month in range, and not one link of a chain of
+  // pairs, which is how the French, Spanish and Belgians group phones (06.12.34.56.78).
+  /(?<![0-9][./-]?)(?:[0-2]?[0-9]|3[01])([./-])(?:[0-2]?[0-9]|3[01])\1(?:[0-9]{4}|[0-9]{2})(?![./-]?[0-9])/g,
   /(?<![0-9])(?:19|20)[0-9]{2}[./-][0-9]{1,2}[./-][0-9]{1,2}(?![0-9])/g, // 2024-03-12
   /(?<![0-9])(?:19|20)[0-9]{2}[-/][0-9]{3,}(?![0-9])/g, // 2024-0088127 (year-prefixed document numbers)
   /(?<![0-9])[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?![0-9])/g, // 14:30, 09:15:00
@@ -287,6 +419,7 @@ const BLOCKERS: readonly RegExp[] = [
   /(?:[€$£¥]|\b(?:eur|euro|usd|gbp|chf|brl|r\$))\s?[0-9][0-9.,' ]*[0-9]/gi, // € 1.234.567
   /[0-9][0-9.,' ]*[0-9]\s?(?:[€$£¥%]|(?:eur|euro|euros|usd|gbp|chf|brl|kg|km|kwh|mwh|cm|mm|mb|gb|mah|ml|lt)(?![\p{L}]))/giu,
   /(?<![0-9])[0-9]{1,3}(?:[.\s][0-9]{3})*,[0-9]{2}(?![0-9])/g, // 1.234.567,89
+  /(?<![0-9][ .-]?)[0-9]{4,5}-[0-9]{3}(?![ .-]?[0-9])/g, // postal codes: 01310-100 (BR), 1000-001 (PT)
 ];
 const IPV4 = /(?<![0-9.])([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})(?![0-9]|\.[0-9])/g;
 const LONE_DIGIT = /(?<![0-9])[0-9](?![0-9])/g;
@@ -302,21 +435,76 @@ interface Ctx {
   readonly regions: readonly CountryCode[];
 }
 
-type ContextVerdict = 'positive' | 'negative' | 'none';
+/** `weak-negative`: a negative word before, but not introducing the number. */
+type ContextVerdict = 'positive' | 'negative' | 'weak-negative' | 'none';
 
+/**
+ * What the words before the candidate at `at` say: read back to the previous digit (a word before
+ * an earlier number is that number's), at most CONTEXT_WINDOW characters. When only a joiner
+ * separates the two numbers ("... 347 1234567 o al 06 1234567"), the earlier number's words count.
+ */
 function contextBefore(view: string, at: number): ContextVerdict {
   // '#' just before the number marks an order/ticket reference.
   let i = at - 1;
   while (i >= 0 && view[i] === ' ') i--;
   charge(at - i);
   if (view[i] === '#') return 'negative';
-  const from = at - CONTEXT_WINDOW;
-  const neg = NEGATIVE.lastIn(view, from, at);
+  const from = afterPreviousDigit(view, at);
+  const verdict = verdictIn(view, from, at);
+  if (verdict !== 'none' || from === 0 || at - from >= CONTEXT_WINDOW) return verdict;
+  if (!JOINER.test(view.slice(from, at))) return 'none';
+  let p = from;
+  while (p > 0 && from - p < 40 && isNumberChar(view.charCodeAt(p - 1))) p--;
+  charge(from - p);
+  return verdictIn(view, afterPreviousDigit(view, p), p);
+}
+
+/**
+ * A phone word just after the number, before any other digit: "3471234567 è il mio cellulare",
+ * "912 345 678 es mi fijo", "0171 1234567 ist meine Handynummer".
+ */
+function phoneWordAfter(view: string, end: number): boolean {
+  let to = end;
+  while (to < view.length && to - end < AFTER_WINDOW && !isDigitCode(view.charCodeAt(to))) to++;
+  charge(to - end);
+  return to > end && (STRONG.lastIn(view, end, to) >= 0 || NOUN.lastIn(view, end, to) >= 0);
+}
+
+/** Digits, separators and '+': what a written number is made of. */
+function isNumberChar(c: number): boolean {
+  return isDigitCode(c) || isSeparator(c) || c === 43;
+}
+
+/** The start of the text before `at` back to (not including) the previous digit, at most CONTEXT_WINDOW. */
+function afterPreviousDigit(view: string, at: number): number {
+  let from = at;
+  while (from > 0 && at - from < CONTEXT_WINDOW && !isDigitCode(view.charCodeAt(from - 1))) from--;
+  charge(at - from);
+  return from;
+}
+
+/** The verdict of the context words in `[from, at)`: the nearest wins, with the rules above. */
+function verdictIn(view: string, from: number, at: number): ContextVerdict {
+  if (at <= from) return 'none';
+  const neg = NEGATIVE.lastHit(view, from, at);
   const strong = STRONG.lastIn(view, from, at);
-  if (neg >= 0 && neg > strong) return 'negative';
+  if (neg !== undefined && neg.start > strong) {
+    let end = neg.end;
+    while (end < at && LETTER.test(view.charAt(end))) end++;
+    charge(end - neg.end);
+    if (INTRODUCES.test(foldAccents(view.slice(end, at)))) return 'negative';
+    // "the number linked to my account is ...": an account holds a phone; it rules out only the
+    // number it introduces ("account 12345678").
+    if (ACCOUNT.lastIn(view, neg.start, end) >= 0)
+      return strong >= 0 || WEAK.lastIn(view, from, at) >= 0 ? 'positive' : 'none';
+    return NOUN.lastIn(view, from, neg.start) >= 0 ? 'positive' : 'weak-negative';
+  }
   if (strong >= 0 || WEAK.lastIn(view, from, at) >= 0) return 'positive';
   return 'none';
 }
+
+const LETTER = /\p{L}/u;
+const BARE = /^[0-9]+$/;
 
 function digitsOf(s: string): string {
   return s.replace(/[^0-9]/g, '');
@@ -385,66 +573,101 @@ function acceptNational(
   number: PhoneNumber,
   raw: string,
   start: number,
-  verdict: ContextVerdict,
+  positive: () => boolean,
 ): boolean {
   const written = digitsOf(raw);
   // libphonenumber's VALID skips the national-prefix check: "301234567" is valid for DE. People
   // write national numbers with the prefix their country requires, so demand it.
-  if (written !== digitsOf(number.formatNational())) return false;
-  if (/^[0-9]+$/.test(raw) && verdict !== 'positive') {
-    // A bare digit run: only a mobile (or trunk-0 number) of the default region.
-    if (region !== ctx.regions[0]) return false;
+  const national = digitsOf(number.formatNational());
+  // North Americans often dial the country code as a trunk prefix: 1-212-555-0123.
+  const nanpOne = number.countryCallingCode === '1' && written === `1${national}` && !/^1[0-9]/.test(raw);
+  if (written !== national && !nanpOne) return false;
+  if (BARE.test(raw) && !positive()) {
+    // A bare digit run: only a mobile (or trunk-0 number) of the default region, of 8 digits or
+    // more (a 7-digit run is a meter reading or a customer code far more often than a phone).
+    if (region !== ctx.regions[0] || written.length < 8) return false;
     const type = number.getType();
     if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && !written.startsWith('0')) return false;
   }
   return !overlapsBlocker(ctx.view, start, start + raw.length);
 }
 
+/**
+ * An international number written `e164` (leading '+'): VALID matches that start with the '+',
+ * else a POSSIBLE one from the '+' when `possible`. `at(k)` maps an offset of `e164` to the view;
+ * a span from the '+' starts at `plusAt`, which covers an opening "(" of "(+39) 347 ...".
+ */
+function scanInternational(
+  ctx: Ctx,
+  e164: string,
+  at: (k: number) => number,
+  plusAt: number,
+  possible: boolean,
+  out: ViewSpan[],
+): boolean {
+  const found = findNumbers(e164, { defaultCountry: ctx.regions[0], leniency: 'VALID' });
+  let coversStart = false;
+  for (const f of found) {
+    if (!isIntlWritten(e164.slice(f.startsAt, f.endsAt))) continue;
+    out.push({ type: 'PHONE', start: f.startsAt === 0 ? plusAt : at(f.startsAt), end: at(f.endsAt) });
+    if (f.startsAt === 0) coversStart = true;
+  }
+  if (!coversStart && possible) {
+    // The spec's `+ 1 (123) 456 7890` is not VALID (no area code 123) but is POSSIBLE.
+    const p = findNumbers(e164, { leniency: 'POSSIBLE' })[0];
+    if (p?.startsAt === 0 && p.number.isPossible()) {
+      out.push({ type: 'PHONE', start: plusAt, end: at(p.endsAt) });
+      coversStart = true;
+    }
+  }
+  return coversStart || found.length > 0;
+}
+
 function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
   const { view, regions } = ctx;
   const { start, text } = cand;
   const waMe = /wa\.me\/$/i.test(view.slice(Math.max(0, start - 6), start));
-  if (waMe || text.startsWith('+')) {
-    const e164 = waMe ? `+${text}` : text;
-    const found = findNumbers(e164, { defaultCountry: regions[0], leniency: 'VALID' });
-    let coversStart = false;
-    const shift = waMe ? -1 : 0;
-    for (const f of found) {
-      const raw = e164.slice(f.startsAt, f.endsAt);
-      if (isIntlWritten(raw)) {
-        out.push({
-          type: 'PHONE',
-          start: start + Math.max(0, f.startsAt + shift),
-          end: start + f.endsAt + shift,
-        });
-        if (f.startsAt === 0) coversStart = true;
-      }
-    }
-    if (!coversStart) {
-      // The spec's `+ 1 (123) 456 7890` is not VALID (no area code 123) but is POSSIBLE.
-      const possible = findNumbers(e164, { leniency: 'POSSIBLE' })[0];
-      if (possible?.startsAt === 0 && possible.number.isPossible()) {
-        out.push({ type: 'PHONE', start, end: start + possible.endsAt + shift });
-      }
-    }
+  if (waMe) {
+    scanInternational(ctx, `+${text}`, (k) => start + Math.max(0, k - 1), start, true, out);
     return;
   }
-  const verdict = contextBefore(view, start);
-  if (verdict === 'negative') return;
-  if (text.startsWith('00')) {
-    const found = findNumbers(text, { defaultCountry: regions[0], leniency: 'VALID' });
-    for (const f of found) {
-      if (isIntlWritten(text.slice(f.startsAt, f.endsAt)))
-        out.push({ type: 'PHONE', start: start + f.startsAt, end: start + f.endsAt });
-    }
-    if (found.length > 0) return;
+  if (text.startsWith('+')) {
+    // "(+39) 347 ...": the parenthesis opens the number.
+    const plusAt = view.charAt(start - 1) === '(' && /^\+ ?[0-9]{1,3}\)/.test(text) ? start - 1 : start;
+    scanInternational(ctx, text, (k) => start + k, plusAt, true, out);
+    return;
   }
+  const previous = out[out.length - 1];
+  // In a list of phones ("casa 912 76 32 26, trabajo 950240865") the next one is a phone too.
+  const inList =
+    previous !== undefined &&
+    start - previous.end <= CONTEXT_WINDOW &&
+    JOINER.test(view.slice(previous.end, start));
+  const found = contextBefore(view, start);
+  const before = found === 'none' && inList ? 'positive' : found;
+  // A phone word right after the number makes it a phone when nothing before says so, and
+  // overrules a negative word that does not introduce the number ("für den Paketdienst bin ich
+  // unter 0171 1234567 erreichbar"). Otherwise such a word ("il numero associato all'account è
+  // ...") still rules out a bare digit run, the way codes are written, but not a number grouped
+  // the way phones are.
+  // (Read only when it matters: for a bare digit run.)
+  let after: boolean | undefined;
+  const wordAfter = (): boolean => (after ??= phoneWordAfter(view, start + text.length));
+  if (before === 'negative' || (before === 'weak-negative' && BARE.test(text) && !wordAfter())) return;
+  const positive = (): boolean => before === 'positive' || wordAfter();
+  // "00" is the international prefix of most of Europe, whatever the default region's is (011 in
+  // the US): read it as a '+'.
+  if (
+    text.startsWith('00') &&
+    scanInternational(ctx, `+${text.slice(2)}`, (k) => start + (k === 0 ? 0 : k + 1), start, false, out)
+  )
+    return;
   let best: ViewSpan | undefined;
   for (const region of regions) {
     for (const f of findNumbers(text, { defaultCountry: region, leniency: 'VALID' })) {
       const raw = text.slice(f.startsAt, f.endsAt);
       const s = start + f.startsAt;
-      if (!isIntlWritten(raw) && !acceptNational(ctx, region, f.number, raw, s, verdict)) continue;
+      if (!isIntlWritten(raw) && !acceptNational(ctx, region, f.number, raw, s, positive)) continue;
       if (best === undefined || f.endsAt - f.startsAt > best.end - best.start)
         best = { type: 'PHONE', start: s, end: start + f.endsAt };
     }
