@@ -34,3 +34,11 @@ export function withoutHeadMark(conversation: Conversation): Conversation {
   const { atHead: _head, ...rest } = conversation;
   return rest;
 }
+
+/** The conversation without its sticky-agent reservation (offered, or its time is up). */
+export function withoutPreference(conversation: Conversation): Conversation {
+  if (conversation.preferredAgentId === undefined && conversation.preferredUntil === undefined)
+    return conversation;
+  const { preferredAgentId: _agent, preferredUntil: _until, ...rest } = conversation;
+  return rest;
+}

@@ -4,6 +4,8 @@ import {
   onAgentReconnected,
   onAgentStateRequested,
   onConversationArrived,
+  onCustomerWrote,
+  onPreferenceEnded,
   onDisconnectGraceEnded,
   onMaxWaitPassed,
 } from './events/arrival-and-state.ts';
@@ -22,7 +24,13 @@ import { Draft, heldBy, stateOfWorld, worldOf, type RoutingChanges, type World }
 // The public face of the routing core: what the shell imports through `index.ts` lives here or is
 // re-exported from here.
 export type { Rejection, RoutingEffect, RoutingEvent, StateChangeActor, Timer } from './types.ts';
-export { graceTimerKey, maxWaitTimerKey, offerTimerKey, wrapUpTimerKey } from './timers.ts';
+export {
+  graceTimerKey,
+  maxWaitTimerKey,
+  offerTimerKey,
+  preferenceTimerKey,
+  wrapUpTimerKey,
+} from './timers.ts';
 export { ownerOf } from './conversation.ts';
 
 /** What `decide` made of an event: the next state and what to do, or why the command was refused. */
@@ -99,6 +107,10 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
   switch (event.type) {
     case 'conversation.arrived':
       return onConversationArrived(d, effects, event, now);
+    case 'conversation.customerWrote':
+      return onCustomerWrote(d, event);
+    case 'conversation.preferenceEnded':
+      return onPreferenceEnded(d, event);
     case 'agent.stateRequested':
       return onAgentStateRequested(d, effects, event, now);
     case 'offer.acceptRequested':

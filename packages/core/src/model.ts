@@ -44,6 +44,25 @@ export interface Queue {
   /** With `overflowQueueId`: a conversation waiting (unoffered) this long moves to that queue. */
   readonly maxWaitMs?: number;
   readonly overflowQueueId?: QueueId | null;
+  /** If set, conversations whose reply window is about to close are offered first (see `WindowFirst`). */
+  readonly windowFirst?: WindowFirst;
+  /**
+   * Sticky agent: a new conversation of a returning customer is kept this long for the agent who
+   * last served them (offered to nobody else meanwhile), then routed as any other.
+   */
+  readonly stickyAgentMs?: number;
+}
+
+/**
+ * A queue option: a waiting conversation whose customer's reply window closes within `thresholdMs`
+ * (and is still open) is offered before the others of its priority, the soonest-closing first, but
+ * never ahead of a conversation that arrived more than `maxOvertakeMs` before it: a conversation is
+ * only ever passed by urgent ones that arrived less than `maxOvertakeMs` after it, so no one waits
+ * behind more than that stretch of urgent arrivals compared with arrival order.
+ */
+export interface WindowFirst {
+  readonly thresholdMs: number;
+  readonly maxOvertakeMs: number;
 }
 
 /**
@@ -110,6 +129,17 @@ export interface Conversation {
    * (S-17): it waits ahead of every conversation without the mark, in arrival order among marked.
    */
   readonly atHead?: true;
+  /**
+   * When the customer's reply window closes (their last message plus the channel's window): the
+   * shell sets it on arrival and moves it when a waiting customer writes again. Absent: unknown.
+   */
+  readonly windowClosesAt?: number;
+  /**
+   * Sticky agent: until `preferredUntil` only this agent may be offered the conversation. Cleared
+   * when it is offered or the time is up.
+   */
+  readonly preferredAgentId?: AgentId;
+  readonly preferredUntil?: number;
 }
 
 /** What the shell's admin setting says becomes of a transfer nobody accepted (S-17). */

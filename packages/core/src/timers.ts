@@ -23,6 +23,11 @@ export function maxWaitTimerKey(conversationId: ConversationId): string {
   return `maxWait:${conversationId}`;
 }
 
+/** The timer key of a sticky conversation's time reserved for its last agent. */
+export function preferenceTimerKey(conversationId: ConversationId): string {
+  return `preference:${conversationId}`;
+}
+
 /** Arms the queue's max-wait timer for a conversation that starts waiting in it. */
 export function armMaxWait(
   d: Draft,

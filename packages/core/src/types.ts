@@ -25,6 +25,21 @@ export type RoutingEvent =
       readonly conversationId: ConversationId;
       readonly queueId: QueueId;
       readonly receivedAt: number;
+      /** When the customer's reply window closes; absent: unknown (never window-urgent). */
+      readonly windowClosesAt?: number;
+      /** The agent who last served this customer, for a queue with a sticky-agent time. */
+      readonly lastAgentId?: AgentId;
+    }
+  | {
+      /** A sticky conversation's time for its last agent is up: anyone may take it now. */
+      readonly type: 'conversation.preferenceEnded';
+      readonly conversationId: ConversationId;
+    }
+  | {
+      /** A customer wrote again: their reply window now closes later (the shell sends it while they wait). */
+      readonly type: 'conversation.customerWrote';
+      readonly conversationId: ConversationId;
+      readonly windowClosesAt: number;
     }
   | {
       readonly type: 'agent.stateRequested';

@@ -49,6 +49,21 @@ export class WaitList implements Iterable<WaitEntry> {
     for (const chunk of this.chunks) yield* chunk;
   }
 
+  /** The entries ordered after instant `at` (strictly later), in serving order: O(log n) to the first. */
+  *after(at: number): Generator<WaitEntry> {
+    let c = 0;
+    let hi = this.chunks.length;
+    while (c < hi) {
+      const mid = (c + hi) >>> 1;
+      const chunk = this.chunks[mid] as readonly WaitEntry[];
+      if ((chunk[chunk.length - 1] as WaitEntry).at <= at) c = mid + 1;
+      else hi = mid;
+    }
+    for (; c < this.chunks.length; c++) {
+      for (const entry of this.chunks[c] as readonly WaitEntry[]) if (entry.at > at) yield entry;
+    }
+  }
+
   /** The entries from `start` up to (not including) `end`, in serving order. */
   slice(start: number, end = this.length): WaitEntry[] {
     const out: WaitEntry[] = [];

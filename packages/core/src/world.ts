@@ -28,6 +28,8 @@ export interface World {
   readonly offers: PMap<Offer>;
   /** Per queue, its queued conversations in FIFO order: (waitAt, id). */
   readonly waiting: PMap<WaitList>;
+  /** Per queue, its queued conversations with a known reply window, soonest closing first: (windowClosesAt, id). */
+  readonly closing: PMap<WaitList>;
   /** Per agent, the conversations it takes part in (see `holdersOf`): its load. */
   readonly held: PMap<readonly ConversationId[]>;
   /** Ids, sorted, of agents that may get an offer now: Available, connected, with spare capacity. */
@@ -98,12 +100,18 @@ const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0
 export function buildWorld(state: RoutingState): World {
   const conversations = PMap.fromRecord(state.conversations);
   const waitingLists = new Map<QueueId, WaitEntry[]>();
+  const closingLists = new Map<QueueId, WaitEntry[]>();
   const heldLists = new Map<AgentId, ConversationId[]>();
   for (const conversation of Object.values(state.conversations)) {
     if (conversation.phase.kind === 'queued') {
       let list = waitingLists.get(conversation.queueId);
       if (!list) waitingLists.set(conversation.queueId, (list = []));
       list.push({ id: conversation.id, at: waitAt(conversation) });
+      if (conversation.windowClosesAt !== undefined) {
+        let closing = closingLists.get(conversation.queueId);
+        if (!closing) closingLists.set(conversation.queueId, (closing = []));
+        closing.push({ id: conversation.id, at: conversation.windowClosesAt });
+      }
     }
     for (const holder of holdersOf(conversation)) {
       let list = heldLists.get(holder);
@@ -113,6 +121,8 @@ export function buildWorld(state: RoutingState): World {
   }
   const waiting: Record<QueueId, WaitList> = {};
   for (const [queueId, list] of waitingLists) waiting[queueId] = WaitList.fromSorted(list.sort(compareWait));
+  const closing: Record<QueueId, WaitList> = {};
+  for (const [queueId, list] of closingLists) closing[queueId] = WaitList.fromSorted(list.sort(compareWait));
   const held: Record<AgentId, readonly ConversationId[]> = {};
   for (const [agentId, list] of heldLists) held[agentId] = list.sort(compareIds);
   const free: AgentId[] = [];
@@ -125,6 +135,7 @@ export function buildWorld(state: RoutingState): World {
     conversations,
     offers: PMap.fromRecord(state.offers),
     waiting: PMap.fromRecord(waiting),
+    closing: PMap.fromRecord(closing),
     held: PMap.fromRecord(held),
     free: free.sort(compareIds),
   };
@@ -211,6 +222,7 @@ export class Draft {
   conversations: PMap<Conversation>;
   offers: PMap<Offer>;
   waiting: PMap<WaitList>;
+  closing: PMap<WaitList>;
   held: PMap<readonly ConversationId[]>;
   free: readonly AgentId[];
   /** Queues where a conversation started waiting or a member became free. */
@@ -228,6 +240,7 @@ export class Draft {
     this.conversations = base.conversations;
     this.offers = base.offers;
     this.waiting = base.waiting;
+    this.closing = base.closing;
     this.held = base.held;
     this.free = base.free;
   }
@@ -247,6 +260,7 @@ export class Draft {
       conversations: this.conversations,
       offers: this.offers,
       waiting: this.waiting,
+      closing: this.closing,
       held: this.held,
       free: this.free,
     };
@@ -317,7 +331,12 @@ export class Draft {
     this.changed.conversations.add(next.id);
     const wasQueued = prev?.phase.kind === 'queued';
     const isQueued = next.phase.kind === 'queued';
-    const sameWait = wasQueued && isQueued && prev.queueId === next.queueId && waitAt(prev) === waitAt(next);
+    const sameWait =
+      wasQueued &&
+      isQueued &&
+      prev.queueId === next.queueId &&
+      waitAt(prev) === waitAt(next) &&
+      prev.windowClosesAt === next.windowClosesAt;
     if (wasQueued && !sameWait) this.unqueue(prev);
     if (isQueued && !sameWait) {
       this.enqueue(next);
@@ -349,20 +368,27 @@ export class Draft {
   }
 
   private enqueue(conversation: Conversation): void {
-    const entry: WaitEntry = { id: conversation.id, at: waitAt(conversation) };
-    const list = this.waiting.get(conversation.queueId) ?? WaitList.EMPTY;
-    this.waiting = this.waiting.set(conversation.queueId, list.insert(entry));
+    this.waiting = insertEntry(this.waiting, conversation.queueId, {
+      id: conversation.id,
+      at: waitAt(conversation),
+    });
+    if (conversation.windowClosesAt !== undefined)
+      this.closing = insertEntry(this.closing, conversation.queueId, {
+        id: conversation.id,
+        at: conversation.windowClosesAt,
+      });
   }
 
   private unqueue(conversation: Conversation): void {
-    const list = this.waiting.get(conversation.queueId);
-    if (!list) return;
-    const next = list.remove({ id: conversation.id, at: waitAt(conversation) });
-    if (next === list) return;
-    this.waiting =
-      next.length > 0
-        ? this.waiting.set(conversation.queueId, next)
-        : this.waiting.delete(conversation.queueId);
+    this.waiting = removeEntry(this.waiting, conversation.queueId, {
+      id: conversation.id,
+      at: waitAt(conversation),
+    });
+    if (conversation.windowClosesAt !== undefined)
+      this.closing = removeEntry(this.closing, conversation.queueId, {
+        id: conversation.id,
+        at: conversation.windowClosesAt,
+      });
   }
 
   /** Keeps `free` in step with an agent's state, connection and load. */
@@ -381,6 +407,18 @@ export class Draft {
     }
     this.free = next;
   }
+}
+
+function insertEntry(lists: PMap<WaitList>, queueId: QueueId, entry: WaitEntry): PMap<WaitList> {
+  return lists.set(queueId, (lists.get(queueId) ?? WaitList.EMPTY).insert(entry));
+}
+
+function removeEntry(lists: PMap<WaitList>, queueId: QueueId, entry: WaitEntry): PMap<WaitList> {
+  const list = lists.get(queueId);
+  if (!list) return lists;
+  const next = list.remove(entry);
+  if (next === list) return lists;
+  return next.length > 0 ? lists.set(queueId, next) : lists.delete(queueId);
 }
 
 /** Records to put into (or take out of) a state: what another process changed, or what to forget. */
@@ -426,6 +464,7 @@ export function lookup(state: RoutingState): RoutingLookup {
     offer: (id) => world.offers.get(id),
     heldBy: (agentId) => world.held.get(agentId) ?? [],
     waiting: (queueId) => world.waiting.get(queueId) ?? WaitList.EMPTY,
+    closing: (queueId) => world.closing.get(queueId) ?? WaitList.EMPTY,
     agents: () => world.agents.values(),
     conversations: () => world.conversations.values(),
     offers: () => world.offers.values(),
@@ -447,6 +486,8 @@ export interface RoutingLookup {
   heldBy(agentId: AgentId): readonly ConversationId[];
   /** The queue's waiting conversations in the order they are served. */
   waiting(queueId: QueueId): WaitList;
+  /** The queue's waiting conversations with a known reply window, soonest closing first. */
+  closing(queueId: QueueId): WaitList;
   agents(): IterableIterator<Agent>;
   conversations(): IterableIterator<Conversation>;
   offers(): IterableIterator<Offer>;

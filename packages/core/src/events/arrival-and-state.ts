@@ -3,7 +3,8 @@
  * Available/Idle, disconnect, reconnect and the end of the disconnection grace.
  */
 import type { AgentState, Conversation } from '../model.ts';
-import { armMaxWait, graceTimerKey } from '../timers.ts';
+import { armMaxWait, graceTimerKey, preferenceTimerKey } from '../timers.ts';
+import { withoutPreference } from '../conversation.ts';
 import type { EventOf, Rejection, RoutingEffect, RoutingEvent } from '../types.ts';
 import type { Draft } from '../world.ts';
 import { dropGuest } from './collaboration.ts';
@@ -24,10 +25,56 @@ export function onConversationArrived(
     offerCount: 0,
     lapsedAgentIds: [],
     phase: { kind: 'queued' },
+    ...(event.windowClosesAt === undefined ? {} : { windowClosesAt: event.windowClosesAt }),
   };
-  d.putConversation(conversation);
+  const sticky = stickyFor(d, event, now);
+  d.putConversation(sticky ? { ...conversation, ...sticky } : conversation);
   effects.push({ kind: 'conversationChanged', conversationId: conversation.id });
   armMaxWait(d, effects, conversation, now);
+  if (sticky)
+    effects.push({
+      kind: 'timerArmed',
+      timer: {
+        key: preferenceTimerKey(conversation.id),
+        dueAt: sticky.preferredUntil,
+        event: { type: 'conversation.preferenceEnded', conversationId: conversation.id },
+      },
+    });
+  return undefined;
+}
+
+/** The reservation for the customer's last agent, if the queue keeps one and they are a member. */
+function stickyFor(
+  d: Draft,
+  event: EventOf<'conversation.arrived'>,
+  now: number,
+): { preferredAgentId: string; preferredUntil: number } | undefined {
+  const stickyAgentMs = d.queues[event.queueId]?.stickyAgentMs;
+  if (stickyAgentMs === undefined || stickyAgentMs <= 0 || event.lastAgentId === undefined) return undefined;
+  if (!d.agents.get(event.lastAgentId)?.queueIds.includes(event.queueId)) return undefined;
+  return { preferredAgentId: event.lastAgentId, preferredUntil: now + stickyAgentMs };
+}
+
+/** `conversation.preferenceEnded`: a sticky conversation still waiting is open to every member now. */
+export function onPreferenceEnded(d: Draft, event: EventOf<'conversation.preferenceEnded'>): undefined {
+  const conversation = d.conversations.get(event.conversationId);
+  if (conversation?.preferredAgentId === undefined) return undefined;
+  d.putConversation(withoutPreference(conversation));
+  // Its place in the queue did not change, so nothing marked the queue: route it again.
+  if (conversation.phase.kind === 'queued') d.touchedQueues.add(conversation.queueId);
+  return undefined;
+}
+
+/**
+ * `conversation.customerWrote`: the reply window moves to the later close (messages may be
+ * delivered out of order). Only ordering reads it, so no effect: nothing for a desktop to show.
+ */
+export function onCustomerWrote(d: Draft, event: EventOf<'conversation.customerWrote'>): undefined {
+  const conversation = d.conversations.get(event.conversationId);
+  if (!conversation || conversation.phase.kind === 'closed') return undefined;
+  if (conversation.windowClosesAt !== undefined && conversation.windowClosesAt >= event.windowClosesAt)
+    return undefined;
+  d.putConversation({ ...conversation, windowClosesAt: event.windowClosesAt });
   return undefined;
 }
 
