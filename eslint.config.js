@@ -34,6 +34,7 @@ const SERVER_LAYERS = [
   { element: 'openapi', layer: 'transport', mayImport: [] },
   // services: one per use-case family; a family uses only the families listed after it
   { element: 'services/admin', layer: 'services', mayImport: ['services/auth', 'services/routing'] },
+  { element: 'services/sso', layer: 'services', mayImport: ['services/auth', 'services/routing'] },
   { element: 'services/supervision', layer: 'services', mayImport: ['services/routing'] },
   { element: 'services/collaboration', layer: 'services', mayImport: ['services/routing'] },
   {
@@ -41,8 +42,11 @@ const SERVER_LAYERS = [
     layer: 'services',
     mayImport: ['services/conversations', 'services/metrics', 'services/routing'],
   },
+  { element: 'services/privacy', layer: 'services', mayImport: ['services/media'] },
   { element: 'services/templates', layer: 'services', mayImport: ['services/conversations'] },
   { element: 'services/media', layer: 'services', mayImport: ['services/conversations'] },
+  { element: 'services/search', layer: 'services', mayImport: ['services/history'] },
+  { element: 'services/history', layer: 'services', mayImport: ['services/conversations'] },
   { element: 'services/conversations', layer: 'services', mayImport: [] },
   { element: 'services/routing', layer: 'services', mayImport: [] },
   { element: 'services/auth', layer: 'services', mayImport: [] },

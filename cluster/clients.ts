@@ -16,7 +16,7 @@ import {
 import WebSocket from 'ws';
 import { sleep, until } from './processes.ts';
 
-export const DEMO_PASSWORD = 'parlo-demo';
+export const DEMO_PASSWORD = 'parlo-demo-2026';
 
 /** The answer of one REST call; status 0 when no answer came (connection refused or cut). */
 export interface RestAnswer {
@@ -33,6 +33,8 @@ export async function rest(
     const res = await fetch(url, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers: {
+        // The page's origin, as a browser on the same server sends it (issue 17: CSRF).
+        origin: new URL(url).origin,
         ...(init.cookie === undefined ? {} : { cookie: init.cookie }),
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
@@ -57,7 +59,7 @@ export async function signIn(baseUrl: string, username: string, password = DEMO_
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(`${baseUrl}${routes.login}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', origin: new URL(baseUrl).origin },
       body: JSON.stringify({ username, password }),
     }).catch(() => undefined);
     const cookie = res?.headers
@@ -198,7 +200,12 @@ export class TestDesktop {
   private connect(): void {
     if (this.closed) return;
     this.synced = false;
-    const socket = new WebSocket(this.wsUrl(), { headers: { cookie: this.cookie }, handshakeTimeout: 5_000 });
+    const url = this.wsUrl();
+    const socket = new WebSocket(url, {
+      headers: { cookie: this.cookie },
+      origin: new URL(url.replace(/^ws/, 'http')).origin,
+      handshakeTimeout: 5_000,
+    });
     this.socket = socket;
     socket.on('upgrade', (response) => {
       const header = response.headers['x-parlo-node'];

@@ -195,6 +195,7 @@ async function build(
     redisUrl: redis.url,
     graphUrl: simUrl,
     mediaDir: join(scratch, 'media'),
+    publicOrigin: `http://127.0.0.1:${balancerPort}`,
     env: options.nodeEnv ?? {},
   };
   const nodeCount = options.nodeCount ?? 3;
@@ -234,7 +235,7 @@ async function build(
         username,
         displayName: `Agent ${letters(i)}`,
         role: 'agent',
-        password: 'parlo-demo',
+        password: 'parlo-demo-2026',
         queueIds: ['q_support'],
         capacity: options.extraAgentCapacity ?? 3,
       },

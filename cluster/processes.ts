@@ -350,6 +350,8 @@ export interface NodeSettings {
   readonly redisUrl: string;
   readonly graphUrl: string;
   readonly mediaDir: string;
+  /** The balancer's origin: what the browsers of a deployment send (`PUBLIC_ORIGIN`, issue 17). */
+  readonly publicOrigin: string;
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -382,7 +384,13 @@ export class ParloNode {
         REDIS_URL: settings.redisUrl,
         GRAPH_API_BASE_URL: settings.graphUrl,
         PARLO_SIM_URL: settings.graphUrl,
+        // Browsers reach the nodes through the balancer; the tests also call one node directly.
+        PUBLIC_ORIGIN: `${settings.publicOrigin},${this.url}`,
         PARLO_DEMO: 'true',
+        // The suite signs in many times from 127.0.0.1: limits on, but far off (issue 17's tests set their own).
+        RATE_LIMIT_API_PER_MINUTE: '100000',
+        RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
+        SIGN_IN_ADDRESS_FREE_FAILURES: '100000',
         DESKTOP_DIST: '',
         PARLO_MEDIA_DIR: settings.mediaDir,
         LOG_LEVEL: process.env.PARLO_CLUSTER_LOG ?? 'info',

@@ -55,13 +55,14 @@ describe('admin console: resources, validation next to fields, audit', () => {
       'Business numbers',
       'Wrap-up reasons',
       'Idle codes',
+      'Data protection',
       'Audit log',
       'Queues and agents',
     ]);
     const sofia = await stack.newPage();
     await sofia.goto(stack.parloUrl);
     await sofia.getByLabel('Username').fill('sofia');
-    await sofia.getByLabel('Password').fill('parlo-demo');
+    await sofia.getByLabel('Password').fill('parlo-demo-2026');
     await sofia.getByRole('button', { name: 'Sign in' }).click();
     await sofia.getByRole('heading', { name: 'Queues and agents' }).waitFor();
     expect(await sofia.getByRole('tab').count()).toBe(0);

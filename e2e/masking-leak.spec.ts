@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
-import { artifactsDir, signIn, startStack, type Stack } from './harness.ts';
+import { artifactsDir, signIn, startStack, submitWrapUp, type Stack } from './harness.ts';
 
 /**
  * S-10..S-13 from the outside: whatever the server masks, the proof is what reaches the agent's
@@ -165,7 +165,7 @@ function saveArtifact(name: string, data: unknown): void {
 async function signInAsAdmin(page: Page, parloUrl: string): Promise<void> {
   await page.goto(parloUrl);
   await page.getByLabel('Username').fill('admin');
-  await page.getByLabel('Password').fill('parlo-demo');
+  await page.getByLabel('Password').fill('parlo-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Administration' }).waitFor();
 }
@@ -260,6 +260,38 @@ async function numberNamedCustomerWrites(ctx: Ctx): Promise<void> {
   await openPhone(ctx.phone, ctx.stack.simUrl, NUMBER_NAMED.name);
   await customerWrites(ctx.phone, 'Hello again, a quick question');
   await offerPopover(ctx.agent).waitFor();
+}
+
+/**
+ * Issue 15: Sheena's first conversation ends and she writes again; the agent accepts, and opens
+ * every history surface: the earlier transcript above the new message, the customer, CAD variable
+ * and past-conversation panels, a past transcript, and their own recent conversations.
+ */
+async function sheenaReturnsAndHistoryIsOpened(ctx: Ctx): Promise<void> {
+  const { agent } = ctx;
+  await agent.getByTestId('task-item').filter({ hasText: SHEENA.name }).click();
+  await agent.getByRole('button', { name: 'End', exact: true }).click();
+  await submitWrapUp(agent);
+  await openPhone(ctx.phone, ctx.stack.simUrl, SHEENA.name);
+  await customerWrites(ctx.phone, 'It is me again');
+  await offerPopover(agent).waitFor();
+  await acceptOffer(agent);
+  await agent
+    .getByTestId('earlier-transcript')
+    .getByTestId('transcript-lines')
+    .locator('li')
+    .first()
+    .waitFor();
+  for (const panel of ['customer-panel', 'cad-panel', 'history-panel'])
+    await agent.getByTestId(panel).locator('summary').click();
+  await agent.locator('[data-testid="cad-panel"] tr[data-key="parlo.contactSource"]').waitFor();
+  const entry = agent.getByTestId('history-panel').getByTestId('history-entry');
+  await entry.getByRole('button', { name: 'Open' }).click();
+  const dialog = agent.getByTestId('transcript-dialog');
+  await expect.poll(() => dialog.getByTestId('transcript-lines').locator('li').count()).toBeGreaterThan(5);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  await agent.getByTestId('recent-conversations').locator('summary').click();
+  await agent.getByTestId('recent-item').first().waitFor();
 }
 
 interface Ctx {
@@ -405,6 +437,21 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     expect(findLeaks([{ surface: 'DOM', body: html }], NEEDLES)).toEqual([]);
   });
 
+  it('[S-12][issue-15] the history panel, a past transcript, CAD variables and the recent list show everything masked', async () => {
+    const { agent } = ctx;
+    await sheenaReturnsAndHistoryIsOpened(ctx);
+    const earlier = (await agent.getByTestId('earlier-transcript').textContent()) ?? '';
+    expect(earlier).toContain('************1111');
+    expect(earlier).toContain('m******@gmail.com');
+    const cad = agent.getByTestId('cad-panel');
+    expect(await cad.locator('tr[data-key="parlo.contactSource"] td').textContent()).toMatch(/^\*{4,}1234$/);
+    expect(await cad.locator('tr[data-key="parlo.businessNumber"] td').textContent()).toMatch(/^\*{4,}3881$/);
+    const brick = agent.getByTestId('recent-item').first();
+    expect(await brick.textContent()).toMatch(/\*{4,}1234.*\*{4,}3881/);
+    const html = await agent.evaluate(() => document.documentElement.outerHTML);
+    expect(findLeaks([{ surface: 'DOM with history open', body: html }], NEEDLES)).toEqual([]);
+  });
+
   it("[S-10][S-11][S-12][S-13] no WebSocket frame or HTTP response received by the agent's page carries a raw value", async () => {
     const received = await ctx.traffic.settled();
     const leaks = findLeaks(received, NEEDLES);
@@ -421,6 +468,9 @@ describe('masking ON: nothing raw reaches the agent desktop', () => {
     ).toBe(true);
     expect(received.some((r) => /\*{4,}3456/.test(r.body) && r.body.includes('customerName'))).toBe(true);
     expect(received.filter((r) => anyMasked(r.body)).length).toBeGreaterThan(5);
+    // Issue 15's surfaces were recorded too: a transcript, the recent list, CAD variables, the customer.
+    for (const path of ['/api/history/conversations/', '/api/history/recent', '/variables', '/customer'])
+      expect(responses.some((r) => r.surface.includes(path) && anyMasked(r.body))).toBe(true);
   });
 });
 
@@ -436,8 +486,11 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
   it('[S-10] the administrator turns masking off through the settings API with the admin cookie; agents may not', async () => {
     const { admin, stack } = ctx;
     await signInAsAdmin(admin, stack.parloUrl);
+    // A page of Parlo's own origin (issue 17's guard refuses a state change without it).
+    const origin = { origin: new URL(stack.parloUrl).origin };
     const put = await admin.request.put(`${stack.parloUrl}${SETTINGS_URL}`, {
       data: { maskSensitiveData: false },
+      headers: origin,
     });
     expect(put.status()).toBe(200);
     expect(await put.json()).toMatchObject({ settings: { maskSensitiveData: false } });
@@ -451,6 +504,7 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
     await signIn(agent, stack.parloUrl, 'marco');
     const refused = await agent.request.put(`${stack.parloUrl}${SETTINGS_URL}`, {
       data: { maskSensitiveData: true },
+      headers: origin,
     });
     expect(refused.status()).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: 'FORBIDDEN' } });
@@ -479,6 +533,17 @@ describe('masking OFF: the same conversation arrives raw, so the leak check can 
     await expect.poll(() => bubbles(agent, 'inbound').count()).toBe(1);
     // A number for a name has no initials, masked or not.
     expect(await bubbles(agent, 'inbound').getByTestId('initials').textContent()).toBe('#');
+  });
+
+  it('[issue-15] the history surfaces carry the raw values with masking off, so their leak check can fail', async () => {
+    await sheenaReturnsAndHistoryIsOpened(ctx);
+    const received = await ctx.traffic.settled();
+    const history = received.filter((r) =>
+      ['/api/history/', '/variables', '/customer'].some((path) => r.surface.includes(path)),
+    );
+    const found = new Set(findLeaks(history, NEEDLES).map((l) => l.value));
+    for (const raw of ['4111 1111 1111 1111', 'melissa@gmail.com', '+16505551234', '+15550783881'])
+      expect(found).toContain(raw);
   });
 
   it('[S-10][S-11][S-12][S-13] every raw value is found in the recorded traffic: the leak check is able to fail', async () => {

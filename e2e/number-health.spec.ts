@@ -16,7 +16,7 @@ beforeAll(async () => {
   [sofia, phone] = [await stack.newPage(), await stack.newPage()];
   await sofia.goto(stack.parloUrl);
   await sofia.getByLabel('Username').fill('sofia');
-  await sofia.getByLabel('Password').fill('parlo-demo');
+  await sofia.getByLabel('Password').fill('parlo-demo-2026');
   await sofia.getByRole('button', { name: 'Sign in' }).click();
   await sofia.getByRole('heading', { name: 'Queues and agents' }).waitFor();
 });

@@ -26,7 +26,7 @@ let phone: Page;
 async function signInSupervisor(page: Page, username: string): Promise<void> {
   await page.goto(stack.parloUrl);
   await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill('parlo-demo');
+  await page.getByLabel('Password').fill('parlo-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Queues and agents' }).waitFor();
 }

@@ -7,7 +7,8 @@
 //
 // Environment: PORT (the balancer, 4000), SIM_PORT (4010), CLUSTER_NODES (3), CLUSTER_NODE_PORT
 // (first node's port, 4101; the others follow), DATABASE_URL (postgres://postgres@127.0.0.1:5432/
-// parlo_cluster), REDIS_URL (redis://127.0.0.1:6379), LOG_LEVEL of the nodes (warn).
+// parlo_cluster), REDIS_URL (redis://127.0.0.1:6379), LOG_LEVEL of the nodes (warn), PUBLIC_ORIGIN
+// of the nodes (the balancer's: http://HOST:PORT, and http://localhost:PORT on a loopback HOST).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -215,6 +216,13 @@ run(
   true,
 );
 
+/** The balancer's origin as a browser sends it, and its `localhost` twin on a loopback host. */
+function publicOrigins(port) {
+  const origins = [`http://${host.includes(':') ? `[${host}]` : host}:${port}`];
+  if (['127.0.0.1', '::1', 'localhost'].includes(host)) origins.push(`http://localhost:${port}`);
+  return origins;
+}
+
 const nodes = Array.from({ length: nodeCount }, (_, i) => ({
   name: `n${i + 1}`,
   port: firstNodePort + i,
@@ -237,6 +245,10 @@ function startNode(node) {
       // One media folder for all nodes: any node may serve a file another one downloaded.
       PARLO_MEDIA_DIR: process.env.PARLO_MEDIA_DIR ?? join(root, 'data/cluster-media'),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // HAProxy (on this host) forwards the client's address: sign-in limits per address need it.
+      TRUST_PROXY: process.env.TRUST_PROXY ?? '127.0.0.1',
+      // Browsers load the desktop from the balancer: that is the origin the nodes accept (CSRF).
+      PUBLIC_ORIGIN: process.env.PUBLIC_ORIGIN ?? publicOrigins(publicPort).join(','),
     },
     false,
     'node',
@@ -269,6 +281,6 @@ console.log(`
     Open:                  ${publicUrl}/
     Customer phone (sim):  ${simUrl}/
     Nodes:                 ${nodes.map((n) => `${n.name} http://${host}:${n.port} (pid ${children.find((c) => c.name === n.name)?.child.pid})`).join('\n                           ')}
-  Demo sign-in: anna / marco / giulia (agents), admin — password "parlo-demo".
+  Demo sign-in: anna / marco / giulia (agents), admin — password "parlo-demo-2026".
   Try kill -9 on a node's pid: its desktops reconnect to the others. Ctrl+C stops everything.
 `);

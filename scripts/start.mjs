@@ -59,7 +59,7 @@ setTimeout(() => {
   Parlo is running.
     Agent desktop:         http://${host}:${parloPort}/
     Customer phone (sim):  http://${host}:${simPort}/
-  Demo sign-in: anna / marco / giulia (agents), admin — password "parlo-demo".
+  Demo sign-in: anna / marco / giulia (agents), admin — password "parlo-demo-2026".
   Press Ctrl+C to stop.
 `);
 }, 2500).unref();

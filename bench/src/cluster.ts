@@ -220,6 +220,8 @@ interface NodeSettings {
   readonly redisUrl: string;
   readonly redisPrefix: string;
   readonly scratch: string;
+  /** The balancer's origin, when there is one: what browsers send as `Origin` (issue 17). */
+  readonly publicOrigin?: string;
 }
 
 /** One Parlo node: `node --import tsx apps/server/src/main.ts` (taskset execs it: the pid is the server's). */
@@ -252,7 +254,12 @@ class ParloNode {
       DATABASE_URL: s.databaseUrl,
       REDIS_URL: s.redisUrl,
       REDIS_KEY_PREFIX: s.redisPrefix,
+      // Desktops and commands come through the balancer, or straight to this node.
+      PUBLIC_ORIGIN: [s.publicOrigin, this.origin].filter((o) => o !== undefined).join(','),
       PARLO_DEMO: 'true',
+      // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
+      RATE_LIMIT_API_PER_MINUTE: '0',
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
       GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
       PARLO_SIM_URL: 'http://127.0.0.1:9',
@@ -401,8 +408,9 @@ class Balancer {
     this.logFile = join(scratch, 'haproxy.log');
   }
 
-  static async start(scratch: string, nodes: readonly ParloNode[]): Promise<Balancer> {
-    const balancer = new Balancer(await freePort(), await freePort(), scratch);
+  /** `port`: chosen before the nodes start, so they know the balancer's origin. */
+  static async start(scratch: string, nodes: readonly ParloNode[], port?: number): Promise<Balancer> {
+    const balancer = new Balancer(port ?? (await freePort()), await freePort(), scratch);
     const configFile = join(scratch, `haproxy-${balancer.port}.cfg`);
     writeFileSync(
       configFile,
@@ -886,6 +894,7 @@ class Desktop {
     const t0 = performance.now();
     const socket = new WebSocket(`${origin.replace('http', 'ws')}/api/ws`, {
       headers: { cookie: agent.cookie },
+      origin,
       handshakeTimeout: REQUEST_TIMEOUT_MS,
     });
     const desktop = new Desktop(agent, socket);
@@ -1379,16 +1388,18 @@ async function benchTopology(ctx: RunContext, nodeCount: number): Promise<Topolo
   try {
     const fillers = Math.max(0, d.sockets - OWNERS - TOGGLERS - TAKERS);
     const world = await seedWorld(part.url, { owners: OWNERS, togglers: TOGGLERS, takers: TAKERS, fillers });
+    const balancerPort = await freePort();
     const settings = {
       databaseUrl: part.url,
       redisUrl: ctx.redisUrl,
       redisPrefix: part.prefix,
       scratch: ctx.scratch,
+      publicOrigin: `http://127.0.0.1:${balancerPort}`,
     };
     for (let i = 1; i <= nodeCount; i++)
       nodes.push(new ParloNode(`n${nodeCount}-${i}`, await freePort(), settings));
     await startNodes(nodes);
-    balancer = await Balancer.start(ctx.scratch, nodes);
+    balancer = await Balancer.start(ctx.scratch, nodes, balancerPort);
     const origin = balancer.origin;
     await sleep(500);
     const rssBeforeMb = nodes.map((n) => n.rssMb());
@@ -1419,7 +1430,7 @@ async function benchTopology(ctx: RunContext, nodeCount: number): Promise<Topolo
         const res = await pool.request({
           path: '/api/agent/state',
           method: 'POST',
-          headers: { 'content-type': 'application/json', cookie: agent.cookie },
+          headers: { 'content-type': 'application/json', cookie: agent.cookie, origin },
           body: JSON.stringify(body),
           headersTimeout: REQUEST_TIMEOUT_MS,
         });

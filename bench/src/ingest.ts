@@ -50,7 +50,7 @@ const NUMBER = {
   wabaId: '102290129340398',
   appSecret: 'demo-app-secret',
 };
-const PASSWORD = 'parlo-demo';
+const PASSWORD = 'parlo-demo-2026';
 /** The demo's agents: capacity 5 each, in q_support and q_sales, on break after the seed. */
 const AGENTS = ['anna', 'marco', 'giulia'] as const;
 const AGENT_CAPACITY = 5;
@@ -352,6 +352,9 @@ export async function startParlo(
       HOST: '127.0.0.1',
       DATABASE_URL: databaseUrl,
       PARLO_DEMO: 'true',
+      // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
+      RATE_LIMIT_API_PER_MINUTE: '0',
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
       // Request logs at info would be measured too; production sets its own level.
       LOG_LEVEL: 'warn',
       GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
@@ -804,7 +807,7 @@ export async function parloSocketLatency(
     const post = (cookie: string, path: string, body: unknown) =>
       fetch(`${server.origin}${path}`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
+        headers: { cookie, 'content-type': 'application/json', origin: server.origin },
         body: JSON.stringify(body),
       });
     let onOffer: ((agent: SignedIn, offerId: string) => void) | undefined;
@@ -812,7 +815,10 @@ export async function parloSocketLatency(
       const login = await post('', '/api/auth/login', { username, password: PASSWORD });
       if (login.status !== 200) throw new Error(`${username}: login ${login.status}`);
       const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-      const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api/ws`, { headers: { cookie } });
+      const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api/ws`, {
+        headers: { cookie },
+        origin: server.origin,
+      });
       const agent = { username, cookie, socket };
       agents.push(agent);
       await opened(socket);

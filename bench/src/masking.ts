@@ -357,6 +357,9 @@ async function startServer(dir: string): Promise<{ parlo: Parlo; url: string }> 
     DATABASE_URL: `sqlite:${join(dir, 'parlo.db')}`,
     PARLO_MEDIA_DIR: join(dir, 'media'),
     PARLO_DEMO: 'true',
+    // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
+    RATE_LIMIT_API_PER_MINUTE: '0',
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
     GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
     LOG_LEVEL: 'silent',
   });

@@ -201,6 +201,9 @@ export class ParloServer {
       HOST: '127.0.0.1',
       DATABASE_URL: options.databaseUrl,
       PARLO_DEMO: 'true',
+      // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
+      RATE_LIMIT_API_PER_MINUTE: '0',
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
       LOG_LEVEL: 'warn',
       GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
       PARLO_SIM_URL: 'http://127.0.0.1:9',
@@ -403,6 +406,7 @@ export class Desktop {
     const lastSeq = options.lastSeq ?? null;
     const socket = new WebSocket(`${origin.replace('http', 'ws')}/api/ws`, {
       headers: { cookie: agent.cookie },
+      origin,
       handshakeTimeout: REQUEST_TIMEOUT_MS,
       perMessageDeflate: false,
     });

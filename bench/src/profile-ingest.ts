@@ -73,6 +73,9 @@ async function main(): Promise<void> {
         HOST: '127.0.0.1',
         DATABASE_URL: `sqlite:${join(dir, 'ingest.db')}`,
         PARLO_DEMO: 'true',
+        // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
+        RATE_LIMIT_API_PER_MINUTE: '0',
+        RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
         LOG_LEVEL: 'warn',
         GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
         DESKTOP_DIST: '',

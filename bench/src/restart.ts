@@ -205,7 +205,7 @@ async function post(
   try {
     const res = await fetch(`${origin}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: { 'content-type': 'application/json', origin, ...headers },
       body,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });

@@ -56,7 +56,7 @@ const BENCH_NUMBER = {
   wabaId: DEMO_NUMBER.wabaId,
   appSecret: DEMO_NUMBER.appSecret,
 };
-const DEMO_PASSWORD = 'parlo-demo';
+const DEMO_PASSWORD = 'parlo-demo-2026';
 /** The demo queue every seeded agent belongs to and where the backlog waits. */
 const WAITING_QUEUE = 'q_support';
 /** The bench's own queue: `marco` alone is a member, so each of its conversations is offered to him. */
@@ -184,6 +184,9 @@ async function startServer(databaseUrl: string, scratch: string, checkout: strin
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     PARLO_DEMO: 'true',
+    // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
+    RATE_LIMIT_API_PER_MINUTE: '0',
+    RATE_LIMIT_SIGN_IN_PER_MINUTE: '0',
     LOG_LEVEL: 'warn',
     GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
     DESKTOP_DIST: '',
@@ -266,7 +269,11 @@ class Http {
   }
 
   post(path: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.request('POST', path, body, { 'content-type': 'application/json', ...headers });
+    return this.request('POST', path, body, {
+      'content-type': 'application/json',
+      origin: this.origin,
+      ...headers,
+    });
   }
 
   private async request(
@@ -340,6 +347,7 @@ class AgentFeed {
   static async open(origin: string, cookie: string): Promise<AgentFeed> {
     const socket = new WebSocket(`${origin.replace('http', 'ws')}/api/ws`, {
       headers: { cookie },
+      origin,
       handshakeTimeout: REQUEST_TIMEOUT_MS,
     });
     const feed = new AgentFeed(socket);

@@ -1,3 +1,5 @@
+// First: the protocol's schemas are built as their modules load, and must see this setting.
+import './zod-jitless.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';

@@ -10,12 +10,15 @@ import { seedDemo } from './seed/index.ts';
 import { OutboxDrainer } from './services/channel/index.ts';
 import { NodeHeartbeat } from './services/cluster/index.ts';
 import { MediaFetcher, mediaFilesOf } from './services/media/index.ts';
+import { RetentionJob } from './services/privacy/index.ts';
 import { DesktopFeed, presenceChanged, sweepPresence, TimerRunner } from './services/routing/index.ts';
 import { templateSyncOf, type TemplateSync } from './services/templates/index.ts';
 import { openStore, type Store } from './store/index.ts';
 
 export { loadConfig, ConfigError, type Config } from './platform/index.ts';
 export { DEMO_NUMBER, DEMO_PASSWORD, DEMO_USERS } from './seed/index.ts';
+/** A TOTP secret's current code, as an authenticator app computes it (the e2e tests sign in with it). */
+export { currentTotpCode } from './services/auth/index.ts';
 
 export interface Parlo {
   readonly app: FastifyInstance;
@@ -26,6 +29,8 @@ export interface Parlo {
   readonly templates: TemplateSync;
   /** Downloads inbound media after ingest; tests without background work call runOnce(). */
   readonly media: MediaFetcher;
+  /** Deletes what is past the administrator's retention periods; tests without background work call runOnce(). */
+  readonly retention: RetentionJob;
   /** This node's heartbeat row (PostgreSQL): how nodes of one database know of each other. */
   readonly heartbeat: NodeHeartbeat;
   /** Treats every agent with no desktop connected here as disconnected; returns how many. */
@@ -99,6 +104,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   const outbox = new OutboxDrainer(ctx);
   const mediaFiles = mediaFilesOf(ctx);
   const media = new MediaFetcher(ctx, mediaFiles);
+  const retention = new RetentionJob(ctx, mediaFiles);
   // Presence drives routing: a desktop gone rescinds its offers and starts the grace period.
   hub.onPresence = (agentId, present) => {
     presenceChanged(ctx, agentId, present).catch((err: unknown) =>
@@ -120,6 +126,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
     outbox,
     templates: templateSyncOf(ctx),
     media,
+    retention,
     heartbeat,
     sweepPresence: sweep,
     async listen() {
@@ -130,6 +137,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
         outbox.start();
         templateSyncOf(ctx).start();
         media.start();
+        retention.start();
         // Sockets do not survive a restart: whoever has not reconnected within the window is gone.
         // In cluster mode the sweep goes on: a node that died stops renewing its agents' presence.
         const sweepAfter = (ms: number): void => {
@@ -151,7 +159,13 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       node.drain();
       if (sweepTimer) clearTimeout(sweepTimer);
       // Background work in flight finishes before the store it writes to is closed.
-      await Promise.all([timers.stop(), outbox.stop(), templateSyncOf(ctx).stop(), media.stop()]);
+      await Promise.all([
+        timers.stop(),
+        outbox.stop(),
+        templateSyncOf(ctx).stop(),
+        media.stop(),
+        retention.stop(),
+      ]);
       // Desktops are told to go (1001) and reconnect, through the balancer, to another node.
       hub.closeAll();
       // Requests in flight (a webhook being committed) are answered before the server stops.

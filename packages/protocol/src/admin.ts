@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { newPasswordSchema } from './sign-in.ts';
 
 /** Settings an administrator changes at run time. */
 export const settingsSchema = z.object({
@@ -124,7 +125,7 @@ export type AdminUserView = z.infer<typeof adminUserViewSchema>;
 export const adminUsersResponseSchema = z.object({ users: z.array(adminUserViewSchema) });
 export const adminUserResponseSchema = z.object({ user: adminUserViewSchema });
 
-const passwordSchema = z.string().min(8, 'at least 8 characters').max(200, 'too long');
+const passwordSchema = newPasswordSchema;
 const usernameSchema = z
   .string()
   .trim()
@@ -160,6 +161,19 @@ export type ResetPasswordRequest = z.infer<typeof resetPasswordRequestSchema>;
 
 export const queueStrategySchema = z.enum(['longestAvailable', 'leastBusy']);
 
+/**
+ * Window-first ordering: a waiting conversation whose customer's reply window closes within
+ * `thresholdMinutes` goes first, but never ahead of one that arrived more than `maxOvertakeMinutes`
+ * before it. null = arrival order.
+ */
+export const windowFirstSchema = z
+  .object({
+    thresholdMinutes: z.number().int().min(1).max(1440),
+    maxOvertakeMinutes: z.number().int().min(1).max(1440),
+  })
+  .strict();
+export type WindowFirstOption = z.infer<typeof windowFirstSchema>;
+
 export const adminQueueViewSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -175,6 +189,9 @@ export const adminQueueViewSchema = z.object({
   defaultWrapUpReasonId: z.string().nullable(),
   /** After this long in wrap-up the default reason is submitted; null = never. */
   autoWrapUpSeconds: z.number().int().nullable(),
+  windowFirst: windowFirstSchema.nullable(),
+  /** A returning customer's new conversation is kept this long for their last agent; null = off. */
+  stickyAgentSeconds: z.number().int().nullable(),
 });
 export type AdminQueueView = z.infer<typeof adminQueueViewSchema>;
 export const adminQueuesResponseSchema = z.object({ queues: z.array(adminQueueViewSchema) });
@@ -190,6 +207,8 @@ const queueFields = z.object({
   wrapUpReasonIds: z.array(adminId).max(100).default([]),
   defaultWrapUpReasonId: adminId.nullable().default(null),
   autoWrapUpSeconds: z.number().int().min(5).max(3600).nullable().default(null),
+  windowFirst: windowFirstSchema.nullable().default(null),
+  stickyAgentSeconds: z.number().int().min(5).max(3600).nullable().default(null),
 });
 /** Cross-field rules are checked by the server and reported on the field: a max wait needs an
  * overflow queue and vice versa; auto wrap-up needs a default reason. */
@@ -206,6 +225,8 @@ export const updateQueueRequestSchema = z
     wrapUpReasonIds: z.array(adminId).max(100),
     defaultWrapUpReasonId: adminId.nullable(),
     autoWrapUpSeconds: z.number().int().min(5).max(3600).nullable(),
+    windowFirst: windowFirstSchema.nullable(),
+    stickyAgentSeconds: z.number().int().min(5).max(3600).nullable(),
   })
   .partial()
   .strict();

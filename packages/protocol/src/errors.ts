@@ -12,19 +12,37 @@ export const ERROR_STATUS = {
   MALFORMED_WEBHOOK: 400,
   /** An admin request refers to a queue, reason... that does not exist or was deleted (`fields` says which). */
   UNKNOWN_REFERENCE: 400,
+  /** A new password is among the most common ones (or a variant of one): choose another. */
+  PASSWORD_TOO_COMMON: 400,
+  /** A TOTP code that is not the current one (or was already used). */
+  INVALID_TOTP_CODE: 400,
+  /** Single sign-on: the callback's state is missing or not the one this browser started with. */
+  SSO_STATE_MISMATCH: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
+  /** The password was right; this administrator has a second factor on: send `totpCode` too. */
+  TOTP_REQUIRED: 401,
   BAD_SIGNATURE: 401,
+  /** Single sign-on: the provider refused, or its answer failed a check (code, PKCE, nonce, ID token). */
+  SSO_REJECTED: 401,
   FORBIDDEN: 403,
   NOT_OFFER_RECIPIENT: 403,
   NOT_CONVERSATION_OWNER: 403,
   /** Exit conference is the guest's alone (S-22). */
   NOT_CONFERENCE_GUEST: 403,
   VERIFY_TOKEN_MISMATCH: 403,
+  /** Single sign-on: the identity's claims map to no Parlo role, or its user was deleted. */
+  SSO_NOT_ALLOWED: 403,
+  /** A state-changing request or socket upgrade not from Parlo's own origin (`PUBLIC_ORIGIN`): CSRF refused. */
+  ORIGIN_REFUSED: 403,
   NOT_FOUND: 404,
   UNKNOWN_BUSINESS_NUMBER: 404,
   /** No approved template of the conversation's business number has that name and language. */
   UNKNOWN_TEMPLATE: 404,
+  /** Single sign-on is not configured on this server. */
+  SSO_NOT_CONFIGURED: 404,
+  /** The request was not received in time (the connection is closed). */
+  REQUEST_TIMEOUT: 408,
   OFFER_NOT_PENDING: 409,
   CONVERSATION_NOT_ACTIVE: 409,
   CONVERSATION_NOT_IN_WRAP_UP: 409,
@@ -42,8 +60,15 @@ export const ERROR_STATUS = {
   ALREADY_EXISTS: 409,
   /** The resource cannot be deleted while another one refers to it (`fields` says which). */
   IN_USE: 409,
+  /** Erasing a customer who still has a conversation not closed (queued, offered, active, in wrap-up): end it first. */
+  CUSTOMER_CONVERSATION_LIVE: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** The path is longer than the server reads (a path id of hundreds of characters). */
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  /** The request headers are larger than the server reads. */
+  HEADERS_TOO_LARGE: 431,
+  /** Too many requests, or sign-in locked after failures: `Retry-After` says when to try again. */
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,

@@ -53,6 +53,11 @@ export const routes = {
 export const loginRequestSchema = z.object({
   username: z.string().trim().min(1).max(100),
   password: z.string().min(1).max(200),
+  /** The second step of an administrator with TOTP on: the server answered 401 TOTP_REQUIRED. */
+  totpCode: z
+    .string()
+    .regex(/^\d{6}$/, '6 digits')
+    .optional(),
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
@@ -109,7 +114,26 @@ export const attachmentResponseSchema = z.object({
 export type AttachmentResponse = z.infer<typeof attachmentResponseSchema>;
 
 export const messageResponseSchema = z.object({ message: messageViewSchema });
-export const messagesResponseSchema = z.object({ messages: z.array(messageViewSchema) });
+/** Issue 15: the largest page of a transcript, and the page given when none is asked for. */
+export const MAX_MESSAGES_PAGE = 500;
+export const DEFAULT_MESSAGES_PAGE = 100;
+
+/**
+ * GET a conversation's messages, a page at a time (issue 15): the latest `limit` first; then each
+ * older page with `before` = the previous answer's `olderCursor` (an opaque string).
+ */
+export const messagesQuerySchema = z.object({
+  before: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_MESSAGES_PAGE).default(DEFAULT_MESSAGES_PAGE),
+});
+export type MessagesQuery = z.infer<typeof messagesQuerySchema>;
+
+/** One page, oldest first; `olderCursor` fetches the page before it, null when there is none. */
+export const messagesResponseSchema = z.object({
+  messages: z.array(messageViewSchema),
+  olderCursor: z.string().nullable(),
+});
+export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
 
 export const wrapUpRequestSchema = z.object({ reasonId: z.string().min(1) });
 export type WrapUpRequest = z.infer<typeof wrapUpRequestSchema>;

@@ -10,3 +10,4 @@ export * from './flatten.ts';
 export * from './outbound-message.ts';
 export * from './graph-error.ts';
 export * from './graph-client.ts';
+export { SERVICE_WINDOW_MS } from './service-window.ts';

@@ -32,6 +32,8 @@ const QUEUE = {
   wrapUpReasonIds: [],
   defaultWrapUpReasonId: null,
   autoWrapUpSeconds: null,
+  windowFirst: null,
+  stickyAgentSeconds: null,
 } as const;
 
 describe('admin API client', () => {
@@ -53,7 +55,7 @@ describe('admin API client', () => {
       username: 'anna',
       displayName: 'Anna',
       role: 'agent',
-      password: 'long enough',
+      password: 'long enough now',
     }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(RequestError);
     expect(failure).toMatchObject({ code: 'ALREADY_EXISTS', status: 409, fields: { username: 'taken' } });

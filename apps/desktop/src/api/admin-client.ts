@@ -29,6 +29,14 @@ import {
   type UpdateNamedItemRequest,
   type UpdateQueueRequest,
   type UpdateUserRequest,
+  signInLockRoutes,
+  signInLocksResponseSchema,
+  totpEnrollResponseSchema,
+  totpRoutes,
+  totpStatusResponseSchema,
+  type SignInLockView,
+  type TotpEnrollResponse,
+  type TotpStatusResponse,
 } from '@parlo/protocol';
 import { call } from './client.ts';
 
@@ -155,4 +163,27 @@ export function fetchAuditLog(query: Partial<AuditQuery>, signal?: AbortSignal):
 export async function fetchDeletedNumberMessages(signal?: AbortSignal): Promise<DeletedNumberMessageView[]> {
   return (await call(adminRoutes.deletedNumberMessages, deletedNumberMessagesResponseSchema, { signal }))
     .messages;
+}
+
+// --- sign-in protection (issue 17) ---
+
+export async function fetchSignInLocks(signal?: AbortSignal): Promise<SignInLockView[]> {
+  return (await call(signInLockRoutes.list, signInLocksResponseSchema, { signal })).locks;
+}
+/** Forgets the failures of one username or address: the lock is lifted at once. */
+export async function unlockSignIn(key: string): Promise<void> {
+  await call(signInLockRoutes.one(key), okResponseSchema, { method: 'DELETE' });
+}
+export async function fetchTotpStatus(signal?: AbortSignal): Promise<TotpStatusResponse> {
+  return call(totpRoutes.status, totpStatusResponseSchema, { signal });
+}
+/** A new secret, shown once; the second factor is on only after `confirmTotp`. */
+export async function enrollTotp(): Promise<TotpEnrollResponse> {
+  return call(totpRoutes.enroll, totpEnrollResponseSchema, { method: 'POST' });
+}
+export async function confirmTotp(code: string): Promise<TotpStatusResponse> {
+  return call(totpRoutes.confirm, totpStatusResponseSchema, { method: 'POST', body: { code } });
+}
+export async function disableTotp(code: string): Promise<TotpStatusResponse> {
+  return call(totpRoutes.disable, totpStatusResponseSchema, { method: 'POST', body: { code } });
 }

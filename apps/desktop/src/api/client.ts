@@ -22,6 +22,7 @@ import {
   type LoginRequest,
   type MeResponse,
   type MessageView,
+  type MessagesResponse,
   type SendMessageRequest,
   type SetAgentStateRequest,
   type Settings,
@@ -155,12 +156,18 @@ export async function acceptOffer(offerId: string): Promise<ConversationView> {
   return conversation;
 }
 
-/** The conversation's messages so far, oldest first. */
-export async function fetchMessages(conversationId: string, signal?: AbortSignal): Promise<MessageView[]> {
-  const { messages } = await call(routes.conversationMessages(conversationId), messagesResponseSchema, {
-    signal,
+/**
+ * A page of the conversation's messages, oldest first (issue 15): the latest page, or with
+ * `before` (a previous page's `olderCursor`) the page before it.
+ */
+export async function fetchMessages(
+  conversationId: string,
+  options: { before?: string | null; signal?: AbortSignal } = {},
+): Promise<MessagesResponse> {
+  const query = options.before ? `?before=${encodeURIComponent(options.before)}` : '';
+  return call(`${routes.conversationMessages(conversationId)}${query}`, messagesResponseSchema, {
+    signal: options.signal,
   });
-  return messages;
 }
 
 /** S-9: sends an agent message; `clientMessageId` makes a retried send idempotent. */

@@ -1,6 +1,8 @@
 import { SYSTEM_NOTES_ENGLISH, type ErrorCode } from '@parlo/protocol';
 import { consoleEn } from '../features/admin/console-i18n.ts';
 import { templatesEn } from '../features/templates/templates-i18n.ts';
+import { historyEn } from '../features/history/history-i18n.ts';
+import { searchEn } from '../features/search/search-i18n.ts';
 
 /** Codes the desktop itself produces when a request never got a catalog answer. */
 export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
@@ -29,6 +31,9 @@ export const en = {
     password: 'Password',
     submit: 'Sign in',
     wrongCredentials: 'Wrong username or password',
+    totpCode: 'Code from your authenticator app',
+    totpHint: 'Two-step sign-in is on for your account: enter the 6-digit code.',
+    sso: 'Sign in with {{label}}',
   },
   header: {
     agentState: 'Agent state',
@@ -82,6 +87,7 @@ export const en = {
     wrapUpNotice: 'This conversation has ended. Choose a wrap-up reason to complete it.',
     history: 'Conversation history',
     loadingMessages: 'Loading messages…',
+    loadingOlder: 'Loading earlier messages…',
     noMessages: 'No messages yet',
     statusPending: 'Sending',
     statusSent: 'Sent',
@@ -291,12 +297,18 @@ export const en = {
   },
   console: consoleEn,
   templates: templatesEn,
+  history: historyEn,
+  search: searchEn,
   errors: {
     VALIDATION_FAILED: 'The request was not valid.',
     MESSAGE_TOO_LONG: 'The message is too long (at most 4096 characters).',
     UNKNOWN_IDLE_CODE: 'That idle code no longer exists.',
     UNKNOWN_WRAP_UP_REASON: 'That wrap-up reason no longer exists.',
     MALFORMED_WEBHOOK: 'The server rejected a malformed request.',
+    SSO_STATE_MISMATCH: 'This sign-in expired or was not started here. Try again.',
+    SSO_REJECTED: 'The identity provider did not sign you in.',
+    SSO_NOT_ALLOWED: 'Your account has no access to Parlo. Ask an administrator.',
+    SSO_NOT_CONFIGURED: 'Single sign-on is not configured.',
     UNAUTHENTICATED: 'Your session has expired. Sign in again.',
     INVALID_CREDENTIALS: 'Wrong username or password',
     BAD_SIGNATURE: 'The request signature was not valid.',
@@ -304,13 +316,17 @@ export const en = {
     NOT_OFFER_RECIPIENT: 'This request was offered to someone else.',
     NOT_CONVERSATION_OWNER: 'This conversation is no longer yours.',
     VERIFY_TOKEN_MISMATCH: 'The verification token did not match.',
+    ORIGIN_REFUSED: "This request did not come from Parlo's own page.",
     NOT_FOUND: 'Not found.',
     UNKNOWN_BUSINESS_NUMBER: 'Unknown business number.',
     UNKNOWN_TEMPLATE: 'That template is no longer approved for this number.',
+    REQUEST_TIMEOUT: 'The request took too long to arrive.',
     OFFER_NOT_PENDING: 'This request is no longer available',
     CONVERSATION_NOT_ACTIVE: 'This conversation is no longer active.',
     CONVERSATION_NOT_IN_WRAP_UP: 'This conversation is not in wrap-up.',
     OUTSIDE_SERVICE_WINDOW: 'The 24-hour window has closed: free-text replies are no longer possible.',
+    CUSTOMER_CONVERSATION_LIVE:
+      'This customer still has a conversation that is not closed: end it and wrap it up first.',
     CUSTOMER_OPTED_OUT:
       'The customer stopped marketing messages from us: send a utility template, or wait for them to write.',
     AGENT_HAS_WORK: 'Finish your contact requests and conversations first.',
@@ -323,9 +339,14 @@ export const en = {
       'This conversation can only be ended: an administrator deleted something it depends on.',
     ALREADY_EXISTS: 'That name is already taken.',
     IN_USE: 'It cannot be deleted while something else refers to it.',
+    PASSWORD_TOO_COMMON: 'This password is too common or too easy to guess. Choose another.',
+    INVALID_TOTP_CODE: 'That code is not the current one. Enter the code your app shows now.',
+    TOTP_REQUIRED: 'Enter the code of your authenticator app.',
     UNKNOWN_REFERENCE: 'It refers to something that does not exist or was deleted.',
     PAYLOAD_TOO_LARGE: 'The request was too large.',
+    URI_TOO_LONG: 'The address was too long.',
     UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type.',
+    HEADERS_TOO_LARGE: 'The request headers were too large.',
     RATE_LIMITED: 'Too many requests. Try again in a moment.',
     INTERNAL: 'Something went wrong on the server.',
     UNAVAILABLE: 'The server is unavailable. Try again shortly.',

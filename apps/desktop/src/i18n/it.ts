@@ -1,6 +1,8 @@
 import type { Translation } from './en.ts';
 import { consoleIt } from '../features/admin/console-i18n.ts';
 import { templatesIt } from '../features/templates/templates-i18n.ts';
+import { historyIt } from '../features/history/history-i18n.ts';
+import { searchIt } from '../features/search/search-i18n.ts';
 
 /** Italian strings; labels follow the vendor's Italian guide (seed/agent-desktop-whatsapp.it.txt). */
 export const it: Translation = {
@@ -23,6 +25,9 @@ export const it: Translation = {
     password: 'Password',
     submit: 'Accedi',
     wrongCredentials: 'Nome utente o password errati',
+    totpCode: 'Codice della tua app di autenticazione',
+    totpHint: 'Per il tuo account è attiva la verifica in due passaggi: inserisci il codice di 6 cifre.',
+    sso: 'Accedi con {{label}}',
   },
   header: {
     agentState: 'Stato agente',
@@ -77,6 +82,7 @@ export const it: Translation = {
     wrapUpNotice: 'La conversazione è terminata. Scegli un motivo di riepilogo per completarla.',
     history: 'Cronologia della conversazione',
     loadingMessages: 'Caricamento messaggi…',
+    loadingOlder: 'Caricamento dei messaggi precedenti…',
     noMessages: 'Ancora nessun messaggio',
     statusPending: 'Invio in corso',
     statusSent: 'Inviato',
@@ -298,12 +304,18 @@ export const it: Translation = {
   },
   console: consoleIt,
   templates: templatesIt,
+  history: historyIt,
+  search: searchIt,
   errors: {
     VALIDATION_FAILED: 'La richiesta non è valida.',
     MESSAGE_TOO_LONG: 'Il messaggio è troppo lungo (massimo 4096 caratteri).',
     UNKNOWN_IDLE_CODE: 'Questo codice di inattività non esiste più.',
     UNKNOWN_WRAP_UP_REASON: 'Questo motivo di riepilogo non esiste più.',
     MALFORMED_WEBHOOK: 'Il server ha rifiutato una richiesta malformata.',
+    SSO_STATE_MISMATCH: 'Questo accesso è scaduto o non è partito da qui. Riprova.',
+    SSO_REJECTED: 'Il provider di identità non ti ha autenticato.',
+    SSO_NOT_ALLOWED: 'Il tuo account non ha accesso a Parlo. Chiedi a un amministratore.',
+    SSO_NOT_CONFIGURED: "L'accesso unico (SSO) non è configurato.",
     UNAUTHENTICATED: 'La sessione è scaduta. Accedi di nuovo.',
     INVALID_CREDENTIALS: 'Nome utente o password errati',
     BAD_SIGNATURE: 'La firma della richiesta non è valida.',
@@ -311,14 +323,18 @@ export const it: Translation = {
     NOT_OFFER_RECIPIENT: 'Questa richiesta è stata offerta a un altro agente.',
     NOT_CONVERSATION_OWNER: 'Questa conversazione non è più tua.',
     VERIFY_TOKEN_MISMATCH: 'Il token di verifica non corrisponde.',
+    ORIGIN_REFUSED: 'Questa richiesta non proviene dalla pagina di Parlo.',
     NOT_FOUND: 'Non trovato.',
     UNKNOWN_BUSINESS_NUMBER: 'Numero aziendale sconosciuto.',
     UNKNOWN_TEMPLATE: 'Questo modello non è più approvato per questo numero.',
+    REQUEST_TIMEOUT: 'La richiesta è arrivata troppo tardi.',
     OFFER_NOT_PENDING: 'Questa richiesta non è più disponibile',
     CONVERSATION_NOT_ACTIVE: 'Questa conversazione non è più attiva.',
     CONVERSATION_NOT_IN_WRAP_UP: 'Questa conversazione non è in riepilogo.',
     OUTSIDE_SERVICE_WINDOW:
       'La finestra di 24 ore è chiusa: non è più possibile rispondere con testo libero.',
+    CUSTOMER_CONVERSATION_LIVE:
+      'Questo cliente ha ancora una conversazione non chiusa: terminala e chiudila prima.',
     CUSTOMER_OPTED_OUT:
       'Il cliente ha disattivato i messaggi di marketing: invia un modello di servizio o attendi che scriva.',
     AGENT_HAS_WORK: 'Completa prima le richieste di contatto e le conversazioni.',
@@ -331,9 +347,14 @@ export const it: Translation = {
       'Questa conversazione si può solo chiudere: un amministratore ha eliminato qualcosa da cui dipende.',
     ALREADY_EXISTS: 'Quel nome è già in uso.',
     IN_USE: 'Non si può eliminare finché qualcos’altro vi fa riferimento.',
+    PASSWORD_TOO_COMMON: 'Questa password è troppo comune o facile da indovinare. Scegline un’altra.',
+    INVALID_TOTP_CODE: 'Il codice non è quello attuale. Inserisci il codice che l’app mostra ora.',
+    TOTP_REQUIRED: 'Inserisci il codice della tua app di autenticazione.',
     UNKNOWN_REFERENCE: 'Fa riferimento a qualcosa che non esiste o è stato eliminato.',
     PAYLOAD_TOO_LARGE: 'La richiesta è troppo grande.',
+    URI_TOO_LONG: "L'indirizzo è troppo lungo.",
     UNSUPPORTED_MEDIA_TYPE: 'Tipo di contenuto non supportato.',
+    HEADERS_TOO_LARGE: 'Le intestazioni della richiesta sono troppo grandi.',
     RATE_LIMITED: 'Troppe richieste. Riprova tra poco.',
     INTERNAL: 'Si è verificato un errore sul server.',
     UNAVAILABLE: 'Il server non è disponibile. Riprova tra poco.',

@@ -260,6 +260,35 @@ describe('messages: upsert by id and clientMessageId', () => {
     expect(s.messages['c1']?.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'local:k9']);
   });
 
+  it('[issue-15] an older page goes before what is held, and reloading the newest page keeps it there', () => {
+    const at = (minute: number) => `2025-01-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    let s = applyLocal(base, {
+      type: 'messages.loaded',
+      conversationId: 'c1',
+      messages: [message('m3', { sentAt: at(3) }), message('m4', { sentAt: at(4) })],
+    });
+    s = applyLocal(s, {
+      type: 'messages.olderLoaded',
+      conversationId: 'c1',
+      messages: [
+        message('m1', { sentAt: at(1) }),
+        message('m2', { sentAt: at(2) }),
+        message('m3', { sentAt: at(3) }),
+      ],
+    });
+    expect(s.messages['c1']?.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    s = applyLocal(s, {
+      type: 'messages.loaded',
+      conversationId: 'c1',
+      messages: [
+        message('m3', { sentAt: at(3) }),
+        message('m4', { sentAt: at(4) }),
+        message('m5', { sentAt: at(5) }),
+      ],
+    });
+    expect(s.messages['c1']?.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+
   it('history for a conversation no longer held is dropped', () => {
     const s = applyLocal(base, {
       type: 'messages.loaded',

@@ -48,7 +48,9 @@ export type LocalAction =
   /** An optimistic bubble, or the server's answer to a send. */
   | { type: 'message.reported'; message: MessageView }
   /** The result of GET messages: merged with what the socket pushed meanwhile. */
-  | { type: 'messages.loaded'; conversationId: string; messages: readonly MessageView[] };
+  | { type: 'messages.loaded'; conversationId: string; messages: readonly MessageView[] }
+  /** An older page of the history (issue 15): goes before what we hold. */
+  | { type: 'messages.olderLoaded'; conversationId: string; messages: readonly MessageView[] };
 
 /**
  * Applies one server frame. Snapshots replace the picture; events apply in `seq` order and any
@@ -129,6 +131,13 @@ export function applyLocal(state: DesktopState, action: LocalAction): DesktopSta
         messages: { ...state.messages, [action.conversationId]: mergeLoaded(action.messages, current) },
       };
     }
+    case 'messages.olderLoaded': {
+      if (!state.conversations.some((c) => c.id === action.conversationId)) return state;
+      const current = state.messages[action.conversationId] ?? [];
+      const older = action.messages.filter((m) => !current.some((c) => sameMessage(c, m)));
+      if (older.length === 0) return state;
+      return { ...state, messages: { ...state.messages, [action.conversationId]: [...older, ...current] } };
+    }
   }
 }
 
@@ -198,8 +207,9 @@ export function upsertMessage(list: readonly MessageView[], message: MessageView
 }
 
 /**
- * The fetched history is authoritative for order; messages we hold that it lacks (optimistic
- * bubbles, pushes that raced the fetch) are kept after it.
+ * The fetched page is authoritative for order; messages we hold that it lacks are kept: older
+ * pages already loaded before it (issue 15), optimistic bubbles and pushes that raced the fetch
+ * after it.
  */
 function mergeLoaded(
   loaded: readonly MessageView[],
@@ -209,6 +219,12 @@ function mergeLoaded(
     const held = current.find((c) => sameMessage(c, m));
     return held ? mergeMessage(held, m) : m;
   });
-  for (const c of current) if (!merged.some((m) => sameMessage(m, c))) merged.push(c);
-  return merged;
+  const first = loaded[0];
+  const before: MessageView[] = [];
+  for (const c of current) {
+    if (merged.some((m) => sameMessage(m, c))) continue;
+    if (first !== undefined && c.sentAt < first.sentAt) before.push(c);
+    else merged.push(c);
+  }
+  return before.length === 0 ? merged : [...before, ...merged];
 }

@@ -5,7 +5,7 @@ import {
   messageResponseSchema,
   messagesResponseSchema,
 } from '@parlo/protocol';
-import { inboundTextPayload, postWebhook, signedIn, useTestServer } from '../testing/index.ts';
+import { inboundTextPayload, postWebhook, sameOrigin, signedIn, useTestServer } from '../testing/index.ts';
 
 const server = useTestServer();
 
@@ -21,12 +21,12 @@ describe('bad input gets a clear error and stores nothing', () => {
   it('a login with a wrong password -> 401 without saying which part was wrong', async () => {
     const wrongPassword = await fetch(`${server().url}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sameOrigin(server().url) },
       body: JSON.stringify({ username: 'anna', password: 'nope' }),
     });
     const unknownUser = await fetch(`${server().url}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sameOrigin(server().url) },
       body: JSON.stringify({ username: 'nobody', password: 'nope' }),
     });
     expect(wrongPassword.status).toBe(401);
@@ -41,7 +41,7 @@ describe('bad input gets a clear error and stores nothing', () => {
   it('a login body that fails the schema -> 400 VALIDATION_FAILED naming the field', async () => {
     const res = await fetch(`${server().url}/api/auth/login`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...sameOrigin(server().url) },
       body: JSON.stringify({ username: '' }),
     });
     expect(res.status).toBe(400);
@@ -63,7 +63,11 @@ describe('bad input gets a clear error and stores nothing', () => {
     ] as const) {
       const res = await fetch(`${server().url}${path}`, {
         method,
-        ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+        headers: {
+          ...sameOrigin(server().url),
+          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(method === 'POST' ? { body: '{}' } : {}),
       });
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(await errorCode(res)).toBe('UNAUTHENTICATED');

@@ -15,14 +15,21 @@ import {
   registerCollaborationRoutes,
   registerConversationRoutes,
   registerDocsRoutes,
+  registerHistoryRoutes,
+  registerSearchRoutes,
   registerMediaRoutes,
   registerMetricsRoutes,
+  registerSsoRoutes,
   registerSupervisionRoutes,
   registerTemplateRoutes,
   registerWebhookRoutes,
 } from '../routes/index.ts';
 import type { MediaFiles } from '../services/media/index.ts';
 import { readiness } from '../services/metrics/index.ts';
+import { clientErrorHandler, closeRefusedUpgrades, frameworkErrors } from './edge-errors.ts';
+import { registerOriginGuard } from './origin-guard.ts';
+import { registerRateLimits } from './rate-limits.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 
 /** What the HTTP app serves besides the context: the agents' sockets and the media files. */
 export interface HttpParts {
@@ -33,9 +40,20 @@ export interface HttpParts {
 /** The HTTP and WebSocket edge: every route parses its input and answers errors from the catalog. */
 export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = ctx.logger;
-  const app: FastifyInstance = Fastify({ loggerInstance, bodyLimit: 1024 * 1024 });
+  const app: FastifyInstance = Fastify({
+    loggerInstance,
+    bodyLimit: 1024 * 1024,
+    // Behind a balancer the client's address is the forwarded one (sign-in limits per address).
+    trustProxy: ctx.config.TRUST_PROXY ?? false,
+    frameworkErrors,
+    clientErrorHandler,
+  });
   collectRoutes(app);
   closeKeptAliveConnectionsOnClose(app);
+  closeRefusedUpgrades(app);
+  // JSON routes take JSON only: a `text/plain` (or form) body, which a page of another site may
+  // send without asking, is a 415 (the webhook and attachment scopes read raw bytes themselves).
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     const apiError = apiErrorOf(error);
@@ -52,7 +70,10 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
       : reply.status(404).send(new ApiError('NOT_FOUND', 'No such page').toBody());
   });
 
+  await registerSecurityHeaders(app, ctx.config);
+  registerOriginGuard(app, ctx.config);
   await app.register(fastifyCookie);
+  await registerRateLimits(app, ctx);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
 
   // The balancer's readiness check: 503 while draining or when PostgreSQL or Redis is away.
@@ -63,8 +84,11 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
   });
 
   registerAuthRoutes(app, ctx);
+  registerSsoRoutes(app, ctx);
   registerAgentRoutes(app, ctx);
   registerConversationRoutes(app, ctx);
+  registerHistoryRoutes(app, ctx);
+  registerSearchRoutes(app, ctx);
   registerCollaborationRoutes(app, ctx);
   registerMediaRoutes(app, ctx, parts.mediaFiles);
   registerTemplateRoutes(app, ctx);

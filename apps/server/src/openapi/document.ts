@@ -50,6 +50,9 @@ function operation(doc: RouteDoc): Record<string, unknown> {
   if (doc.auth !== 'none' && doc.auth !== 'webhook') errorCodes.add('UNAUTHENTICATED');
   if (doc.auth === 'admin') errorCodes.add('FORBIDDEN');
   if (pathParams.length > 0) errorCodes.add('NOT_FOUND');
+  // Issue 17: the Origin check (CSRF) and JSON-only bodies, on every state-changing route but the webhook.
+  if (doc.method !== 'GET' && doc.auth !== 'webhook') errorCodes.add('ORIGIN_REFUSED');
+  if (doc.body) errorCodes.add('UNSUPPORTED_MEDIA_TYPE');
   const errorResponses: Record<string, unknown> = {};
   for (const code of errorCodes) {
     const status = ERROR_STATUS[code as keyof typeof ERROR_STATUS];
@@ -100,7 +103,7 @@ export function buildOpenApiDocument(docs: readonly RouteDoc[], version: string)
       title: 'Parlo API',
       version,
       description:
-        'The REST API of Parlo: the agent desktop and the administration. Every non-2xx answer is an ErrorBody whose `error.code` comes from a closed catalog.',
+        "The REST API of Parlo: the agent desktop and the administration. Every non-2xx answer is an ErrorBody whose `error.code` comes from a closed catalog. Every request but GET (the webhook aside) must send an `Origin` header that is one of the server's public origins (`PUBLIC_ORIGIN`), else 403 ORIGIN_REFUSED; JSON bodies must be `application/json`.",
     },
     components: {
       securitySchemes: {

@@ -3,6 +3,7 @@
  * registered from that description, the document and its human page. The routes that serve it
  * are `routes/docs.ts`.
  */
+import { createHash } from 'node:crypto';
 import type { OpenApiDocument } from './document.ts';
 
 export { buildOpenApiDocument, type OpenApiDocument } from './document.ts';
@@ -11,6 +12,25 @@ export { collectRoutes, fastifyPath, registerDocumented, servedRoutes, type Rout
 
 export const DOCS_PATH = '/docs';
 export const OPENAPI_PATH = '/docs/openapi.json';
+
+/** The docs page's one style sheet, inline: the page is self-contained (no CDN, no script). */
+const DOCS_STYLE = `body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1b1b1f}
+article{border:1px solid #d8d8e0;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}h3{margin:.25rem 0;font-size:1rem}
+pre{background:#f5f5f8;padding:.5rem;overflow:auto;font-size:12px}.m{padding:0 .4rem;border-radius:4px;color:#fff;background:#555}
+.get{background:#1f6feb}.post{background:#1a7f37}.put,.patch{background:#9a6700}.delete{background:#cf222e}`;
+
+/**
+ * The docs page's own Content-Security-Policy directives (helmet's names): nothing but its inline
+ * style sheet, allowed by its hash (so no other inline style can run), and no framing.
+ */
+export const DOCS_CSP_DIRECTIVES = {
+  defaultSrc: ["'none'"],
+  styleSrc: [`'sha256-${createHash('sha256').update(DOCS_STYLE).digest('base64')}'`],
+  imgSrc: ["'self'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+  frameAncestors: ["'none'"],
+};
 
 const escapeHtml = (s: string): string =>
   s.replace(
@@ -62,9 +82,6 @@ export function renderDocsPage(doc: OpenApiDocument): string {
     .map(([tag, entries]) => `<section><h2>${escapeHtml(tag)}</h2>${entries.join('')}</section>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(info.title)}</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1b1b1f}
-article{border:1px solid #d8d8e0;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}h3{margin:.25rem 0;font-size:1rem}
-pre{background:#f5f5f8;padding:.5rem;overflow:auto;font-size:12px}.m{padding:0 .4rem;border-radius:4px;color:#fff;background:#555}
-.get{background:#1f6feb}.post{background:#1a7f37}.put,.patch{background:#9a6700}.delete{background:#cf222e}</style></head>
+<style>${DOCS_STYLE}</style></head>
 <body><h1>${escapeHtml(info.title)}</h1><p>${escapeHtml(info.description)}</p><p>Machine-readable: <a href="${OPENAPI_PATH}">${OPENAPI_PATH}</a> (OpenAPI 3.1).</p>${sections}</body></html>`;
 }

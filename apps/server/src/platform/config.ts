@@ -4,6 +4,33 @@ const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/**
+ * `http(s)://host[:port]` as browsers send it in `Origin` (lower case, default port dropped);
+ * undefined for anything with a path, query, credentials or another scheme.
+ */
+export function originOf(text: string): string | undefined {
+  if (!/^https?:\/\/[^/?#@]+\/?$/i.test(text)) return undefined;
+  try {
+    return new URL(text).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `a=b,c=d` -> [['a','b'], ['c','d']] (values trimmed; several pairs may share a key). */
+const claimMapFromEnv = z.string().transform((value, ctx) => {
+  const pairs: [string, string][] = [];
+  for (const part of value.split(',')) {
+    const [key, target, ...rest] = part.split('=').map((s) => s.trim());
+    if (!key || !target || rest.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `not a claim=value pair: ${part.trim()}` });
+      return z.NEVER;
+    }
+    pairs.push([key, target]);
+  }
+  return pairs;
+});
+
 /** Every setting the server reads from its environment, validated once at start-up. */
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -36,7 +63,88 @@ const configSchema = z.object({
     .default(12),
   /** Set on HTTPS deployments so the session cookie is sent over TLS only. */
   COOKIE_SECURE: booleanFromEnv.default(false),
+  /**
+   * The origin(s) browsers reach Parlo at, comma-separated (`https://parlo.example.com`): every
+   * state-changing request and socket upgrade must come from one of them (CSRF). Behind a balancer
+   * or a TLS proxy, its address. Unset: the listening address, `http://HOST:PORT`, plus
+   * `http://localhost:PORT` when HOST is a loopback address.
+   */
+  PUBLIC_ORIGIN: z
+    .string()
+    .transform((value, ctx) => {
+      const origins: string[] = [];
+      for (const part of value.split(',')) {
+        const origin = originOf(part.trim());
+        if (origin === undefined) {
+          ctx.addIssue({ code: 'custom', message: `not an origin (scheme://host[:port]): ${part.trim()}` });
+          return z.NEVER;
+        }
+        origins.push(origin);
+      }
+      return origins;
+    })
+    .optional(),
+  /**
+   * Single sign-on for staff (OpenID Connect, ADR 17): on when the issuer, client id and redirect
+   * URL are set. The redirect URL is Parlo's `/api/auth/oidc/callback` as browsers reach it, and
+   * must be registered at the provider.
+   */
+  /**
+   * Issue 15: the key of the hash search keeps of each customer's number (HMAC-SHA256), so the
+   * search index is no oracle for raw numbers. Keep it outside the database (at least 32
+   * characters). Unset: a random key is made once and kept in the settings table (a dump of the
+   * database then holds both; see ADR 16). Changing it makes every number be hashed again.
+   */
+  SEARCH_NUMBER_KEY: z.string().min(32).optional(),
+  OIDC_ISSUER_URL: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Unset: a public client (PKCE only, no client authentication). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URL: z.url().optional(),
+  OIDC_SCOPES: z.string().min(1).default('openid profile email'),
+  /** What the desktop's sign-in button says. */
+  OIDC_LABEL: z.string().min(1).max(60).default('Single sign-on'),
+  /** The claim a new user's username comes from (`email` is a common choice). */
+  OIDC_USERNAME_CLAIM: z.string().min(1).default('preferred_username'),
+  /** The claim (a string or a list of strings) that gives the role, e.g. `groups`. */
+  OIDC_ROLE_CLAIM: z.string().min(1).default('parlo_role'),
+  /**
+   * `claim value=role` pairs, comma-separated (`parlo-admins=admin,helpdesk=agent`); the highest
+   * role matched wins. Unset: the claim's values are role names (agent, supervisor, admin).
+   */
+  OIDC_ROLE_MAP: claimMapFromEnv.optional(),
+  /** The claim (a string or a list of strings) that gives an agent's queues, e.g. `groups`. */
+  OIDC_QUEUE_CLAIM: z.string().min(1).default('parlo_queues'),
+  /** `claim value=queue id or name` pairs; unset: the claim's values are queue ids or names. */
+  OIDC_QUEUE_MAP: claimMapFromEnv.optional(),
+  /** Only for a provider on plain HTTP (development, tests): never in production. */
+  OIDC_ALLOW_HTTP: booleanFromEnv.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Behind a balancer: the addresses (comma separated, CIDR allowed) whose `X-Forwarded-For` is
+   * believed, or `true` for any. Unset: the peer address is the client's. Sign-in limits per
+   * client address need it behind HAProxy or nginx, else every client is the balancer.
+   */
+  TRUST_PROXY: z
+    .string()
+    .transform((v): string | boolean => (v === 'true' ? true : v))
+    .optional(),
+  /** Requests per minute one session (or, signed out, one client address) may make to `/api/`; 0 = no limit. */
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(600),
+  /** Sign-in attempts per minute from one client address, right or wrong; 0 = no limit. */
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(20),
+  /** Failed sign-ins in a row for one username before it is locked (then each failure locks longer). */
+  SIGN_IN_USER_FREE_FAILURES: z.coerce.number().int().min(1).max(10_000_000).default(5),
+  /** Failed sign-ins in a row from one client address before it is locked. */
+  SIGN_IN_ADDRESS_FREE_FAILURES: z.coerce.number().int().min(1).max(10_000_000).default(25),
+  /** The first lock; each further failure doubles it, up to SIGN_IN_LOCK_MAX_SECONDS. */
+  SIGN_IN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  SIGN_IN_LOCK_MAX_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(3600),
   /** How long a disconnected agent's open conversations stay theirs before they are re-queued. */
   DISCONNECT_GRACE_SECONDS: z.coerce
     .number()
@@ -77,6 +185,10 @@ const configSchema = z.object({
   MEDIA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   /** First retry delay of a failed download; doubles each attempt (with jitter). */
   MEDIA_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+  /** How often the retention job runs (issue 17); one node at a time (a lease), whichever comes first. */
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(600_000),
+  /** Rows the retention job and an erasure delete per transaction: short transactions, never one long one. */
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Group commit of webhook deliveries: most deliveries per transaction. */
   INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(64),
   /** How long a delivery waits for others to share its commit; 0 = the current event-loop turn. */

@@ -60,7 +60,30 @@ const FASTIFY_ERRORS: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
   FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_TYPE: 'VALIDATION_FAILED',
+  FST_ERR_BAD_URL: 'VALIDATION_FAILED',
+  FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
 };
+
+/** Any other client error of Fastify's (a 4xx `FST_ERR_*`), by its status. */
+const FASTIFY_STATUS_ERRORS: Record<number, ErrorCode> = {
+  404: 'NOT_FOUND',
+  408: 'REQUEST_TIMEOUT',
+  413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
+};
+
+function fastifyClientError(error: unknown): ErrorCode | undefined {
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof code !== 'string') return undefined;
+  const known = FASTIFY_ERRORS[code];
+  if (known) return known;
+  if (!code.startsWith('FST_ERR_') || typeof statusCode !== 'number') return undefined;
+  if (statusCode < 400 || statusCode > 499) return undefined;
+  return FASTIFY_STATUS_ERRORS[statusCode] ?? 'VALIDATION_FAILED';
+}
 
 /**
  * The API error an error thrown while serving a request stands for: ours as it is, a client's
@@ -71,10 +94,8 @@ export function apiErrorOf(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (isDatabaseAway(error))
     return new ApiError('UNAVAILABLE', 'The database cannot be reached; retry later');
-  const code = (error as { code?: unknown } | null)?.code;
   const mapped =
-    (typeof code === 'string' ? FASTIFY_ERRORS[code] : undefined) ??
-    (error instanceof SyntaxError ? 'VALIDATION_FAILED' : undefined);
+    fastifyClientError(error) ?? (error instanceof SyntaxError ? 'VALIDATION_FAILED' : undefined);
   return mapped ? new ApiError(mapped, (error as Error).message) : undefined;
 }
 

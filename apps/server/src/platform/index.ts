@@ -7,7 +7,7 @@ export { commit, type AgentFeed, type ServerContext } from './context.ts';
 export { Outgoing, type Push } from './outgoing.ts';
 export { apiErrorOf, idOf, idParams, isDatabaseAway, parseOr400, rejectionError } from './errors.ts';
 export { NodeState } from './node-state.ts';
-export { ConfigError, loadConfig, type Config } from './config.ts';
+export { ConfigError, loadConfig, originOf, type Config } from './config.ts';
 export { createLogger, type Logger } from './logger.ts';
 export {
   defaultSettings,

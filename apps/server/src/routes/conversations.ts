@@ -1,4 +1,10 @@
-import { ApiError, MAX_TEXT_LENGTH, sendMessageRequestSchema, type MarkReadResponse } from '@parlo/protocol';
+import {
+  ApiError,
+  MAX_TEXT_LENGTH,
+  messagesQuerySchema,
+  sendMessageRequestSchema,
+  type MarkReadResponse,
+} from '@parlo/protocol';
 import type { FastifyInstance } from 'fastify';
 import { idParams, parseOr400, type ServerContext } from '../platform/index.ts';
 import { requireUser } from '../services/auth/index.ts';
@@ -8,7 +14,8 @@ import { listMessages, ReadReceipts, sendComposerMessage } from '../services/con
 export function registerConversationRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/conversations/:id/messages', async (request) => {
     const user = await requireUser(ctx.store, request, ctx.clock());
-    return listMessages(ctx, user, parseOr400(idParams, request.params).id);
+    const { id } = parseOr400(idParams, request.params);
+    return listMessages(ctx, user, id, parseOr400(messagesQuerySchema, request.query));
   });
 
   // S-8, S-9: the agent's reply; stored with its outbox row in one transaction, sent after commit.

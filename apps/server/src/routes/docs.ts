@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   buildOpenApiDocument,
+  DOCS_CSP_DIRECTIVES,
   DOCS_PATH,
   OPENAPI_PATH,
   PUBLIC_ROUTE_DOCS,
@@ -8,10 +9,15 @@ import {
   type OpenApiDocument,
 } from '../openapi/index.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/index.ts';
+import { HISTORY_ROUTE_DOCS } from './history.ts';
+import { SEARCH_ROUTE_DOCS } from './search.ts';
 
 /** The whole REST API: the agent desktop's routes and the administration API. */
 export function parloOpenApiDocument(): OpenApiDocument {
-  return buildOpenApiDocument([...PUBLIC_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS], '1');
+  return buildOpenApiDocument(
+    [...PUBLIC_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS, ...HISTORY_ROUTE_DOCS, ...SEARCH_ROUTE_DOCS],
+    '1',
+  );
 }
 
 /** Serves the document at /docs/openapi.json and its human page at /docs. */
@@ -19,5 +25,9 @@ export function registerDocsRoutes(app: FastifyInstance): void {
   const doc = parloOpenApiDocument();
   const page = renderDocsPage(doc);
   app.get(OPENAPI_PATH, () => Promise.resolve(doc));
-  app.get(DOCS_PATH, async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+  app.get(
+    DOCS_PATH,
+    { helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP_DIRECTIVES } } },
+    async (_request, reply) => reply.type('text/html; charset=utf-8').send(page),
+  );
 }

@@ -12,7 +12,8 @@ export const DEMO_NUMBER = {
   verifyToken: 'demo-verify-token',
 } as const;
 
-export const DEMO_PASSWORD = 'parlo-demo';
+/** At least 12 characters, as every password set since issue 17; each demo user has their own salt. */
+export const DEMO_PASSWORD = 'parlo-demo-2026';
 
 export const DEMO_USERS = [
   { id: 'usr_admin', username: 'admin', displayName: 'Alex Admin', role: 'admin' as const },
@@ -28,7 +29,10 @@ export const DEMO_USERS = [
  * any user exists.
  */
 export async function seedDemo(store: Store, now: number): Promise<boolean> {
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // One hash per user: the same password, a different salt each (scrypt runs on the thread pool).
+  const users = await Promise.all(
+    DEMO_USERS.map(async (user) => ({ ...user, passwordHash: await hashPassword(DEMO_PASSWORD) })),
+  );
   return store.transaction(async (tx) => {
     if ((await tx.listUsers()).length > 0) return false;
     const idle = [
@@ -61,9 +65,12 @@ export async function seedDemo(store: Store, now: number): Promise<boolean> {
       offerTimeoutMs: 30_000,
       strategy: 'longestAvailable',
     });
-    for (const user of DEMO_USERS) {
-      await tx.insertUser({ ...user, passwordHash, createdAt: now });
-      if (user.role === 'admin') await tx.grantPermission(user.id, 'reveal');
+    for (const user of users) {
+      await tx.insertUser({ ...user, createdAt: now });
+      if (user.role === 'admin') {
+        for (const permission of ['reveal', 'customerData.export', 'customerData.erase'] as const)
+          await tx.grantPermission(user.id, permission);
+      }
       if (user.role === 'agent') {
         await tx.upsertAgentProfile(
           { userId: user.id, capacity: 5, queueIds: ['q_support', 'q_sales'] },

@@ -18,6 +18,7 @@ import type {
   CustomerRow,
   DeletedNumberMessageRow,
   DeliveryStatus,
+  MessagePosition,
   MessageRow,
   NewConversation,
   ParticipantWrapUpRow,
@@ -180,6 +181,19 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     }
     if (Object.keys(set).length > 0)
       await this.db.updateTable('customers').set(set).where('id', '=', customerId).execute();
+  }
+
+  async findLastAgentOfCustomer(customerId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .select('phase_agent_id')
+      .where('customer_id', '=', customerId)
+      .where('phase_kind', '=', 'closed')
+      .where('phase_agent_id', 'is not', null)
+      .orderBy('closed_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.phase_agent_id ?? undefined;
   }
 
   async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
@@ -414,6 +428,55 @@ export class KyselyConversationsRepository implements ConversationsRepository {
       .orderBy('id')
       .execute();
     return rows.map(messageFromRow);
+  }
+
+  async listMessagesPage(
+    conversationId: string,
+    page: { readonly before?: MessagePosition | undefined; readonly limit: number },
+  ): Promise<{ messages: MessageRow[]; related: MessageRow[]; hasOlder: boolean }> {
+    const { before } = page;
+    // Walks messages_conversation_order_idx backwards from the cursor: cost grows with the page,
+    // not with the conversation.
+    let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+    if (before !== undefined)
+      query = query.where((eb) =>
+        eb(
+          eb.refTuple('sent_at', 'created_at', 'id'),
+          '<',
+          eb.tuple(before.sentAt, before.createdAt, before.id),
+        ),
+      );
+    const rows = await query
+      .orderBy('sent_at', 'desc')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit + 1)
+      .execute();
+    const hasOlder = rows.length > page.limit;
+    const messages = rows.slice(0, page.limit).reverse().map(messageFromRow);
+    const onPage = new Set(messages.map((m) => m.id));
+    const wamids = messages.flatMap((m) => (m.wamid === null ? [] : [m.wamid]));
+    const quoted = [...new Set(messages.flatMap((m) => (m.replyToWamid ? [m.replyToWamid] : [])))];
+    const related = new Map<string, MessageRow>();
+    for (let i = 0; i < wamids.length; i += IN_LIST_CHUNK) {
+      const reactions = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('reply_to_wamid', 'in', wamids.slice(i, i + IN_LIST_CHUNK))
+        .where('kind', '=', 'reaction')
+        .execute();
+      for (const row of reactions) related.set(row.id, messageFromRow(row));
+    }
+    for (let i = 0; i < quoted.length; i += IN_LIST_CHUNK) {
+      const targets = await this.db
+        .selectFrom('messages')
+        .selectAll()
+        .where('wamid', 'in', quoted.slice(i, i + IN_LIST_CHUNK))
+        .execute();
+      for (const row of targets) related.set(row.id, messageFromRow(row));
+    }
+    for (const id of onPage) related.delete(id);
+    return { messages, related: [...related.values()], hasOlder };
   }
 
   async setMessageContent(id: string, content: string | null): Promise<void> {

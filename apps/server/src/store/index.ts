@@ -9,6 +9,7 @@ import { openSqliteStore } from './sqlite.ts';
 export type * from './port.ts';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.ts';
 export { openSqliteStore } from './sqlite.ts';
+export { isTextLikeType } from './privacy-repository.ts';
 
 /**
  * Opens the store a database URL names, running pending migrations:

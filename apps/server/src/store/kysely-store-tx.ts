@@ -4,10 +4,17 @@ import { KyselyAuditRepository } from './audit-repository.ts';
 import { KyselyCatalogRepository } from './catalog-repository.ts';
 import { KyselyChannelRepository } from './channel-repository.ts';
 import { KyselyConversationsRepository } from './conversations-repository.ts';
+import { KyselyCustomerRecordsRepository } from './customer-records-repository.ts';
 import { KyselyLeasesRepository } from './leases-repository.ts';
 import type { StoreDialect } from './port.ts';
 import { KyselyMediaRepository } from './media-repository.ts';
 import { KyselyMessageTemplatesRepository } from './message-templates-repository.ts';
+import { KyselyPrivacyRepository } from './privacy-repository.ts';
+import { KyselySearchRepository } from './search-repository.ts';
+import type { SearchRepository } from './ports/search.ts';
+import type { PrivacyRepository } from './ports/privacy.ts';
+import type { SignInRepository } from './ports/sign-in.ts';
+import { KyselySignInRepository } from './sign-in-repository.ts';
 import type {
   HeldLease,
   AgentEventRow,
@@ -27,8 +34,16 @@ import type {
   DeletedNumberMessageRow,
   DeliveryStatus,
   LeasesRepository,
+  CadVariableDefinitionRow,
+  ConversationVariableRow,
+  CustomerProfilePatch,
+  CustomerProfileRow,
+  CustomerRecordsRepository,
+  HistoryConversationRow,
+  HistoryCursor,
   MediaRepository,
   MediaRow,
+  MessagePosition,
   MessageRow,
   MessageTemplateRow,
   MessageTemplatesRepository,
@@ -43,6 +58,7 @@ import type {
   StoredTimer,
   StoreTx,
   TimersRepository,
+  UserIdentityRow,
   UserRow,
   UsersRepository,
 } from './port.ts';
@@ -60,6 +76,9 @@ import { KyselyUsersRepository } from './users-repository.ts';
  */
 export class KyselyStoreTx implements StoreTx {
   readonly routing: RoutingRepository;
+  readonly privacy: PrivacyRepository;
+  readonly signIn: SignInRepository;
+  readonly search: SearchRepository;
   private readonly timers: TimersRepository;
   private readonly users: UsersRepository;
   private readonly catalog: CatalogRepository;
@@ -70,6 +89,7 @@ export class KyselyStoreTx implements StoreTx {
   private readonly templates: MessageTemplatesRepository;
   private readonly agentEvents: AgentEventsRepository;
   private readonly leases: LeasesRepository;
+  private readonly customerRecords: CustomerRecordsRepository;
 
   constructor(
     db: Transaction<Database>,
@@ -78,6 +98,9 @@ export class KyselyStoreTx implements StoreTx {
     afterCommit: (hook: () => void) => void,
   ) {
     this.routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
+    this.privacy = new KyselyPrivacyRepository(db, dialect);
+    this.signIn = new KyselySignInRepository(db);
+    this.search = new KyselySearchRepository(db, dialect);
     this.timers = new KyselyTimersRepository(db, dialect);
     this.users = new KyselyUsersRepository(db);
     // Writes to queues and agent profiles are logged in the routing world's change log.
@@ -89,6 +112,7 @@ export class KyselyStoreTx implements StoreTx {
     this.templates = new KyselyMessageTemplatesRepository(db);
     this.agentEvents = new KyselyAgentEventsRepository(db);
     this.leases = new KyselyLeasesRepository(db);
+    this.customerRecords = new KyselyCustomerRecordsRepository(db);
   }
 
   // --- TimersRepository ---
@@ -157,6 +181,14 @@ export class KyselyStoreTx implements StoreTx {
 
   hasPermission(userId: string, permission: Permission): Promise<boolean> {
     return this.users.hasPermission(userId, permission);
+  }
+
+  linkIdentity(identity: UserIdentityRow): Promise<void> {
+    return this.users.linkIdentity(identity);
+  }
+
+  findUserByIdentity(issuer: string, subject: string): Promise<UserRow | undefined> {
+    return this.users.findUserByIdentity(issuer, subject);
   }
 
   // --- CatalogRepository ---
@@ -292,6 +324,10 @@ export class KyselyStoreTx implements StoreTx {
     return this.conversations.findLiveConversationOfCustomer(customerId);
   }
 
+  findLastAgentOfCustomer(customerId: string): Promise<string | undefined> {
+    return this.conversations.findLastAgentOfCustomer(customerId);
+  }
+
   insertConversation(conversation: NewConversation): Promise<void> {
     return this.conversations.insertConversation(conversation);
   }
@@ -354,6 +390,13 @@ export class KyselyStoreTx implements StoreTx {
 
   listMessages(conversationId: string): Promise<MessageRow[]> {
     return this.conversations.listMessages(conversationId);
+  }
+
+  listMessagesPage(
+    conversationId: string,
+    page: { readonly before?: MessagePosition | undefined; readonly limit: number },
+  ): Promise<{ messages: MessageRow[]; related: MessageRow[]; hasOlder: boolean }> {
+    return this.conversations.listMessagesPage(conversationId, page);
   }
 
   setMessageContent(id: string, content: string | null): Promise<void> {
@@ -485,5 +528,79 @@ export class KyselyStoreTx implements StoreTx {
 
   pruneLeases(prefix: string, before: number): Promise<number> {
     return this.leases.pruneLeases(prefix, before);
+  }
+
+  // --- CustomerRecordsRepository (issue 15) ---
+
+  findCustomerProfile(customerId: string): Promise<CustomerProfileRow | undefined> {
+    return this.customerRecords.findCustomerProfile(customerId);
+  }
+
+  updateCustomerProfile(customerId: string, patch: CustomerProfilePatch, at: number): Promise<boolean> {
+    return this.customerRecords.updateCustomerProfile(customerId, patch, at);
+  }
+
+  listCustomerConversations(
+    customerId: string,
+    page: { readonly before?: HistoryCursor | undefined; readonly limit: number },
+  ): Promise<HistoryConversationRow[]> {
+    return this.customerRecords.listCustomerConversations(customerId, page);
+  }
+
+  listRecentConversationsOfAgent(
+    agentId: string,
+    page: { readonly before?: HistoryCursor | undefined; readonly limit: number },
+  ): Promise<HistoryConversationRow[]> {
+    return this.customerRecords.listRecentConversationsOfAgent(agentId, page);
+  }
+
+  findHistoryConversation(conversationId: string): Promise<HistoryConversationRow | undefined> {
+    return this.customerRecords.findHistoryConversation(conversationId);
+  }
+
+  participantsOf(conversationIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.customerRecords.participantsOf(conversationIds);
+  }
+
+  firstLinesOf(
+    conversationIds: readonly string[],
+    perConversation: number,
+  ): Promise<Map<string, { text: string; direction: string; authorName: string; content: string | null }[]>> {
+    return this.customerRecords.firstLinesOf(conversationIds, perConversation);
+  }
+
+  agentTookPartWithCustomer(agentId: string, customerId: string): Promise<boolean> {
+    return this.customerRecords.agentTookPartWithCustomer(agentId, customerId);
+  }
+
+  variableFactsOf(
+    conversationId: string,
+  ): Promise<{ firstInboundContent: string | null; systemNotes: { text: string; sentAt: number }[] }> {
+    return this.customerRecords.variableFactsOf(conversationId);
+  }
+
+  listConversationVariables(conversationId: string): Promise<ConversationVariableRow[]> {
+    return this.customerRecords.listConversationVariables(conversationId);
+  }
+
+  setConversationVariables(
+    conversationId: string,
+    entries: readonly { readonly key: string; readonly value: string | null }[],
+    at: number,
+    by: string,
+  ): Promise<void> {
+    return this.customerRecords.setConversationVariables(conversationId, entries, at, by);
+  }
+
+  listCadVariableDefinitions(): Promise<CadVariableDefinitionRow[]> {
+    return this.customerRecords.listCadVariableDefinitions();
+  }
+
+  putCadVariableDefinition(definition: CadVariableDefinitionRow): Promise<void> {
+    return this.customerRecords.putCadVariableDefinition(definition);
+  }
+
+  deleteCadVariableDefinition(key: string): Promise<boolean> {
+    return this.customerRecords.deleteCadVariableDefinition(key);
   }
 }

@@ -3,9 +3,13 @@ import type { AuditRepository } from './ports/audit.ts';
 import type { CatalogRepository } from './ports/catalog.ts';
 import type { ChannelRepository } from './ports/channel.ts';
 import type { ConversationsRepository } from './ports/conversations.ts';
+import type { CustomerRecordsRepository } from './ports/customer-records.ts';
 import type { LeasesRepository } from './ports/leases.ts';
 import type { MediaRepository } from './ports/media.ts';
 import type { MessageTemplatesRepository } from './ports/message-templates.ts';
+import type { PrivacyRepository } from './ports/privacy.ts';
+import type { SearchRepository } from './ports/search.ts';
+import type { SignInRepository } from './ports/sign-in.ts';
 import type { TimersRepository } from './ports/timers.ts';
 import type { UsersRepository } from './ports/users.ts';
 import type { RoutingIoStats, RoutingRepository } from './routing-repository.ts';
@@ -16,9 +20,13 @@ export type * from './ports/audit.ts';
 export type * from './ports/catalog.ts';
 export type * from './ports/channel.ts';
 export type * from './ports/conversations.ts';
+export type * from './ports/customer-records.ts';
 export type * from './ports/leases.ts';
 export type * from './ports/media.ts';
 export type * from './ports/message-templates.ts';
+export type * from './ports/privacy.ts';
+export type * from './ports/search.ts';
+export type * from './ports/sign-in.ts';
 export type * from './ports/timers.ts';
 export type * from './ports/users.ts';
 
@@ -60,11 +68,18 @@ export interface StoreTx
     ChannelRepository,
     MessageTemplatesRepository,
     AgentEventsRepository,
-    LeasesRepository {
+    LeasesRepository,
+    CustomerRecordsRepository {
   /**
    * The routing world (agents, queues, conversations routing still holds, pending offers), kept
    * in memory by this process and brought up to date from the change log; decisions write only
    * what they changed (ADR 0010).
    */
   readonly routing: RoutingRepository;
+  /** Retention and erasure (issue 17): table-driven deletes a batch at a time, the schema's columns. */
+  readonly privacy: PrivacyRepository;
+  /** Sign-in throttles and administrators' TOTP secrets (issue 17, migration 0014). */
+  readonly signIn: SignInRepository;
+  /** Search over conversations (issue 15): full text of messages, names, keyed number hashes. */
+  readonly search: SearchRepository;
 }

@@ -403,6 +403,9 @@ export class KyselyRoutingRepository implements RoutingRepository {
         'guest_joined_at',
         'departed',
         'at_head',
+        'last_inbound_at',
+        'preferred_agent_id',
+        'preferred_until',
       ]);
   }
 }

@@ -11,6 +11,7 @@ import type {
   Queue,
   RoutingStrategy,
 } from '@parlo/core';
+import { SERVICE_WINDOW_MS } from '@parlo/whatsapp';
 import type { AgentsTable, ConversationsTable, OffersTable, QueuesTable } from './schema.ts';
 import type { QueueRow } from './ports/catalog.ts';
 
@@ -43,10 +44,15 @@ export type ConversationRoutingColumns = Pick<
   | 'guest_joined_at'
   | 'departed'
   | 'at_head'
+  | 'preferred_agent_id'
+  | 'preferred_until'
 >;
 
 /** The routing columns of a conversation row as read. */
-export type ConversationRoutingRow = Pick<ConversationsTable, 'id' | 'queue_id' | 'received_at'> &
+export type ConversationRoutingRow = Pick<
+  ConversationsTable,
+  'id' | 'queue_id' | 'received_at' | 'last_inbound_at'
+> &
   ConversationRoutingColumns;
 
 /** Agent state and lastOfferedAt as columns. */
@@ -104,7 +110,10 @@ export function queueFromRow(row: QueuesTable): Queue {
 /** A queue's policies from its row; a policy not set is absent rather than null. */
 export function queuePoliciesFromRow(
   row: QueuesTable,
-): Pick<Queue, 'autoWrapUpMs' | 'defaultWrapUpReasonId' | 'maxWaitMs' | 'overflowQueueId'> {
+): Pick<
+  Queue,
+  'autoWrapUpMs' | 'defaultWrapUpReasonId' | 'maxWaitMs' | 'overflowQueueId' | 'windowFirst' | 'stickyAgentMs'
+> {
   return {
     ...(row.auto_wrap_up_ms === null ? {} : { autoWrapUpMs: row.auto_wrap_up_ms }),
     ...(row.default_wrap_up_reason_id === null
@@ -112,18 +121,39 @@ export function queuePoliciesFromRow(
       : { defaultWrapUpReasonId: row.default_wrap_up_reason_id }),
     ...(row.max_wait_ms === null ? {} : { maxWaitMs: row.max_wait_ms }),
     ...(row.overflow_queue_id === null ? {} : { overflowQueueId: row.overflow_queue_id }),
+    ...(row.window_first_threshold_ms === null || row.window_first_max_overtake_ms === null
+      ? {}
+      : {
+          windowFirst: {
+            thresholdMs: Number(row.window_first_threshold_ms),
+            maxOvertakeMs: Number(row.window_first_max_overtake_ms),
+          },
+        }),
+    ...(row.sticky_agent_ms === null ? {} : { stickyAgentMs: Number(row.sticky_agent_ms) }),
   };
 }
 
 /** A queue's policy columns, as written by insertQueue and updateQueue. */
 export function queuePolicyColumns(
   queue: QueueRow,
-): Pick<QueuesTable, 'auto_wrap_up_ms' | 'default_wrap_up_reason_id' | 'max_wait_ms' | 'overflow_queue_id'> {
+): Pick<
+  QueuesTable,
+  | 'auto_wrap_up_ms'
+  | 'default_wrap_up_reason_id'
+  | 'max_wait_ms'
+  | 'overflow_queue_id'
+  | 'window_first_threshold_ms'
+  | 'window_first_max_overtake_ms'
+  | 'sticky_agent_ms'
+> {
   return {
     auto_wrap_up_ms: queue.autoWrapUpMs ?? null,
     default_wrap_up_reason_id: queue.defaultWrapUpReasonId ?? null,
     max_wait_ms: queue.maxWaitMs ?? null,
     overflow_queue_id: queue.overflowQueueId ?? null,
+    window_first_threshold_ms: queue.windowFirst?.thresholdMs ?? null,
+    window_first_max_overtake_ms: queue.windowFirst?.maxOvertakeMs ?? null,
+    sticky_agent_ms: queue.stickyAgentMs ?? null,
   };
 }
 
@@ -150,6 +180,8 @@ export function conversationToColumns(conversation: Conversation): ConversationR
     guest_joined_at: null,
     departed: JSON.stringify(conversation.departed ?? []),
     at_head: conversation.atHead === true ? 1 : 0,
+    preferred_agent_id: conversation.preferredAgentId ?? null,
+    preferred_until: conversation.preferredUntil ?? null,
   };
   const phase = conversation.phase;
   switch (phase.kind) {
@@ -269,6 +301,13 @@ export function conversationFromRow(row: ConversationRoutingRow): Conversation {
     phase: phaseFromRow(row),
     ...(departed.length > 0 ? { departed } : {}),
     ...(row.at_head === 1 ? { atHead: true as const } : {}),
+    // The ingest keeps last_inbound_at (every message); routing reads the window from it.
+    ...(row.last_inbound_at === null
+      ? {}
+      : { windowClosesAt: Number(row.last_inbound_at) + SERVICE_WINDOW_MS }),
+    ...(row.preferred_agent_id === null || row.preferred_until === null
+      ? {}
+      : { preferredAgentId: row.preferred_agent_id, preferredUntil: Number(row.preferred_until) }),
   };
 }
 

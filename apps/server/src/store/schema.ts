@@ -7,7 +7,9 @@
 /** Every table, by name. */
 export interface Database {
   users: UsersTable;
+  sign_in_throttles: SignInThrottlesTable;
   sessions: SessionsTable;
+  user_identities: UserIdentitiesTable;
   queues: QueuesTable;
   idle_codes: NamedTable;
   wrap_up_reasons: NamedTable;
@@ -32,6 +34,25 @@ export interface Database {
   routing_version: RoutingVersionTable;
   routing_changes: RoutingChangesTable;
   work_leases: WorkLeasesTable;
+  conversation_variables: ConversationVariablesTable;
+  cad_variable_definitions: CadVariableDefinitionsTable;
+}
+
+/** A conversation's custom CAD variables (migration 0015); the system-reserved ones are derived. */
+export interface ConversationVariablesTable {
+  conversation_id: string;
+  key: string;
+  value: string;
+  updated_at: number;
+  /** The user who set it (an agent, or the account a bot or CRM calls the API with). */
+  updated_by: string;
+}
+
+/** Custom CAD variables the admin described (migration 0015): which ones agents may edit. */
+export interface CadVariableDefinitionsTable {
+  key: string;
+  /** 1: an agent taking part in the conversation may set it. */
+  agent_editable: number;
 }
 
 /** Leases on background work (migration 0010): held by `holder` until `held_until`, then free. */
@@ -94,6 +115,23 @@ export interface UsersTable {
   created_at: number;
   /** Soft delete (migration 0005): set when an admin deleted the user. */
   deleted_at: number | null;
+  /** TOTP second factor (migration 0014): the confirmed base32 secret; null = off. */
+  totp_secret: string | null;
+  /** An enrollment not yet confirmed with a code. */
+  totp_pending_secret: string | null;
+  /** The last TOTP time step accepted: a code is never accepted twice. */
+  totp_last_step: number | null;
+}
+
+/** Failed sign-ins per username or client address and the lock they earned (migration 0014). */
+export interface SignInThrottlesTable {
+  /** `user:<username>` or `address:<client address>`. */
+  key: string;
+  kind: string;
+  subject: string;
+  failures: number;
+  last_failure_at: number;
+  locked_until: number | null;
 }
 
 export interface SessionsTable {
@@ -101,6 +139,14 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+}
+
+/** A user's single sign-on identity: the subject an OpenID Connect issuer vouches for (0017). */
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
 }
 
 export interface QueuesTable {
@@ -113,6 +159,11 @@ export interface QueuesTable {
   default_wrap_up_reason_id: string | null;
   max_wait_ms: number | null;
   overflow_queue_id: string | null;
+  /** Window-first (migration 0018): both set, or both null (off). */
+  window_first_threshold_ms: number | null;
+  window_first_max_overtake_ms: number | null;
+  /** Sticky agent (migration 0018): null = off. */
+  sticky_agent_ms: number | null;
   /** JSON array of wrap-up reason ids offered for this queue; null = every reason. */
   wrap_up_reason_ids: string | null;
   deleted_at: number | null;
@@ -167,6 +218,18 @@ export interface CustomersTable {
   username: string | null;
   /** When the customer opted out of marketing messages (WhatsApp's `user_preferences`); null: they accept them. */
   marketing_opted_out_at: number | null;
+  /** The name agents gave the customer (migration 0015); null: WhatsApp's profile name. */
+  display_name: string | null;
+  /** The customer's language as an agent recorded it (BCP 47), null: unknown. */
+  language: string | null;
+  /** Free-form notes of agents (customer data: masked on the way out, erased with the customer). */
+  notes: string | null;
+  profile_updated_at: number | null;
+  /**
+   * HMAC of the customer's normalized number with the server's search key (migration 0016): null
+   * until the search service computes it, '-' when the customer has no number.
+   */
+  number_hash: string | null;
 }
 
 /**
@@ -201,6 +264,9 @@ export interface ConversationsTable {
   departed: string;
   /** 1: put back at the head of its queue (a transfer not accepted, S-17). */
   at_head: number;
+  /** Sticky agent (migration 0018): the agent it is kept for, until when; both null = none. */
+  preferred_agent_id: string | null;
+  preferred_until: number | null;
 }
 
 export interface OffersTable {

@@ -9,11 +9,14 @@ import { auditContract } from './contracts/audit.contract.ts';
 import { catalogContract } from './contracts/catalog.contract.ts';
 import { channelContract } from './contracts/channel.contract.ts';
 import { conversationsContract } from './contracts/conversations.contract.ts';
+import { customerRecordsContract } from './contracts/customer-records.contract.ts';
 import type { OpenStore } from './contracts/fixtures.ts';
 import { leasesContract } from './contracts/leases.contract.ts';
 import { mediaContract } from './contracts/media.contract.ts';
 import { messageTemplatesContract } from './contracts/message-templates.contract.ts';
 import { routingContract } from './contracts/routing.contract.ts';
+import { signInContract } from './contracts/sign-in.contract.ts';
+import { searchContract } from './contracts/search.contract.ts';
 import { timersContract } from './contracts/timers.contract.ts';
 import { transactionsContract } from './contracts/transactions.contract.ts';
 import { usersContract } from './contracts/users.contract.ts';
@@ -35,6 +38,9 @@ const contracts: ReadonlyArray<(name: string, open: OpenStore) => void> = [
   timersContract,
   agentEventsContract,
   leasesContract,
+  signInContract,
+  customerRecordsContract,
+  searchContract,
 ];
 
 // SQLite: a fresh database file per test, in a directory removed at the end.

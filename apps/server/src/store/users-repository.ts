@@ -1,6 +1,13 @@
 import type { Insertable, Selectable, Transaction, Updateable } from 'kysely';
 import { oneOf, updatedAny } from './columns.ts';
-import type { Permission, Role, SessionRow, UserRow, UsersRepository } from './ports/users.ts';
+import type {
+  Permission,
+  Role,
+  SessionRow,
+  UserIdentityRow,
+  UserRow,
+  UsersRepository,
+} from './ports/users.ts';
 import type { Database, SessionsTable, UsersTable } from './schema.ts';
 
 /** Users, sessions and permissions over `users`, `sessions` and `user_permissions`. */
@@ -78,6 +85,29 @@ export class KyselyUsersRepository implements UsersRepository {
 
   async deleteSession(tokenHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  }
+
+  async linkIdentity(identity: UserIdentityRow): Promise<void> {
+    await this.db
+      .insertInto('user_identities')
+      .values({
+        issuer: identity.issuer,
+        subject: identity.subject,
+        user_id: identity.userId,
+        created_at: identity.createdAt,
+      })
+      .execute();
+  }
+
+  async findUserByIdentity(issuer: string, subject: string): Promise<UserRow | undefined> {
+    const row = await this.db
+      .selectFrom('user_identities')
+      .innerJoin('users', 'users.id', 'user_identities.user_id')
+      .selectAll('users')
+      .where('user_identities.issuer', '=', issuer)
+      .where('user_identities.subject', '=', subject)
+      .executeTakeFirst();
+    return row && userFromRow(row);
   }
 
   async grantPermission(userId: string, permission: Permission): Promise<void> {

@@ -5,7 +5,7 @@ import { createSimulator, type Simulator } from '@parlo/whatsapp-sim';
 import { expect } from 'vitest';
 import { MASKING_SETTING_KEY } from '../platform/index.ts';
 import { DEMO_NUMBER } from '../seed/index.ts';
-import { sessionCookie, startTestServer, type TestServer } from './test-server.ts';
+import { sameOrigin, sessionCookie, startTestServer, type TestServer } from './test-server.ts';
 
 /**
  * The real server and Graph client against the simulator, through a proxy that records every
@@ -171,7 +171,11 @@ export async function startGraphEnv(
     return (path: string, init: { method?: string; body?: unknown } = {}) =>
       fetch(`${e.server.url}${path}`, {
         method: init.method ?? 'GET',
-        headers: { cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          cookie,
+          ...sameOrigin(e.server.url),
+          ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
       });
   };

@@ -13,4 +13,4 @@ export {
   type MessageRelations,
 } from './presenter.ts';
 export { audienceOf, type Audience } from './audience.ts';
-export { contentOf, mapUrl, mediaOf, withMediaStatus } from './content.ts';
+export { contentOf, mapUrl, mediaOf, messageContextOf, withMediaStatus } from './content.ts';

@@ -14,13 +14,13 @@ import type {
   MessageView,
   OfferView,
 } from '@parlo/protocol';
+import { SERVICE_WINDOW_MS } from '@parlo/whatsapp';
 import { maskIfPhoneNumber, maskText, maskValue, regionOfNumber, type CountryCode } from '@parlo/masking';
 import { MASKING_SETTING_KEY } from '../platform/index.ts';
 import type { ConversationDetails, MessageRow, StoreTx, UserRow } from '../store/index.ts';
 import { contentOf, messageContextOf } from './content.ts';
 
-/** WhatsApp's customer-service window: 24 hours from the customer's last message. */
-export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+export { SERVICE_WINDOW_MS };
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -371,6 +371,26 @@ export class Presenter {
   /** The customer's name as agents and supervisors may see it. */
   customerNameOf(details: ConversationDetails): string {
     return this.customerName(details.customerName, regionOfNumber(details.businessDisplayNumber));
+  }
+
+  /**
+   * Issue 15: the same masking for what is not a conversation's details (a customer record, a
+   * history row, a CAD variable): a customer's name or username (S-13), free text, a number.
+   * `businessDisplayNumber`'s country reads national numbers.
+   */
+  maskName(name: string, businessDisplayNumber: string): string {
+    return this.customerName(name, regionOfNumber(businessDisplayNumber));
+  }
+
+  maskFreeText(text: string, businessDisplayNumber: string): string {
+    if (!this.masking) return text;
+    const region = regionOfNumber(businessDisplayNumber);
+    return maskText(text, region ? { defaultRegion: region } : undefined);
+  }
+
+  /** A number shown in E.164 (`displayPhone`), masked when masking is on; '' stays ''. */
+  maskPhone(phone: string): string {
+    return this.masking && phone !== '' ? maskValue('PHONE', phone) : phone;
   }
 
   /** S-13: a customer whose name is their number is masked as a number; an email in a name too. */

@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalog, UserView } from '@parlo/protocol';
+import { SearchPanel } from '../search/search-panel.tsx';
 import { TopBar } from '../shell/top-bar.tsx';
 import { adminSectionsFor, sectionFromHash, type AdminSection } from './admin-sections.ts';
 import { AuditSection } from './audit-section.tsx';
 import { BusinessNumbersSection } from './business-numbers-section.tsx';
 import { IdleCodesSection, WrapUpReasonsSection } from './named-items-section.tsx';
+import { PrivacySection } from './privacy-section.tsx';
 import { QueuesSection } from './queues-section.tsx';
 import { SettingsSection } from './settings-section.tsx';
 import { SupervisorSection } from './supervisor-section.tsx';
@@ -43,6 +45,8 @@ export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
             sections.map((section) =>
               section === 'queuesAndAgents' ? (
                 <SupervisorSection key={section} idleCodes={catalog.idleCodes} />
+              ) : section === 'search' ? (
+                <SearchPanel key={section} catalog={catalog} />
               ) : null,
             )
           )}
@@ -157,9 +161,13 @@ function SectionContent({
       return <WrapUpReasonsSection admin={admin} loadError={loadError('wrapUpReasons')} />;
     case 'idleCodes':
       return <IdleCodesSection admin={admin} loadError={loadError('idleCodes')} />;
+    case 'dataProtection':
+      return <PrivacySection />;
     case 'audit':
       return <AuditSection data={admin.data} />;
     case 'queuesAndAgents':
       return <SupervisorSection idleCodes={catalog.idleCodes} />;
+    case 'search':
+      return <SearchPanel catalog={catalog} />;
   }
 }

@@ -10,15 +10,17 @@ describe('Administration page sections', () => {
       'businessNumbers',
       'wrapUpReasons',
       'idleCodes',
+      'dataProtection',
       'audit',
       'queuesAndAgents',
+      'search',
     ]);
     expect(hasAdministrationPage('admin')).toBe(true);
   });
 
-  it('a supervisor gets Queues and agents but no Settings or console', () => {
+  it('[issue-15] a supervisor gets Queues and agents and Search but no Settings or console', () => {
     expect(hasAdministrationPage('supervisor')).toBe(true);
-    expect(adminSectionsFor('supervisor')).toEqual(['queuesAndAgents']);
+    expect(adminSectionsFor('supervisor')).toEqual(['queuesAndAgents', 'search']);
   });
 
   it('an agent without an agent profile gets no Administration page', () => {

@@ -8,8 +8,11 @@ export type AdminSection =
   | 'businessNumbers'
   | 'wrapUpReasons'
   | 'idleCodes'
+  | 'dataProtection'
   | 'audit'
-  | 'queuesAndAgents';
+  | 'queuesAndAgents'
+  /** Issue 15: search over conversations. */
+  | 'search';
 
 /**
  * Which sections a role sees: the administrator gets the whole console (issue 6) plus the live
@@ -25,11 +28,13 @@ export function adminSectionsFor(role: Role): readonly AdminSection[] {
         'businessNumbers',
         'wrapUpReasons',
         'idleCodes',
+        'dataProtection',
         'audit',
         'queuesAndAgents',
+        'search',
       ];
     case 'supervisor':
-      return ['queuesAndAgents'];
+      return ['queuesAndAgents', 'search'];
     case 'agent':
       return [];
   }

@@ -94,6 +94,8 @@ describe('audit entries name what they refer to', () => {
           wrapUpReasonIds: [],
           defaultWrapUpReasonId: null,
           autoWrapUpSeconds: null,
+          windowFirst: null,
+          stickyAgentSeconds: null,
         },
       ],
       businessNumbers: [],

@@ -1,4 +1,5 @@
 import type { Translation } from '../../i18n/en.ts';
+import { privacyEn, privacyIt } from './privacy-i18n.ts';
 
 /*
  * The admin console's strings (issue 6), kept beside the console and mounted under `console` in
@@ -6,6 +7,7 @@ import type { Translation } from '../../i18n/en.ts';
  */
 
 export const consoleEn = {
+  dataProtection: privacyEn,
   sections: 'Administration sections',
   tabs: {
     settings: 'Settings',
@@ -14,8 +16,10 @@ export const consoleEn = {
     businessNumbers: 'Business numbers',
     wrapUpReasons: 'Wrap-up reasons',
     idleCodes: 'Idle codes',
+    dataProtection: 'Data protection',
     audit: 'Audit log',
     queuesAndAgents: 'Queues and agents',
+    search: 'Search',
   },
   close: 'Close',
   cancel: 'Cancel',
@@ -69,7 +73,7 @@ export const consoleEn = {
     displayName: 'Name',
     role: 'Role',
     password: 'Password',
-    passwordHint: 'At least 8 characters.',
+    passwordHint: 'At least 12 characters, not a common password.',
     queues: 'Queues',
     queuesOnlyAgents: 'Only agents take conversations from queues.',
     capacity: 'Capacity',
@@ -77,7 +81,7 @@ export const consoleEn = {
     resetPassword: 'Reset password…',
     resetPasswordFor: 'Reset the password of {{name}}',
     newPassword: 'New password',
-    resetHint: 'At least 8 characters. The user is signed out everywhere.',
+    resetHint: 'At least 12 characters, not a common password. The user is signed out everywhere.',
     setPassword: 'Set password',
     passwordReset: 'Password changed: the user signs in again with the new one.',
     deleteIntro: '{{name}} ({{username}}) will no longer be able to sign in.',
@@ -97,6 +101,15 @@ export const consoleEn = {
     overflowAfter: 'to {{queue}} after {{seconds}} s',
     maxWaitSeconds: 'Maximum wait (seconds)',
     maxWaitHint: 'Blank: customers wait in this queue without a limit.',
+    windowFirstThresholdMinutes: 'Reply window closing first (minutes)',
+    windowFirstHint:
+      'Customers whose 24-hour reply window closes within this many minutes are offered first. Blank: arrival order.',
+    windowFirstMaxOvertakeMinutes: 'Never ahead of customers waiting longer by (minutes)',
+    windowFirstBoundHint:
+      'No one is passed by a customer who arrived more than this many minutes after them.',
+    stickyAgentSeconds: 'Keep for the last agent (seconds)',
+    stickyAgentHint:
+      'A returning customer waits this long for the agent who last served them, if that agent is in this queue. Blank: off.',
     overflowQueue: 'Overflow queue',
     reasons: 'Wrap-up reasons',
     reasonsHint: 'None chosen: every reason is offered.',
@@ -136,6 +149,31 @@ export const consoleEn = {
     deleteIntro: 'The business number {{number}} will be deleted.',
     deleteConsequence:
       'Live conversations on this number are stopped: their agents see a warning and can only end them. Later customer messages to it are kept for administrators.',
+  },
+  signInLocks: {
+    title: 'Sign-in locks',
+    intro:
+      'Usernames and addresses with failed sign-ins in the last day. After repeated failures sign-in is refused for a while, longer each time; unlock lets the user try again at once.',
+    subject: 'Username or address',
+    kind: { user: 'username', address: 'address' },
+    failures: 'Failures',
+    lastFailure: 'Last failure',
+    lockedUntil: 'Locked until',
+    unlock: 'Unlock',
+    unlockNamed: 'Unlock {{name}}',
+    none: 'No failed sign-ins.',
+  },
+  totp: {
+    title: 'Your two-step sign-in',
+    off: 'Off: you sign in with your password only. Turn it on to be asked for a code from an authenticator app too.',
+    on: 'On: after your password, sign-in asks for the code of your authenticator app.',
+    enroll: 'Turn on two-step sign-in…',
+    scan: 'Add this account to your authenticator app (it is shown only now), then enter the code it shows.',
+    secret: 'Secret:',
+    link: 'Open in an authenticator app',
+    code: 'Code',
+    confirm: 'Turn on',
+    disable: 'Turn off',
   },
   deletedMessages: {
     title: 'Messages to deleted numbers',
@@ -229,6 +267,7 @@ export const consoleEn = {
 } as const;
 
 export const consoleIt: Translation['console'] = {
+  dataProtection: privacyIt,
   sections: 'Sezioni di amministrazione',
   tabs: {
     settings: 'Impostazioni',
@@ -237,8 +276,10 @@ export const consoleIt: Translation['console'] = {
     businessNumbers: 'Numeri aziendali',
     wrapUpReasons: 'Motivi di chiusura',
     idleCodes: 'Codici di pausa',
+    dataProtection: 'Protezione dei dati',
     audit: 'Registro di controllo',
     queuesAndAgents: 'Code e agenti',
+    search: 'Ricerca',
   },
   close: 'Chiudi',
   cancel: 'Annulla',
@@ -292,7 +333,7 @@ export const consoleIt: Translation['console'] = {
     displayName: 'Nome',
     role: 'Ruolo',
     password: 'Password',
-    passwordHint: 'Almeno 8 caratteri.',
+    passwordHint: 'Almeno 12 caratteri, non una password comune.',
     queues: 'Code',
     queuesOnlyAgents: 'Solo gli agenti ricevono conversazioni dalle code.',
     capacity: 'Capacità',
@@ -300,7 +341,7 @@ export const consoleIt: Translation['console'] = {
     resetPassword: 'Reimposta password…',
     resetPasswordFor: 'Reimposta la password di {{name}}',
     newPassword: 'Nuova password',
-    resetHint: 'Almeno 8 caratteri. L’utente viene disconnesso ovunque.',
+    resetHint: 'Almeno 12 caratteri, non una password comune. L’utente viene disconnesso ovunque.',
     setPassword: 'Imposta password',
     passwordReset: 'Password cambiata: l’utente accede di nuovo con quella nuova.',
     deleteIntro: '{{name}} ({{username}}) non potrà più accedere.',
@@ -320,6 +361,14 @@ export const consoleIt: Translation['console'] = {
     overflowAfter: 'verso {{queue}} dopo {{seconds}} s',
     maxWaitSeconds: 'Attesa massima (secondi)',
     maxWaitHint: 'Vuoto: i clienti attendono in questa coda senza limite.',
+    windowFirstThresholdMinutes: 'Prima chi ha la finestra in scadenza (minuti)',
+    windowFirstHint:
+      'I clienti la cui finestra di risposta di 24 ore si chiude entro questi minuti sono offerti per primi. Vuoto: ordine di arrivo.',
+    windowFirstMaxOvertakeMinutes: 'Mai davanti a chi attende da più di (minuti)',
+    windowFirstBoundHint: 'Nessuno viene superato da un cliente arrivato più di questi minuti dopo di lui.',
+    stickyAgentSeconds: "Riserva per l'ultimo agente (secondi)",
+    stickyAgentHint:
+      "Un cliente che ritorna attende fino a questi secondi l'agente che lo ha servito l'ultima volta, se è in questa coda. Vuoto: disattivato.",
     overflowQueue: 'Coda di overflow',
     reasons: 'Motivi di chiusura',
     reasonsHint: 'Nessuno scelto: sono offerti tutti i motivi.',
@@ -359,6 +408,31 @@ export const consoleIt: Translation['console'] = {
     deleteIntro: 'Il numero aziendale {{number}} verrà eliminato.',
     deleteConsequence:
       'Le conversazioni in corso su questo numero vengono fermate: i loro agenti vedono un avviso e possono solo terminarle. I messaggi successivi dei clienti vengono conservati per gli amministratori.',
+  },
+  signInLocks: {
+    title: 'Blocchi di accesso',
+    intro:
+      "Nomi utente e indirizzi con accessi falliti nell'ultimo giorno. Dopo ripetuti errori l'accesso è rifiutato per un po', ogni volta più a lungo; sblocca permette di riprovare subito.",
+    subject: 'Nome utente o indirizzo',
+    kind: { user: 'nome utente', address: 'indirizzo' },
+    failures: 'Errori',
+    lastFailure: 'Ultimo errore',
+    lockedUntil: 'Bloccato fino a',
+    unlock: 'Sblocca',
+    unlockNamed: 'Sblocca {{name}}',
+    none: 'Nessun accesso fallito.',
+  },
+  totp: {
+    title: 'La tua verifica in due passaggi',
+    off: "Disattivata: accedi solo con la password. Attivala per inserire anche un codice dell'app di autenticazione.",
+    on: "Attiva: dopo la password, l'accesso chiede il codice della tua app di autenticazione.",
+    enroll: 'Attiva la verifica in due passaggi…',
+    scan: 'Aggiungi questo account alla tua app di autenticazione (è mostrato solo ora), poi inserisci il codice che mostra.',
+    secret: 'Segreto:',
+    link: "Apri in un'app di autenticazione",
+    code: 'Codice',
+    confirm: 'Attiva',
+    disable: 'Disattiva',
   },
   deletedMessages: {
     title: 'Messaggi a numeri eliminati',

@@ -17,7 +17,7 @@ describe('admin forms validate every field with the protocol schema, next to the
     expect(result.errors).toEqual({
       username: { kind: 'badFormat' },
       displayName: { kind: 'required' },
-      password: { kind: 'tooShort', min: 8 },
+      password: { kind: 'tooShort', min: 12 },
       capacity: { kind: 'tooBig', max: 10 },
     });
   });
@@ -53,6 +53,8 @@ describe('admin forms validate every field with the protocol schema, next to the
         wrapUpReasonIds: [],
         defaultWrapUpReasonId: null,
         autoWrapUpSeconds: null,
+        windowFirst: null,
+        stickyAgentSeconds: null,
       },
     });
   });

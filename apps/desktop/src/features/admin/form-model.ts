@@ -132,6 +132,7 @@ const FIELD_CODES: ReadonlySet<ErrorCode> = new Set([
   'ALREADY_EXISTS',
   'UNKNOWN_REFERENCE',
   'IN_USE',
+  'PASSWORD_TOO_COMMON',
 ]);
 
 /**
@@ -173,7 +174,12 @@ export function changedFields<T extends object>(base: Partial<T>, next: T): Part
   for (const key of Object.keys(next) as (keyof T)[]) {
     const a = base[key];
     const b = next[key];
-    const same = Array.isArray(a) && Array.isArray(b) ? a.join('\u0000') === b.join('\u0000') : a === b;
+    const same =
+      Array.isArray(a) && Array.isArray(b)
+        ? a.join('\u0000') === b.join('\u0000')
+        : typeof a === 'object' && typeof b === 'object' && a !== null && b !== null
+          ? JSON.stringify(a) === JSON.stringify(b)
+          : a === b;
     if (!same) changed[key] = b;
   }
   return changed;

@@ -181,6 +181,30 @@ function QueueForm({
           problem={form.problem('autoWrapUpSeconds')}
           hint={t('console.queues.autoWrapUpHint')}
         />
+        <TextField
+          label={t('console.queues.windowFirstThresholdMinutes')}
+          type="number"
+          value={draft.windowFirstThresholdMinutes}
+          onChange={(v) => set('windowFirstThresholdMinutes', v)}
+          problem={form.problem('windowFirst')}
+          hint={t('console.queues.windowFirstHint')}
+        />
+        <TextField
+          label={t('console.queues.windowFirstMaxOvertakeMinutes')}
+          type="number"
+          value={draft.windowFirstMaxOvertakeMinutes}
+          onChange={(v) => set('windowFirstMaxOvertakeMinutes', v)}
+          problem={null}
+          hint={t('console.queues.windowFirstBoundHint')}
+        />
+        <TextField
+          label={t('console.queues.stickyAgentSeconds')}
+          type="number"
+          value={draft.stickyAgentSeconds}
+          onChange={(v) => set('stickyAgentSeconds', v)}
+          problem={form.problem('stickyAgentSeconds')}
+          hint={t('console.queues.stickyAgentHint')}
+        />
       </div>
       <MultiSelectField
         label={t('console.queues.reasons')}

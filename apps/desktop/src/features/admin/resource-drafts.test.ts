@@ -29,6 +29,8 @@ const support: AdminQueueView = {
   wrapUpReasonIds: [],
   defaultWrapUpReasonId: null,
   autoWrapUpSeconds: null,
+  windowFirst: null,
+  stickyAgentSeconds: null,
 };
 const sales: AdminQueueView = {
   ...support,
@@ -68,7 +70,7 @@ const data: AdminData = {
 
 describe('[S-5] users form', () => {
   it('capacity is 0..10, checked before anything is sent', () => {
-    const draft = { ...EMPTY_USER_DRAFT, username: 'luca', displayName: 'Luca', password: 'long enough' };
+    const draft = { ...EMPTY_USER_DRAFT, username: 'luca', displayName: 'Luca', password: 'long enough now' };
     expect(createUserRequest({ ...draft, capacity: '11' })).toEqual({
       ok: false,
       errors: { capacity: { kind: 'tooBig', max: 10 } },
@@ -82,7 +84,7 @@ describe('[S-5] users form', () => {
       username: 'luca',
       displayName: 'Luca',
       role: 'agent',
-      password: 'long enough',
+      password: 'long enough now',
       queueIds: ['q_support'],
       capacity: 0,
     });

@@ -112,6 +112,11 @@ export interface QueueDraft {
   /** '' = none. */
   defaultWrapUpReasonId: string;
   autoWrapUpSeconds: string;
+  /** Window-first ordering: both blank = off. */
+  windowFirstThresholdMinutes: string;
+  windowFirstMaxOvertakeMinutes: string;
+  /** '' = off. */
+  stickyAgentSeconds: string;
 }
 
 export const QUEUE_FIELDS = [
@@ -124,6 +129,8 @@ export const QUEUE_FIELDS = [
   'wrapUpReasonIds',
   'defaultWrapUpReasonId',
   'autoWrapUpSeconds',
+  'windowFirst',
+  'stickyAgentSeconds',
 ] as const;
 
 export const EMPTY_QUEUE_DRAFT: QueueDraft = {
@@ -136,6 +143,9 @@ export const EMPTY_QUEUE_DRAFT: QueueDraft = {
   wrapUpReasonIds: [],
   defaultWrapUpReasonId: '',
   autoWrapUpSeconds: '',
+  windowFirstThresholdMinutes: '',
+  windowFirstMaxOvertakeMinutes: '',
+  stickyAgentSeconds: '',
 };
 
 export function queueDraftOf(queue: AdminQueueView): QueueDraft {
@@ -149,6 +159,10 @@ export function queueDraftOf(queue: AdminQueueView): QueueDraft {
     wrapUpReasonIds: [...queue.wrapUpReasonIds],
     defaultWrapUpReasonId: queue.defaultWrapUpReasonId ?? '',
     autoWrapUpSeconds: queue.autoWrapUpSeconds === null ? '' : String(queue.autoWrapUpSeconds),
+    windowFirstThresholdMinutes: queue.windowFirst === null ? '' : String(queue.windowFirst.thresholdMinutes),
+    windowFirstMaxOvertakeMinutes:
+      queue.windowFirst === null ? '' : String(queue.windowFirst.maxOvertakeMinutes),
+    stickyAgentSeconds: queue.stickyAgentSeconds === null ? '' : String(queue.stickyAgentSeconds),
   };
 }
 
@@ -163,6 +177,14 @@ function queueFields(draft: QueueDraft) {
     wrapUpReasonIds: draft.wrapUpReasonIds,
     defaultWrapUpReasonId: draft.defaultWrapUpReasonId === '' ? null : draft.defaultWrapUpReasonId,
     autoWrapUpSeconds: numberInput(draft.autoWrapUpSeconds, null),
+    windowFirst:
+      draft.windowFirstThresholdMinutes.trim() === '' && draft.windowFirstMaxOvertakeMinutes.trim() === ''
+        ? null
+        : {
+            thresholdMinutes: numberInput(draft.windowFirstThresholdMinutes, undefined),
+            maxOvertakeMinutes: numberInput(draft.windowFirstMaxOvertakeMinutes, undefined),
+          },
+    stickyAgentSeconds: numberInput(draft.stickyAgentSeconds, null),
   };
 }
 
@@ -176,6 +198,12 @@ export function queueCrossFieldProblems(draft: QueueDraft, queueId: string | nul
   if (hasMaxWait && draft.overflowQueueId === '') problems.overflowQueueId = { kind: 'needsOverflowQueue' };
   if (!hasMaxWait && draft.overflowQueueId !== '') problems.maxWaitSeconds = { kind: 'needsMaxWait' };
   if (queueId !== null && draft.overflowQueueId === queueId) problems.overflowQueueId = { kind: 'invalid' };
+  // Window-first needs both its threshold and its bound.
+  if (
+    (draft.windowFirstThresholdMinutes.trim() === '') !==
+    (draft.windowFirstMaxOvertakeMinutes.trim() === '')
+  )
+    problems.windowFirst = { kind: 'required' };
   if (draft.autoWrapUpSeconds.trim() !== '' && draft.defaultWrapUpReasonId === '')
     problems.defaultWrapUpReasonId = { kind: 'needsDefaultReason' };
   if (

@@ -19,51 +19,55 @@ import {
   type UserDraft,
 } from './resource-drafts.ts';
 import { ResourceSection, type FormMode } from './resource-section.tsx';
+import { SignInSecurity } from './sign-in-security.tsx';
 import type { AdminDataState } from './use-admin-data.ts';
 
 const ROLES: readonly Role[] = ['agent', 'supervisor', 'admin'];
 
-/** Users: role, queues, capacity (S-5), password reset. */
+/** Users: role, queues, capacity (S-5), password reset; sign-in locks and two-step sign-in (issue 17). */
 export function UsersSection({ admin, loadError }: { admin: AdminDataState; loadError: string | null }) {
   const { t } = useTranslation();
   const queueName = (id: string) => admin.data.queues.find((q) => q.id === id)?.name ?? id;
   return (
-    <ResourceSection<AdminUserView>
-      title={t('console.users.title')}
-      newLabel={t('console.users.new')}
-      rows={admin.data.users}
-      loading={admin.loading}
-      loadError={loadError}
-      onRetry={() => void admin.reload()}
-      nameOf={(u) => u.displayName}
-      searchTexts={(u) => [
-        u.displayName,
-        u.username,
-        t(`console.roles.${u.role}`),
-        ...u.queueIds.map(queueName),
-      ]}
-      columns={[
-        { header: t('console.users.displayName'), cell: (u) => u.displayName },
-        { header: t('console.users.username'), cell: (u) => u.username },
-        { header: t('console.users.role'), cell: (u) => t(`console.roles.${u.role}`) },
-        {
-          header: t('console.users.queues'),
-          cell: (u) => (u.queueIds.length === 0 ? '—' : u.queueIds.map(queueName).join(', ')),
-        },
-        { header: t('console.users.capacity'), cell: (u) => u.capacity, numeric: true },
-      ]}
-      renderForm={(mode, close) => <UserForm mode={mode} admin={admin} onClose={close} />}
-      describeDelete={(u) => (
-        <>
-          <p>{t('console.users.deleteIntro', { name: u.displayName, username: u.username })}</p>
-          <p className="admin-note">{t('console.users.deleteConsequence')}</p>
-        </>
-      )}
-      onDelete={async (u) => {
-        await deleteAdminUser(u.id);
-        await admin.reload();
-      }}
-    />
+    <>
+      <ResourceSection<AdminUserView>
+        title={t('console.users.title')}
+        newLabel={t('console.users.new')}
+        rows={admin.data.users}
+        loading={admin.loading}
+        loadError={loadError}
+        onRetry={() => void admin.reload()}
+        nameOf={(u) => u.displayName}
+        searchTexts={(u) => [
+          u.displayName,
+          u.username,
+          t(`console.roles.${u.role}`),
+          ...u.queueIds.map(queueName),
+        ]}
+        columns={[
+          { header: t('console.users.displayName'), cell: (u) => u.displayName },
+          { header: t('console.users.username'), cell: (u) => u.username },
+          { header: t('console.users.role'), cell: (u) => t(`console.roles.${u.role}`) },
+          {
+            header: t('console.users.queues'),
+            cell: (u) => (u.queueIds.length === 0 ? '—' : u.queueIds.map(queueName).join(', ')),
+          },
+          { header: t('console.users.capacity'), cell: (u) => u.capacity, numeric: true },
+        ]}
+        renderForm={(mode, close) => <UserForm mode={mode} admin={admin} onClose={close} />}
+        describeDelete={(u) => (
+          <>
+            <p>{t('console.users.deleteIntro', { name: u.displayName, username: u.username })}</p>
+            <p className="admin-note">{t('console.users.deleteConsequence')}</p>
+          </>
+        )}
+        onDelete={async (u) => {
+          await deleteAdminUser(u.id);
+          await admin.reload();
+        }}
+      />
+      <SignInSecurity />
+    </>
   );
 }
 

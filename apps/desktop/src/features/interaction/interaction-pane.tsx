@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '@parlo/protocol';
 import { endConversation, fetchMessages } from '../../api/client.ts';
@@ -8,7 +8,9 @@ import { CollaborationActions, RoleLabel } from '../collaboration/collaboration-
 import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { BlockedBanner } from './blocked-banner.tsx';
-import { MessageBubble } from './message-bubble.tsx';
+import { CustomerPanels } from '../history/customer-panels.tsx';
+import { EarlierTranscript } from '../history/earlier-transcript.tsx';
+import { MessageList } from './message-list.tsx';
 import { customerHandle } from '../../lib/customer-handle.ts';
 
 interface InteractionPaneProps {
@@ -57,7 +59,12 @@ function OpenConversation({
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const listRef = useRef<HTMLDivElement>(null);
+  // Issue 15: the cursor of the page before the oldest we hold (null: we hold the first message).
+  const [older, setOlder] = useState<{ conversationId: string; cursor: string | null }>({
+    conversationId: '',
+    cursor: null,
+  });
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const id = conversation.id;
   const loadKey = `${id}#${snapshotEpoch}`;
 
@@ -66,9 +73,13 @@ function OpenConversation({
 
   useEffect(() => {
     const controller = new AbortController();
-    fetchMessages(id, controller.signal).then(
-      (loaded) => {
-        dispatch({ type: 'messages.loaded', conversationId: id, messages: loaded });
+    fetchMessages(id, { signal: controller.signal }).then(
+      (page) => {
+        dispatch({ type: 'messages.loaded', conversationId: id, messages: page.messages });
+        // A reload (a snapshot) keeps the older pages already held, and their cursor.
+        setOlder((held) =>
+          held.conversationId === id ? held : { conversationId: id, cursor: page.olderCursor },
+        );
         setLoadError(null);
         setLoadedKey(loadKey);
       },
@@ -81,12 +92,22 @@ function OpenConversation({
     return () => controller.abort();
   }, [id, loadKey, dispatch]);
 
+  const olderCursor = older.conversationId === id ? older.cursor : null;
+  async function loadOlder() {
+    if (olderCursor === null || loadingOlder) return;
+    setLoadingOlder(true);
+    try {
+      const page = await fetchMessages(id, { before: olderCursor });
+      dispatch({ type: 'messages.olderLoaded', conversationId: id, messages: page.messages });
+      setOlder({ conversationId: id, cursor: page.olderCursor });
+    } catch (error) {
+      notify(errorText(error));
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
+
   const count = messages?.length ?? 0;
-  useEffect(() => {
-    // Keep the newest message in view, as chat apps do, when one arrives or the chat opens.
-    const list = listRef.current;
-    if (list) list.scrollTop = list.scrollHeight;
-  }, [count, id]);
 
   async function end() {
     setEnding(true);
@@ -153,28 +174,32 @@ function OpenConversation({
           {t('interaction.wrapUpNotice')}
         </p>
       )}
-      <div className="message-list" ref={listRef} role="log" aria-label={t('interaction.history')}>
-        {loading && <p className="message-note">{t('interaction.loadingMessages')}</p>}
-        {loadError !== null && (
-          <p className="form-error" role="alert">
-            {loadError}
-          </p>
-        )}
-        {!loading && count === 0 && loadError === null && (
-          <p className="message-note">{t('interaction.noMessages')}</p>
-        )}
-        {messages?.map((m) => (
-          <MessageBubble
-            key={m.clientMessageId ?? m.id}
-            message={m}
-            customerName={conversation.customerName}
-            onReply={
-              conversation.phase === 'active' && conversation.blockedBy === null ? setReplyTo : undefined
-            }
-            agentName={agentName}
-          />
-        ))}
-      </div>
+      {/* Issue 15: the customer's record, CAD variables, past conversations; a returning customer's last one. */}
+      <CustomerPanels key={`panels-${id}`} conversation={conversation} snapshotEpoch={snapshotEpoch} />
+      <EarlierTranscript key={`earlier-${id}`} conversationId={id} snapshotEpoch={snapshotEpoch} />
+      <MessageList
+        conversationId={id}
+        messages={messages ?? []}
+        customerName={conversation.customerName}
+        agentName={agentName}
+        onReply={conversation.phase === 'active' && conversation.blockedBy === null ? setReplyTo : undefined}
+        hasOlder={olderCursor !== null}
+        loadingOlder={loadingOlder}
+        onNeedOlder={() => void loadOlder()}
+        notes={
+          <>
+            {loading && <p className="message-note">{t('interaction.loadingMessages')}</p>}
+            {loadError !== null && (
+              <p className="form-error" role="alert">
+                {loadError}
+              </p>
+            )}
+            {!loading && count === 0 && loadError === null && (
+              <p className="message-note">{t('interaction.noMessages')}</p>
+            )}
+          </>
+        }
+      />
       <Composer
         key={id}
         conversation={conversation}

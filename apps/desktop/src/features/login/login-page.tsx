@@ -4,6 +4,7 @@ import { login } from '../../api/client.ts';
 import { asRequestError } from '../../api/request-error.ts';
 import { LanguageSelect } from '../shell/language-select.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
+import { SsoButton } from './sso-button.tsx';
 
 interface LoginPageProps {
   /** Called once the session cookie is set. */
@@ -16,6 +17,8 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
   const errorText = useErrorText();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Issue 17: an administrator with TOTP on is asked for a code after a right password.
+  const [totpCode, setTotpCode] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -25,11 +28,16 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
     setBusy(true);
     setError(null);
     try {
-      await login({ username: username.trim(), password });
+      await login({ username: username.trim(), password, ...(totpCode === null ? {} : { totpCode }) });
       await onSignedIn();
     } catch (caught) {
       const failure = asRequestError(caught);
-      setError(failure.code === 'INVALID_CREDENTIALS' ? t('login.wrongCredentials') : errorText(failure));
+      if (failure.code === 'TOTP_REQUIRED') {
+        setTotpCode('');
+        setError(null);
+      } else {
+        setError(failure.code === 'INVALID_CREDENTIALS' ? t('login.wrongCredentials') : errorText(failure));
+      }
       setBusy(false);
     }
   }
@@ -68,6 +76,24 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        {totpCode !== null && (
+          <label className="field">
+            <span className="field-label">{t('login.totpCode')}</span>
+            <input
+              className="input"
+              name="totpCode"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              pattern="[0-9]{6}"
+              maxLength={6}
+              required
+              autoFocus
+              value={totpCode}
+              onChange={(e) => setTotpCode(e.target.value.replace(/\D/g, ''))}
+            />
+            <span className="field-hint">{t('login.totpHint')}</span>
+          </label>
+        )}
         {error !== null && (
           <p className="form-error" role="alert">
             {error}
@@ -76,6 +102,7 @@ export function LoginPage({ onSignedIn }: LoginPageProps) {
         <button type="submit" className="button button-primary button-block" disabled={busy} aria-busy={busy}>
           {t('login.submit')}
         </button>
+        <SsoButton />
       </form>
     </div>
   );

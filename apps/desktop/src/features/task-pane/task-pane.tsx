@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '@parlo/protocol';
+import { RecentConversations } from '../history/recent-conversations.tsx';
 
 interface TaskPaneProps {
   conversations: readonly ConversationView[];
@@ -50,6 +51,8 @@ export function TaskPane({ conversations, messages, selectedId, onSelect }: Task
           })}
         </ul>
       )}
+      {/* Issue 15: the agent's own past conversations; refreshed as open ones leave the list. */}
+      <RecentConversations refreshKey={conversations.map((c) => c.id).join(',')} />
     </nav>
   );
 }

@@ -16,6 +16,7 @@ import {
   type ErrorBody,
 } from '@parlo/protocol';
 import {
+  sameOrigin,
   inboundTextPayload,
   postWebhook,
   eventually,
@@ -39,7 +40,7 @@ async function error(res: Response): Promise<ErrorBody['error']> {
 async function login(username: string, password: string): Promise<number> {
   const res = await fetch(`${server().url}/api/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...sameOrigin(server().url) },
     body: JSON.stringify({ username, password }),
   });
   return res.status;
@@ -71,7 +72,8 @@ describe('administration API: who may call it', () => {
       const body = doc.method === 'GET' || doc.method === 'DELETE' ? undefined : {};
       const anonymous = await fetch(`${server().url}${path}`, {
         method: doc.method,
-        ...(body ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+        headers: { ...sameOrigin(server().url), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: '{}' } : {}),
       });
       expect(anonymous.status, `${doc.method} ${path}`).toBe(401);
       expect((await error(anonymous)).code).toBe('UNAUTHENTICATED');
@@ -173,7 +175,7 @@ describe('users', () => {
 
     const taken = await admin(adminRoutes.users, {
       method: 'POST',
-      body: { username: 'anna', displayName: 'Another Anna', role: 'agent', password: 'long-enough' },
+      body: { username: 'anna', displayName: 'Another Anna', role: 'agent', password: 'long-enough-pass' },
     });
     expect(taken.status).toBe(409);
     expect(await error(taken)).toMatchObject({
@@ -187,7 +189,7 @@ describe('users', () => {
         username: 'nina',
         displayName: 'Nina',
         role: 'agent',
-        password: 'long-enough',
+        password: 'long-enough-pass',
         queueIds: ['q_support', 'q_nope'],
       },
     });

@@ -4,8 +4,10 @@ import type { ServerContext } from '../../platform/index.ts';
 import { BUSINESS_NUMBER_DOCS, registerBusinessNumberRoutes } from './business-numbers.ts';
 import { DELETED_NUMBER_DOCS, registerDeletedNumberRoutes } from './deleted-numbers.ts';
 import { IDLE_CODE_DOCS, registerNamedItemRoutes, WRAP_UP_REASON_DOCS } from './named-items.ts';
+import { PRIVACY_DOCS, registerPrivacyRoutes } from './privacy.ts';
 import { QUEUE_DOCS, registerQueueRoutes } from './queues.ts';
 import { registerSettingsRoutes, SETTINGS_DOCS } from './settings.ts';
+import { registerSignInLockRoutes, SIGN_IN_LOCK_DOCS } from './sign-in-locks.ts';
 import { registerUserRoutes, USER_DOCS } from './users.ts';
 
 /** Every route of the administration API, as the OpenAPI document describes it. */
@@ -17,6 +19,8 @@ export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
   ...Object.values(IDLE_CODE_DOCS),
   ...Object.values(DELETED_NUMBER_DOCS),
   ...Object.values(SETTINGS_DOCS),
+  ...Object.values(SIGN_IN_LOCK_DOCS),
+  ...Object.values(PRIVACY_DOCS),
 ];
 
 /**
@@ -26,8 +30,10 @@ export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
 export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): void {
   registerSettingsRoutes(app, ctx);
   registerUserRoutes(app, ctx);
+  registerSignInLockRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerBusinessNumberRoutes(app, ctx);
   registerNamedItemRoutes(app, ctx);
   registerDeletedNumberRoutes(app, ctx);
+  registerPrivacyRoutes(app, ctx);
 }

@@ -41,7 +41,7 @@ export const USER_DOCS = {
     body: createUserRequestSchema,
     response: adminUserResponseSchema,
     status: 201,
-    errors: ['ALREADY_EXISTS', 'UNKNOWN_REFERENCE'],
+    errors: ['ALREADY_EXISTS', 'UNKNOWN_REFERENCE', 'PASSWORD_TOO_COMMON'],
   },
   get: {
     method: 'GET',
@@ -78,6 +78,7 @@ export const USER_DOCS = {
     auth: 'admin',
     body: resetPasswordRequestSchema,
     response: okResponseSchema,
+    errors: ['PASSWORD_TOO_COMMON'],
   },
 } as const satisfies Record<string, RouteDoc>;
 

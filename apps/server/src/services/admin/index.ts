@@ -15,4 +15,5 @@ export {
 export { IDLE_CODES, namedItems, WRAP_UP_REASONS, type NamedKind } from './named-items.ts';
 export { browseAudit, getSettings, reveal, updateSettings } from './settings.ts';
 export { deletedNumberMessages } from './deleted-numbers.ts';
+export { listSignInLocks, unlockSignIn } from './sign-in-locks.ts';
 export { changes } from './common.ts';

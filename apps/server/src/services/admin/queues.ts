@@ -20,6 +20,7 @@ import { pushBlockedConversations } from './s7.ts';
 const seconds = (ms: number | null | undefined): number | null =>
   ms === null || ms === undefined ? null : Math.round(ms / 1000);
 const millis = (s: number | null): number | null => (s === null ? null : s * 1000);
+const MINUTE = 60_000;
 
 function toView(q: QueueRow): AdminQueueView {
   return {
@@ -33,6 +34,13 @@ function toView(q: QueueRow): AdminQueueView {
     wrapUpReasonIds: [...(q.wrapUpReasonIds ?? [])],
     defaultWrapUpReasonId: q.defaultWrapUpReasonId ?? null,
     autoWrapUpSeconds: seconds(q.autoWrapUpMs),
+    windowFirst: q.windowFirst
+      ? {
+          thresholdMinutes: Math.round(q.windowFirst.thresholdMs / MINUTE),
+          maxOvertakeMinutes: Math.round(q.windowFirst.maxOvertakeMs / MINUTE),
+        }
+      : null,
+    stickyAgentSeconds: seconds(q.stickyAgentMs),
   };
 }
 
@@ -48,6 +56,13 @@ function toRow(id: string, v: Omit<AdminQueueView, 'id'>): QueueRow {
     wrapUpReasonIds: v.wrapUpReasonIds,
     defaultWrapUpReasonId: v.defaultWrapUpReasonId,
     autoWrapUpMs: millis(v.autoWrapUpSeconds),
+    windowFirst: v.windowFirst
+      ? {
+          thresholdMs: v.windowFirst.thresholdMinutes * MINUTE,
+          maxOvertakeMs: v.windowFirst.maxOvertakeMinutes * MINUTE,
+        }
+      : null,
+    stickyAgentMs: millis(v.stickyAgentSeconds),
   };
 }
 

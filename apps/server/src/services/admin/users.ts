@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
 import type { AgentProfileRow, Role, StoreTx, UserRow } from '../../store/index.ts';
 import { toAgentView } from '../../views/index.ts';
-import { hashPassword } from '../auth/index.ts';
+import { checkNewPassword, hashPassword } from '../auth/index.ts';
 import { routeAgain } from '../routing/index.ts';
 import { alreadyExists, audit, changes, inUse, newId, notFound, unknownReference } from './common.ts';
 
@@ -92,6 +92,7 @@ export async function createUser(
   admin: UserRow,
   body: z.output<typeof createUserRequestSchema>,
 ): Promise<{ user: AdminUserView }> {
+  checkNewPassword(body.password, body.username);
   const passwordHash = await hashPassword(body.password);
   return commit(ctx, async (tx, _out, now) => {
     await checkUsernameFree(tx, body.username);
@@ -183,6 +184,8 @@ export async function resetPassword(
   id: string,
   body: z.output<typeof resetPasswordRequestSchema>,
 ): Promise<{ ok: true }> {
+  const target = await ctx.store.transaction((tx) => liveUser(tx, id));
+  checkNewPassword(body.password, target.username);
   const passwordHash = await hashPassword(body.password);
   return ctx.store.transaction(async (tx) => {
     await liveUser(tx, id);

@@ -4,7 +4,18 @@ const KEY_LENGTH = 64;
 // N=2^15 is OWASP's scrypt floor; maxmem must exceed 128 * N * r bytes.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 } as const;
 
+let derivations = 0;
+
+/**
+ * How many scrypt derivations this process ran (hashing and verifying): the test that proves an
+ * unknown username costs a sign-in the same work as a known one counts them.
+ */
+export function passwordDerivations(): number {
+  return derivations;
+}
+
 function derive(password: string, salt: Buffer): Promise<Buffer> {
+  derivations++;
   return new Promise((resolve, reject) => {
     scrypt(password, salt, KEY_LENGTH, PARAMS, (err, key) => (err ? reject(err) : resolve(key)));
   });

@@ -9,6 +9,7 @@ import { regionOfNumber } from '@parlo/masking';
 import type { RoutingEvent } from '@parlo/core';
 import {
   isKnownStatus,
+  SERVICE_WINDOW_MS,
   verifySignature,
   type MessageStatus,
   type TemplateCategoryEvent,
@@ -49,7 +50,8 @@ class IngestNotes {
   readonly unknownNumbers: (string | undefined)[] = [];
   readonly sentAts: number[] = [];
   /** New conversations, decided on after every delivery of the transaction is stored. */
-  readonly arrivals: RoutingEvent[] = [];
+  /** New conversations, and waiting customers who wrote again (their window moved): routed last. */
+  readonly routing: RoutingEvent[] = [];
   duplicates = 0;
 
   record(metrics: Metrics, committedAt: number): void {
@@ -70,7 +72,7 @@ async function routeArrivals(
   notes: readonly IngestNotes[],
   now: number,
 ): Promise<void> {
-  for (const n of notes) for (const arrival of n.arrivals) await decideAndApply(tx, out, arrival, now);
+  for (const n of notes) for (const event of n.routing) await decideAndApply(tx, out, event, now);
 }
 
 /** The ingest of one server: signature secrets, group commit, metrics after each commit. */
@@ -406,23 +408,43 @@ async function ingestMessage(
   await tx.touchLastInbound(conversationId, sentAt);
   if (isNew && numberDeleted) return;
   if (isNew) {
-    notes.arrivals.push({
+    const lastAgentId = await lastAgentFor(tx, number.queueId, customer.id);
+    notes.routing.push({
       type: 'conversation.arrived',
       conversationId,
       queueId: number.queueId,
       receivedAt: now,
+      windowClosesAt: sentAt + SERVICE_WINDOW_MS,
+      // A returning customer: the core keeps it for this agent if the queue says so.
+      ...(lastAgentId === undefined ? {} : { lastAgentId }),
     });
     return;
   }
   // Nothing above changed its phase or owner: the details read before stand, with the window moved
   // (one query less per message, on the ingest's hot path).
   if (!conversation) return; // not new, so found above
+  const windowMoved = conversation.lastInboundAt === null || sentAt > conversation.lastInboundAt;
   conversation = { ...conversation, lastInboundAt: Math.max(conversation.lastInboundAt ?? sentAt, sentAt) };
+  // Only a waiting conversation is ordered by its window (a queue's window-first option): the
+  // routing world hears of it then, and of nothing else a customer writes.
+  if (windowMoved && conversation.phaseKind === 'queued')
+    notes.routing.push({
+      type: 'conversation.customerWrote',
+      conversationId,
+      windowClosesAt: sentAt + SERVICE_WINDOW_MS,
+    });
   if (audienceOf(conversation).watchers.length > 0)
     await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
 }
 
 type MessageEvent = Extract<WebhookEvent, { kind: 'message' }>;
+
+/** The agent who last served the customer, read only when their queue keeps a sticky-agent time. */
+async function lastAgentFor(tx: StoreTx, queueId: string, customerId: string): Promise<string | undefined> {
+  const queue = await tx.findQueueById(queueId);
+  if (queue?.stickyAgentMs === undefined || queue.stickyAgentMs === null) return undefined;
+  return tx.findLastAgentOfCustomer(customerId);
+}
 
 /**
  * The customer who wrote, as Meta identified them: by business-scoped user id when sent, else by

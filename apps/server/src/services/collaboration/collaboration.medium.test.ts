@@ -10,7 +10,13 @@ import {
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSnapshot } from '../routing/index.ts';
 import { DEMO_NUMBER } from '../../seed/index.ts';
-import { freshPostgres, sessionCookie, startTestServer, type TestServer } from '../../testing/index.ts';
+import {
+  freshPostgres,
+  sameOrigin,
+  sessionCookie,
+  startTestServer,
+  type TestServer,
+} from '../../testing/index.ts';
 
 /**
  * Transfer and conference over the real server (SQLite, then PostgreSQL) and the WhatsApp
@@ -49,7 +55,11 @@ async function bound(server: TestServer, username: string): Promise<Fetcher> {
   return (path, init = {}) =>
     fetch(`${server.url}${path}`, {
       method: init.method ?? 'GET',
-      headers: { cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie,
+        ...sameOrigin(server.url),
+        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
     });
 }

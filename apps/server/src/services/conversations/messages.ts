@@ -1,20 +1,60 @@
-import type { MessageView } from '@parlo/protocol';
+import { ApiError, type MessagesQuery, type MessagesResponse, type MessageView } from '@parlo/protocol';
 import type { Outgoing, ServerContext } from '../../platform/index.ts';
-import type { ConversationDetails, MessageRow, StoreTx, UserRow } from '../../store/index.ts';
+import type {
+  ConversationDetails,
+  MessagePosition,
+  MessageRow,
+  StoreTx,
+  UserRow,
+} from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
 import { conversationFor } from './access.ts';
 
-/** A conversation's messages as `user` reads them: its viewers only (S-18, S-23: the whole history). */
+/**
+ * One page of a conversation's messages as `user` reads them: its viewers only (S-18, S-23: the
+ * whole history, a page at a time, issue 15). Reactions and quotes are resolved across pages: a
+ * bubble carries its reactions and the message it quotes wherever those are stored.
+ */
 export function listMessages(
   ctx: ServerContext,
   user: UserRow,
   conversationId: string,
-): Promise<{ messages: MessageView[] }> {
+  query: MessagesQuery,
+): Promise<MessagesResponse> {
+  const before = query.before === undefined ? undefined : decodeMessageCursor(query.before);
   return ctx.store.transaction(async (tx) => {
     const details = await conversationFor(tx, user, conversationId, 'viewers');
     const presenter = await Presenter.load(tx);
-    return { messages: presenter.messages(await tx.listMessages(conversationId), details) };
+    const page = await tx.listMessagesPage(conversationId, { before, limit: query.limit });
+    const onPage = new Set(page.messages.map((m) => m.id));
+    const views = presenter
+      .messages(sortByPosition([...page.messages, ...page.related]), details)
+      .filter((v) => onPage.has(v.id));
+    const oldest = page.messages[0];
+    return {
+      messages: views,
+      olderCursor: page.hasOlder && oldest ? encodeMessageCursor(oldest) : null,
+    };
   });
+}
+
+/** The opaque cursor of a message's position: base64url of `sentAt.createdAt.id`. */
+export function encodeMessageCursor(position: MessagePosition): string {
+  return Buffer.from(`${position.sentAt}.${position.createdAt}.${position.id}`).toString('base64url');
+}
+
+/** The position a cursor names; 400 VALIDATION_FAILED if it is not one of ours. */
+export function decodeMessageCursor(cursor: string): MessagePosition {
+  const match = /^(\d{1,16})\.(\d{1,16})\.(.+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match?.[1] || !match[2] || !match[3])
+    throw new ApiError('VALIDATION_FAILED', 'Invalid cursor', { before: 'not a cursor' });
+  return { sentAt: Number(match[1]), createdAt: Number(match[2]), id: match[3] };
+}
+
+function sortByPosition(rows: MessageRow[]): MessageRow[] {
+  return rows.sort(
+    (a, b) => a.sentAt - b.sentAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  sameOrigin,
   CUSTOMER,
   openConversation,
   reads,
@@ -65,7 +66,7 @@ describe('[issue-4] mark as read policy', () => {
     const cookie = await sessionCookie(e().server.url, 'anna');
     const res = await fetch(`${e().server.url}/api/conversations/${e().conversationId}/read`, {
       method: 'POST',
-      headers: { cookie },
+      headers: { cookie, ...sameOrigin(e().server.url) },
     });
     expect(res.status).toBe(403);
   });

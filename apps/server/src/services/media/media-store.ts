@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 /** Where the bytes of media files live. Keys are Parlo's media ids (safe file names). */
@@ -6,6 +6,8 @@ export interface MediaFiles {
   put(key: string, data: Buffer): Promise<void>;
   /** undefined when there is no such file. */
   get(key: string): Promise<Buffer | undefined>;
+  /** Removes the file; no error when there is none (an erase or retention run again). */
+  delete(key: string): Promise<void>;
 }
 
 const SAFE_KEY = /^[A-Za-z0-9_-]{1,200}$/;
@@ -36,6 +38,10 @@ export class LocalMediaFiles implements MediaFiles {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.#path(key), { force: true });
   }
 
   #path(key: string): string {

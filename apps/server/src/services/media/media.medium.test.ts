@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MASKING_SETTING_KEY } from '../../platform/index.ts';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import {
+  sameOrigin,
   freshPostgres,
   postWebhook,
   sessionCookie,
@@ -109,6 +110,7 @@ async function startEnv(databaseUrl: string | undefined): Promise<Env> {
       method: init.method ?? 'GET',
       headers: {
         cookie,
+        ...sameOrigin(env.server.url),
         ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(init.raw === undefined ? {} : { 'content-type': init.raw.type }),
       },

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { errorBodySchema, PROTOCOL_VERSION, supervisorOverviewSchema } from '@parlo/protocol';
 import {
+  sameOrigin,
   inboundTextPayload,
   postWebhook,
   sessionCookie,
@@ -18,7 +19,10 @@ async function offers() {
 /** A desktop's socket: connects with the session cookie and says hello. */
 async function openDesktop(username: string): Promise<WebSocket> {
   const cookie = await sessionCookie(server().url, username);
-  const socket = new WebSocket(`${server().url.replace('http', 'ws')}/api/ws`, { headers: { cookie } });
+  const socket = new WebSocket(`${server().url.replace('http', 'ws')}/api/ws`, {
+    headers: { cookie },
+    origin: sameOrigin(server().url).origin,
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

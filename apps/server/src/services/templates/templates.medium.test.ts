@@ -3,6 +3,7 @@ import { messageResponseSchema, templatesResponseSchema, templateSyncResponseSch
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import {
+  sameOrigin,
   CUSTOMER,
   DAY_MS,
   freshPostgres,
@@ -181,7 +182,11 @@ for (const [label, pg] of [
       const as = (cookie: string, path: string, body?: unknown) =>
         fetch(`${e().server.url}${path}`, {
           method: body === undefined ? 'GET' : 'POST',
-          headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            cookie,
+            ...sameOrigin(e().server.url),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
       expect((await as(anna, '/api/agent/state', { kind: 'available' })).status).toBe(200);

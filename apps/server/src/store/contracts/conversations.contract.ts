@@ -370,6 +370,51 @@ export function conversationsContract(name: string, open: OpenStore): void {
         expect((await run((tx) => tx.listMessages('k2'))).map((m) => m.id)).toEqual(['m-x']);
         expect(await run((tx) => tx.listMessages('none'))).toEqual([]);
       });
+
+      it('[issue-15] pages a conversation from the newest back, in the listMessages order, with what a page refers to', async () => {
+        const rows: MessageRow[] = Array.from({ length: 7 }, (_, i) => ({
+          ...inbound(`m${i}`, `w${i}`),
+          sentAt: 1_000 + Math.floor(i / 2) * 10,
+          createdAt: 1_000 + i,
+        }));
+        const quote: MessageRow = { ...inbound('q1', 'wq'), sentAt: 2_000, replyToWamid: 'w0' };
+        const reaction: MessageRow = {
+          ...inbound('r1', 'wr'),
+          kind: 'reaction',
+          sentAt: 2_001,
+          replyToWamid: 'w6',
+        };
+        await run(async (tx) => {
+          for (const row of [...rows, quote, reaction]) await tx.insertInboundMessage(row);
+          await tx.insertInboundMessage({ ...inbound('x1', 'wx'), conversationId: 'k2', sentAt: 5 });
+        });
+        const all = (await run((tx) => tx.listMessages('k1'))).map((m) => m.id);
+        const page = (before: MessageRow | undefined, limit: number) =>
+          run((tx) => tx.listMessagesPage('k1', { before, limit }));
+        const newest = await page(undefined, 2);
+        expect(newest.messages.map((m) => m.id)).toEqual(['q1', 'r1']);
+        expect(newest.hasOlder).toBe(true);
+        // q1 quotes m0 and r1 reacts to m6, both on older pages: they come along.
+        expect(newest.related.map((m) => m.id).sort()).toEqual(['m0', 'm6']);
+        const second = await page(newest.messages[0], 3);
+        expect(second.messages.map((m) => m.id)).toEqual(['m4', 'm5', 'm6']);
+        // m6's reaction lives on the newer page.
+        expect(second.related.map((m) => m.id)).toEqual(['r1']);
+        const third = await page(second.messages[0], 3);
+        expect(third.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+        expect(third.hasOlder).toBe(true);
+        const last = await page(third.messages[0], 3);
+        expect(last.messages.map((m) => m.id)).toEqual(['m0']);
+        expect(last.hasOlder).toBe(false);
+        expect(
+          [...last.messages, ...third.messages, ...second.messages, ...newest.messages].map((m) => m.id),
+        ).toEqual(all);
+        expect(await run((tx) => tx.listMessagesPage('none', { limit: 3 }))).toEqual({
+          messages: [],
+          related: [],
+          hasOlder: false,
+        });
+      });
     });
 
     describe('soft delete and administration (issue 6)', () => {

@@ -85,5 +85,22 @@ export function usersContract(name: string, open: OpenStore): void {
         expect((await tx.listUsers()).map((u) => u.id)).toEqual(['u2']);
       });
     });
+
+    it('[issue-17] an SSO identity (issuer, subject) finds its user, and links to one user only', async () => {
+      const ann = user('u1', 'ann');
+      await run(async (tx) => {
+        await tx.insertUser(ann);
+        await tx.insertUser(user('u2', 'bob'));
+        await tx.linkIdentity({ issuer: 'https://idp', subject: 'sub-1', userId: 'u1', createdAt: 1 });
+      });
+      await expect(
+        run((tx) => tx.linkIdentity({ issuer: 'https://idp', subject: 'sub-1', userId: 'u2', createdAt: 2 })),
+      ).rejects.toThrow();
+      await run(async (tx) => {
+        expect(await tx.findUserByIdentity('https://idp', 'sub-1')).toEqual(ann);
+        expect(await tx.findUserByIdentity('https://other', 'sub-1')).toBeUndefined();
+        expect(await tx.findUserByIdentity('https://idp', 'sub-2')).toBeUndefined();
+      });
+    });
   });
 }

@@ -11,6 +11,12 @@ import { routingVersionsMigration } from './0009_routing_versions.ts';
 import { workLeasesMigration } from './0010_work_leases.ts';
 import { customerIdentityMigration } from './0011_customer_identity.ts';
 import { customerMarketingPreferenceMigration } from './0012_customer_marketing_preference.ts';
+import { retentionMigration } from './0013_retention.ts';
+import { signInSecurityMigration } from './0014_sign_in_security.ts';
+import { customerProfileAndVariablesMigration } from './0015_customer_profile_and_variables.ts';
+import { searchMigration } from './0016_search.ts';
+import { userIdentitiesMigration } from './0017_user_identities.ts';
+import { queueWindowFirstMigration } from './0018_queue_window_first.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -32,6 +38,12 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0010_work_leases': workLeasesMigration,
     '0011_customer_identity': customerIdentityMigration,
     '0012_customer_marketing_preference': customerMarketingPreferenceMigration,
+    '0013_retention': retentionMigration,
+    '0014_sign_in_security': signInSecurityMigration,
+    '0015_customer_profile_and_variables': customerProfileAndVariablesMigration,
+    '0016_search': searchMigration(dialect),
+    '0017_user_identities': userIdentitiesMigration,
+    '0018_queue_window_first': queueWindowFirstMigration,
   };
 }
 

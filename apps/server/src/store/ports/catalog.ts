@@ -1,4 +1,4 @@
-import type { RoutingStrategy } from '@parlo/core';
+import type { RoutingStrategy, WindowFirst } from '@parlo/core';
 
 /**
  * The catalog an administrator keeps: queues, agents' routing profiles, business numbers, wrap-up
@@ -25,6 +25,10 @@ export interface QueueRow {
   /** A conversation waiting unoffered this long moves to `overflowQueueId`. */
   readonly maxWaitMs?: number | null;
   readonly overflowQueueId?: string | null;
+  /** Window-first ordering (see `WindowFirst` in the core); absent or null = arrival order. */
+  readonly windowFirst?: WindowFirst | null;
+  /** Sticky agent: how long a returning customer's conversation is kept for their last agent; absent or null = off. */
+  readonly stickyAgentMs?: number | null;
   /** The wrap-up reasons offered for this queue; absent or empty = every reason. */
   readonly wrapUpReasonIds?: readonly string[];
   readonly deletedAt?: number | null;

@@ -94,6 +94,13 @@ export interface DeletedNumberMessageRow {
 export type MessageDirection = 'inbound' | 'outbound' | 'system';
 export type DeliveryStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
+/** Where a message sits in its conversation's order (sentAt, then createdAt, then id). */
+export interface MessagePosition {
+  readonly sentAt: number;
+  readonly createdAt: number;
+  readonly id: string;
+}
+
 export interface MessageRow {
   readonly id: string;
   readonly conversationId: string;
@@ -142,6 +149,8 @@ export interface ConversationsRepository {
   ): Promise<void>;
   /** The customer's conversation that is not closed, if any. */
   findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined>;
+  /** Who owned the customer's most recently closed conversation (sticky agent), if anyone. */
+  findLastAgentOfCustomer(customerId: string): Promise<string | undefined>;
   /** Inserts the row in phase 'queued' with offerCount 0. */
   insertConversation(conversation: NewConversation): Promise<void>;
   getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]>;
@@ -172,6 +181,15 @@ export interface ConversationsRepository {
   setMessageStatus(id: string, status: DeliveryStatus, failureReason: string | null): Promise<void>;
   /** Ordered by sentAt, then createdAt, then id. */
   listMessages(conversationId: string): Promise<MessageRow[]>;
+  /**
+   * Issue 15: one page of a conversation's messages, newest first: the `limit` latest before
+   * `before` (exclusive; all when absent), in the `listMessages` order, with the messages that
+   * page's rows refer to (`related`: reactions to them, the messages they quote or react to).
+   */
+  listMessagesPage(
+    conversationId: string,
+    page: { readonly before?: MessagePosition | undefined; readonly limit: number },
+  ): Promise<{ messages: MessageRow[]; related: MessageRow[]; hasOlder: boolean }>;
   /** Replaces a message's content JSON (e.g. its media became ready). */
   setMessageContent(id: string, content: string | null): Promise<void>;
 }

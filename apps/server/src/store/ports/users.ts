@@ -21,8 +21,20 @@ export interface SessionRow {
   readonly expiresAt: number;
 }
 
-/** An explicit right beyond a role: `reveal` shows one masked value in clear (audited). */
-export type Permission = 'reveal';
+/** A user's single sign-on identity: the subject (`sub`) an OpenID Connect issuer vouches for. */
+export interface UserIdentityRow {
+  readonly issuer: string;
+  readonly subject: string;
+  readonly userId: string;
+  readonly createdAt: number;
+}
+
+/**
+ * An explicit right beyond a role (each use audited): `reveal` shows one masked value in clear;
+ * `customerData.export` exports a customer's data (GDPR art. 15), `customerData.erase` erases it
+ * (art. 17); `history.readAll` lets an agent read any conversation's transcript (issue 15).
+ */
+export type Permission = 'reveal' | 'customerData.export' | 'customerData.erase' | 'history.readAll';
 
 /** Users, their sessions and their permissions. Every method runs inside its transaction. */
 export interface UsersRepository {
@@ -42,6 +54,12 @@ export interface UsersRepository {
   insertSession(session: SessionRow): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRow | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+
+  // --- single sign-on identities (issuer + subject -> user) ---
+  /** Links an identity to a user; an identity already linked is refused (primary key). */
+  linkIdentity(identity: UserIdentityRow): Promise<void>;
+  /** The user an identity is linked to (deleted users too: the caller decides), or undefined. */
+  findUserByIdentity(issuer: string, subject: string): Promise<UserRow | undefined>;
 
   // --- permissions ---
   grantPermission(userId: string, permission: Permission): Promise<void>;

@@ -1,0 +1,86 @@
+import { ApiError, type SearchHit, type SearchQuery, type SearchResponse } from '@parlo/protocol';
+import type { ServerContext } from '../../platform/index.ts';
+import type { ConversationSearchHit, ConversationSearchQuery, StoreTx, UserRow } from '../../store/index.ts';
+import { Presenter } from '../../views/index.ts';
+import { readsEverything } from '../history/index.ts';
+import { hashPendingNumbers, normalizeNumber, numberHash, searchKey } from './number-key.ts';
+
+/**
+ * Issue 15: conversations matching `query`, newest first, masked as every view is (S-12).
+ * Supervisors, administrators and agents holding `history.readAll` search everything; an agent
+ * searches the conversations they took part in (asking for another agent's is 403 FORBIDDEN). A
+ * number is compared by its keyed hash only: it is never stored, logged or put in a query.
+ */
+export async function searchConversations(
+  ctx: ServerContext,
+  user: UserRow,
+  query: SearchQuery,
+): Promise<SearchResponse> {
+  let hash: string | undefined;
+  if (query.number !== undefined && query.number !== '') {
+    const digits = normalizeNumber(query.number);
+    if (digits === undefined)
+      throw new ApiError('VALIDATION_FAILED', 'Not a phone number', { number: 'not a phone number' });
+    const key = await searchKey(ctx);
+    await hashPendingNumbers(ctx, key);
+    hash = numberHash(key, digits);
+  }
+  return ctx.store.transaction(async (tx) => {
+    let agentId = query.agentId;
+    if (!(await readsEverything(tx, user))) {
+      if (agentId !== undefined && agentId !== user.id)
+        throw new ApiError('FORBIDDEN', 'Agents search their own conversations only');
+      agentId = user.id;
+    }
+    const criteria: ConversationSearchQuery = {
+      text: query.text,
+      customerName: query.customerName,
+      numberHash: hash,
+      agentId,
+      queueId: query.queueId,
+      businessNumberId: query.businessNumberId,
+      wrapUpReasonId: query.wrapUpReasonId,
+      from: query.from === undefined ? undefined : Date.parse(query.from),
+      to: query.to === undefined ? undefined : Date.parse(query.to),
+      limit: query.limit,
+    };
+    const hits = await tx.search.searchConversations(criteria);
+    return { results: await present(tx, hits) };
+  });
+}
+
+/** Each hit as the desktop shows it: names resolved, the customer and numbers masked. */
+async function present(tx: StoreTx, hits: readonly ConversationSearchHit[]): Promise<SearchHit[]> {
+  if (hits.length === 0) return [];
+  const presenter = await Presenter.of(tx);
+  const details = new Map(
+    (await tx.getConversationDetails(hits.map((h) => h.conversationId))).map((d) => [d.id, d]),
+  );
+  const reasons = new Map((await tx.listWrapUpReasons()).map((r) => [r.id, r.name]));
+  const agentNames = new Map<string, string>();
+  for (const id of new Set(hits.flatMap((h) => (h.agentId === null ? [] : [h.agentId])))) {
+    const agent = await tx.findUserById(id);
+    if (agent) agentNames.set(id, agent.displayName);
+  }
+  return hits.flatMap((hit) => {
+    const detail = details.get(hit.conversationId);
+    if (!detail) return [];
+    const contact = presenter.contactOf(detail);
+    return [
+      {
+        conversationId: hit.conversationId,
+        customerId: hit.customerId,
+        customerName: contact.customerName,
+        customerPhone: contact.customerPhone,
+        customerUsername: contact.customerUsername ?? null,
+        businessNumber: contact.businessNumber,
+        queueName: contact.queueName,
+        agentName: hit.agentId === null ? null : (agentNames.get(hit.agentId) ?? null),
+        wrapUpReasonName: hit.wrapUpReasonId === null ? null : (reasons.get(hit.wrapUpReasonId) ?? null),
+        phase: detail.phaseKind,
+        receivedAt: new Date(hit.receivedAt).toISOString(),
+        closedAt: hit.closedAt === null ? null : new Date(hit.closedAt).toISOString(),
+      },
+    ];
+  });
+}
