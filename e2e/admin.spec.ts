@@ -58,6 +58,7 @@ describe('admin console: resources, validation next to fields, audit', () => {
       'Data protection',
       'Audit log',
       'Queues and agents',
+      'Search',
     ]);
     const sofia = await stack.newPage();
     await sofia.goto(stack.parloUrl);
@@ -137,7 +138,7 @@ describe('admin console: resources, validation next to fields, audit', () => {
     await fill(form, 'Username', 'luca');
     await fill(form, 'Name', 'Luca Neri');
     await form.getByLabel('Role').selectOption('agent');
-    await fill(form, 'Password', 'luca-password');
+    await fill(form, 'Password', 'tulip-harbor-lantern');
     await fill(form, 'Capacity', '11');
     await form.getByRole('group', { name: 'Queues' }).getByRole('checkbox', { name: 'Billing' }).check();
     await form.getByRole('button', { name: 'Save' }).click();
@@ -155,7 +156,7 @@ describe('admin console: resources, validation next to fields, audit', () => {
     const page = await stack.newPage();
     await page.goto(stack.parloUrl);
     await page.getByLabel('Username').fill('luca');
-    await page.getByLabel('Password').fill('luca-password');
+    await page.getByLabel('Password').fill('tulip-harbor-lantern');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Agent state').waitFor();
     await page.close();
@@ -183,8 +184,8 @@ describe('admin console: resources, validation next to fields, audit', () => {
     const reset = dialogNamed('Reset the password of Luca Neri');
     await fill(reset, 'New password', 'short');
     await reset.getByRole('button', { name: 'Set password' }).click();
-    await expect.poll(() => messageNextTo(reset, 'New password')).toBe('At least 8 characters.');
-    await fill(reset, 'New password', 'luca-new-password');
+    await expect.poll(() => messageNextTo(reset, 'New password')).toBe('At least 12 characters.');
+    await fill(reset, 'New password', 'harbor-lantern-tulip-7');
     await reset.getByRole('button', { name: 'Set password' }).click();
     await expect.poll(() => reset.getByRole('status').textContent()).toContain('Password changed');
     await reset.getByRole('button', { name: 'Cancel' }).click();
@@ -194,7 +195,7 @@ describe('admin console: resources, validation next to fields, audit', () => {
     const page = await stack.newPage();
     await page.goto(stack.parloUrl);
     await page.getByLabel('Username').fill('luca');
-    await page.getByLabel('Password').fill('luca-new-password');
+    await page.getByLabel('Password').fill('harbor-lantern-tulip-7');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByLabel('Agent state').waitFor();
     await page.close();
@@ -312,8 +313,8 @@ describe('admin console: resources, validation next to fields, audit', () => {
     // The detail is readable and names who did it; no password appears anywhere.
     const text = (await log.textContent()) ?? '';
     expect(text).toContain('Alex Admin');
-    expect(text).not.toContain('luca-password');
-    expect(text).not.toContain('luca-new-password');
+    expect(text).not.toContain('tulip-harbor-lantern');
+    expect(text).not.toContain('harbor-lantern-tulip-7');
     expect(text).not.toContain('secret-');
     expect(seen).toContain('users.resetPassword');
 

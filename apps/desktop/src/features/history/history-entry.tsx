@@ -41,7 +41,11 @@ export function HistoryMeta({ entry }: { entry: HistoryEntryView }) {
 export function HistoryEntry({ entry, onOpen }: { entry: HistoryEntryView; onOpen: () => void }) {
   const { t } = useTranslation();
   return (
-    <li className="history-entry" data-testid="history-entry" data-conversation-id={entry.conversationId}>
+    <li
+      className="history-entry"
+      data-testid="history-entry"
+      data-history-conversation-id={entry.conversationId}
+    >
       <HistoryMeta entry={entry} />
       {entry.firstLines.map((line, i) => (
         <p key={i} className={`history-line history-line-${line.direction}`}>

@@ -29,7 +29,7 @@ export function RecentConversations({ refreshKey }: { refreshKey: string }) {
               type="button"
               className="task-item task-brick"
               data-testid="recent-item"
-              data-conversation-id={entry.conversationId}
+              data-history-conversation-id={entry.conversationId}
               onClick={() => setOpen(entry)}
             >
               <span className="task-title">{entry.title}</span>

@@ -172,7 +172,11 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
           </thead>
           <tbody>
             {results.map((hit) => (
-              <tr key={hit.conversationId} data-testid="search-hit" data-conversation-id={hit.conversationId}>
+              <tr
+                key={hit.conversationId}
+                data-testid="search-hit"
+                data-hit-conversation-id={hit.conversationId}
+              >
                 <td>{formatDateTime(hit.receivedAt, i18n.language)}</td>
                 <td>
                   {hit.customerName}{' '}
