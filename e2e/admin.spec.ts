@@ -55,10 +55,13 @@ describe('admin console: resources, validation next to fields, audit', () => {
       'Business numbers',
       'Wrap-up reasons',
       'Idle codes',
+      'Canned responses',
       'Data protection',
       'Audit log',
       'Queues and agents',
+      'Live conversations',
       'Search',
+      'Reports',
     ]);
     const sofia = await stack.newPage();
     await sofia.goto(stack.parloUrl);
@@ -116,16 +119,18 @@ describe('admin console: resources, validation next to fields, audit', () => {
     expect(await row('Queues', 'Billing').count()).toBe(1);
   });
 
-  it('deleting a queue a business number targets: the confirmation names what depends on it; the server refuses (409 IN_USE)', async () => {
-    await admin.getByRole('button', { name: 'Delete Customer Support' }).click();
-    const confirm = dialogNamed('Delete Customer Support?');
+  it('[S-7][issue-18] deleting a queue a business number targets is refused before the click, saying what uses it', async () => {
+    const remove = admin.getByRole('button', { name: 'Delete Customer Support' });
+    expect(await remove.isDisabled()).toBe(true);
+    const refusal = row('Queues', 'Customer Support').getByTestId('delete-refusal');
+    expect(await refusal.textContent()).toMatch(/^In use by .*3881: point them elsewhere to delete it\.$/);
+    expect(await remove.getAttribute('aria-describedby')).toBe(await refusal.getAttribute('id'));
+    // A queue nothing points at may go: its Delete is live and names its agents first.
+    expect(await admin.getByRole('button', { name: 'Delete Sales' }).isDisabled()).toBe(false);
+    await admin.getByRole('button', { name: 'Delete Sales' }).click();
+    const confirm = dialogNamed('Delete Sales?');
     const text = (await confirm.textContent()) ?? '';
-    for (const name of ['Agents: ', 'Anna Rossi', 'Marco Bianchi', 'Giulia Verdi', 'Business numbers: '])
-      expect(text).toContain(name);
-    await confirm.getByRole('button', { name: 'Delete' }).click();
-    await expect
-      .poll(() => confirm.getByRole('alert').textContent())
-      .toContain('It cannot be deleted while something else refers to it.');
+    for (const name of ['Agents: ', 'Anna Rossi', 'Marco Bianchi']) expect(text).toContain(name);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
     expect(await row('Queues', 'Customer Support').count()).toBe(1);
@@ -293,8 +298,12 @@ describe('admin console: resources, validation next to fields, audit', () => {
     await openAdminTab(admin, 'Audit log');
     const log = table('Audit log');
     const actions = async () =>
-      (await log.locator('tbody tr td:nth-child(3)').allTextContents()).map((a) => a.trim());
+      (await log.locator('tbody tr td:nth-child(3) code').allTextContents()).map((a) => a.trim());
     await expect.poll(actions).toContain('wrapUpReasons.delete');
+    // Issue 18: each action also in words, beside its code.
+    expect(await log.locator('tbody tr td:nth-child(3)').allTextContents()).toContain(
+      'Wrap-up reason deleted wrapUpReasons.delete',
+    );
     const seen = await actions();
     // Newest first: the settings saved last come before the user changes, which follow the queue.
     const at = (action: string) => seen.indexOf(action);

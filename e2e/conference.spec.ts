@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
+  endConversation,
   acceptContactRequest,
   chooseAgentState,
   customerWrites,
@@ -203,7 +204,7 @@ describe('conference', () => {
     await acceptContactRequest(marco);
     await expect.poll(() => indicator(anna).getAttribute('data-state'), eventually).toBe('joined');
 
-    await button(anna, 'End').click();
+    await endConversation(anna);
     await wrapUpDialog(anna).waitFor();
     // Marco did nothing: his Wrap-up reasons dialog opens by itself.
     await wrapUpDialog(marco).waitFor();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
+  endConversation,
   acceptContactRequest,
   apiAs,
   chooseAgentState,
@@ -54,7 +55,7 @@ describe('[issue-15] customer history, a returning customer, CAD variables', () 
     // A first-time customer has no earlier conversation.
     await agent.locator('[data-testid="bubble"]').first().waitFor(eventually);
     expect(await agent.getByTestId('earlier-transcript').count()).toBe(0);
-    await agent.getByRole('button', { name: 'End', exact: true }).click();
+    await endConversation(agent);
     await submitWrapUp(agent);
 
     await customerWrites(phone, stack.simUrl, SHEENA, SECOND);

@@ -143,7 +143,8 @@ export async function signInAdmin(
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill('parlo-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Administration', level: 1 }).waitFor();
+  // A supervisor's page is titled Supervision (issue 16), an administrator's Administration.
+  await page.getByRole('heading', { name: /^(Administration|Supervision)$/, level: 1 }).waitFor();
   if (tab !== undefined) await openAdminTab(page, tab);
 }
 
@@ -229,6 +230,15 @@ export async function acceptContactRequest(page: Page): Promise<void> {
   await popover.getByRole('button', { name: 'Accept' }).click();
   await popover.waitFor({ state: 'detached' });
   await page.getByLabel('Message').waitFor();
+}
+
+/** Ends the open conversation: End, then End conversation in the question it asks (issue 18). */
+export async function endConversation(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'End', exact: true }).click();
+  await page
+    .getByRole('alertdialog', { name: 'End the conversation?' })
+    .getByRole('button', { name: 'End conversation' })
+    .click();
 }
 
 /** Picks a reason in the open Wrap-up reasons dialog and submits it. */

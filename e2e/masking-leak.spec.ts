@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page, Response } from 'playwright-core';
-import { artifactsDir, signIn, startStack, submitWrapUp, type Stack } from './harness.ts';
+import { artifactsDir, endConversation, signIn, startStack, submitWrapUp, type Stack } from './harness.ts';
 
 /**
  * S-10..S-13 from the outside: whatever the server masks, the proof is what reaches the agent's
@@ -270,7 +270,7 @@ async function numberNamedCustomerWrites(ctx: Ctx): Promise<void> {
 async function sheenaReturnsAndHistoryIsOpened(ctx: Ctx): Promise<void> {
   const { agent } = ctx;
   await agent.getByTestId('task-item').filter({ hasText: SHEENA.name }).click();
-  await agent.getByRole('button', { name: 'End', exact: true }).click();
+  await endConversation(agent);
   await submitWrapUp(agent);
   await openPhone(ctx.phone, ctx.stack.simUrl, SHEENA.name);
   await customerWrites(ctx.phone, 'It is me again');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { DEMO_NUMBER } from '@parlo/server';
 import {
+  endConversation,
   acceptContactRequest,
   artifactsDir,
   chooseAgentState,
@@ -67,6 +68,9 @@ describe('[S-7] the business number of a live conversation is deleted', () => {
     const text = (await warning().textContent()) ?? '';
     expect(text).toContain('deleted the business number');
     expect(text).toContain('Only End remains');
+    // Issue 18: the task list marks it as stopped too.
+    const task = agent.getByTestId('task-item').first();
+    expect(await task.getByTestId('task-stopped').textContent()).toBe('Stopped');
     mkdirSync(artifactsDir, { recursive: true });
     await agent.screenshot({ path: join(artifactsDir, 's7-deleted-number.png') });
   });
@@ -97,7 +101,7 @@ describe('[S-7] the business number of a live conversation is deleted', () => {
   });
 
   it('End and wrap-up work: the conversation leaves the desktop', async () => {
-    await agent.getByRole('button', { name: 'End', exact: true }).click();
+    await endConversation(agent);
     await submitWrapUp(agent, 'Resolved');
     await agent.getByText('Select a conversation').waitFor();
     expect(await warning().count()).toBe(0);

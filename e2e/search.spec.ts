@@ -44,6 +44,19 @@ describe('[issue-15] search over conversations', () => {
     await expect.poll(() => hits().count(), eventually).toBe(1);
     expect(await hits().first().textContent()).not.toContain('5551234');
 
+    // A hit opens its transcript, masked, with the export links (a supervisor may export).
+    await hits().first().getByTestId('search-hit-open').click();
+    const dialog = supervisor.getByTestId('transcript-dialog');
+    await dialog.getByText('My umbrella arrived broken').waitFor(eventually);
+    expect(await dialog.textContent()).not.toContain('5551234');
+    const print = dialog.getByTestId('transcript-print');
+    expect(await print.getAttribute('href')).toMatch(/\/export\?format=html/);
+    const [view] = await Promise.all([supervisor.context().waitForEvent('page'), print.click()]);
+    await view.getByText('My umbrella arrived broken').waitFor(eventually);
+    expect(await view.content()).not.toContain('5551234');
+    await view.close();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
     await searchBy('Words in messages', 'nothinglikethis');
     await supervisor.getByText('No conversation matches.').waitFor(eventually);
   });

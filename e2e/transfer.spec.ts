@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { adminRoutes, supervisorOverviewSchema, supervisorRoutes } from '@parlo/protocol';
 import {
+  endConversation,
   acceptContactRequest,
   agentStateOf,
   apiAs,
@@ -63,7 +64,7 @@ async function openTransfer(page: Page) {
 }
 
 async function agentEndsAndWrapsUp(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'End', exact: true }).click();
+  await endConversation(page);
   await submitWrapUp(page);
 }
 

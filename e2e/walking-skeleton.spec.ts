@@ -2,7 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { customerWrites as writeOnPhone, screenshotsDir, signIn, startStack, type Stack } from './harness.ts';
+import {
+  customerWrites as writeOnPhone,
+  endConversation,
+  screenshotsDir,
+  signIn,
+  startStack,
+  type Stack,
+} from './harness.ts';
 
 /**
  * The walking skeleton as a user walks it: a customer writes on the simulator's phone page, an
@@ -118,8 +125,8 @@ describe('walking skeleton: one WhatsApp conversation from a phone to an agent a
     await agent.screenshot({ path: join(screenshotsDir, 'desktop-conversation.png') });
   });
 
-  it('[S-24][S-25][S-26] End opens the wrap-up reasons, the search filters them, Submit wrap-up closes', async () => {
-    await agent.getByRole('button', { name: 'End', exact: true }).click();
+  it('[S-24][S-25][S-26] End (once confirmed) opens the wrap-up reasons, the search filters them, Submit wrap-up closes', async () => {
+    await endConversation(agent);
     const dialog = agent.getByRole('dialog', { name: 'Wrap-up reasons' });
     await dialog.waitFor();
     const submit = dialog.getByRole('button', { name: 'Submit wrap-up' });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
+  endConversation,
   chooseAgentState,
   customerWrites,
   screenshotsDir,
@@ -86,7 +87,7 @@ describe('[issue-4] failed sends and the 24-hour window, in the desktop', () => 
     }
     mkdirSync(screenshotsDir, { recursive: true });
     await agent.screenshot({ path: join(screenshotsDir, 'failed-send.png') });
-    await agent.getByRole('button', { name: 'End', exact: true }).click();
+    await endConversation(agent);
     await submitWrapUp(agent);
   });
 

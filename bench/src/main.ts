@@ -8,7 +8,9 @@ import { benchMasking, printMasking } from './masking.ts';
 import { benchRestart, printRestart } from './restart.ts';
 import { benchRouting } from './routing.ts';
 import { benchRoutingE2e, printRoutingE2e } from './routing-e2e.ts';
+import { benchSearch, printSearch } from './search.ts';
 import { benchSockets, printSockets } from './sockets.ts';
+import { benchWallboard, printWallboard } from './wallboard.ts';
 
 /**
  * `npm run bench`: every benchmark beside its bare baseline, run in the same process on the same
@@ -49,6 +51,14 @@ async function main(): Promise<void> {
   const cluster = await benchCluster();
   printCluster(cluster);
 
+  console.log('\nSearch over 1M messages: 20 typical searches through the server, SQLite and PostgreSQL');
+  const search = await benchSearch();
+  printSearch(search);
+
+  console.log("\nWallboard with 1,000 agents: a webhook or a state change -> the supervisor's frame");
+  const wallboard = await benchWallboard();
+  printWallboard(wallboard);
+
   const dir = join(fileURLToPath(new URL('..', import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
@@ -65,6 +75,8 @@ async function main(): Promise<void> {
         sockets,
         restart,
         cluster,
+        search,
+        wallboard,
       },
       null,
       2,

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useEffectEvent, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AgentView, Catalog, MeResponse, UserView } from '@parlo/protocol';
 import { expireSession, fetchCatalog, fetchMe, onSessionExpired } from './api/client.ts';
 import { asRequestError } from './api/request-error.ts';
-import { AdminPage } from './features/admin/admin-page.tsx';
+import { AgentSearchButton } from './features/search/search-dialog.tsx';
 import { hasAdministrationPage } from './features/admin/admin-sections.ts';
 import { TopBar } from './features/shell/top-bar.tsx';
 import { AgentStateControl } from './features/agent-state/agent-state-control.tsx';
@@ -17,11 +17,20 @@ import { NoticeProvider, useNotify } from './features/shell/notices.tsx';
 import { OfferAlertControls } from './features/shell/offer-alert-controls.tsx';
 import { useErrorText } from './features/shell/use-error-text.ts';
 import { TaskPane } from './features/task-pane/task-pane.tsx';
+import { TaskDrawerToggle } from './features/task-pane/task-drawer.tsx';
+import { WrapUpHint } from './features/agent-state/wrap-up-hint.tsx';
+import { ShortcutHelp } from './features/shortcuts/shortcut-help.tsx';
+import { nextConversationId, useShortcut } from './features/shortcuts/shortcuts.ts';
 import { WrapUpDialog } from './features/wrap-up/wrap-up-dialog.tsx';
 import { reasonsForQueue } from './features/wrap-up/filter-reasons.ts';
 import { useOfferSoundMuted } from './lib/sound-preference.ts';
 import { RealtimeClient } from './realtime/realtime-client.ts';
 import { RealtimeContext, useDesktopState } from './realtime/realtime-context.ts';
+
+// The admin console is its own chunk: an agent's first load does not download it.
+const AdminPage = lazy(() =>
+  import('./features/admin/admin-page.tsx').then((module) => ({ default: module.AdminPage })),
+);
 
 type Session =
   { status: 'loading' } | { status: 'signedOut' } | { status: 'signedIn'; me: MeResponse; catalog: Catalog };
@@ -96,7 +105,11 @@ function SessionGate() {
       // Administrators and supervisors without an agent profile administer; anyone else is told why
       // there is nothing to do.
       if (hasAdministrationPage(user.role))
-        return <AdminPage user={user} catalog={session.catalog} onSignedOut={onSignedOut} />;
+        return (
+          <Suspense fallback={<div className="splash">{t('app.loading')}</div>}>
+            <AdminPage user={user} catalog={session.catalog} onSignedOut={onSignedOut} />
+          </Suspense>
+        );
       return <NotAnAgent user={user} onSignedOut={onSignedOut} />;
     }
   }
@@ -139,11 +152,21 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
   const [wrapUpId, setWrapUpId] = useState<string | null>(null);
   const [drafts, setDrafts] = useState<Readonly<Record<string, string>>>({});
   const [soundMuted, setSoundMuted] = useOfferSoundMuted();
+  // Issue 18: below 768 px the task list is a drawer; choosing a conversation closes it.
+  const [tasksOpen, setTasksOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
 
   const agent = state.agent ?? initialAgent;
   const { conversations, offers } = state;
   const selected = conversations.find((c) => c.id === selectedId) ?? conversations[0] ?? null;
-  const wrapUpConversation = conversations.find((c) => c.id === wrapUpId && c.phase === 'wrapUp') ?? null;
+  // Issue 18: after a reload (or any snapshot) a wrap-up still owed opens by itself, until the
+  // agent closes it; the next snapshot reminds them again.
+  const [wrapUpDismissedAt, setWrapUpDismissedAt] = useState(-1);
+  const owedWrapUp =
+    wrapUpDismissedAt === state.snapshotEpoch ? undefined : conversations.find((c) => c.phase === 'wrapUp');
+  const wrapUpConversation =
+    conversations.find((c) => c.id === wrapUpId && c.phase === 'wrapUp') ??
+    (wrapUpId === null ? (owedWrapUp ?? null) : null);
 
   useOfferAlerts(offers, soundMuted);
 
@@ -162,7 +185,10 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
     setSelectedId(conversationId);
     setWrapUpId(conversationId);
   }, []);
-  const closeWrapUp = useCallback(() => setWrapUpId(null), []);
+  const closeWrapUp = useCallback(() => {
+    setWrapUpId(null);
+    setWrapUpDismissedAt(state.snapshotEpoch);
+  }, [state.snapshotEpoch]);
   const onDraftChange = useCallback((conversationId: string, text: string) => {
     setDrafts((d) => ({ ...d, [conversationId]: text }));
   }, []);
@@ -172,6 +198,20 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
   }, []);
   // S-23: a colleague's action (End conference, End during a conference) can end this agent's part.
   useCollaborationFollowUp(conversations, wrapUpConversation !== null, openWrapUp);
+
+  const selectConversation = useCallback((conversationId: string) => {
+    setSelectedId(conversationId);
+    setTasksOpen(false);
+  }, []);
+  const closeHelp = useCallback(() => setHelpOpen(false), []);
+  useShortcut('next', () => {
+    const next = nextConversationId(
+      conversations.map((c) => c.id),
+      selected?.id ?? null,
+    );
+    if (next !== null) selectConversation(next);
+  });
+  useShortcut('help', () => setHelpOpen((open) => !open));
 
   return (
     <div className="app-shell">
@@ -183,24 +223,28 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
         leading={<AgentStateControl agent={agent} idleCodes={catalog.idleCodes} />}
         trailing={
           <>
+            <AgentSearchButton catalog={catalog} />
             <OfferAlertControls muted={soundMuted} onMutedChange={setSoundMuted} />
             <ConnectionIndicator status={state.connection} />
           </>
         }
       />
       {state.connection === 'outdated' && <OutdatedBanner />}
+      <WrapUpHint agent={agent} conversations={conversations} />
       {agent.state.kind === 'rona' && (
         <p className="rona-banner" role="alert">
           {t('header.ronaHint')}
         </p>
       )}
       <div className="workspace">
-        <TaskPane
-          conversations={conversations}
-          messages={state.messages}
-          selectedId={selected?.id ?? null}
-          onSelect={setSelectedId}
-        />
+        <TaskDrawerToggle count={conversations.length} open={tasksOpen} onOpenChange={setTasksOpen}>
+          <TaskPane
+            conversations={conversations}
+            messages={state.messages}
+            selectedId={selected?.id ?? null}
+            onSelect={selectConversation}
+          />
+        </TaskDrawerToggle>
         <InteractionPane
           conversation={selected}
           messages={selected ? state.messages[selected.id] : undefined}
@@ -211,7 +255,8 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
           onWrapUp={openWrapUp}
         />
       </div>
-      <OfferStack offers={offers} onAccepted={setSelectedId} />
+      <OfferStack offers={offers} onAccepted={selectConversation} />
+      {helpOpen && <ShortcutHelp onClose={closeHelp} />}
       {wrapUpConversation && (
         <WrapUpDialog
           key={wrapUpConversation.id}

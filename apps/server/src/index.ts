@@ -10,6 +10,7 @@ import { seedDemo } from './seed/index.ts';
 import { OutboxDrainer } from './services/channel/index.ts';
 import { NodeHeartbeat } from './services/cluster/index.ts';
 import { MediaFetcher, mediaFilesOf } from './services/media/index.ts';
+import { createWallboard } from './services/wallboard/index.ts';
 import { RetentionJob } from './services/privacy/index.ts';
 import { DesktopFeed, presenceChanged, sweepPresence, TimerRunner } from './services/routing/index.ts';
 import { templateSyncOf, type TemplateSync } from './services/templates/index.ts';
@@ -116,7 +117,8 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   wake.kick = () => outbox.kick();
   const timers = new TimerRunner(ctx);
   const heartbeat = new NodeHeartbeat(ctx);
-  const app = await buildHttpApp(ctx, { hub, mediaFiles });
+  const wallboard = createWallboard(ctx);
+  const app = await buildHttpApp(ctx, { hub, mediaFiles, wallboard });
   const background = options.backgroundWork ?? true;
 
   return {
@@ -170,6 +172,7 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
       hub.closeAll();
       // Requests in flight (a webhook being committed) are answered before the server stops.
       await app.close();
+      wallboard.close();
       await heartbeat.stop();
       await bus.close();
       await store.close();

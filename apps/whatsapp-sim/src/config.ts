@@ -16,13 +16,18 @@ export const simNumberSchema = z.object({
 });
 export type SimNumber = z.infer<typeof simNumberSchema>;
 
-const waIdSchema = z.string().regex(/^\d{6,15}$/, 'digits of an E.164 number, without +');
+export const waIdSchema = z.string().regex(/^\d{6,15}$/, 'digits of an E.164 number, without +');
 /** The BSUID, e.g. `US.13491208655302741918`. */
-const userIdSchema = z
+export const userIdSchema = z
   .string()
   .regex(BSUID_PATTERN, 'a business-scoped user ID like US.13491208655302741918');
 /** A WhatsApp username (without `@`). */
-const usernameSchema = z.string().regex(/^[a-z0-9._]{3,35}$/i, '3-35 letters, digits, dots or underscores');
+export const usernameSchema = z
+  .string()
+  .regex(/^[a-z0-9._]{3,35}$/i, '3-35 letters, digits, dots or underscores');
+
+/** A customer's profile name (what `contacts[].profile.name` carries). */
+export const customerNameSchema = z.string().min(1).max(100);
 
 /**
  * A customer who shares a phone number: a WhatsApp user with a phone page in the simulator. Since 2026
@@ -33,7 +38,7 @@ export const simCustomerSchema = z.object({
   waId: waIdSchema,
   userId: userIdSchema.optional(),
   username: usernameSchema.optional(),
-  name: z.string().min(1).max(100),
+  name: customerNameSchema,
 });
 /** A customer with a phone number. */
 export type SimCustomer = z.infer<typeof simCustomerSchema>;
@@ -46,7 +51,7 @@ export const simUsernameCustomerSchema = z
   .object({
     userId: userIdSchema.optional(),
     username: usernameSchema.optional(),
-    name: z.string().min(1).max(100),
+    name: customerNameSchema,
   })
   .refine((c) => c.userId !== undefined || c.username !== undefined, {
     message: 'a customer needs a waId (phone number), a username or a userId',
@@ -110,11 +115,19 @@ export const simulatorConfigSchema = z.object({
   }),
   /** Log Fastify requests (never bodies). */
   logger: z.boolean().default(false),
+  /**
+   * A JSON file that keeps customers, threads, 24-hour windows and opt-outs across restarts: read
+   * when the simulator is created, written (atomically, coalesced) after changes and on stop.
+   * Unset (the default, and in tests): nothing is read or written.
+   */
+  stateFile: z.string().min(1).optional(),
 });
 /** Configuration as passed to `createSimulator` (defaults optional). */
 export type SimulatorConfig = z.input<typeof simulatorConfigSchema> & {
   /** The simulator's clock in ms (24-hour window, timestamps, media URL expiry). Default Date.now. */
   now?: () => number;
+  /** Where problems with the state file are reported (never message text). Default console.warn. */
+  warn?: (message: string) => void;
 };
 /** Configuration with defaults applied. */
 export type ResolvedSimulatorConfig = z.output<typeof simulatorConfigSchema>;

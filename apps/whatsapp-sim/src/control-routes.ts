@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { simCustomerInputSchema } from './config.ts';
+import { customerNameSchema, simCustomerInputSchema } from './config.ts';
 import { customerMessageInputSchema } from './customer-input.ts';
 import { NotFoundError, type SimEvent, type SimulatorCore } from './simulator-core.ts';
 import { simTemplateSchema } from './templates.ts';
@@ -19,6 +19,7 @@ const faultsSchema = z
 const changeNumberBody = z.object({
   newWaId: z.string().regex(/^\d{6,15}$/, 'digits of an E.164 number, without +'),
 });
+const renameBody = z.object({ name: z.string().trim().pipe(customerNameSchema) });
 const marketingBody = z.object({ optOut: z.boolean(), phoneNumberId: z.string().optional() });
 const typingQuery = z.object({ id: z.string().optional(), phoneNumberId: z.string().optional() });
 const templateStatusBody = z.object({
@@ -65,6 +66,11 @@ export function registerControlRoutes(
   app.post('/sim/customers', async (request, reply) => {
     const customer = core.addCustomer(simCustomerInputSchema.parse(request.body));
     return reply.code(201).send(customer);
+  });
+
+  // The customer changes their profile name: their next messages carry it (contacts[].profile.name).
+  app.patch<{ Params: { id: string } }>('/sim/customers/:id', (request) => {
+    return core.renameCustomer(request.params.id, renameBody.parse(request.body).name);
   });
 
   app.post<{ Params: { id: string } }>('/sim/customers/:id/messages', (request) => {

@@ -50,6 +50,17 @@ export class CustomerBook {
     this.#byKey.set(user.key, user);
   }
 
+  /** Replaces the customer with the same key, keeping their place in the list. */
+  update(user: SimUser): void {
+    if (!this.#byKey.has(user.key)) throw new Error('update: unknown customer key');
+    this.#byKey.set(user.key, user);
+  }
+
+  /** Forgets every customer. */
+  clear(): void {
+    this.#byKey.clear();
+  }
+
   /** Replaces the customer under `oldKey` with `user` (whose key may differ). */
   replace(oldKey: string, user: SimUser): void {
     this.#byKey.delete(oldKey);

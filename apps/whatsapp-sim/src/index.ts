@@ -4,7 +4,12 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { simulatorConfigSchema, type SimCustomerInput, type SimulatorConfig } from './config.ts';
+import {
+  customerNameSchema,
+  simulatorConfigSchema,
+  type SimCustomerInput,
+  type SimulatorConfig,
+} from './config.ts';
 import { registerControlRoutes, type SseClients } from './control-routes.ts';
 import { customerMessageInputSchema, type CustomerMessageInput } from './customer-input.ts';
 import { registerGraphRoutes } from './graph-routes.ts';
@@ -20,6 +25,7 @@ import {
   type ThreadMessage,
   type TypingIndicator,
 } from './simulator-core.ts';
+import { SimStateFile } from './state-file.ts';
 import type { SimTemplate } from './templates.ts';
 import type { DeliveryRecord } from './webhook-delivery.ts';
 
@@ -47,6 +53,7 @@ export { SIM_TEMPLATES, SIM_MARKETING_TEMPLATE } from './templates.ts';
 export { DEFAULT_CUSTOMERS } from './config.ts';
 export { MEDIA_URL_TTL_MS } from './media-store.ts';
 export { SERVICE_WINDOW_MS } from './simulator-core.ts';
+export { STATE_SAVE_DELAY_MS } from './state-file.ts';
 
 /** A running (or ready-to-run) simulator. */
 export interface Simulator {
@@ -54,7 +61,7 @@ export interface Simulator {
   app: FastifyInstance;
   /** Listens; resolves with the base URL (the Graph base URL and the phone page). Port 0 = free port. */
   start(port?: number, host?: string): Promise<string>;
-  /** Cancels timers and deliveries, ends live streams, closes the server. */
+  /** Cancels timers and deliveries, ends live streams, closes the server; writes the state file if any. */
   stop(): Promise<void>;
   /**
    * A customer sends a message (delivered to Parlo as a signed webhook). `waId` names the customer: their
@@ -63,6 +70,8 @@ export interface Simulator {
   sendFromCustomer(waId: string, input: CustomerMessageInput, phoneNumberId?: string): { wamid: string };
   /** Adds a customer: with a phone number, or a username / BSUID only. Returns them with their BSUID. */
   addCustomer(customer: SimCustomerInput): SimUser;
+  /** The customer changes their profile name (what their next webhooks carry in `contacts[].profile.name`). */
+  renameCustomer(id: string, name: string): SimUser;
   /** The customers, as the simulator keeps them (key, BSUID, phone number, username, name). */
   customers(): SimUser[];
   /** Every message of a customer's chat with a number (default: the first number). */
@@ -111,6 +120,11 @@ export interface Simulator {
 export function createSimulator(config: SimulatorConfig): Simulator {
   const resolved = simulatorConfigSchema.parse(config);
   const core = new SimulatorCore(resolved, config.now ?? Date.now);
+  const stateFile = persistence(
+    core,
+    resolved.stateFile,
+    config.warn ?? ((message) => console.warn(message)),
+  );
   // Stopping the stand-in ends every connection at once, as if Meta went away: nothing waits on keep-alive.
   const app = Fastify({ logger: resolved.logger, bodyLimit: 3 * 1024 * 1024, forceCloseConnections: true });
   const sseClients: SseClients = new Set();
@@ -153,10 +167,12 @@ export function createSimulator(config: SimulatorConfig): Simulator {
       core.delivery.abortAll();
       for (const client of sseClients) client.end();
       await app.close();
+      await stateFile?.close();
     },
     sendFromCustomer: (waId, input, phoneNumberId) =>
       core.customerSends(waId, customerMessageInputSchema.parse(input), phoneNumberId),
     addCustomer: (customer) => core.addCustomer(customer),
+    renameCustomer: (id, name) => core.renameCustomer(id, customerNameSchema.parse(name)),
     customers: () => [...core.customers.values()],
     thread: (waId, phoneNumberId) => core.thread(waId, phoneNumberId ?? core.defaultNumber().phoneNumberId),
     openChat: (waId, phoneNumberId) =>
@@ -179,4 +195,29 @@ export function createSimulator(config: SimulatorConfig): Simulator {
     setWebhookUrl: (url) => core.setWebhookUrl(url),
     subscribe: (listener) => core.subscribe(listener),
   };
+}
+
+/** What changes the state file keeps (see state-file.ts); typing and template events are not kept. */
+const KEPT: ReadonlySet<SimEvent['type']> = new Set([
+  'message',
+  'message.updated',
+  'customer.added',
+  'customer.changed',
+  'preference',
+]);
+
+/** With a state file: loads it into the core now, and writes it after each change that it keeps. */
+function persistence(
+  core: SimulatorCore,
+  path: string | undefined,
+  warn: (message: string) => void,
+): SimStateFile | undefined {
+  if (path === undefined) return undefined;
+  const file = new SimStateFile(path, () => core.exportState(), warn);
+  const saved = file.load();
+  if (saved !== undefined) core.importState(saved);
+  core.subscribe((event) => {
+    if (KEPT.has(event.type)) file.changed();
+  });
+  return file;
 }

@@ -27,11 +27,14 @@ const simulator = createSimulator({
     ? { rateLimitPerSecond: Number(process.env.SIM_RATE_LIMIT_PER_SECOND) }
     : {}),
   logger: process.env.SIM_LOG === '1',
+  // Customers and threads survive a restart in this file (`npm start` sets ./data/simulator.json).
+  ...(process.env.SIM_STATE_FILE ? { stateFile: process.env.SIM_STATE_FILE } : {}),
 });
 
 const url = await simulator.start(port, host);
 console.log(`WhatsApp simulator (Graph API ${apiVersion}) at ${url}`);
 console.log(`Customer phone page: ${url}/`);
+if (process.env.SIM_STATE_FILE) console.log(`Customers and chats are kept in ${process.env.SIM_STATE_FILE}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -33,7 +33,7 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   .ticks.read { color: var(--read); }
   .empty { text-align: center; color: #667781; font-size: 13px; margin-top: 40%; }
   form { display: flex; gap: 6px; padding: 8px; background: #f0f2f5; }
-  form input { flex: 1; border: 0; border-radius: 20px; padding: 10px 14px; font: inherit; }
+  form input { flex: 1; min-width: 0; border: 0; border-radius: 20px; padding: 10px 14px; font: inherit; }
   form button { border: 0; border-radius: 20px; padding: 0 16px; background: #00a884; color: #fff; font-weight: 600; cursor: pointer; }
   form button:disabled { opacity: .5; cursor: default; }
   form select { border: 0; border-radius: 20px; padding: 0 6px; font: inherit; max-width: 92px; }
@@ -42,6 +42,9 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   .actions { display: flex; gap: 6px; flex-wrap: wrap; }
   .actions button { border: 0; border-radius: 12px; padding: 3px 10px; font: inherit; font-size: 12px; cursor: pointer; background: #e7f5f1; color: #075e54; }
   #typing { font-size: 12px; font-style: italic; }
+  #rename { padding: 0; background: none; }
+  #rename input { padding: 3px 8px; border-radius: 6px; font-size: 13px; }
+  #rename button { padding: 3px 10px; border-radius: 12px; font-size: 12px; background: #e7f5f1; color: #075e54; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 </style>
 </head>
@@ -58,6 +61,11 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     </div>
     <div><span class="who" id="business-name">Business</span> <span class="sub" id="business-number"></span></div>
     <div class="sub" id="customer-identity" data-testid="customer-identity"></div>
+    <form class="row" id="rename" title="The name the business sees on this customer's next message">
+      <label for="profile-name">Name</label>
+      <input id="profile-name" type="text" maxlength="100" autocomplete="off" required>
+      <button type="submit">Rename</button>
+    </form>
     <div class="sub" id="typing" role="status" hidden>typing…</div>
     <div class="actions" role="group" aria-label="Actions on this chat">
       <button type="button" id="change-number" title="The customer changes phone number (or, without one, their user ID)">Change number</button>
@@ -211,6 +219,7 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
       ? '+' + c.waId + (c.username ? ' · @' + c.username : '')
       : '@' + (c.username || '?') + ' · no phone number';
     $('change-number').textContent = c && !c.waId ? 'Change user ID' : 'Change number';
+    $('profile-name').value = c ? c.name : '';
   }
 
   function addCustomerOption(customer) {
@@ -226,11 +235,11 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     customers.delete(previousKey);
     customers.set(customer.key, customer);
     const option = [...customerSelect.options].find((o) => o.value === previousKey);
-    if (option) { option.value = customer.key; option.title = handle(customer); }
-    if (customerSelect.value === customer.key) {
-      history.replaceState(null, '', '?customer=' + encodeURIComponent(customer.key));
-      void openChat();
-    }
+    if (option) { option.value = customer.key; option.title = handle(customer); option.text = customer.name; }
+    if (customerSelect.value !== customer.key) return;
+    if (previousKey === customer.key) return showIdentity();
+    history.replaceState(null, '', '?customer=' + encodeURIComponent(customer.key));
+    void openChat();
   }
 
   function showNumber() {
@@ -290,6 +299,18 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
     if (!c.waId) return post(base + '/change-user-id', {});
     const newWaId = prompt('New phone number (digits, with country code)', '1650555' + String(Math.floor(1000 + Math.random() * 9000)));
     if (newWaId) await post(base + '/change-number', { newWaId: newWaId.replace(/\\D/g, '') });
+  });
+
+  // The customer changes their profile name: the business sees it on their next message.
+  $('rename').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const c = customers.get(customerSelect.value);
+    const name = $('profile-name').value.trim();
+    if (!c || !name || name === c.name) return;
+    const res = await fetch('/sim/customers/' + encodeURIComponent(c.key), {
+      method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }),
+    });
+    if (!res.ok) alert((await res.json()).error?.message || 'refused');
   });
 
   $('marketing').addEventListener('click', async () => {

@@ -9,6 +9,7 @@ import { invalidParameter, rateLimitHit, statusError, type StatusError } from '.
 import { buildPayload, type Update } from './payload.ts';
 import { PendingWork } from './pending.ts';
 import type { MessagesRequest, SendAddress } from './send-request.ts';
+import type { SimState, SimStateMessage } from './state-file.ts';
 import type { SimTemplate } from './templates.ts';
 import { WebhookDelivery, type DeliveryRecord } from './webhook-delivery.ts';
 
@@ -186,6 +187,78 @@ export class SimulatorCore {
     this.customers.add(user);
     this.#publish({ type: 'customer.added', customer: user });
     return user;
+  }
+
+  /**
+   * The customer changes their profile name: nothing is sent (Meta sends no webhook for it), but
+   * their next messages carry it in `contacts[].profile.name`. The phone page hears `customer.changed`.
+   */
+  renameCustomer(id: string, name: string): SimUser {
+    const customer = this.customer(id);
+    const updated: SimUser = { ...customer, name };
+    this.customers.update(updated);
+    this.#publish({ type: 'customer.changed', previousKey: customer.key, customer: updated });
+    return updated;
+  }
+
+  /** What a restart must keep (see state-file.ts): customers, threads, windows, opt-outs. */
+  exportState(): SimState {
+    const messages: SimStateMessage[] = [];
+    for (const thread of this.#threads.values()) {
+      for (const message of thread) {
+        const to = message.direction === 'out' ? this.#addressing.get(message)?.address : undefined;
+        messages.push({ ...message, ...(to === undefined ? {} : { to }) });
+      }
+    }
+    const split = (key: string): { phoneNumberId: string; waId: string } => {
+      const at = key.indexOf(':');
+      return { phoneNumberId: key.slice(0, at), waId: key.slice(at + 1) };
+    };
+    return {
+      version: 1,
+      savedAt: this.now(),
+      customers: [...this.customers.values()].map((c) => ({
+        key: c.key,
+        ...(c.waId === undefined ? {} : { waId: c.waId }),
+        userId: c.userId,
+        ...(c.username === undefined ? {} : { username: c.username }),
+        name: c.name,
+      })),
+      messages,
+      windows: [...this.#lastInboundAt].map(([key, lastInboundAt]) => ({ ...split(key), lastInboundAt })),
+      optedOut: [...this.#optedOut].map(split),
+    };
+  }
+
+  /**
+   * Replaces customers, threads, windows and opt-outs with saved ones (before any traffic). Business
+   * messages keep the status they had: statuses still to come when the state was saved never come.
+   */
+  importState(state: SimState): void {
+    this.customers.clear();
+    for (const c of state.customers) {
+      this.customers.add({ key: c.key, waId: c.waId, userId: c.userId, username: c.username, name: c.name });
+    }
+    this.#threads.clear();
+    this.#messages.clear();
+    for (const { to, ...saved } of state.messages) {
+      const message: ThreadMessage = { ...saved };
+      const key = threadKey(message.phoneNumberId, message.waId);
+      const thread = this.#threads.get(key) ?? [];
+      thread.push(message);
+      this.#threads.set(key, thread);
+      this.#messages.set(message.wamid, message);
+      if (to !== undefined) {
+        const customer =
+          to.by === 'phone' ? this.customers.byWaId(to.waId) : this.customers.byUserId(to.userId);
+        this.#addressing.set(message, { address: to, customer });
+      }
+    }
+    this.#lastInboundAt.clear();
+    for (const w of state.windows)
+      this.#lastInboundAt.set(threadKey(w.phoneNumberId, w.waId), w.lastInboundAt);
+    this.#optedOut.clear();
+    for (const o of state.optedOut) this.#optedOut.add(threadKey(o.phoneNumberId, o.waId));
   }
 
   /** A customer by key, BSUID, phone number or username; 404 when unknown. */

@@ -1,6 +1,17 @@
 import { z } from 'zod';
 import { newPasswordSchema } from './sign-in.ts';
 
+/** Whether `name` is an IANA time zone this runtime knows ('Europe/Rome', 'UTC'). */
+export function isTimeZone(name: string): boolean {
+  if (name === '' || name.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Settings an administrator changes at run time. */
 export const settingsSchema = z.object({
   /** S-10: mask PCI (cards, IBAN, SSN) and personal data (emails, phones) toward agents. */
@@ -16,6 +27,13 @@ export const settingsSchema = z.object({
   conferenceSignatures: z.boolean(),
   /** How long an agent whose desktop disconnected keeps their conversations before they re-queue. */
   disconnectGraceSeconds: z.number().int().min(0).max(3600),
+  /**
+   * The center's time zone (issue 16): an IANA name ('Europe/Rome'); reports group days and hours
+   * in it and business hours use it. Default 'UTC'.
+   */
+  timeZone: z.string().max(64).refine(isTimeZone, { message: 'not an IANA time zone' }),
+  /** Issue 16: agents see that a supervisor monitors their conversation (off: monitoring is silent). */
+  showMonitoringToAgents: z.boolean(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -110,6 +128,22 @@ const userRoleSchema = z.enum(['agent', 'supervisor', 'admin']);
 /** S-5 capacity profile: how many conversations an agent handles at once. */
 export const capacitySchema = z.number().int().min(0).max(10);
 
+/**
+ * Explicit rights beyond a role, each use audited: `reveal` (see one masked value in clear;
+ * supervisors and administrators), `customerData.export` / `customerData.erase` (a customer's data,
+ * administrators), `history.readAll` (an agent reads any transcript), `transcript.export` (an agent
+ * exports a transcript they may read; supervisors and administrators may by role).
+ */
+export const permissionSchema = z.enum([
+  'reveal',
+  'customerData.export',
+  'customerData.erase',
+  'history.readAll',
+  'transcript.export',
+]);
+export type PermissionName = z.infer<typeof permissionSchema>;
+const permissionsSchema = z.array(permissionSchema).max(permissionSchema.options.length);
+
 export const adminUserViewSchema = z.object({
   id: z.string(),
   username: z.string(),
@@ -119,6 +153,7 @@ export const adminUserViewSchema = z.object({
   queueIds: z.array(z.string()),
   /** 0..10; 0 for users without a routing profile. */
   capacity: capacitySchema,
+  permissions: z.array(permissionSchema),
   createdAt: z.iso.datetime({ offset: true }),
 });
 export type AdminUserView = z.infer<typeof adminUserViewSchema>;
@@ -141,6 +176,7 @@ export const createUserRequestSchema = z
     /** Agents (role `agent`) are routed; others ignore these. */
     queueIds: z.array(adminId).max(100).default([]),
     capacity: capacitySchema.default(1),
+    permissions: permissionsSchema.default([]),
   })
   .strict();
 export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
@@ -152,6 +188,7 @@ export const updateUserRequestSchema = z
     role: userRoleSchema,
     queueIds: z.array(adminId).max(100),
     capacity: capacitySchema,
+    permissions: permissionsSchema,
   })
   .partial()
   .strict();
@@ -192,6 +229,8 @@ export const adminQueueViewSchema = z.object({
   windowFirst: windowFirstSchema.nullable(),
   /** A returning customer's new conversation is kept this long for their last agent; null = off. */
   stickyAgentSeconds: z.number().int().nullable(),
+  /** Reports (issue 16): answered within this many seconds counts for the service level; null = 20. */
+  serviceLevelSeconds: z.number().int().nullable(),
 });
 export type AdminQueueView = z.infer<typeof adminQueueViewSchema>;
 export const adminQueuesResponseSchema = z.object({ queues: z.array(adminQueueViewSchema) });
@@ -209,6 +248,7 @@ const queueFields = z.object({
   autoWrapUpSeconds: z.number().int().min(5).max(3600).nullable().default(null),
   windowFirst: windowFirstSchema.nullable().default(null),
   stickyAgentSeconds: z.number().int().min(5).max(3600).nullable().default(null),
+  serviceLevelSeconds: z.number().int().min(1).max(3600).nullable().default(null),
 });
 /** Cross-field rules are checked by the server and reported on the field: a max wait needs an
  * overflow queue and vice versa; auto wrap-up needs a default reason. */
@@ -227,6 +267,7 @@ export const updateQueueRequestSchema = z
     autoWrapUpSeconds: z.number().int().min(5).max(3600).nullable(),
     windowFirst: windowFirstSchema.nullable(),
     stickyAgentSeconds: z.number().int().min(5).max(3600).nullable(),
+    serviceLevelSeconds: z.number().int().min(1).max(3600).nullable(),
   })
   .partial()
   .strict();

@@ -30,6 +30,10 @@ export const ERROR_STATUS = {
   NOT_CONVERSATION_OWNER: 403,
   /** Exit conference is the guest's alone (S-22). */
   NOT_CONFERENCE_GUEST: 403,
+  /** Issue 16: monitor, whisper, barge-in, reassign and force state are for supervisors and administrators. */
+  NOT_SUPERVISOR: 403,
+  /** Issue 16: a supervisor writes to the customer only after barging in (joining the conversation). */
+  NOT_BARGED_IN: 403,
   VERIFY_TOKEN_MISMATCH: 403,
   /** Single sign-on: the identity's claims map to no Parlo role, or its user was deleted. */
   SSO_NOT_ALLOWED: 403,
@@ -56,6 +60,8 @@ export const ERROR_STATUS = {
   NO_CONFERENCE: 409,
   /** S-7: a resource the conversation depends on was deleted; only End remains. */
   CONVERSATION_BLOCKED: 409,
+  /** Issue 16: the conversation is not live (queued, offered, active or in wrap-up) any more. */
+  CONVERSATION_NOT_LIVE: 409,
   /** A unique name, username or phone_number_id is taken (`fields` says which). */
   ALREADY_EXISTS: 409,
   /** The resource cannot be deleted while another one refers to it (`fields` says which). */

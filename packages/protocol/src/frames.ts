@@ -34,6 +34,15 @@ export const agentEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation.upserted'), conversation: conversationViewSchema }),
   z.object({ type: z.literal('conversation.removed'), conversationId: z.string() }),
   z.object({ type: z.literal('message.upserted'), message: messageViewSchema }),
+  /**
+   * Issue 16: the supervisors monitoring the conversation now (empty: none). Sent only while the
+   * administrator's "show monitoring to agents" setting is on.
+   */
+  z.object({
+    type: z.literal('conversation.monitoring'),
+    conversationId: z.string(),
+    supervisors: z.array(z.string()),
+  }),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 

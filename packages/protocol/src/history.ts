@@ -19,6 +19,8 @@ export const historyRoutes = {
   recent: '/api/history/recent',
   /** GET: a closed conversation's read-only transcript (audited when the reader took no part). */
   transcript: (conversationId: string) => `/api/history/conversations/${seg(conversationId)}`,
+  /** GET (`?format=json|html`): the transcript exported (permission `transcript.export`; always audited). */
+  transcriptExport: (conversationId: string) => `/api/history/conversations/${seg(conversationId)}/export`,
   /** GET, PUT: a conversation's CAD variables (system-reserved and custom). */
   variables: (conversationId: string) => `/api/conversations/${seg(conversationId)}/variables`,
   /** GET: the custom variables the admin described; PUT/DELETE `/{key}` (admin). */
@@ -141,5 +143,24 @@ export type HistoryListResponse = z.infer<typeof historyListResponseSchema>;
 export const transcriptResponseSchema = z.object({
   conversation: historyEntryViewSchema,
   messages: z.array(messageViewSchema),
+  /** Whether the caller may export this transcript (the desktop shows the buttons only then). */
+  mayExport: z.boolean(),
 });
 export type TranscriptResponse = z.infer<typeof transcriptResponseSchema>;
+
+/** `json`: a download of the masked transcript; `html`: a self-contained print view (print to PDF). */
+export const transcriptExportQuerySchema = z.object({
+  format: z.enum(['json', 'html']).default('json'),
+  /** The print view's language (labels and dates). */
+  lang: z.enum(['en', 'it']).default('en'),
+});
+export type TranscriptExportQuery = z.infer<typeof transcriptExportQuerySchema>;
+
+/** The JSON export: the transcript as the caller may see it, with who exported it and when. */
+export const transcriptExportSchema = z.object({
+  conversation: historyEntryViewSchema,
+  messages: z.array(messageViewSchema),
+  exportedAt: instantSchema,
+  exportedBy: z.string(),
+});
+export type TranscriptExport = z.infer<typeof transcriptExportSchema>;

@@ -17,6 +17,10 @@ export const SYSTEM_NOTES_ENGLISH = {
   transferEnded: '{{agent}} did not accept the transfer; the conversation was ended',
   ownerDisconnected: '{{agent}} disconnected; the conversation went back to the queue',
   overflowed: 'Waited too long; moved to the queue {{queue}}',
+  supervisorJoined: 'Supervisor {{supervisor}} joined the chat',
+  supervisorLeft: 'Supervisor {{supervisor}} left the chat',
+  reassignedToAgent: 'Supervisor {{supervisor}} reassigned the conversation to {{agent}}',
+  reassignedToQueue: 'Supervisor {{supervisor}} reassigned the conversation to the queue {{queue}}',
 } satisfies Record<SystemNoteKind, string>;
 
 /** A note worded from a template of its kind: each `{{name}}` becomes the note's field of that name. */

@@ -144,6 +144,12 @@ export const systemNoteSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ownerDisconnected'), agent: z.string() }),
   /** It waited too long and overflowed to another queue. */
   z.object({ kind: z.literal('overflowed'), queue: z.string() }),
+  /** Issue 16: a supervisor barged in (joined as a participant) or left again. */
+  z.object({ kind: z.literal('supervisorJoined'), supervisor: z.string() }),
+  z.object({ kind: z.literal('supervisorLeft'), supervisor: z.string() }),
+  /** Issue 16: a supervisor moved the conversation to another agent or queue. */
+  z.object({ kind: z.literal('reassignedToAgent'), supervisor: z.string(), agent: z.string() }),
+  z.object({ kind: z.literal('reassignedToQueue'), supervisor: z.string(), queue: z.string() }),
 ]);
 export type SystemNote = z.infer<typeof systemNoteSchema>;
 export type SystemNoteKind = SystemNote['kind'];
@@ -217,6 +223,11 @@ export const messageContentSchema = z.discriminatedUnion('kind', [
   }),
   /** A system note (direction `system`); `text` is its English wording. */
   z.object({ kind: z.literal('note'), note: systemNoteSchema }),
+  /**
+   * Issues 16 and 18: an internal note (direction `system`: never sent to the customer); `text` is
+   * what its author wrote. `by: 'supervisor'` is a whisper — a note to the conversation's agents.
+   */
+  z.object({ kind: z.literal('internalNote'), by: z.enum(['agent', 'supervisor']) }),
 ]);
 export type MessageContent = z.infer<typeof messageContentSchema>;
 export type MessageContentKind = MessageContent['kind'];

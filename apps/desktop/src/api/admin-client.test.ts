@@ -34,6 +34,7 @@ const QUEUE = {
   autoWrapUpSeconds: null,
   windowFirst: null,
   stickyAgentSeconds: null,
+  serviceLevelSeconds: null,
 } as const;
 
 describe('admin API client', () => {

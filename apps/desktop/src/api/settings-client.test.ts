@@ -22,6 +22,8 @@ const SETTINGS = {
   readReceipts: 'onOpen',
   conferenceSignatures: false,
   disconnectGraceSeconds: 60,
+  timeZone: 'UTC',
+  showMonitoringToAgents: false,
 } as const;
 
 describe('[S-10] admin settings client', () => {

@@ -3,6 +3,10 @@ import { consoleEn } from '../features/admin/console-i18n.ts';
 import { templatesEn } from '../features/templates/templates-i18n.ts';
 import { historyEn } from '../features/history/history-i18n.ts';
 import { searchEn } from '../features/search/search-i18n.ts';
+import { cannedEn } from '../features/canned/canned-i18n.ts';
+import { wallboardEn } from '../features/wallboard/wallboard-i18n.ts';
+import { supervisionEn } from '../features/supervision/supervision-i18n.ts';
+import { desktopEn } from '../features/shell/desktop-i18n.ts';
 
 /** Codes the desktop itself produces when a request never got a catalog answer. */
 export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
@@ -75,6 +79,7 @@ export const en = {
     contactSource: 'Contact source',
     phaseActive: 'Active',
     phaseWrapUp: 'Wrap-up',
+    phaseStopped: 'Stopped',
   },
   interaction: {
     marketingOptedOut: 'No marketing',
@@ -146,6 +151,9 @@ export const en = {
     placeholder: 'Reply to {{name}} — Enter to send, Shift+Enter for a new line',
     placeholderDisabled: 'This conversation is in wrap-up',
     send: 'Send',
+    note: 'Internal note',
+    addNote: 'Add note',
+    notePlaceholder: 'Internal note — colleagues and supervisors see it, the customer never does',
     counter: '{{used}} / {{max}}',
     windowLeft: '24-hour window: {{time}} left',
     windowClosed: 'The 24-hour window has closed: free-text replies are no longer possible.',
@@ -299,6 +307,10 @@ export const en = {
   templates: templatesEn,
   history: historyEn,
   search: searchEn,
+  canned: cannedEn,
+  wallboard: wallboardEn,
+  supervision: supervisionEn,
+  desktop: desktopEn,
   errors: {
     VALIDATION_FAILED: 'The request was not valid.',
     MESSAGE_TOO_LONG: 'The message is too long (at most 4096 characters).',
@@ -331,6 +343,9 @@ export const en = {
       'The customer stopped marketing messages from us: send a utility template, or wait for them to write.',
     AGENT_HAS_WORK: 'Finish your contact requests and conversations first.',
     NOT_CONFERENCE_GUEST: 'Only the invited agent can exit the conference.',
+    NOT_SUPERVISOR: 'Only supervisors and administrators can do this.',
+    NOT_BARGED_IN: 'Join the conversation before writing to the customer.',
+    CONVERSATION_NOT_LIVE: 'This conversation is no longer going on.',
     TRANSFER_TARGET_UNAVAILABLE:
       'That queue or agent can no longer take the conversation. It stays with you.',
     CONFERENCE_ALREADY_OPEN: 'A conference is already requested or open on this conversation.',

@@ -1,5 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
+import { reportsEn, reportsIt } from '../features/reports/reports-i18n.ts';
 import { en } from './en.ts';
 import { it } from './it.ts';
 
@@ -9,7 +10,9 @@ export type Language = (typeof SUPPORTED_LANGUAGES)[number];
 declare module 'i18next' {
   interface CustomTypeOptions {
     defaultNS: 'translation';
-    resources: { translation: typeof en };
+    // Issue 16's reports are a namespace of their own: one more set of keys in `translation`
+    // took i18next's key types past TypeScript's instantiation depth.
+    resources: { translation: typeof en; reports: typeof reportsEn };
   }
 }
 
@@ -40,7 +43,7 @@ export async function initI18n(): Promise<void> {
     document.documentElement.lang = currentLanguage(l);
   });
   await i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, it: { translation: it } },
+    resources: { en: { translation: en, reports: reportsEn }, it: { translation: it, reports: reportsIt } },
     lng,
     fallbackLng: 'en',
     // React already escapes text; double escaping would show `&amp;` in customer names.

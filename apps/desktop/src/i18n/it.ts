@@ -3,6 +3,10 @@ import { consoleIt } from '../features/admin/console-i18n.ts';
 import { templatesIt } from '../features/templates/templates-i18n.ts';
 import { historyIt } from '../features/history/history-i18n.ts';
 import { searchIt } from '../features/search/search-i18n.ts';
+import { cannedIt } from '../features/canned/canned-i18n.ts';
+import { wallboardIt } from '../features/wallboard/wallboard-i18n.ts';
+import { supervisionIt } from '../features/supervision/supervision-i18n.ts';
+import { desktopIt } from '../features/shell/desktop-i18n.ts';
 
 /** Italian strings; labels follow the vendor's Italian guide (seed/agent-desktop-whatsapp.it.txt). */
 export const it: Translation = {
@@ -70,6 +74,7 @@ export const it: Translation = {
     contactSource: 'Origine contatto',
     phaseActive: 'Attiva',
     phaseWrapUp: 'Riepilogo',
+    phaseStopped: 'Bloccata',
   },
   interaction: {
     marketingOptedOut: 'Niente marketing',
@@ -146,12 +151,19 @@ export const it: Translation = {
     transferEnded: '{{agent}} non ha accettato il trasferimento; la conversazione è stata chiusa',
     ownerDisconnected: '{{agent}} ha perso la connessione; la conversazione è tornata in coda',
     overflowed: 'Attesa troppo lunga; la conversazione è passata alla coda {{queue}}',
+    supervisorJoined: 'Il supervisore {{supervisor}} è entrato nella chat',
+    supervisorLeft: 'Il supervisore {{supervisor}} ha lasciato la chat',
+    reassignedToAgent: 'Il supervisore {{supervisor}} ha riassegnato la conversazione a {{agent}}',
+    reassignedToQueue: 'Il supervisore {{supervisor}} ha riassegnato la conversazione alla coda {{queue}}',
   },
   composer: {
     label: 'Messaggio',
     placeholder: 'Rispondi a {{name}} — Invio per inviare, Maiusc+Invio per andare a capo',
     placeholderDisabled: 'La conversazione è in riepilogo',
     send: 'Invia',
+    note: 'Nota interna',
+    addNote: 'Aggiungi nota',
+    notePlaceholder: 'Nota interna — la vedono colleghi e supervisori, mai il cliente',
     counter: '{{used}} / {{max}}',
     windowLeft: 'Finestra di 24 ore: restano {{time}}',
     windowClosed: 'La finestra di 24 ore è chiusa: non è più possibile rispondere con testo libero.',
@@ -306,6 +318,10 @@ export const it: Translation = {
   templates: templatesIt,
   history: historyIt,
   search: searchIt,
+  canned: cannedIt,
+  wallboard: wallboardIt,
+  supervision: supervisionIt,
+  desktop: desktopIt,
   errors: {
     VALIDATION_FAILED: 'La richiesta non è valida.',
     MESSAGE_TOO_LONG: 'Il messaggio è troppo lungo (massimo 4096 caratteri).',
@@ -339,6 +355,9 @@ export const it: Translation = {
       'Il cliente ha disattivato i messaggi di marketing: invia un modello di servizio o attendi che scriva.',
     AGENT_HAS_WORK: 'Completa prima le richieste di contatto e le conversazioni.',
     NOT_CONFERENCE_GUEST: "Solo l'agente invitato può uscire dalla conferenza.",
+    NOT_SUPERVISOR: 'Solo supervisori e amministratori possono farlo.',
+    NOT_BARGED_IN: 'Entra nella conversazione prima di scrivere al cliente.',
+    CONVERSATION_NOT_LIVE: 'Questa conversazione non è più in corso.',
     TRANSFER_TARGET_UNAVAILABLE:
       "Quella coda o quell'agente non può più prendere la conversazione. Resta a te.",
     CONFERENCE_ALREADY_OPEN: 'Una conferenza è già richiesta o aperta su questa conversazione.',

@@ -47,4 +47,17 @@ describe('[S-6] initialsOf', () => {
     expect(initialsOf('Sheena ****** Nelson')).toBe('SN');
     expect(initialsOf('Ravi **********7890')).toBe('R');
   });
+
+  it('[issue-18] right-to-left, emoji and decomposed names get whole characters', () => {
+    expect(initialsOf('محمد علي')).toBe('مع');
+    expect(initialsOf('דוד לוי')).toBe('דל');
+    expect(initialsOf('王小明')).toBe('王');
+    // "Élodie" written as E + a combining accent keeps the accent on its initial.
+    expect(initialsOf('E\u0301lodie Martin')).toBe('E\u0301M');
+    expect(initialsOf('🌸🌸')).toBe('🌸');
+    expect(initialsOf('🇮🇹 ')).toBe('🇮🇹');
+    expect(initialsOf('🌸 Anna')).toBe('A');
+    expect(initialsOf('12345 🙂')).toBe('🙂');
+    expect(initialsOf('12345')).toBe('#');
+  });
 });

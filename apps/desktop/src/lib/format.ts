@@ -20,18 +20,28 @@ export function elapsedSince(iso: string, now: number): number {
 /** The avatar glyph of a name that has no initials to show. */
 export const NO_INITIALS = '#';
 
+/** User-perceived characters: "É" written as E + accent, or a flag, is one. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const firstGrapheme = (text: string): string =>
+  graphemes.segment(text)[Symbol.iterator]().next().value?.segment ?? '';
+
 /**
- * Up to two initials for the avatar of a customer's bubbles (S-6): "Maria Rossi" -> "MR". A name
- * with no letters (a phone number, S-13) gets "#" rather than digits, and so does a name the
- * server masked (it starts with "*", S-10..S-13): initials of what is left of it would be
- * meaningless or, worse, a hint at what was hidden.
+ * Up to two initials for the avatar of a customer's bubbles (S-6): "Maria Rossi" -> "MR". Each is
+ * a whole character as the reader sees it (a decomposed accent stays on its letter), in any script
+ * ("محمد علي" -> "مع", shown right to left by the avatar's `dir="auto"`). A name with no letters
+ * but an emoji ("🌸🌸") gets its first emoji. A name with neither (a phone number, S-13) gets "#"
+ * rather than digits, and so does a name the server masked (it starts with "*", S-10..S-13):
+ * initials of what is left of it would be meaningless or, worse, a hint at what was hidden.
  */
 export function initialsOf(name: string): string {
   const trimmed = name.trim();
   if (trimmed.startsWith('*')) return NO_INITIALS;
   const words = trimmed.split(/\s+/).filter((w) => /\p{L}/u.test(w));
-  const letters = words.map((w) => /\p{L}/u.exec(w)?.[0] ?? '');
-  if (letters.length === 0) return NO_INITIALS;
+  const letters = words.map((w) => firstGrapheme(w.slice(w.search(/\p{L}/u))));
+  if (letters.length === 0) {
+    const emoji = /[\p{Extended_Pictographic}\p{Regional_Indicator}]/u.exec(trimmed);
+    return emoji ? firstGrapheme(trimmed.slice(emoji.index)) : NO_INITIALS;
+  }
   const first = letters[0] ?? '';
   const last = letters.length > 1 ? (letters[letters.length - 1] ?? '') : '';
   return (first + last).toLocaleUpperCase();

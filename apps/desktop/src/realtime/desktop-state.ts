@@ -25,6 +25,8 @@ export interface DesktopState {
   /** Bumped by every snapshot: open panes refetch their messages, which a snapshot does not carry. */
   readonly snapshotEpoch: number;
   readonly connection: ConnectionStatus;
+  /** Issue 16: who monitors each conversation, when the administrator lets agents see it. */
+  readonly monitoredBy?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const initialDesktopState: DesktopState = {
@@ -98,6 +100,11 @@ function applyAgentEvent(state: DesktopState, event: AgentEvent): DesktopState {
       return removeConversation(state, event.conversationId);
     case 'message.upserted':
       return withMessage(state, event.message);
+    case 'conversation.monitoring':
+      return {
+        ...state,
+        monitoredBy: { ...state.monitoredBy, [event.conversationId]: event.supervisors },
+      };
   }
 }
 

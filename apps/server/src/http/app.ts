@@ -4,19 +4,32 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifyWebsocket from '@fastify/websocket';
 import { ApiError } from '@parlo/protocol';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import { collectRoutes } from '../openapi/index.ts';
 import { apiErrorOf, type ServerContext } from '../platform/index.ts';
-import { registerSocketRoute, type RealtimeHub } from '../realtime/index.ts';
+import {
+  registerMonitorSocketRoute,
+  registerSocketRoute,
+  registerWallboardSocketRoute,
+  type RealtimeHub,
+} from '../realtime/index.ts';
 import {
   registerAdminRoutes,
   registerAgentRoutes,
+  registerCannedRoutes,
   registerAuthRoutes,
   registerCollaborationRoutes,
   registerConversationRoutes,
   registerDocsRoutes,
   registerHistoryRoutes,
+  registerReportRoutes,
   registerSearchRoutes,
+  registerWallboardRoutes,
   registerMediaRoutes,
   registerMetricsRoutes,
   registerSsoRoutes,
@@ -25,8 +38,10 @@ import {
   registerWebhookRoutes,
 } from '../routes/index.ts';
 import type { MediaFiles } from '../services/media/index.ts';
+import type { WallboardService } from '../services/wallboard/index.ts';
 import { readiness } from '../services/metrics/index.ts';
 import { clientErrorHandler, closeRefusedUpgrades, frameworkErrors } from './edge-errors.ts';
+import { registerRequestLog } from './request-log.ts';
 import { registerOriginGuard } from './origin-guard.ts';
 import { registerRateLimits } from './rate-limits.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
@@ -35,6 +50,7 @@ import { registerSecurityHeaders } from './security-headers.ts';
 export interface HttpParts {
   readonly hub: RealtimeHub;
   readonly mediaFiles: MediaFiles;
+  readonly wallboard: WallboardService;
 }
 
 /** The HTTP and WebSocket edge: every route parses its input and answers errors from the catalog. */
@@ -42,6 +58,8 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
   const loggerInstance: FastifyBaseLogger = ctx.logger;
   const app: FastifyInstance = Fastify({
     loggerInstance,
+    // One debug line per request and a summary at info instead (request-log.ts).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     // Behind a balancer the client's address is the forwarded one (sign-in limits per address).
     trustProxy: ctx.config.TRUST_PROXY ?? false,
@@ -49,6 +67,7 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
     clientErrorHandler,
   });
   collectRoutes(app);
+  registerRequestLog(app, loggerInstance);
   closeKeptAliveConnectionsOnClose(app);
   closeRefusedUpgrades(app);
   // JSON routes take JSON only: a `text/plain` (or form) body, which a page of another site may
@@ -89,6 +108,8 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
   registerConversationRoutes(app, ctx);
   registerHistoryRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
+  registerCannedRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerCollaborationRoutes(app, ctx);
   registerMediaRoutes(app, ctx, parts.mediaFiles);
   registerTemplateRoutes(app, ctx);
@@ -98,6 +119,9 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
   registerSupervisionRoutes(app, ctx);
   registerMetricsRoutes(app, ctx);
   registerSocketRoute(app, ctx, parts.hub);
+  registerMonitorSocketRoute(app, ctx, parts.hub);
+  registerWallboardRoutes(app, ctx, parts.wallboard);
+  registerWallboardSocketRoute(app, ctx, parts.wallboard);
 
   const dist = ctx.config.DESKTOP_DIST ? resolve(ctx.config.DESKTOP_DIST) : '';
   const desktopIndex = dist !== '' && existsSync(resolve(dist, 'index.html'));

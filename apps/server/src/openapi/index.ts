@@ -3,7 +3,7 @@
  * registered from that description, the document and its human page. The routes that serve it
  * are `routes/docs.ts`.
  */
-import { createHash } from 'node:crypto';
+import { escapeHtml, styleHashSource } from '../platform/index.ts';
 import type { OpenApiDocument } from './document.ts';
 
 export { buildOpenApiDocument, type OpenApiDocument } from './document.ts';
@@ -25,18 +25,12 @@ pre{background:#f5f5f8;padding:.5rem;overflow:auto;font-size:12px}.m{padding:0 .
  */
 export const DOCS_CSP_DIRECTIVES = {
   defaultSrc: ["'none'"],
-  styleSrc: [`'sha256-${createHash('sha256').update(DOCS_STYLE).digest('base64')}'`],
+  styleSrc: [styleHashSource(DOCS_STYLE)],
   imgSrc: ["'self'"],
   baseUri: ["'none'"],
   formAction: ["'none'"],
   frameAncestors: ["'none'"],
 };
-
-const escapeHtml = (s: string): string =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
 
 interface Operation {
   summary?: string;

@@ -352,7 +352,7 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = (
       auth: 'user',
       query: supervisorOverviewQuerySchema,
       response: supervisorOverviewSchema,
-      errors: ['FORBIDDEN'],
+      errors: ['NOT_SUPERVISOR'],
     },
     {
       method: 'POST',
@@ -362,7 +362,7 @@ export const PUBLIC_ROUTE_DOCS: readonly RouteDoc[] = (
       auth: 'user',
       body: setAgentStateRequestSchema,
       response: agentResponseSchema,
-      errors: ['FORBIDDEN', 'UNKNOWN_IDLE_CODE'],
+      errors: ['NOT_SUPERVISOR', 'UNKNOWN_IDLE_CODE'],
     },
     {
       method: 'GET',

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -31,17 +31,22 @@ export function fastifyPath(path: string): string {
   return path.replace(/\{(\w+)\}/g, ':$1');
 }
 
-/** Registers `handler` on the route a doc describes. */
+/**
+ * Registers `handler` on the route a doc describes; `options` adds route options (a route's own
+ * security headers, for one).
+ */
 export function registerDocumented(
   app: FastifyInstance,
   doc: RouteDoc,
-  handler: (request: FastifyRequest) => Promise<unknown>,
+  handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  options: Omit<Partial<RouteOptions>, 'method' | 'url' | 'handler'> = {},
 ): void {
   app.route({
+    ...options,
     method: doc.method,
     url: fastifyPath(doc.path),
     handler: async (request, reply) => {
-      const result = await handler(request);
+      const result = await handler(request, reply);
       if (doc.status !== undefined) void reply.status(doc.status);
       return result;
     },

@@ -15,6 +15,10 @@ export interface AgentFeed {
   deliver(pushes: readonly Push[]): void;
   /** Sends every connected desktop a fresh snapshot (after a change to how everything is presented). */
   resyncAll(): void;
+  /** Issue 16: these conversations changed; the supervisors monitoring them here get a new view. */
+  conversationsChanged(conversationIds: ReadonlySet<string>): void;
+  /** Issue 16: closes the agent's desktops on this node (a supervisor signed them out). */
+  closeDesktops(agentId: string): void;
 }
 
 /** What every part of the shell is given: the composition root builds one. */
@@ -52,7 +56,50 @@ export async function commit<T>(
     ctx.hub.deliver(out.pushes);
     ctx.bus.announce(latestSeqs(out.pushes));
   }
+  const touched = out ? touchedConversations(out) : new Set<string>();
+  if (touched.size > 0) {
+    ctx.hub.conversationsChanged(touched);
+    // Monitors on other nodes: the notice says only "look again"; the database stays the truth.
+    ctx.bus.announce(new Map([...touched].map((id) => [conversationNoticeKey(id), now])));
+  }
   return result;
+}
+
+/**
+ * Issue 16 (ADR 23): the key of a "conversation changed" notice on the bus, beside agents' seq
+ * notices. Agent ids never contain ':', so the two never collide.
+ */
+export const CONVERSATION_NOTICE_PREFIX = 'conversation:';
+
+/** Issue 16: the bus notice that a supervisor signed an agent out (their desktops close everywhere). */
+export const SIGN_OUT_NOTICE_PREFIX = 'signout:';
+
+export function conversationNoticeKey(conversationId: string): string {
+  return `${CONVERSATION_NOTICE_PREFIX}${conversationId}`;
+}
+
+/** The conversations a transaction changed: those it touched and those its agent events are about. */
+function touchedConversations(out: Outgoing): Set<string> {
+  const ids = new Set(out.touched);
+  for (const { event } of out.pushes) {
+    switch (event.type) {
+      case 'conversation.upserted':
+        ids.add(event.conversation.id);
+        break;
+      case 'conversation.removed':
+      case 'conversation.monitoring':
+        ids.add(event.conversationId);
+        break;
+      case 'message.upserted':
+        ids.add(event.message.conversationId);
+        break;
+      case 'agent.updated':
+      case 'offer.added':
+      case 'offer.removed':
+        break;
+    }
+  }
+  return ids;
 }
 
 /** Each agent's highest seq among `pushes`: what other nodes are told to catch up to. */

@@ -3,7 +3,14 @@
  * transaction with the pushes it collects (`commit`, `Outgoing`), the error catalog at the HTTP
  * edge, the typed configuration, the logger and the administrator's run-time settings.
  */
-export { commit, type AgentFeed, type ServerContext } from './context.ts';
+export {
+  commit,
+  CONVERSATION_NOTICE_PREFIX,
+  conversationNoticeKey,
+  SIGN_OUT_NOTICE_PREFIX,
+  type AgentFeed,
+  type ServerContext,
+} from './context.ts';
 export { Outgoing, type Push } from './outgoing.ts';
 export { apiErrorOf, idOf, idParams, isDatabaseAway, parseOr400, rejectionError } from './errors.ts';
 export { NodeState } from './node-state.ts';
@@ -16,3 +23,5 @@ export {
   readSettings,
   writeSettings,
 } from './settings.ts';
+export { escapeHtml, styleHashSource } from './html.ts';
+export { audit } from './audit.ts';

@@ -11,6 +11,8 @@ export interface Push {
 /** Collects the pushes of one transaction; `commit` hands them to the realtime hub after commit. */
 export class Outgoing {
   readonly pushes: Push[] = [];
+  /** Issue 16: conversations whose messages or state this transaction changed (their monitors refresh). */
+  readonly touched = new Set<string>();
 
   constructor(
     private readonly tx: StoreTx,
@@ -21,5 +23,10 @@ export class Outgoing {
   async emit(agentId: string, event: AgentEvent): Promise<void> {
     const seq = await this.tx.appendAgentEvent(agentId, event, this.now);
     this.pushes.push({ agentId, seq, event });
+  }
+
+  /** Marks a conversation changed: after commit its monitors (on any node) are sent its new view. */
+  touch(conversationId: string): void {
+    this.touched.add(conversationId);
   }
 }

@@ -1,4 +1,4 @@
-import type { Settings, UpdateSettingsRequest } from '@parlo/protocol';
+import { isTimeZone, type Settings, type UpdateSettingsRequest } from '@parlo/protocol';
 import type { StoreTx } from '../store/index.ts';
 
 /**
@@ -11,6 +11,8 @@ const KEYS = {
   readReceipts: 'channel.readReceipts',
   conferenceSignatures: 'conference.signatures',
   disconnectGraceSeconds: 'presence.disconnectGraceSeconds',
+  timeZone: 'center.timeZone',
+  showMonitoringToAgents: 'supervision.showMonitoringToAgents',
 } as const satisfies Record<keyof Settings, string>;
 
 /** The store key of the masking switch, which the Presenter reads on its own. */
@@ -24,18 +26,22 @@ export function defaultSettings(disconnectGraceSeconds: number): Settings {
     readReceipts: 'onOpen',
     conferenceSignatures: false,
     disconnectGraceSeconds,
+    timeZone: 'UTC',
+    showMonitoringToAgents: false,
   };
 }
 
 export async function readSettings(tx: Pick<StoreTx, 'getSetting'>, defaults: Settings): Promise<Settings> {
-  const [mask, policy, receipts, signatures, grace] = await Promise.all([
+  const [mask, policy, receipts, signatures, grace, showMonitoring] = await Promise.all([
     tx.getSetting(KEYS.maskSensitiveData),
     tx.getSetting(KEYS.transferNotAcceptedPolicy),
     tx.getSetting(KEYS.readReceipts),
     tx.getSetting(KEYS.conferenceSignatures),
     tx.getSetting(KEYS.disconnectGraceSeconds),
+    tx.getSetting(KEYS.showMonitoringToAgents),
   ]);
   const graceSeconds = grace === undefined ? Number.NaN : Number(grace);
+  const zone = await tx.getSetting(KEYS.timeZone);
   return {
     maskSensitiveData: mask === undefined ? defaults.maskSensitiveData : mask === 'true',
     transferNotAcceptedPolicy:
@@ -45,6 +51,9 @@ export async function readSettings(tx: Pick<StoreTx, 'getSetting'>, defaults: Se
     readReceipts: receipts === 'onOpen' || receipts === 'never' ? receipts : defaults.readReceipts,
     conferenceSignatures: signatures === undefined ? defaults.conferenceSignatures : signatures === 'true',
     disconnectGraceSeconds: Number.isInteger(graceSeconds) ? graceSeconds : defaults.disconnectGraceSeconds,
+    timeZone: zone !== undefined && isTimeZone(zone) ? zone : defaults.timeZone,
+    showMonitoringToAgents:
+      showMonitoring === undefined ? defaults.showMonitoringToAgents : showMonitoring === 'true',
   };
 }
 

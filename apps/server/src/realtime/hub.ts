@@ -1,7 +1,14 @@
 import { agentEventSchema, clientFrameSchema, PROTOCOL_VERSION, type ServerFrame } from '@parlo/protocol';
 import type { RawData, WebSocket } from 'ws';
-import type { AgentFeed, Logger, Push } from '../platform/index.ts';
+import {
+  CONVERSATION_NOTICE_PREFIX,
+  SIGN_OUT_NOTICE_PREFIX,
+  type AgentFeed,
+  type Logger,
+  type Push,
+} from '../platform/index.ts';
 import type { DesktopFeed } from '../services/routing/index.ts';
+import { MonitorHub } from './monitors.ts';
 
 /** How many missed events a reconnecting desktop may replay before it is sent a snapshot instead. */
 const MAX_REPLAY = 500;
@@ -23,6 +30,8 @@ interface Connection {
 export class RealtimeHub implements AgentFeed {
   private readonly connections = new Map<string, Set<Connection>>();
   private closing = false;
+  /** Issue 16: supervisors' monitor sockets, refreshed when their conversation changes. */
+  readonly monitors: MonitorHub;
   /**
    * Told when an agent's first desktop connects (true) and the last one goes (false). A server
    * shutting down is not agents leaving, so it reports nothing then.
@@ -32,7 +41,9 @@ export class RealtimeHub implements AgentFeed {
   constructor(
     private readonly feed: DesktopFeed,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.monitors = new MonitorHub(logger);
+  }
 
   /** Takes over a freshly authenticated socket of `agentId`. */
   attach(socket: WebSocket, agentId: string): void {
@@ -109,13 +120,36 @@ export class RealtimeHub implements AgentFeed {
    * held here catches up from the log, which is the truth whatever the notice said.
    */
   notice(latest: ReadonlyMap<string, number>): void {
+    const conversations: string[] = [];
     for (const [agentId, seq] of latest) {
+      if (agentId.startsWith(CONVERSATION_NOTICE_PREFIX)) {
+        conversations.push(agentId.slice(CONVERSATION_NOTICE_PREFIX.length));
+        continue;
+      }
+      if (agentId.startsWith(SIGN_OUT_NOTICE_PREFIX)) {
+        this.closeDesktops(agentId.slice(SIGN_OUT_NOTICE_PREFIX.length));
+        continue;
+      }
       for (const connection of this.connections.get(agentId) ?? []) {
         this.enqueue(connection, async () => {
           if (connection.lastSentSeq >= 0 && seq > connection.lastSentSeq) await this.fillGap(connection);
         });
       }
     }
+    if (conversations.length > 0) this.monitors.changed(conversations);
+  }
+
+  /** Issue 16: these conversations changed (committed here); their monitors here refresh. */
+  conversationsChanged(conversationIds: ReadonlySet<string>): void {
+    this.monitors.changed(conversationIds);
+  }
+
+  /**
+   * Issue 16: a supervisor signed the agent out: their desktops here close (sessions are gone, so
+   * they cannot come back), and the disconnect rules take care of their work.
+   */
+  closeDesktops(agentId: string): void {
+    for (const connection of this.connections.get(agentId) ?? []) connection.socket.close(4001, 'signed out');
   }
 
   /** Catches every desktop held here up from the log: after notices may have been missed. */
@@ -148,6 +182,7 @@ export class RealtimeHub implements AgentFeed {
 
   closeAll(): void {
     this.closing = true;
+    this.monitors.closeAll();
     for (const set of this.connections.values()) for (const c of set) c.socket.close(1001, 'server stopping');
     this.connections.clear();
   }

@@ -9,13 +9,27 @@ import {
   type OpenApiDocument,
 } from '../openapi/index.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/index.ts';
+import { CANNED_ROUTE_DOCS } from './canned.ts';
+import { WALLBOARD_ROUTE_DOCS } from './wallboard.ts';
 import { HISTORY_ROUTE_DOCS } from './history.ts';
+import { REPORT_ROUTE_DOCS } from './reports.ts';
 import { SEARCH_ROUTE_DOCS } from './search.ts';
+import { MONITOR_SOCKET_DOC, SUPERVISION_ROUTE_DOCS } from './supervision.ts';
 
 /** The whole REST API: the agent desktop's routes and the administration API. */
 export function parloOpenApiDocument(): OpenApiDocument {
   return buildOpenApiDocument(
-    [...PUBLIC_ROUTE_DOCS, ...ADMIN_ROUTE_DOCS, ...HISTORY_ROUTE_DOCS, ...SEARCH_ROUTE_DOCS],
+    [
+      ...PUBLIC_ROUTE_DOCS,
+      ...ADMIN_ROUTE_DOCS,
+      ...HISTORY_ROUTE_DOCS,
+      ...SEARCH_ROUTE_DOCS,
+      ...CANNED_ROUTE_DOCS,
+      ...WALLBOARD_ROUTE_DOCS,
+      ...REPORT_ROUTE_DOCS,
+      ...SUPERVISION_ROUTE_DOCS,
+      MONITOR_SOCKET_DOC,
+    ],
     '1',
   );
 }

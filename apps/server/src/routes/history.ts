@@ -10,6 +10,8 @@ import {
   okResponseSchema,
   putCadVariableDefinitionRequestSchema,
   setCadVariablesRequestSchema,
+  transcriptExportQuerySchema,
+  transcriptExportSchema,
   transcriptResponseSchema,
   updateCustomerRequestSchema,
 } from '@parlo/protocol';
@@ -20,6 +22,7 @@ import { idOf, parseOr400, type ServerContext } from '../platform/index.ts';
 import { requireAdmin, requireUser } from '../services/auth/index.ts';
 import {
   deleteVariableDefinition,
+  exportTranscript,
   getConversationCustomer,
   getCustomer,
   getVariables,
@@ -28,7 +31,9 @@ import {
   listVariableDefinitions,
   putVariableDefinition,
   readTranscript,
+  renderTranscriptHtml,
   setVariables,
+  TRANSCRIPT_PRINT_CSP,
   updateCustomer,
 } from '../services/history/index.ts';
 
@@ -100,6 +105,17 @@ const docs = {
     auth: 'user',
     response: transcriptResponseSchema,
     errors: ['NOT_FOUND', 'NOT_CONVERSATION_OWNER'],
+  },
+  exportTranscript: {
+    method: 'GET',
+    path: t(historyRoutes.transcriptExport(ID)),
+    summary:
+      'Export a transcript the caller may read, masked as they see it: JSON (a download) or `format=html` (a print view, to print or save as PDF). Supervisors and admins, agents with `transcript.export`; every export is audited',
+    tag: TAG,
+    auth: 'user',
+    query: transcriptExportQuerySchema,
+    response: transcriptExportSchema,
+    errors: ['NOT_FOUND', 'NOT_CONVERSATION_OWNER', 'FORBIDDEN'],
   },
   getVariables: {
     method: 'GET',
@@ -188,6 +204,23 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: ServerContext):
   );
   registerDocumented(app, docs.transcript, async (request) =>
     readTranscript(ctx, await user(request), idOf(request)),
+  );
+  registerDocumented(
+    app,
+    docs.exportTranscript,
+    async (request, reply) => {
+      const query = parseOr400(transcriptExportQuerySchema, request.query);
+      const id = idOf(request);
+      const data = await exportTranscript(ctx, await user(request), id, query.format);
+      // Never cached: an export is a fresh, audited read.
+      void reply.header('cache-control', 'no-store');
+      if (query.format === 'html')
+        return reply.type('text/html; charset=utf-8').send(renderTranscriptHtml(data, query.lang));
+      const name = encodeURIComponent(`transcript-${id}.json`);
+      void reply.header('content-disposition', `attachment; filename*=UTF-8''${name}`);
+      return data;
+    },
+    { helmet: { contentSecurityPolicy: { useDefaults: false, directives: TRANSCRIPT_PRINT_CSP } } },
   );
   registerDocumented(app, docs.getVariables, async (request) =>
     getVariables(ctx, await user(request), idOf(request)),

@@ -31,13 +31,14 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   async updateQueue(queue: QueueRow): Promise<boolean> {
-    const { id: _id, wrap_up_reason_ids, ...columns } = queueToRow(queue);
+    const { id: _id, wrap_up_reason_ids, service_level_ms, ...columns } = queueToRow(queue);
     const result = await this.db
       .updateTable('queues')
       .set({
         ...columns,
         // Absent: the queue keeps the reasons it had.
         ...(queue.wrapUpReasonIds === undefined ? {} : { wrap_up_reason_ids }),
+        ...(queue.serviceLevelMs === undefined ? {} : { service_level_ms }),
       })
       .where('id', '=', queue.id)
       .executeTakeFirst();
@@ -287,6 +288,7 @@ function queueToRow(queue: QueueRow): Insertable<QueuesTable> {
     strategy: queue.strategy,
     ...queuePolicyColumns(queue),
     wrap_up_reason_ids: queue.wrapUpReasonIds ? JSON.stringify(queue.wrapUpReasonIds) : null,
+    service_level_ms: queue.serviceLevelMs ?? null,
   };
 }
 
@@ -300,6 +302,7 @@ function queueRowFromRow(row: Selectable<QueuesTable>): QueueRow {
     ...(row.wrap_up_reason_ids === null
       ? {}
       : { wrapUpReasonIds: parseStringArray(row.wrap_up_reason_ids, `queue ${row.id} wrap_up_reason_ids`) }),
+    ...(row.service_level_ms === null ? {} : { serviceLevelMs: Number(row.service_level_ms) }),
     ...(row.deleted_at === null ? {} : { deletedAt: row.deleted_at }),
   };
 }

@@ -1,10 +1,14 @@
 import type { Transaction } from 'kysely';
 import { KyselyAgentEventsRepository } from './agent-events-repository.ts';
 import { KyselyAuditRepository } from './audit-repository.ts';
+import { KyselyCannedResponsesRepository } from './canned-responses-repository.ts';
 import { KyselyCatalogRepository } from './catalog-repository.ts';
+import type { CannedResponsesRepository } from './ports/canned-responses.ts';
 import { KyselyChannelRepository } from './channel-repository.ts';
 import { KyselyConversationsRepository } from './conversations-repository.ts';
 import { KyselyCustomerRecordsRepository } from './customer-records-repository.ts';
+import { KyselyInteractionEventsRepository } from './interaction-events-repository.ts';
+import type { InteractionEventRow, InteractionEventsRepository } from './ports/interaction-events.ts';
 import { KyselyLeasesRepository } from './leases-repository.ts';
 import type { StoreDialect } from './port.ts';
 import { KyselyMediaRepository } from './media-repository.ts';
@@ -12,6 +16,8 @@ import { KyselyMessageTemplatesRepository } from './message-templates-repository
 import { KyselyPrivacyRepository } from './privacy-repository.ts';
 import { KyselySearchRepository } from './search-repository.ts';
 import type { SearchRepository } from './ports/search.ts';
+import type { SupervisionRepository } from './ports/supervision.ts';
+import { KyselySupervisionRepository } from './supervision-repository.ts';
 import type { PrivacyRepository } from './ports/privacy.ts';
 import type { SignInRepository } from './ports/sign-in.ts';
 import { KyselySignInRepository } from './sign-in-repository.ts';
@@ -79,6 +85,9 @@ export class KyselyStoreTx implements StoreTx {
   readonly privacy: PrivacyRepository;
   readonly signIn: SignInRepository;
   readonly search: SearchRepository;
+  readonly interactionEvents: InteractionEventsRepository;
+  readonly supervision: SupervisionRepository;
+  readonly cannedResponses: CannedResponsesRepository;
   private readonly timers: TimersRepository;
   private readonly users: UsersRepository;
   private readonly catalog: CatalogRepository;
@@ -96,11 +105,18 @@ export class KyselyStoreTx implements StoreTx {
     dialect: StoreDialect,
     memory: RoutingMemory,
     afterCommit: (hook: () => void) => void,
+    /** Told, after the commit, of the interaction events this transaction appended. */
+    eventsCommitted: (rows: readonly InteractionEventRow[]) => void = () => {},
   ) {
     this.routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
     this.privacy = new KyselyPrivacyRepository(db, dialect);
     this.signIn = new KyselySignInRepository(db);
     this.search = new KyselySearchRepository(db, dialect);
+    this.interactionEvents = new KyselyInteractionEventsRepository(db, (rows) =>
+      afterCommit(() => eventsCommitted(rows)),
+    );
+    this.supervision = new KyselySupervisionRepository(db);
+    this.cannedResponses = new KyselyCannedResponsesRepository(db);
     this.timers = new KyselyTimersRepository(db, dialect);
     this.users = new KyselyUsersRepository(db);
     // Writes to queues and agent profiles are logged in the routing world's change log.
@@ -181,6 +197,14 @@ export class KyselyStoreTx implements StoreTx {
 
   hasPermission(userId: string, permission: Permission): Promise<boolean> {
     return this.users.hasPermission(userId, permission);
+  }
+
+  permissionsOf(userIds: readonly string[]): Promise<Map<string, Permission[]>> {
+    return this.users.permissionsOf(userIds);
+  }
+
+  setPermissions(userId: string, permissions: readonly Permission[]): Promise<void> {
+    return this.users.setPermissions(userId, permissions);
   }
 
   linkIdentity(identity: UserIdentityRow): Promise<void> {

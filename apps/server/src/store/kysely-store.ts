@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { KyselyStoreTx } from './kysely-store-tx.ts';
 import type { Store, StoreDialect, StoreTx } from './port.ts';
+import type { InteractionEventRow } from './ports/interaction-events.ts';
 import { RoutingMemory } from './routing-repository.ts';
 import type { Database } from './schema.ts';
 
@@ -30,6 +31,10 @@ export function createKyselyStore(
   durability?: Durability,
 ): Store {
   const memory = new RoutingMemory();
+  const eventListeners = new Set<(rows: readonly InteractionEventRow[]) => void>();
+  const eventsCommitted = (rows: readonly InteractionEventRow[]): void => {
+    for (const listener of eventListeners) listener(rows);
+  };
   return {
     dialect,
     routingStats: memory.stats,
@@ -39,7 +44,9 @@ export function createKyselyStore(
       const result = await db.transaction().execute(async (trx) => {
         // Counted inside the transaction: nothing else runs statements on its connection meanwhile.
         const before = durability?.writes() ?? 0;
-        const value = await work(new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook)));
+        const value = await work(
+          new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook), eventsCommitted),
+        );
         wrote = (durability?.writes() ?? 0) > before;
         return value;
       });
@@ -51,6 +58,10 @@ export function createKyselyStore(
     forgetRoutingWorld: () => memory.forget(),
     onRoutingReload: (listener) => {
       memory.onReload = listener;
+    },
+    onInteractionEvents: (listener) => {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
     },
     close: async () => {
       await db.destroy();

@@ -1,15 +1,18 @@
 import type { AgentEventsRepository } from './ports/agent-events.ts';
 import type { AuditRepository } from './ports/audit.ts';
+import type { CannedResponsesRepository } from './ports/canned-responses.ts';
 import type { CatalogRepository } from './ports/catalog.ts';
 import type { ChannelRepository } from './ports/channel.ts';
 import type { ConversationsRepository } from './ports/conversations.ts';
 import type { CustomerRecordsRepository } from './ports/customer-records.ts';
+import type { InteractionEventRow, InteractionEventsRepository } from './ports/interaction-events.ts';
 import type { LeasesRepository } from './ports/leases.ts';
 import type { MediaRepository } from './ports/media.ts';
 import type { MessageTemplatesRepository } from './ports/message-templates.ts';
 import type { PrivacyRepository } from './ports/privacy.ts';
 import type { SearchRepository } from './ports/search.ts';
 import type { SignInRepository } from './ports/sign-in.ts';
+import type { SupervisionRepository } from './ports/supervision.ts';
 import type { TimersRepository } from './ports/timers.ts';
 import type { UsersRepository } from './ports/users.ts';
 import type { RoutingIoStats, RoutingRepository } from './routing-repository.ts';
@@ -17,16 +20,19 @@ import type { RoutingIoStats, RoutingRepository } from './routing-repository.ts'
 export type { RoutingIoStats, RoutingRepository, RoutingRowKind } from './routing-repository.ts';
 export type * from './ports/agent-events.ts';
 export type * from './ports/audit.ts';
+export type * from './ports/canned-responses.ts';
 export type * from './ports/catalog.ts';
 export type * from './ports/channel.ts';
 export type * from './ports/conversations.ts';
 export type * from './ports/customer-records.ts';
+export type * from './ports/interaction-events.ts';
 export type * from './ports/leases.ts';
 export type * from './ports/media.ts';
 export type * from './ports/message-templates.ts';
 export type * from './ports/privacy.ts';
 export type * from './ports/search.ts';
 export type * from './ports/sign-in.ts';
+export type * from './ports/supervision.ts';
 export type * from './ports/timers.ts';
 export type * from './ports/users.ts';
 
@@ -49,6 +55,11 @@ export interface Store {
   forgetRoutingWorld(): void;
   /** Sets who is told when the copy had fallen too far behind the change log and was reloaded. */
   onRoutingReload(listener: (info: { from: number; prunedThrough: number }) => void): void;
+  /**
+   * Tells `listener` of the interaction events each transaction appended, after it committed (in
+   * this process; other nodes' come over the bus). Returns how to stop.
+   */
+  onInteractionEvents(listener: (rows: readonly InteractionEventRow[]) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -82,4 +93,10 @@ export interface StoreTx
   readonly signIn: SignInRepository;
   /** Search over conversations (issue 15): full text of messages, names, keyed number hashes. */
   readonly search: SearchRepository;
+  /** Issue 16: the append-only interaction events and the report queries over them (ADR 22). */
+  readonly interactionEvents: InteractionEventsRepository;
+  /** Supervisors monitoring or barged into live conversations (issue 16, migration 0020). */
+  readonly supervision: SupervisionRepository;
+  /** Canned responses: a queue's and each agent's own (issue 18, migration 0021). */
+  readonly cannedResponses: CannedResponsesRepository;
 }

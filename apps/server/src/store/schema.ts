@@ -36,6 +36,39 @@ export interface Database {
   work_leases: WorkLeasesTable;
   conversation_variables: ConversationVariablesTable;
   cad_variable_definitions: CadVariableDefinitionsTable;
+  canned_responses: CannedResponsesTable;
+  interaction_events: InteractionEventsTable;
+  conversation_supervisors: ConversationSupervisorsTable;
+}
+
+/** Issue 16 (migration 0020): a supervisor monitoring a live conversation, or barged in. */
+export interface ConversationSupervisorsTable {
+  conversation_id: string;
+  supervisor_id: string;
+  mode: 'monitor' | 'barge';
+  /** The node holding the monitor socket; '' for a barge-in (it is not tied to a socket). */
+  node_id: string;
+  since: number;
+}
+
+/**
+ * Issue 16 (migration 0019): the append-only interaction events reports are computed from; ids
+ * only, never a customer's name, number or text (ADR 22).
+ */
+export interface InteractionEventsTable {
+  id: string;
+  kind: string;
+  at: number;
+  conversation_id: string;
+  customer_id: string | null;
+  /** The conversation's arrival: the bucket its events count in. */
+  started_at: number;
+  queue_id: string | null;
+  agent_id: string | null;
+  business_number_id: string | null;
+  duration_ms: number | null;
+  reason_id: string | null;
+  detail: string | null;
 }
 
 /** A conversation's custom CAD variables (migration 0015); the system-reserved ones are derived. */
@@ -49,6 +82,19 @@ export interface ConversationVariablesTable {
 }
 
 /** Custom CAD variables the admin described (migration 0015): which ones agents may edit. */
+/** Issue 18: canned responses (migration 0021): a queue's (queue_id) or an agent's own (owner_user_id). */
+export interface CannedResponsesTable {
+  id: string;
+  queue_id: string | null;
+  owner_user_id: string | null;
+  shortcut: string;
+  title: string;
+  body: string;
+  language: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface CadVariableDefinitionsTable {
   key: string;
   /** 1: an agent taking part in the conversation may set it. */
@@ -164,6 +210,8 @@ export interface QueuesTable {
   window_first_max_overtake_ms: number | null;
   /** Sticky agent (migration 0018): null = off. */
   sticky_agent_ms: number | null;
+  /** Service-level threshold (migration 0019): answered within it counts; null = 20 s. */
+  service_level_ms: number | null;
   /** JSON array of wrap-up reason ids offered for this queue; null = every reason. */
   wrap_up_reason_ids: string | null;
   deleted_at: number | null;

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Transaction, Updateable } from 'kysely';
-import { oneOf, updatedAny } from './columns.ts';
+import { IN_LIST_CHUNK, oneOf, updatedAny } from './columns.ts';
 import type {
   Permission,
   Role,
@@ -126,6 +126,34 @@ export class KyselyUsersRepository implements UsersRepository {
       .where('permission', '=', permission)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  async permissionsOf(userIds: readonly string[]): Promise<Map<string, Permission[]>> {
+    const byUser = new Map<string, Permission[]>();
+    for (let i = 0; i < userIds.length; i += IN_LIST_CHUNK) {
+      const rows = await this.db
+        .selectFrom('user_permissions')
+        .select(['user_id', 'permission'])
+        .where('user_id', 'in', userIds.slice(i, i + IN_LIST_CHUNK))
+        .orderBy('permission')
+        .execute();
+      for (const row of rows) {
+        const list = byUser.get(row.user_id) ?? [];
+        list.push(row.permission as Permission);
+        byUser.set(row.user_id, list);
+      }
+    }
+    return byUser;
+  }
+
+  async setPermissions(userId: string, permissions: readonly Permission[]): Promise<void> {
+    await this.db.deleteFrom('user_permissions').where('user_id', '=', userId).execute();
+    const unique = [...new Set(permissions)];
+    if (unique.length > 0)
+      await this.db
+        .insertInto('user_permissions')
+        .values(unique.map((permission) => ({ user_id: userId, permission })))
+        .execute();
   }
 }
 

@@ -40,6 +40,7 @@ export function mediaOf(content: MessageContent): MessageMediaView | undefined {
     case 'reaction':
     case 'unsupported':
     case 'note':
+    case 'internalNote':
     case 'order':
     case 'customerChanged':
       return undefined;

@@ -339,10 +339,12 @@ export class Presenter {
       case 'reaction':
       case 'unsupported':
       case 'note':
+      case 'internalNote':
       case 'order':
       case 'customerChanged':
         // A note carries agent and queue names only, an order product ids and prices, a change
-        // note its kind (Meta's wording with the numbers is the message's text, masked above).
+        // note its kind (Meta's wording with the numbers is the message's text, masked above; an
+        // internal note's text is masked there too).
         return content;
     }
   }

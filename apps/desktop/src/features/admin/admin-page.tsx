@@ -1,10 +1,14 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalog, UserView } from '@parlo/protocol';
+import { ReportsPanel } from '../reports/reports-panel.tsx';
 import { SearchPanel } from '../search/search-panel.tsx';
 import { TopBar } from '../shell/top-bar.tsx';
-import { adminSectionsFor, sectionFromHash, type AdminSection } from './admin-sections.ts';
+import { adminSectionsFor, pageTitleKey, sectionFromHash, type AdminSection } from './admin-sections.ts';
+import { LiveSupervision } from '../supervision/live-supervision.tsx';
 import { AuditSection } from './audit-section.tsx';
+import { CannedResponsesSection } from './canned-responses-section.tsx';
+import { WallboardPanel } from '../wallboard/wallboard-panel.tsx';
 import { BusinessNumbersSection } from './business-numbers-section.tsx';
 import { IdleCodesSection, WrapUpReasonsSection } from './named-items-section.tsx';
 import { PrivacySection } from './privacy-section.tsx';
@@ -13,6 +17,7 @@ import { SettingsSection } from './settings-section.tsx';
 import { SupervisorSection } from './supervisor-section.tsx';
 import { useAdminData, type AdminDataState } from './use-admin-data.ts';
 import { UsersSection } from './users-section.tsx';
+import './admin.css';
 
 interface AdminPageProps {
   user: UserView;
@@ -38,15 +43,23 @@ export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
       />
       <main className="admin-page">
         <div className="admin-content">
-          <h1 className="admin-title">{t('admin.title')}</h1>
+          <h1 className="admin-title">{t(pageTitleKey(user.role))}</h1>
           {user.role === 'admin' ? (
             <AdminConsole user={user} catalog={catalog} />
           ) : (
             sections.map((section) =>
-              section === 'queuesAndAgents' ? (
+              section === 'wallboard' ? (
+                <WallboardPanel key={section} />
+              ) : section === 'queuesAndAgents' ? (
                 <SupervisorSection key={section} idleCodes={catalog.idleCodes} />
+              ) : section === 'liveConversations' ? (
+                <LiveSupervision key={section} catalog={catalog} />
               ) : section === 'search' ? (
                 <SearchPanel key={section} catalog={catalog} />
+              ) : section === 'reports' ? (
+                <ReportsPanel key={section} />
+              ) : section === 'cannedResponses' ? (
+                <CannedResponsesSection key={section} catalog={catalog} />
               ) : null,
             )
           )}
@@ -165,9 +178,17 @@ function SectionContent({
       return <PrivacySection />;
     case 'audit':
       return <AuditSection data={admin.data} />;
+    case 'wallboard':
+      return <WallboardPanel />;
     case 'queuesAndAgents':
       return <SupervisorSection idleCodes={catalog.idleCodes} />;
+    case 'liveConversations':
+      return <LiveSupervision catalog={catalog} />;
     case 'search':
       return <SearchPanel catalog={catalog} />;
+    case 'reports':
+      return <ReportsPanel />;
+    case 'cannedResponses':
+      return <CannedResponsesSection catalog={catalog} />;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adminSectionsFor, hasAdministrationPage, sectionFromHash } from './admin-sections.ts';
+import { adminSectionsFor, hasAdministrationPage, pageTitleKey, sectionFromHash } from './admin-sections.ts';
 
 describe('Administration page sections', () => {
   it('[S-10] the administrator gets the console: Settings first, every resource, the audit log, then Queues and agents', () => {
@@ -10,17 +10,33 @@ describe('Administration page sections', () => {
       'businessNumbers',
       'wrapUpReasons',
       'idleCodes',
+      'cannedResponses',
       'dataProtection',
       'audit',
       'queuesAndAgents',
+      'wallboard',
+      'liveConversations',
       'search',
+      'reports',
     ]);
     expect(hasAdministrationPage('admin')).toBe(true);
   });
 
-  it('[issue-15] a supervisor gets Queues and agents and Search but no Settings or console', () => {
+  it('[issue-15][issue-16][issue-18] a supervisor gets the live view, Search, Reports and the canned responses but no Settings or console', () => {
     expect(hasAdministrationPage('supervisor')).toBe(true);
-    expect(adminSectionsFor('supervisor')).toEqual(['queuesAndAgents', 'search']);
+    expect(adminSectionsFor('supervisor')).toEqual([
+      'wallboard',
+      'queuesAndAgents',
+      'liveConversations',
+      'search',
+      'reports',
+      'cannedResponses',
+    ]);
+  });
+
+  it("[issue-16] a supervisor's page is titled Supervision, an administrator's Administration", () => {
+    expect(pageTitleKey('supervisor')).toBe('supervision.title');
+    expect(pageTitleKey('admin')).toBe('admin.title');
   });
 
   it('an agent without an agent profile gets no Administration page', () => {
@@ -33,7 +49,7 @@ describe('Administration page sections', () => {
     expect(sectionFromHash('admin', '')).toBe('settings');
     expect(sectionFromHash('admin', '#nonsense')).toBe('settings');
     // A supervisor cannot open the console by typing its fragment.
-    expect(sectionFromHash('supervisor', '#users')).toBe('queuesAndAgents');
+    expect(sectionFromHash('supervisor', '#users')).toBe('wallboard');
     expect(sectionFromHash('agent', '#users')).toBeNull();
   });
 });

@@ -2,17 +2,25 @@ import type { Role } from '@parlo/protocol';
 
 /** The sections of the Administration page, in display order (tabs when there are several). */
 export type AdminSection =
+  /** Issue 16: the live wallboard. */
+  | 'wallboard'
   | 'settings'
   | 'users'
   | 'queues'
   | 'businessNumbers'
   | 'wrapUpReasons'
   | 'idleCodes'
+  /** Issue 18: the queues' canned responses. */
+  | 'cannedResponses'
   | 'dataProtection'
   | 'audit'
   | 'queuesAndAgents'
+  /** Issue 16: live conversations, monitor, whisper, barge-in, reassign, force state. */
+  | 'liveConversations'
   /** Issue 15: search over conversations. */
-  | 'search';
+  | 'search'
+  /** Issue 16: historical reports. */
+  | 'reports';
 
 /**
  * Which sections a role sees: the administrator gets the whole console (issue 6) plus the live
@@ -28,16 +36,25 @@ export function adminSectionsFor(role: Role): readonly AdminSection[] {
         'businessNumbers',
         'wrapUpReasons',
         'idleCodes',
+        'cannedResponses',
         'dataProtection',
         'audit',
         'queuesAndAgents',
+        'wallboard',
+        'liveConversations',
         'search',
+        'reports',
       ];
     case 'supervisor':
-      return ['queuesAndAgents', 'search'];
+      return ['wallboard', 'queuesAndAgents', 'liveConversations', 'search', 'reports', 'cannedResponses'];
     case 'agent':
       return [];
   }
+}
+
+/** Issue 16: the page's title: "Supervision" for a supervisor, "Administration" for an administrator. */
+export function pageTitleKey(role: Role): 'supervision.title' | 'admin.title' {
+  return role === 'supervisor' ? 'supervision.title' : 'admin.title';
 }
 
 /** Whether a signed-in user without an agent profile gets the Administration page. */

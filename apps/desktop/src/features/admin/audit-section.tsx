@@ -18,6 +18,7 @@ import {
   type AuditFilters,
   type AuditPaging,
 } from './audit-state.ts';
+import { auditActionName } from './audit-actions.ts';
 import type { AdminData } from './resource-drafts.ts';
 
 /** An answer, tagged with the request it answers: a newer request shows "loading" until its own. */
@@ -166,6 +167,9 @@ export function AuditSection({ data }: { data: AdminData }) {
                 </td>
                 <td>{actorName(entry)}</td>
                 <td>
+                  {auditActionName(entry.action, i18n.language) !== undefined && (
+                    <span className="audit-action-name">{auditActionName(entry.action, i18n.language)} </span>
+                  )}
                   <code>{entry.action}</code>
                 </td>
                 <td>

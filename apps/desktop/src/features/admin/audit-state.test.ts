@@ -96,6 +96,7 @@ describe('audit entries name what they refer to', () => {
           autoWrapUpSeconds: null,
           windowFirst: null,
           stickyAgentSeconds: null,
+          serviceLevelSeconds: null,
         },
       ],
       businessNumbers: [],

@@ -66,7 +66,7 @@ export function DeletedNumberMessages({ refreshKey }: { refreshKey: number }) {
                 </td>
                 <td>{m.businessNumber}</td>
                 <td>
-                  {m.customerName} <span className="muted">{m.customerPhone}</span>
+                  <bdi>{m.customerName}</bdi> <bdi className="muted">{m.customerPhone}</bdi>
                 </td>
                 <td>{m.text}</td>
               </tr>

@@ -55,6 +55,7 @@ describe('admin forms validate every field with the protocol schema, next to the
         autoWrapUpSeconds: null,
         windowFirst: null,
         stickyAgentSeconds: null,
+        serviceLevelSeconds: null,
       },
     });
   });

@@ -8,6 +8,7 @@ import {
   EMPTY_QUEUE_DRAFT,
   QUEUE_FIELDS,
   createQueueRequest,
+  queueDeleteRefusal,
   queueDependents,
   queueDraftOf,
   updateQueueRequest,
@@ -62,6 +63,13 @@ export function QueuesSection({ admin, loadError }: { admin: AdminDataState; loa
           <p className="admin-note">{t('console.queues.deleteConsequence')}</p>
         </>
       )}
+      deleteRefusal={(q) => {
+        const refusal = queueDeleteRefusal(admin.data, q.id);
+        if (refusal === null) return null;
+        return t('console.queues.deleteRefused', {
+          names: [...refusal.businessNumbers, ...refusal.queues].join(', '),
+        });
+      }}
       onDelete={async (q) => {
         await deleteAdminQueue(q.id);
         await admin.reload();
@@ -204,6 +212,14 @@ function QueueForm({
           onChange={(v) => set('stickyAgentSeconds', v)}
           problem={form.problem('stickyAgentSeconds')}
           hint={t('console.queues.stickyAgentHint')}
+        />
+        <TextField
+          label={t('console.queues.serviceLevelSeconds')}
+          type="number"
+          value={draft.serviceLevelSeconds}
+          onChange={(v) => set('serviceLevelSeconds', v)}
+          problem={form.problem('serviceLevelSeconds')}
+          hint={t('console.queues.serviceLevelHint')}
         />
       </div>
       <MultiSelectField

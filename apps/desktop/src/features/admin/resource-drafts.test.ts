@@ -8,6 +8,7 @@ import {
   createQueueRequest,
   createUserRequest,
   hasDependents,
+  queueDeleteRefusal,
   queueDependents,
   queueDraftOf,
   updateBusinessNumberRequest,
@@ -31,6 +32,7 @@ const support: AdminQueueView = {
   autoWrapUpSeconds: null,
   windowFirst: null,
   stickyAgentSeconds: null,
+  serviceLevelSeconds: null,
 };
 const sales: AdminQueueView = {
   ...support,
@@ -48,6 +50,7 @@ const anna: AdminUserView = {
   role: 'agent',
   queueIds: ['q_support', 'q_sales'],
   capacity: 5,
+  permissions: [],
   createdAt: '2026-11-23T10:00:00.000Z',
 };
 const number: AdminBusinessNumberView = {
@@ -84,6 +87,7 @@ describe('[S-5] users form', () => {
       username: 'luca',
       displayName: 'Luca',
       role: 'agent',
+      permissions: [],
       password: 'long enough now',
       queueIds: ['q_support'],
       capacity: 0,
@@ -93,6 +97,11 @@ describe('[S-5] users form', () => {
   it('an edit sends only the changed fields, and never a password', () => {
     const result = updateUserRequest(anna, { ...userDraftOf(anna), capacity: '3', queueIds: ['q_support'] });
     expect(result).toEqual({ ok: true, value: { capacity: 3, queueIds: ['q_support'] } });
+  });
+
+  it('[issue-15] a permission granted is the only change sent', () => {
+    const result = updateUserRequest(anna, { ...userDraftOf(anna), permissions: ['transcript.export'] });
+    expect(result).toEqual({ ok: true, value: { permissions: ['transcript.export'] } });
   });
 });
 
@@ -209,6 +218,14 @@ describe('delete confirmations say what depends on the resource', () => {
       queues: ['Sales'],
     });
     expect(hasDependents(queueDependents(data, 'q_nobody'))).toBe(false);
+  });
+
+  it('[S-7][issue-18] a queue the server would refuse to delete says why before the click; agents alone do not stop it', () => {
+    expect(queueDeleteRefusal(data, 'q_support')).toEqual({
+      businessNumbers: ['+390212345678'],
+      queues: ['Sales'],
+    });
+    expect(queueDeleteRefusal(data, 'q_sales')).toBeNull();
   });
 
   it('a wrap-up reason: the queues that offer it or default to it', () => {

@@ -16,6 +16,7 @@ import {
   type CreateNamedItemRequest,
   type CreateQueueRequest,
   type CreateUserRequest,
+  type PermissionName,
   type ResetPasswordRequest,
   type Role,
   type UpdateBusinessNumberRequest,
@@ -49,9 +50,18 @@ export interface UserDraft {
   password: string;
   queueIds: string[];
   capacity: string;
+  permissions: PermissionName[];
 }
 
-export const USER_FIELDS = ['username', 'displayName', 'role', 'password', 'queueIds', 'capacity'] as const;
+export const USER_FIELDS = [
+  'username',
+  'displayName',
+  'role',
+  'password',
+  'queueIds',
+  'capacity',
+  'permissions',
+] as const;
 
 export const EMPTY_USER_DRAFT: UserDraft = {
   username: '',
@@ -60,6 +70,7 @@ export const EMPTY_USER_DRAFT: UserDraft = {
   password: '',
   queueIds: [],
   capacity: '1',
+  permissions: [],
 };
 
 export function userDraftOf(user: AdminUserView): UserDraft {
@@ -70,6 +81,7 @@ export function userDraftOf(user: AdminUserView): UserDraft {
     password: '',
     queueIds: [...user.queueIds],
     capacity: String(user.capacity),
+    permissions: [...user.permissions],
   };
 }
 
@@ -80,6 +92,7 @@ function userFields(draft: UserDraft) {
     role: draft.role,
     queueIds: draft.queueIds,
     capacity: numberInput(draft.capacity, undefined),
+    permissions: draft.permissions,
   };
 }
 
@@ -117,6 +130,8 @@ export interface QueueDraft {
   windowFirstMaxOvertakeMinutes: string;
   /** '' = off. */
   stickyAgentSeconds: string;
+  /** Reports (issue 16): '' = the default, 20 s. */
+  serviceLevelSeconds: string;
 }
 
 export const QUEUE_FIELDS = [
@@ -131,6 +146,7 @@ export const QUEUE_FIELDS = [
   'autoWrapUpSeconds',
   'windowFirst',
   'stickyAgentSeconds',
+  'serviceLevelSeconds',
 ] as const;
 
 export const EMPTY_QUEUE_DRAFT: QueueDraft = {
@@ -146,6 +162,7 @@ export const EMPTY_QUEUE_DRAFT: QueueDraft = {
   windowFirstThresholdMinutes: '',
   windowFirstMaxOvertakeMinutes: '',
   stickyAgentSeconds: '',
+  serviceLevelSeconds: '',
 };
 
 export function queueDraftOf(queue: AdminQueueView): QueueDraft {
@@ -163,6 +180,7 @@ export function queueDraftOf(queue: AdminQueueView): QueueDraft {
     windowFirstMaxOvertakeMinutes:
       queue.windowFirst === null ? '' : String(queue.windowFirst.maxOvertakeMinutes),
     stickyAgentSeconds: queue.stickyAgentSeconds === null ? '' : String(queue.stickyAgentSeconds),
+    serviceLevelSeconds: queue.serviceLevelSeconds === null ? '' : String(queue.serviceLevelSeconds),
   };
 }
 
@@ -185,6 +203,7 @@ function queueFields(draft: QueueDraft) {
             maxOvertakeMinutes: numberInput(draft.windowFirstMaxOvertakeMinutes, undefined),
           },
     stickyAgentSeconds: numberInput(draft.stickyAgentSeconds, null),
+    serviceLevelSeconds: numberInput(draft.serviceLevelSeconds, null),
   };
 }
 
@@ -395,6 +414,19 @@ export function queueDependents(data: AdminData, queueId: string): Dependents {
       .map((n) => n.displayPhoneNumber),
     queues: data.queues.filter((q) => q.id !== queueId && q.overflowQueueId === queueId).map((q) => q.name),
   };
+}
+
+/**
+ * S-7 (issue 18): why the server would refuse to delete a queue — business numbers send their
+ * customers to it, or queues overflow into it — so the console says so before the click; null
+ * when it may go.
+ */
+export function queueDeleteRefusal(
+  data: AdminData,
+  queueId: string,
+): { businessNumbers: string[]; queues: string[] } | null {
+  const { businessNumbers, queues } = queueDependents(data, queueId);
+  return businessNumbers.length + queues.length === 0 ? null : { businessNumbers, queues };
 }
 
 export function wrapUpReasonDependents(data: AdminData, reasonId: string): Dependents {

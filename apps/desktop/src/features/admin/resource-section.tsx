@@ -29,6 +29,8 @@ interface ResourceSectionProps<Row extends { id: string }> {
   /** What the delete confirmation says depends on the row. */
   describeDelete: (row: Row) => ReactNode;
   onDelete: (row: Row) => Promise<void>;
+  /** Why the server would refuse to delete this row (shown before the click); null: it may go. */
+  deleteRefusal?: (row: Row) => string | null;
 }
 
 /**
@@ -113,10 +115,21 @@ export function ResourceSection<Row extends { id: string }>(props: ResourceSecti
                   type="button"
                   className="button button-secondary button-compact admin-delete"
                   aria-label={t('console.deleteName', { name: props.nameOf(row) })}
+                  aria-describedby={props.deleteRefusal?.(row) ? `${row.id}-delete-refusal` : undefined}
+                  disabled={Boolean(props.deleteRefusal?.(row))}
                   onClick={() => setDeleting(row)}
                 >
                   {t('console.delete')}
                 </button>
+                {props.deleteRefusal?.(row) && (
+                  <span
+                    className="admin-delete-refusal"
+                    id={`${row.id}-delete-refusal`}
+                    data-testid="delete-refusal"
+                  >
+                    {props.deleteRefusal(row)}
+                  </span>
+                )}
               </td>
             </tr>
           ))}

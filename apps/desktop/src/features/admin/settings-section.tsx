@@ -128,6 +128,7 @@ function OtherSettings({
   const { t } = useTranslation();
   const problemText = useProblemText();
   const signaturesHint = useId();
+  const monitoringHint = useId();
   const [grace, setGrace] = useState(String(settings.disconnectGraceSeconds));
   const [graceProblem, setGraceProblem] = useState<FieldProblem | null>(null);
   const policies = ['returnToQueue', 'endConversation'] as const;
@@ -187,6 +188,32 @@ function OtherSettings({
           {t('console.settings.signaturesHint')}
         </p>
       </div>
+      <div className="setting">
+        <label className="setting-row">
+          <input
+            type="checkbox"
+            role="switch"
+            className="switch"
+            checked={settings.showMonitoringToAgents}
+            aria-describedby={monitoringHint}
+            aria-busy={saving}
+            aria-disabled={saving}
+            onChange={(e) => onSave({ showMonitoringToAgents: e.target.checked })}
+          />
+          <span className="setting-label">{t('console.settings.showMonitoring')}</span>
+        </label>
+        <p id={monitoringHint} className="setting-hint">
+          {t('console.settings.showMonitoringHint')}
+        </p>
+      </div>
+      <SelectField
+        label={t('console.settings.timeZone')}
+        value={settings.timeZone}
+        onChange={(v) => onSave({ timeZone: v })}
+        problem={null}
+        hint={t('console.settings.timeZoneHint')}
+        options={timeZoneOptions(settings.timeZone).map((z) => ({ value: z, label: z }))}
+      />
       <form className="setting-inline-form" noValidate onSubmit={saveGrace}>
         <TextField
           label={t('console.settings.grace')}
@@ -205,6 +232,12 @@ function OtherSettings({
       </form>
     </>
   );
+}
+
+/** The IANA zones this browser knows, UTC first, with the current one even if it does not. */
+function timeZoneOptions(current: string): string[] {
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+  return [...new Set(['UTC', current, ...zones])];
 }
 
 function NoticeText({ notice }: { notice: SaveNotice }) {

@@ -11,6 +11,8 @@ const others = {
   readReceipts: 'onOpen',
   conferenceSignatures: false,
   disconnectGraceSeconds: 60,
+  timeZone: 'UTC',
+  showMonitoringToAgents: false,
 } as const;
 const off = { maskSensitiveData: false, ...others };
 const on = { maskSensitiveData: true, ...others };

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AdminUserView, Role } from '@parlo/protocol';
+import { permissionSchema, type AdminUserView, type Role } from '@parlo/protocol';
 import {
   createAdminUser,
   deleteAdminUser,
@@ -165,6 +165,23 @@ function UserForm({
           hint={routed ? undefined : t('console.users.queuesOnlyAgents')}
           options={admin.data.queues.map((q) => ({ value: q.id, label: q.name }))}
           empty={t('console.queues.none')}
+        />
+        <MultiSelectField
+          label={t('console.users.permissions')}
+          values={draft.permissions}
+          onChange={(v) =>
+            set(
+              'permissions',
+              permissionSchema.options.filter((p) => v.includes(p)),
+            )
+          }
+          problem={form.problem('permissions')}
+          hint={t('console.users.permissionsHint')}
+          options={permissionSchema.options.map((p) => ({
+            value: p,
+            label: t(`console.users.permissionNames.${p}`),
+          }))}
+          empty=""
         />
         {mode.kind === 'edit' && (
           <button type="button" className="button button-secondary" onClick={() => setResetting(true)}>

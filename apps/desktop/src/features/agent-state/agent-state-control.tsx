@@ -8,6 +8,7 @@ import { elapsedSince, formatDuration } from '../../lib/format.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
+import './agent-state.css';
 
 const AVAILABLE = 'available';
 const RONA = 'rona';

@@ -12,6 +12,7 @@ import {
   type ControlState,
 } from './collaboration-controls.ts';
 import { TargetPickerDialog, type CollaborationPurpose } from './target-picker-dialog.tsx';
+import './collaboration.css';
 
 interface CollaborationActionsProps {
   conversation: ConversationView;

@@ -14,6 +14,7 @@ import {
   type TargetKind,
 } from './target-picker-state.ts';
 import { customerHandle } from '../../lib/customer-handle.ts';
+import './collaboration.css';
 
 /** The same dialog serves both: only the title, the intro and the submit label differ (S-19). */
 export type CollaborationPurpose = 'transfer' | 'conference';
@@ -110,7 +111,7 @@ export function TargetPickerDialog({ purpose, conversation, onClose, onDone }: T
               {purpose === 'transfer' ? t('collaboration.transferTitle') : t('collaboration.conferenceTitle')}
             </h2>
             <p className="modal-subtitle">
-              {conversation.customerName} · {customerHandle(conversation)}
+              <bdi>{conversation.customerName}</bdi> · <bdi>{customerHandle(conversation)}</bdi>
             </p>
           </div>
           <button

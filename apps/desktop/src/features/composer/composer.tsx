@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { useState, type ClipboardEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_TEXT_LENGTH, type ConversationView, type MessageView } from '@parlo/protocol';
 import { sendMessage } from '../../api/client.ts';
@@ -12,6 +12,10 @@ import { useMarkReadOnOpen, useTypingIndicator } from '../templates/use-mark-rea
 import { AttachButton } from '../message-content/attach-button.tsx';
 import { quoteOf } from '../message-content/quote.ts';
 import { ReplyPreview } from '../message-content/reply-preview.tsx';
+import { useCannedPicker } from '../canned/canned-picker.tsx';
+import { postInternalNote } from '../supervision/supervision-client.ts';
+import { limitPaste } from './paste-limit.ts';
+import './composer.css';
 
 interface ComposerProps {
   conversation: ConversationView;
@@ -40,6 +44,10 @@ export function Composer({
   const errorText = useErrorText();
   const now = useNow();
   const [error, setError] = useState<string | null>(null);
+  // Issue 18: a paste cut to the limit says so (the textarea's maxlength would cut it silently).
+  const [pasteCut, setPasteCut] = useState<number | null>(null);
+  // Issue 18: an internal note instead of a reply: stored with the conversation, never sent.
+  const [noteMode, setNoteMode] = useState(false);
 
   const windowLeft =
     conversation.windowExpiresAt === null ? null : Date.parse(conversation.windowExpiresAt) - now;
@@ -51,8 +59,28 @@ export function Composer({
   // Issue 4: on screen = opened; a new customer message moves the window's end and marks again.
   useMarkReadOnOpen(conversation.id, conversation.phase === 'active', conversation.windowExpiresAt);
   const typing = useTypingIndicator(conversation.id);
+  // Issue 18: "/" lists canned responses; the chosen one, filled by the server, becomes the draft.
+  const canned = useCannedPicker(draft, conversation.id, onDraftChange);
+
+  function sendNote() {
+    const text = draft;
+    if (text.trim() === '' || text.length > MAX_TEXT_LENGTH) return;
+    onDraftChange('');
+    setError(null);
+    postInternalNote(conversation.id, text, newClientMessageId()).then(
+      (message) => dispatch({ type: 'message.reported', message }),
+      (caught: unknown) => {
+        setError(errorText(caught));
+        onDraftChange(text);
+      },
+    );
+  }
 
   function send() {
+    if (noteMode) {
+      sendNote();
+      return;
+    }
     if (!canSend) return;
     const text = draft;
     const clientMessageId = newClientMessageId();
@@ -72,6 +100,7 @@ export function Composer({
     onReplyDone?.();
     onDraftChange('');
     setError(null);
+    setPasteCut(null);
     sendMessage(conversation.id, {
       text,
       clientMessageId,
@@ -89,7 +118,23 @@ export function Composer({
     );
   }
 
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const input = event.currentTarget;
+    const pasted = event.clipboardData.getData('text/plain');
+    const limited = limitPaste(draft, input.selectionStart, input.selectionEnd, pasted, MAX_TEXT_LENGTH);
+    if (limited === null) {
+      setPasteCut(null);
+      return;
+    }
+    event.preventDefault();
+    onDraftChange(limited.value);
+    setPasteCut(limited.pastedLength);
+    // After React has put the new value in, the caret goes where the paste ended.
+    requestAnimationFrame(() => input.setSelectionRange(limited.caret, limited.caret));
+  }
+
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (canned.onKeyDown(event)) return;
     // While an IME is composing, Enter confirms the composition, not the message.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -114,23 +159,34 @@ export function Composer({
           {error}
         </p>
       )}
+      {pasteCut !== null && (
+        <p className="composer-paste-cut" role="alert" data-testid="paste-cut">
+          {t('desktop.pasteTooLong', { max: String(MAX_TEXT_LENGTH), length: String(pasteCut) })}
+        </p>
+      )}
       {replyTo !== null && <ReplyPreview message={replyTo} onCancel={() => onReplyDone?.()} />}
+      {!disabled && canned.element}
       {windowClosed && conversation.phase === 'active' && !blocked ? (
         // Issue 4: outside the window free text is locked; an approved template is the way back.
         <TemplatePicker conversation={conversation} agentName={agentName} />
       ) : (
         <div className="composer-row">
           <textarea
-            className="composer-input"
+            className={`composer-input${noteMode ? ' composer-input-note' : ''}`}
             aria-label={t('composer.label')}
             placeholder={
               blocked
                 ? t('blocked.composerPlaceholder')
                 : disabled
                   ? t('composer.placeholderDisabled')
-                  : t('composer.placeholder', { name: conversation.customerName })
+                  : noteMode
+                    ? t('composer.notePlaceholder')
+                    : t('composer.placeholder', { name: conversation.customerName })
             }
             maxLength={MAX_TEXT_LENGTH}
+            aria-controls={canned.listId}
+            aria-activedescendant={canned.activeId}
+            aria-autocomplete="list"
             rows={3}
             // The composer mounts per conversation (keyed by id): opening or accepting one puts the
             // cursor where the agent will type.
@@ -139,9 +195,11 @@ export function Composer({
             disabled={disabled}
             onChange={(e) => {
               onDraftChange(e.target.value);
+              if (pasteCut !== null && e.target.value.length < MAX_TEXT_LENGTH) setPasteCut(null);
               if (e.target.value.trim() !== '') typing();
             }}
             onKeyDown={onKeyDown}
+            onPaste={onPaste}
           />
           <div className="composer-side">
             <span className="composer-counter" data-testid="composer-counter" aria-live="off">
@@ -154,8 +212,23 @@ export function Composer({
               onSent={() => onReplyDone?.()}
               onError={setError}
             />
-            <button type="button" className="button button-primary" disabled={!canSend} onClick={send}>
-              {t('composer.send')}
+            <button
+              type="button"
+              className={`button button-ghost button-compact${noteMode ? ' composer-note-on' : ''}`}
+              aria-pressed={noteMode}
+              disabled={disabled}
+              data-testid="note-toggle"
+              onClick={() => setNoteMode((on) => !on)}
+            >
+              {t('composer.note')}
+            </button>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={noteMode ? disabled || draft.trim() === '' : !canSend}
+              onClick={send}
+            >
+              {noteMode ? t('composer.addNote') : t('composer.send')}
             </button>
           </div>
         </div>

@@ -13,6 +13,7 @@ import {
 import { HistoryEntry } from './history-entry.tsx';
 import { TranscriptDialog } from './transcript-dialog.tsx';
 import { useLoad } from './use-load.ts';
+import './history.css';
 
 /**
  * Issue 15, beside the conversation in the interaction pane: the customer's record (editable),
@@ -88,7 +89,9 @@ export function CustomerPanels({
           ))}
         </ul>
       </details>
-      {open && <TranscriptDialog entry={open} onClose={() => setOpen(null)} />}
+      {open && (
+        <TranscriptDialog conversationId={open.conversationId} entry={open} onClose={() => setOpen(null)} />
+      )}
     </section>
   );
 }

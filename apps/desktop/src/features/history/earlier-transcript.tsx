@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { fetchConversationCustomer, fetchCustomerHistory, fetchTranscript } from './history-api.ts';
 import { TranscriptLines } from './transcript-dialog.tsx';
 import { useLoad } from './use-load.ts';
+import './history.css';
 
 /**
  * A returning customer (issue 15): their previous conversation's transcript, read-only, above the

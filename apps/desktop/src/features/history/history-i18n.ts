@@ -40,6 +40,8 @@ export const historyEn = {
   noRecent: 'Nothing yet.',
   contactSource: 'Contact source',
   inbound: 'Inbound',
+  exportJson: 'Export JSON',
+  printView: 'Print / PDF',
 };
 
 export const historyIt: Translation['history'] = {
@@ -77,4 +79,6 @@ export const historyIt: Translation['history'] = {
   noRecent: 'Ancora niente.',
   contactSource: 'Origine contatto',
   inbound: 'In entrata',
+  exportJson: 'Esporta JSON',
+  printView: 'Stampa / PDF',
 };

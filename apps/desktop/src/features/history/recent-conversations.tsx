@@ -5,6 +5,7 @@ import { useDesktopState } from '../../realtime/realtime-context.ts';
 import { fetchRecent } from './history-api.ts';
 import { TranscriptDialog } from './transcript-dialog.tsx';
 import { useLoad } from './use-load.ts';
+import './history.css';
 
 /**
  * The agent's own recent conversations as task bricks (S-12's "agent interaction history"): title,
@@ -32,9 +33,10 @@ export function RecentConversations({ refreshKey }: { refreshKey: string }) {
               data-history-conversation-id={entry.conversationId}
               onClick={() => setOpen(entry)}
             >
-              <span className="task-title">{entry.title}</span>
+              <bdi className="task-title">{entry.title}</bdi>
               <span className="task-brick-line">
-                {t('history.contactSource')}: {entry.contactSource !== '' ? entry.contactSource : '—'}
+                {t('history.contactSource')}:{' '}
+                <bdi>{entry.contactSource !== '' ? entry.contactSource : '—'}</bdi>
               </span>
               <span className="task-brick-line">
                 {t('history.inbound')}: {entry.inbound}
@@ -43,7 +45,9 @@ export function RecentConversations({ refreshKey }: { refreshKey: string }) {
           </li>
         ))}
       </ul>
-      {open && <TranscriptDialog entry={open} onClose={() => setOpen(null)} />}
+      {open && (
+        <TranscriptDialog conversationId={open.conversationId} entry={open} onClose={() => setOpen(null)} />
+      )}
     </details>
   );
 }

@@ -2,16 +2,20 @@ import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '@parlo/protocol';
 import { endConversation, fetchMessages } from '../../api/client.ts';
-import { useDispatch } from '../../realtime/realtime-context.ts';
+import { useDesktopState, useDispatch } from '../../realtime/realtime-context.ts';
 import { Composer } from '../composer/composer.tsx';
 import { CollaborationActions, RoleLabel } from '../collaboration/collaboration-actions.tsx';
 import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { BlockedBanner } from './blocked-banner.tsx';
+import { EndConfirmDialog } from './end-confirm-dialog.tsx';
+import { useShortcut } from '../shortcuts/shortcuts.ts';
 import { CustomerPanels } from '../history/customer-panels.tsx';
 import { EarlierTranscript } from '../history/earlier-transcript.tsx';
 import { MessageList } from './message-list.tsx';
+import { MonitoringBadge } from '../supervision/internal-note.tsx';
 import { customerHandle } from '../../lib/customer-handle.ts';
+import './interaction.css';
 
 interface InteractionPaneProps {
   conversation: ConversationView | null;
@@ -52,9 +56,12 @@ function OpenConversation({
 }: InteractionPaneProps & { conversation: ConversationView }) {
   const { t } = useTranslation();
   const dispatch = useDispatch();
+  const monitoredBy = useDesktopState().monitoredBy?.[conversation.id];
   const notify = useNotify();
   const errorText = useErrorText();
   const [ending, setEnding] = useState(false);
+  // Issue 18: End asks first (the button and Alt+E alike); the question is about one conversation.
+  const [confirmingEndOf, setConfirmingEndOf] = useState<string | null>(null);
   // The customer message the agent is replying to (quoted on WhatsApp), until sent or cancelled.
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
@@ -109,7 +116,12 @@ function OpenConversation({
 
   const count = messages?.length ?? 0;
 
+  const canEnd = conversation.phase === 'active' && conversation.role === 'owner';
+  const confirmingEnd = confirmingEndOf === id && canEnd;
+  useShortcut('end', () => setConfirmingEndOf(id), canEnd && !ending);
+
   async function end() {
+    setConfirmingEndOf(null);
     setEnding(true);
     try {
       dispatch({ type: 'conversation.reported', conversation: await endConversation(id) });
@@ -128,8 +140,9 @@ function OpenConversation({
       <header className="interaction-header">
         <div className="interaction-heading">
           <h1 id="interaction-title" className="interaction-title">
-            {conversation.customerName}{' '}
-            <span className="interaction-phone">{customerHandle(conversation)}</span>
+            {/* Issue 18: names and (masked) numbers isolated, so an Arabic name cannot reorder the number. */}
+            <bdi>{conversation.customerName}</bdi>{' '}
+            <bdi className="interaction-phone">{customerHandle(conversation)}</bdi>
             {conversation.marketingOptedOut === true && (
               <span className="opt-out-badge" data-testid="marketing-opted-out">
                 {t('interaction.marketingOptedOut')}
@@ -156,7 +169,7 @@ function OpenConversation({
                 className="button button-danger"
                 disabled={ending}
                 aria-busy={ending}
-                onClick={() => void end()}
+                onClick={() => setConfirmingEndOf(id)}
               >
                 {t('interaction.end')}
               </button>
@@ -168,6 +181,7 @@ function OpenConversation({
           )}
         </div>
       </header>
+      <MonitoringBadge supervisors={monitoredBy} />
       <BlockedBanner conversation={conversation} />
       {conversation.phase === 'wrapUp' && (
         <p className="phase-banner" role="status">
@@ -209,6 +223,13 @@ function OpenConversation({
         replyTo={replyTo?.conversationId === id ? replyTo : null}
         onReplyDone={() => setReplyTo(null)}
       />
+      {confirmingEnd && (
+        <EndConfirmDialog
+          customerName={conversation.customerName}
+          onConfirm={() => void end()}
+          onCancel={() => setConfirmingEndOf(null)}
+        />
+      )}
     </main>
   );
 }

@@ -1,8 +1,11 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { DeliveryStatus, MessageView } from '@parlo/protocol';
 import { formatTime, initialsOf } from '../../lib/format.ts';
 import { MessageContentView, MessageQuote, MessageReactions } from '../message-content/message-content.tsx';
 import { systemMessageText } from '../message-content/system-note.ts';
+import { InternalNoteBubble } from '../supervision/internal-note.tsx';
+import './interaction.css';
 
 const TICK_GLYPH: Record<DeliveryStatus, string> = {
   pending: '◷',
@@ -36,6 +39,8 @@ export function MessageBubble({
     </time>
   );
 
+  if (message.content?.kind === 'internalNote') return <InternalNoteBubble message={message} time={time} />;
+
   if (message.direction === 'system') {
     return (
       <div className="bubble-row bubble-row-system">
@@ -50,7 +55,7 @@ export function MessageBubble({
     return (
       <div className="bubble-row bubble-row-inbound">
         <div className="bubble bubble-inbound" data-testid="bubble" data-direction="inbound">
-          <span className="avatar" data-testid="initials" aria-hidden="true" title={customerName}>
+          <span className="avatar" data-testid="initials" aria-hidden="true" title={customerName} dir="auto">
             {initialsOf(message.authorName || customerName)}
           </span>
           <MessageQuote message={message} />
@@ -109,7 +114,8 @@ export function MessageBubble({
 function statusLabel(
   status: DeliveryStatus,
   failureReason: string | null,
-  t: ReturnType<typeof useTranslation>['t'],
+  // i18next's TFunction: `ReturnType<typeof useTranslation>['t']` grows too deep for TypeScript with our keys.
+  t: TFunction,
 ): string {
   switch (status) {
     case 'pending':

@@ -6,7 +6,7 @@ import { MessageBubble } from './message-bubble.tsx';
 
 /** Scrolled this close to the top, the page before is fetched. */
 const LOAD_OLDER_WITHIN_PX = 400;
-/** The list's top padding (styles.css `.message-list`): where the first bubble starts. */
+/** The list's top padding (interaction.css `.message-list`): where the first bubble starts. */
 const LIST_PADDING_PX = 20;
 
 interface MessageListProps {

@@ -5,6 +5,7 @@ import { asRequestError } from '../../api/request-error.ts';
 import { LanguageSelect } from '../shell/language-select.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { SsoButton } from './sso-button.tsx';
+import './login.css';
 
 interface LoginPageProps {
   /** Called once the session cookie is set. */

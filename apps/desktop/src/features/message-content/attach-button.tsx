@@ -6,6 +6,7 @@ import { newClientMessageId } from '../../lib/client-message-id.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { uploadAttachment } from './attachment-api.ts';
+import './message-content.css';
 
 interface AttachButtonProps {
   conversationId: string;

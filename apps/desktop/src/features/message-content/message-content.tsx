@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { MessageContext, MessageMediaView, MessageView } from '@parlo/protocol';
 import { systemNoteText } from './system-note.ts';
+import './message-content.css';
 
 /**
  * What a message carries, by kind: text, media (playable / viewable / downloadable, or its
@@ -241,6 +242,9 @@ function ContentBody({ message, customerName }: { message: MessageView; customer
     case 'note':
       // Notes normally sit in system bubbles; worded here too in case one is shown as content.
       return <p className="bubble-text">{systemNoteText(content.note, t)}</p>;
+    case 'internalNote':
+      // Internal notes and whispers (issue 16) sit in their own bubble; their text as written.
+      return <p className="bubble-text">{message.text}</p>;
   }
 }
 

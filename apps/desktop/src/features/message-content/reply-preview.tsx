@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '@parlo/protocol';
+import './message-content.css';
 
 /** Above the composer while replying: which customer message the reply will quote. */
 export function ReplyPreview({ message, onCancel }: { message: MessageView; onCancel: () => void }) {

@@ -9,6 +9,8 @@ import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useNotify } from '../shell/notices.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { customerHandle } from '../../lib/customer-handle.ts';
+import { useShortcut } from '../shortcuts/shortcuts.ts';
+import './offers.css';
 
 interface OfferStackProps {
   offers: readonly OfferView[];
@@ -21,8 +23,8 @@ export function OfferStack({ offers, onAccepted }: OfferStackProps) {
   if (offers.length === 0) return null;
   return (
     <div className="offer-stack">
-      {offers.map((offer) => (
-        <OfferCard key={offer.id} offer={offer} onAccepted={onAccepted} />
+      {offers.map((offer, index) => (
+        <OfferCard key={offer.id} offer={offer} onAccepted={onAccepted} first={index === 0} />
       ))}
     </div>
   );
@@ -31,9 +33,12 @@ export function OfferStack({ offers, onAccepted }: OfferStackProps) {
 function OfferCard({
   offer,
   onAccepted,
+  first,
 }: {
   offer: OfferView;
   onAccepted: (conversationId: string) => void;
+  /** The oldest request: the one Alt+A accepts. */
+  first: boolean;
 }) {
   const { t } = useTranslation();
   const dispatch = useDispatch();
@@ -71,6 +76,8 @@ function OfferCard({
     }
     dispatch({ type: 'offer.dropped', offerId: offer.id });
   }
+
+  useShortcut('accept', () => void accept(), first && !busy);
 
   async function accept() {
     setBusy(true);

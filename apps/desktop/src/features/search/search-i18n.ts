@@ -22,6 +22,8 @@ export const searchEn = {
   businessNumber: 'Business number',
   agent: 'Agent',
   phase: 'State',
+  open: 'Open the transcript',
+  mine: 'Search my conversations',
 };
 
 export const searchIt: Translation['search'] = {
@@ -44,4 +46,6 @@ export const searchIt: Translation['search'] = {
   businessNumber: 'Numero aziendale',
   agent: 'Agente',
   phase: 'Stato',
+  open: 'Apri la trascrizione',
+  mine: 'Cerca nelle mie conversazioni',
 };

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { searchResponseSchema, searchRoutes, type Catalog, type SearchHit } from '@parlo/protocol';
 import { call } from '../../api/client.ts';
+import { TranscriptDialog } from '../history/transcript-dialog.tsx';
 import { useErrorText } from '../shell/use-error-text.ts';
 
 interface SearchForm {
@@ -57,6 +58,7 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [results, setResults] = useState<SearchHit[] | null>(null);
+  const [opened, setOpened] = useState<string | null>(null);
   const change = (patch: Partial<SearchForm>) => setForm((f) => ({ ...f, ...patch }));
 
   async function submit(event: FormEvent) {
@@ -179,12 +181,22 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
               >
                 <td>{formatDateTime(hit.receivedAt, i18n.language)}</td>
                 <td>
-                  {hit.customerName}{' '}
-                  <span className="interaction-phone" data-testid="search-hit-phone">
+                  <button
+                    type="button"
+                    className="button button-ghost button-compact"
+                    data-testid="search-hit-open"
+                    title={t('search.open')}
+                    onClick={() => setOpened(hit.conversationId)}
+                  >
+                    <bdi>{hit.customerName}</bdi>
+                  </button>{' '}
+                  <bdi className="interaction-phone" data-testid="search-hit-phone">
                     {hit.customerPhone || (hit.customerUsername === null ? '' : `@${hit.customerUsername}`)}
-                  </span>
+                  </bdi>
                 </td>
-                <td>{hit.businessNumber}</td>
+                <td>
+                  <bdi>{hit.businessNumber}</bdi>
+                </td>
                 <td>{hit.queueName}</td>
                 <td>{hit.agentName ?? ''}</td>
                 <td>{hit.wrapUpReasonName ?? ''}</td>
@@ -200,6 +212,7 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
           </tbody>
         </table>
       )}
+      {opened !== null && <TranscriptDialog conversationId={opened} onClose={() => setOpened(null)} />}
     </section>
   );
 }

@@ -2,6 +2,8 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LanguageSelect } from './language-select.tsx';
 import { SignOutButton } from './sign-out-button.tsx';
+import { ThemeToggle } from './theme-toggle.tsx';
+import './shell.css';
 
 interface TopBarProps {
   /** The signed-in person's name, shown with an initial avatar. */
@@ -36,12 +38,13 @@ export function TopBar({
       {leading}
       <div className="topbar-spacer" />
       {trailing}
+      <ThemeToggle />
       <LanguageSelect />
       <span className="agent-name" data-testid={nameTestId}>
         <span className="avatar avatar-agent" aria-hidden="true">
           {displayName.slice(0, 1).toLocaleUpperCase()}
         </span>
-        {displayName}
+        <span className="agent-name-text">{displayName}</span>
       </span>
       <SignOutButton blocked={signOutBlocked} onSignedOut={onSignedOut} />
     </header>

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '@parlo/protocol';
 import { RecentConversations } from '../history/recent-conversations.tsx';
+import './task-pane.css';
 
 interface TaskPaneProps {
   conversations: readonly ConversationView[];
@@ -36,13 +37,20 @@ export function TaskPane({ conversations, messages, selectedId, onSelect }: Task
                   onClick={() => onSelect(c.id)}
                 >
                   <span className="task-row">
-                    <span className="task-title">{c.customerName}</span>
-                    <span className={`phase-badge phase-${c.phase}`}>
-                      {c.phase === 'active' ? t('tasks.phaseActive') : t('tasks.phaseWrapUp')}
-                    </span>
+                    <bdi className="task-title">{c.customerName}</bdi>
+                    {/* S-7 (issue 18): a conversation whose number or queue was deleted is stopped. */}
+                    {c.blockedBy !== null && c.phase === 'active' ? (
+                      <span className="phase-badge phase-stopped" data-testid="task-stopped">
+                        {t('tasks.phaseStopped')}
+                      </span>
+                    ) : (
+                      <span className={`phase-badge phase-${c.phase}`}>
+                        {c.phase === 'active' ? t('tasks.phaseActive') : t('tasks.phaseWrapUp')}
+                      </span>
+                    )}
                   </span>
                   <span className="task-source" title={t('tasks.contactSource')}>
-                    {c.businessNumber} · {c.queueName}
+                    <bdi>{c.businessNumber}</bdi> · {c.queueName}
                   </span>
                   {last && <span className="task-preview">{last.text}</span>}
                 </button>

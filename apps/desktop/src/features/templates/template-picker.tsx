@@ -11,6 +11,7 @@ import { newClientMessageId } from '../../lib/client-message-id.ts';
 import { useDispatch } from '../../realtime/realtime-context.ts';
 import { useErrorText } from '../shell/use-error-text.ts';
 import { fetchTemplates, sendTemplate } from './templates-api.ts';
+import './templates.css';
 
 interface TemplatePickerProps {
   conversation: ConversationView;

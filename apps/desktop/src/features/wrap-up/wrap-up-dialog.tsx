@@ -84,7 +84,7 @@ export function WrapUpDialog({ conversation, reasons, onClose, onCompleted }: Wr
               {t('wrapUp.title')}
             </h2>
             <p className="modal-subtitle">
-              {conversation.customerName} · {customerHandle(conversation)}
+              <bdi>{conversation.customerName}</bdi> · <bdi>{customerHandle(conversation)}</bdi>
             </p>
           </div>
           <button type="button" className="icon-button" aria-label={t('wrapUp.close')} onClick={onClose}>

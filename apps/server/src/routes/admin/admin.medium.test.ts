@@ -122,6 +122,32 @@ describe('users', () => {
     const state = await server().parlo.store.transaction((tx) => tx.routing.read());
     expect(state.agents[user.id]).toMatchObject({ capacity: 7, queueIds: ['q_support', 'q_sales'] });
 
+    // [issue-15] Explicit permissions are granted and taken back here, audited; unknown ones are a 400.
+    const granted = await admin(adminRoutes.user(user.id), {
+      method: 'PATCH',
+      body: { permissions: ['transcript.export', 'history.readAll'] },
+    });
+    expect(adminUserResponseSchema.parse(await granted.json()).user.permissions).toEqual([
+      'history.readAll',
+      'transcript.export',
+    ]);
+    expect(
+      await server().parlo.store.transaction((tx) => tx.hasPermission(user.id, 'transcript.export')),
+    ).toBe(true);
+    const unknown = await admin(adminRoutes.user(user.id), {
+      method: 'PATCH',
+      body: { permissions: ['everything'] },
+    });
+    expect(unknown.status).toBe(400);
+    await admin(adminRoutes.user(user.id), { method: 'PATCH', body: { permissions: ['history.readAll'] } });
+    const [lastChange] = await server().parlo.store.transaction((tx) =>
+      tx.queryAudit({ actionPrefix: 'users.update', limit: 1 }),
+    );
+    expect(JSON.stringify(lastChange?.detail)).toContain('transcript.export');
+    expect(
+      await server().parlo.store.transaction((tx) => tx.hasPermission(user.id, 'transcript.export')),
+    ).toBe(false);
+
     expect(await login('luca', 'secret-pass-1')).toBe(200);
     const reset = await admin(adminRoutes.userPassword(user.id), {
       method: 'POST',
@@ -149,6 +175,8 @@ describe('users', () => {
     expect(audit.entries.map((e) => e.action)).toEqual([
       'users.delete',
       'users.resetPassword',
+      'users.update',
+      'users.update',
       'users.update',
       'users.create',
     ]);

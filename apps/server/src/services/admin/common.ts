@@ -1,19 +1,8 @@
 /** What the administration's services share: the audit entry, its errors, ids and names. */
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@parlo/protocol';
-import type { StoreTx, UserRow } from '../../store/index.ts';
 
-/** Writes one audit entry in the caller's transaction. `detail` must never hold a secret. */
-export async function audit(
-  tx: Pick<StoreTx, 'insertAudit'>,
-  actor: UserRow,
-  at: number,
-  action: string,
-  subject: string,
-  detail: unknown,
-): Promise<void> {
-  await tx.insertAudit({ id: `aud_${randomUUID()}`, at, actorUserId: actor.id, action, subject, detail });
-}
+export { audit } from '../../platform/index.ts';
 
 export function notFound(what: string): ApiError {
   return new ApiError('NOT_FOUND', `No such ${what}`);

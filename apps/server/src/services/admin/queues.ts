@@ -41,6 +41,7 @@ function toView(q: QueueRow): AdminQueueView {
         }
       : null,
     stickyAgentSeconds: seconds(q.stickyAgentMs),
+    serviceLevelSeconds: seconds(q.serviceLevelMs),
   };
 }
 
@@ -63,6 +64,7 @@ function toRow(id: string, v: Omit<AdminQueueView, 'id'>): QueueRow {
         }
       : null,
     stickyAgentMs: millis(v.stickyAgentSeconds),
+    serviceLevelMs: millis(v.serviceLevelSeconds),
   };
 }
 

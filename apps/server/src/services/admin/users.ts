@@ -9,13 +9,19 @@ import {
 } from '@parlo/protocol';
 import type { z } from 'zod';
 import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
-import type { AgentProfileRow, Role, StoreTx, UserRow } from '../../store/index.ts';
+import type { AgentProfileRow, Permission, Role, StoreTx, UserRow } from '../../store/index.ts';
 import { toAgentView } from '../../views/index.ts';
 import { checkNewPassword, hashPassword } from '../auth/index.ts';
 import { routeAgain } from '../routing/index.ts';
 import { alreadyExists, audit, changes, inUse, newId, notFound, unknownReference } from './common.ts';
 
-function toView(user: UserRow, profile: AgentProfileRow | undefined): AdminUserView {
+// The protocol's permission names and the store's are checked against each other by the
+// compiler: a view is built from the store's (toView) and the store is given the request's.
+function toView(
+  user: UserRow,
+  profile: AgentProfileRow | undefined,
+  permissions: readonly Permission[],
+): AdminUserView {
   return {
     id: user.id,
     username: user.username,
@@ -23,6 +29,7 @@ function toView(user: UserRow, profile: AgentProfileRow | undefined): AdminUserV
     role: user.role,
     queueIds: profile ? [...profile.queueIds] : [],
     capacity: profile?.capacity ?? 0,
+    permissions: [...permissions].sort(),
     createdAt: new Date(user.createdAt).toISOString(),
   };
 }
@@ -31,6 +38,10 @@ async function liveUser(tx: StoreTx, id: string): Promise<UserRow> {
   const user = await tx.findUserById(id);
   if (!user || (user.deletedAt ?? null) !== null) throw notFound('user');
   return user;
+}
+
+async function permissionsOfUser(tx: StoreTx, userId: string): Promise<Permission[]> {
+  return (await tx.permissionsOf([userId])).get(userId) ?? [];
 }
 
 async function profileOf(tx: StoreTx, userId: string): Promise<AgentProfileRow | undefined> {
@@ -77,13 +88,15 @@ async function afterProfileChange(tx: StoreTx, out: Outgoing, userId: string, no
 export function listUsers(ctx: ServerContext): Promise<{ users: AdminUserView[] }> {
   return ctx.store.transaction(async (tx) => {
     const profiles = new Map((await tx.listAgentProfiles()).map((p) => [p.userId, p]));
-    return { users: (await tx.listUsers()).map((u) => toView(u, profiles.get(u.id))) };
+    const users = await tx.listUsers();
+    const permissions = await tx.permissionsOf(users.map((u) => u.id));
+    return { users: users.map((u) => toView(u, profiles.get(u.id), permissions.get(u.id) ?? [])) };
   });
 }
 
 export function getUser(ctx: ServerContext, id: string): Promise<{ user: AdminUserView }> {
   return ctx.store.transaction(async (tx) => ({
-    user: toView(await liveUser(tx, id), await profileOf(tx, id)),
+    user: toView(await liveUser(tx, id), await profileOf(tx, id), await permissionsOfUser(tx, id)),
   }));
 }
 
@@ -106,12 +119,13 @@ export async function createUser(
       createdAt: now,
     };
     await tx.insertUser(user);
+    await tx.setPermissions(user.id, body.permissions);
     let profile: AgentProfileRow | undefined;
     if (body.role === 'agent') {
       profile = { userId: user.id, capacity: body.capacity, queueIds: body.queueIds };
       await tx.upsertAgentProfile(profile, await initialIdleCode(tx), now);
     }
-    const view = toView(user, profile);
+    const view = toView(user, profile, body.permissions);
     const { createdAt: _created, ...detail } = view;
     await audit(tx, admin, now, 'users.create', user.id, detail);
     return { user: view };
@@ -127,7 +141,8 @@ export function updateUser(
   return commit(ctx, async (tx, out, now) => {
     const user = await liveUser(tx, id);
     const profile = await profileOf(tx, id);
-    const before = toView(user, profile);
+    const permissions = await permissionsOfUser(tx, id);
+    const before = toView(user, profile, permissions);
     if (body.username !== undefined && body.username !== user.username)
       await checkUsernameFree(tx, body.username, id);
     if (body.queueIds) await checkQueues(tx, body.queueIds);
@@ -154,7 +169,8 @@ export function updateUser(
       await tx.deleteAgentProfile(id);
       next = undefined;
     }
-    const after = toView({ ...user, ...body, role }, next);
+    if (body.permissions) await tx.setPermissions(id, body.permissions);
+    const after = toView({ ...user, ...body, role }, next, body.permissions ?? permissions);
     await audit(tx, admin, now, 'users.update', id, changes(before, after));
     if (next) await afterProfileChange(tx, out, id, now);
     return { user: after };

@@ -19,9 +19,20 @@ import {
   type WebhookUpdate,
 } from '@parlo/whatsapp';
 import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
-import type { BusinessNumberRow, CustomerRow, DeliveryStatus, StoreTx } from '../../store/index.ts';
+import type {
+  BusinessNumberRow,
+  CustomerRow,
+  DeliveryStatus,
+  InteractionEventRow,
+  StoreTx,
+} from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
-import { applyDeliveryStatus, presentStored, pushToWatchers } from '../conversations/index.ts';
+import {
+  applyDeliveryStatus,
+  customerMessageEvent,
+  presentStored,
+  pushToWatchers,
+} from '../conversations/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
 import { decideAndApply } from '../routing/index.ts';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
@@ -52,6 +63,8 @@ class IngestNotes {
   /** New conversations, decided on after every delivery of the transaction is stored. */
   /** New conversations, and waiting customers who wrote again (their window moved): routed last. */
   readonly routing: RoutingEvent[] = [];
+  /** Interaction events of the customers' messages (ADR 22), appended once per transaction. */
+  readonly events: InteractionEventRow[] = [];
   duplicates = 0;
 
   record(metrics: Metrics, committedAt: number): void {
@@ -72,6 +85,7 @@ async function routeArrivals(
   notes: readonly IngestNotes[],
   now: number,
 ): Promise<void> {
+  await tx.interactionEvents.append(notes.flatMap((n) => n.events));
   for (const n of notes) for (const event of n.routing) await decideAndApply(tx, out, event, now);
 }
 
@@ -407,6 +421,18 @@ async function ingestMessage(
   await recordInboundMedia(tx, row, number.id, parts, now);
   await tx.touchLastInbound(conversationId, sentAt);
   if (isNew && numberDeleted) return;
+  notes.events.push(
+    customerMessageEvent(
+      conversation ?? {
+        id: conversationId,
+        customerId: customer.id,
+        businessNumberId: number.id,
+        queueId: number.queueId,
+        receivedAt: now,
+      },
+      now,
+    ),
+  );
   if (isNew) {
     const lastAgentId = await lastAgentFor(tx, number.queueId, customer.id);
     notes.routing.push({
@@ -433,6 +459,8 @@ async function ingestMessage(
       conversationId,
       windowClosesAt: sentAt + SERVICE_WINDOW_MS,
     });
+  // Supervisors monitoring it see every message, even while nobody holds it (issue 16).
+  out.touch(conversationId);
   if (audienceOf(conversation).watchers.length > 0)
     await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
 }

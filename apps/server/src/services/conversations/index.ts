@@ -4,6 +4,7 @@
  * delivery statuses, read receipts, and the outbox rows the drainer carries out.
  */
 export { conversationFor } from './access.ts';
+export { customerMessageEvent, recordFirstResponse } from './interaction-events.ts';
 export { listMessages, presentStored, pushMessage, pushToWatchers } from './messages.ts';
 export { sendAgentMessage, sendComposerMessage, type AgentSend, type OutboundDraft } from './send.ts';
 export { customerAddress, outboundBody, type CustomerAddress } from './outbound.ts';

@@ -83,6 +83,8 @@ export async function pushToWatchers(
   details: ConversationDetails | undefined,
   message: MessageView,
 ): Promise<void> {
+  // Its monitors see every message, even one nobody holds yet (issue 16).
+  out.touch(message.conversationId);
   for (const agentId of audienceOf(details).watchers)
     await out.emit(agentId, { type: 'message.upserted', message });
 }
@@ -94,6 +96,7 @@ export async function pushMessage(
   conversationId: string,
   messageId: string,
 ): Promise<void> {
+  out.touch(conversationId);
   const [details] = await tx.getConversationDetails([conversationId]);
   if (!details || audienceOf(details).watchers.length === 0) return;
   const presenter = await Presenter.of(tx);

@@ -4,6 +4,7 @@ import { commit, defaultSettings, readSettings, type ServerContext } from '../..
 import type { ConversationDetails, StoreTx, UserRow } from '../../store/index.ts';
 import { audienceOf, conversationBlockOf, SERVICE_WINDOW_MS, type Audience } from '../../views/index.ts';
 import { conversationFor } from './access.ts';
+import { recordFirstResponse } from './interaction-events.ts';
 import { presentStored, pushToWatchers } from './messages.ts';
 import { enqueueSend, type TemplateSend } from './outbox-rows.ts';
 import { bindAttachment, outboundExtras } from './outbound.ts';
@@ -83,6 +84,7 @@ export async function sendAgentMessage(
     if (created) {
       await bindAttachment(tx, draft.attachmentId, message.id);
       await enqueueSend(tx, message, now, draft.template);
+      await recordFirstResponse(tx, details, author.id, now);
       // In a conference both agents see every message either of them writes.
       await pushToWatchers(out, details, view);
     }

@@ -4,6 +4,7 @@ import {
   errorBodySchema,
   historyListResponseSchema,
   historyRoutes,
+  transcriptExportSchema,
   transcriptResponseSchema,
 } from '@parlo/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -235,6 +236,77 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       expect(marcos).toContain('4567');
       expect(marcos).not.toContain(NATIONAL);
       expect(marcos).not.toContain(EMAIL);
+    });
+
+    it('[issue-15][S-12] a transcript export (JSON, print view) needs the right, is masked as the reader sees it, and each leaves an audit row', async () => {
+      const { s, marco, sofia, first } = await start();
+      await s.parlo.store.transaction((tx) => tx.setSetting('masking.enabled', 'true'));
+      const exportOf = (format: 'json' | 'html') =>
+        `${historyRoutes.transcriptExport(first)}?format=${format}&lang=it`;
+      const exports = async () =>
+        (await audits(s))
+          .filter((r) => r.action === 'history.transcript.export')
+          .map((r) => [r.actorUserId, r.subject, (r.detail as { format: string }).format]);
+      // Marco took part but holds no export right: he reads it, may not export it, and is told so.
+      const readable = transcriptResponseSchema.parse(
+        await (await marco(historyRoutes.transcript(first))).json(),
+      );
+      expect(readable.mayExport).toBe(false);
+      const refused = await marco(exportOf('json'));
+      expect(refused.status).toBe(403);
+      expect(await code(refused)).toBe('FORBIDDEN');
+      expect(await exports()).toEqual([]);
+      // Granted the right, he exports JSON: a download, masked, never cached.
+      await s.parlo.store.transaction((tx) => tx.grantPermission('usr_marco', 'transcript.export'));
+      expect(
+        transcriptResponseSchema.parse(await (await marco(historyRoutes.transcript(first))).json()).mayExport,
+      ).toBe(true);
+      const json = await marco(exportOf('json'));
+      expect(json.status).toBe(200);
+      expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename\*=UTF-8''transcript-/);
+      expect(json.headers.get('cache-control')).toBe('no-store');
+      const text = await json.text();
+      expect(text).not.toContain(NATIONAL);
+      expect(text).not.toContain(EMAIL);
+      const data = transcriptExportSchema.parse(JSON.parse(text));
+      expect(data).toMatchObject({ exportedBy: 'Marco Bianchi', conversation: { conversationId: first } });
+      expect(data.messages.map((m) => m.direction)).toContain('inbound');
+      // A supervisor who took no part prints it: a self-contained page whose CSP runs no script.
+      const html = await sofia(exportOf('html'));
+      expect(html.status).toBe(200);
+      expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(html.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+      expect(html.headers.get('content-security-policy')).not.toMatch(/script-src/);
+      const page = await html.text();
+      expect(page).toContain('Trascrizione');
+      expect(page).toContain('Marco Bianchi');
+      expect(page).not.toContain(NATIONAL);
+      expect(page).not.toContain(EMAIL);
+      expect(await exports()).toEqual(
+        expect.arrayContaining([
+          ['usr_marco', first, 'json'],
+          ['usr_sofia', first, 'html'],
+        ]),
+      );
+      expect(await exports()).toHaveLength(2);
+    });
+
+    it('[issue-15] the print view escapes what customers wrote', async () => {
+      const { s, marco } = await start();
+      await s.parlo.store.transaction((tx) => tx.setSetting('masking.enabled', 'false'));
+      expect((await idle(marco)).status).toBe(200);
+      const anna = await signedIn(s.url, 'anna');
+      const second = await conversationWith(
+        s,
+        anna,
+        'usr_anna',
+        'wamid.xss',
+        '<script>alert(1)</script> & "hi"',
+      );
+      const sofia = await signedIn(s.url, 'sofia');
+      const page = await (await sofia(`${historyRoutes.transcriptExport(second)}?format=html`)).text();
+      expect(page).not.toContain('<script>');
+      expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;hi&quot;');
     });
   });
 }

@@ -3,6 +3,8 @@ import {
   type CustomerView,
   type HistoryListQuery,
   type HistoryListResponse,
+  type TranscriptExport,
+  type TranscriptExportQuery,
   type TranscriptResponse,
   type UpdateCustomerRequest,
 } from '@parlo/protocol';
@@ -162,12 +164,55 @@ export function readTranscript(
   return ctx.store.transaction(async (tx) => {
     const { row, grant } = await transcriptFor(tx, user, conversationId);
     await auditTranscriptRead(tx, user, ctx.clock(), row, grant);
-    const presenter = await Presenter.of(tx);
-    const [conversation] = await entriesOf(tx, presenter, [row]);
-    if (!conversation) throw new ApiError('NOT_FOUND', 'No such conversation');
-    const messages = presenter.messages(await tx.listMessages(conversationId), {
-      businessDisplayNumber: row.businessDisplayNumber,
+    return { ...(await presentTranscript(tx, row)), mayExport: await mayExportTranscripts(tx, user) };
+  });
+}
+
+/** A transcript as the caller may see it: its task brick and every message, masked (S-12). */
+async function presentTranscript(
+  tx: StoreTx,
+  row: HistoryConversationRow,
+): Promise<Pick<TranscriptResponse, 'conversation' | 'messages'>> {
+  const presenter = await Presenter.of(tx);
+  const [conversation] = await entriesOf(tx, presenter, [row]);
+  if (!conversation) throw new ApiError('NOT_FOUND', 'No such conversation');
+  const messages = presenter.messages(await tx.listMessages(row.id), {
+    businessDisplayNumber: row.businessDisplayNumber,
+  });
+  return { conversation, messages };
+}
+
+/** Supervisors and administrators export what they may read; agents need `transcript.export`. */
+async function mayExportTranscripts(tx: StoreTx, user: UserRow): Promise<boolean> {
+  if (user.role === 'supervisor' || user.role === 'admin') return true;
+  return tx.hasPermission(user.id, 'transcript.export');
+}
+
+/**
+ * A transcript exported (JSON, or the print view's data): the same masked view the caller reads,
+ * refused without the export right, and always audited — format and grant, never the content —
+ * in the same transaction, so no export leaves without its row.
+ */
+export function exportTranscript(
+  ctx: ServerContext,
+  user: UserRow,
+  conversationId: string,
+  format: TranscriptExportQuery['format'],
+): Promise<TranscriptExport> {
+  return ctx.store.transaction(async (tx) => {
+    const { row, grant } = await transcriptFor(tx, user, conversationId);
+    if (!(await mayExportTranscripts(tx, user)))
+      throw new ApiError('FORBIDDEN', 'Exporting a transcript needs the transcript.export permission');
+    const at = ctx.clock();
+    await tx.insertAudit({
+      id: `aud_${randomUUID()}`,
+      at,
+      actorUserId: user.id,
+      action: 'history.transcript.export',
+      subject: row.id,
+      detail: { customerId: row.customerId, grant, format },
     });
-    return { conversation, messages };
+    const { conversation, messages } = await presentTranscript(tx, row);
+    return { conversation, messages, exportedAt: new Date(at).toISOString(), exportedBy: user.displayName };
   });
 }

@@ -5,7 +5,9 @@
  * Who may read what: `access.ts` (ADR 15).
  */
 export { customerFor, readsEverything, transcriptFor, auditTranscriptRead, type Grant } from './access.ts';
+export { renderTranscriptHtml, TRANSCRIPT_PRINT_CSP } from './print-view.ts';
 export {
+  exportTranscript,
   getConversationCustomer,
   getCustomer,
   listCustomerHistory,

@@ -228,6 +228,28 @@ export const NOT_CUSTOMER_DATA: Readonly<
     why: "the variable's name and who set it (its value is in CUSTOMER_DATA)",
   },
   cad_variable_definitions: { columns: ['key'], why: "the administrator's variable names" },
+  canned_responses: {
+    columns: ['id', 'queue_id', 'owner_user_id', 'shortcut', 'title', 'body', 'language'],
+    why: 'replies staff write with placeholders; filled with customer data only when used',
+  },
+  interaction_events: {
+    columns: [
+      'id',
+      'kind',
+      'conversation_id',
+      'customer_id',
+      'queue_id',
+      'agent_id',
+      'business_number_id',
+      'reason_id',
+      'detail',
+    ],
+    why: 'report events (ADR 22): ids and kinds only, never a name, number or text',
+  },
+  conversation_supervisors: {
+    columns: ['conversation_id', 'supervisor_id', 'mode', 'node_id'],
+    why: 'which supervisor monitors or joined which conversation: ids only',
+  },
 };
 
 /**

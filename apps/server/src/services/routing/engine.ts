@@ -14,6 +14,7 @@ import type { SystemNote } from '@parlo/protocol';
 import type { Outgoing } from '../../platform/index.ts';
 import type { ConversationDetails, MessageRow, StoreTx } from '../../store/index.ts';
 import { audienceOf, Presenter, toAgentView, type ConversationViewer } from '../../views/index.ts';
+import { recordRoutingEvents } from './interaction-events.ts';
 import { conferenceDroppedNote, renderSystemNote } from './system-notes.ts';
 
 /**
@@ -67,11 +68,16 @@ async function carryOut(
       case 'conversationRequeued':
       case 'conversationOverflowed':
       case 'participantWrappedUp':
+        out.touch(effect.conversationId);
+        break;
       case 'timerArmed':
       case 'timerCancelled':
         break;
     }
   }
+  // Every conversation a decision changed is announced: its monitors and every node's wallboard
+  // (issue 16) look again, even when no agent is told (a new conversation nobody was offered).
+  for (const id of conversationIds) out.touch(id);
   const details = await detailsById(tx, [...conversationIds]);
   // Index reads only: reading a record of a state `decide` made would build all of it (O(world)).
   const was = lookup(before);
@@ -194,6 +200,9 @@ async function carryOut(
       }
     }
   }
+
+  // Issue 16: what reports count, in the same transaction (ADR 22).
+  await recordRoutingEvents(tx, effects, was, is, details, out.now);
 
   for (const agentId of touchedAgents) {
     const agent = is.agent(agentId);

@@ -16,6 +16,7 @@ export {
   wrapUp,
 } from './commands.ts';
 export { presenceChanged, sweepPresence } from './presence.ts';
+export { systemNoteRow } from './system-notes.ts';
 export { buildSnapshot } from './snapshot.ts';
 export { DesktopFeed } from './feed.ts';
 export { TimerRunner } from './timers.ts';

@@ -40,6 +40,22 @@ const EXPECTED: { [K in SystemNoteKind]: [Extract<SystemNote, { kind: K }>, stri
     'Marco Bianchi disconnected; the conversation went back to the queue',
   ],
   overflowed: [{ kind: 'overflowed', queue: 'Overflow' }, 'Waited too long; moved to the queue Overflow'],
+  supervisorJoined: [
+    { kind: 'supervisorJoined', supervisor: 'Sofia Neri' },
+    'Supervisor Sofia Neri joined the chat',
+  ],
+  supervisorLeft: [
+    { kind: 'supervisorLeft', supervisor: 'Sofia Neri' },
+    'Supervisor Sofia Neri left the chat',
+  ],
+  reassignedToAgent: [
+    { kind: 'reassignedToAgent', supervisor: 'Sofia Neri', agent: 'Anna Rossi' },
+    'Supervisor Sofia Neri reassigned the conversation to Anna Rossi',
+  ],
+  reassignedToQueue: [
+    { kind: 'reassignedToQueue', supervisor: 'Sofia Neri', queue: 'Billing' },
+    'Supervisor Sofia Neri reassigned the conversation to the queue Billing',
+  ],
 };
 
 describe('system notes', () => {

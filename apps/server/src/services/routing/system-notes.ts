@@ -1,4 +1,5 @@
 import { systemNoteInEnglish, type SystemNote } from '@parlo/protocol';
+import type { MessageRow } from '../../store/index.ts';
 
 /**
  * The English wording of a system note: the message's `text`, read by REST/history consumers and
@@ -19,4 +20,27 @@ export function conferenceDroppedNote(
     case 'withdrawn':
       return { kind: 'conferenceWithdrawn', agent };
   }
+}
+
+/**
+ * The stored row of a system note (direction `system`, never sent): its content is the structured
+ * note each desktop words in its language, `text` its English wording.
+ */
+export function systemNoteRow(conversationId: string, note: SystemNote, now: number, id: string): MessageRow {
+  return {
+    id,
+    conversationId,
+    direction: 'system',
+    wamid: null,
+    kind: 'system',
+    text: renderSystemNote(note),
+    content: JSON.stringify({ kind: 'note', note }),
+    authorName: '',
+    authorUserId: null,
+    sentAt: now,
+    createdAt: now,
+    status: null,
+    failureReason: null,
+    clientMessageId: null,
+  };
 }

@@ -16,6 +16,8 @@ import {
  */
 
 const CUSTOMER = '393331234567';
+/** FREQUENT_WORD_MESSAGES of store/search-repository.ts: from there SQLite takes the frequent-word plan. */
+const FREQUENT_WORD_MESSAGES = 5_000;
 
 type Fetcher = ReturnType<typeof signedIn> extends Promise<infer F> ? F : never;
 
@@ -94,6 +96,51 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       const other = await search(anna, { agentId: 'usr_marco' });
       expect(other.status).toBe(403);
       expect(errorBodySchema.parse(other.body).error.code).toBe('FORBIDDEN');
+    });
+
+    it('[issue-15] a word in many messages, and an agent who left by transfer, find the same conversation', async () => {
+      const { s, sofia, marco, anna, conversationId } = await start();
+      const giulia = await signedIn(s.url, 'giulia');
+      if (!giulia) throw new Error('sign-in failed');
+      const now = Date.now();
+      // Enough messages holding the word for SQLite's frequent-word plan (search-repository.ts).
+      await s.parlo.store.transaction(async (tx) => {
+        for (let i = 0; i < FREQUENT_WORD_MESSAGES; i++)
+          await tx.insertSystemMessage({
+            id: `msg_${String(now + i).padStart(15, '0')}_frequent`,
+            conversationId,
+            direction: 'system',
+            wamid: null,
+            kind: 'text',
+            text: `umbrella note ${i}`,
+            authorName: 'Parlo',
+            authorUserId: null,
+            sentAt: now + i,
+            createdAt: now + i,
+            status: null,
+            failureReason: null,
+            clientMessageId: null,
+          });
+        await tx.recordParticipantWrapUp({
+          id: 'pwu_search_giulia',
+          conversationId,
+          agentId: 'usr_giulia',
+          role: 'owner',
+          reasonId: null,
+          acceptedAt: now - 60_000,
+          endedAt: now - 30_000,
+          wrappedUpAt: now - 20_000,
+        });
+      });
+      const ids = async (f: Fetcher, query: Record<string, string>) =>
+        searchResponseSchema.parse((await search(f, query)).body).results.map((r) => r.conversationId);
+      expect(await ids(sofia, { text: 'umbrella' })).toEqual([conversationId]);
+      expect(await ids(sofia, { text: 'umbrella broken' })).toEqual([conversationId]);
+      expect(await ids(marco, { text: 'umbrella' })).toEqual([conversationId]);
+      expect(await ids(anna, { text: 'umbrella' })).toEqual([]);
+      expect(await ids(giulia, { text: 'umbrella' })).toEqual([conversationId]);
+      expect(await ids(sofia, { agentId: 'usr_giulia' })).toEqual([conversationId]);
+      expect(await ids(sofia, { agentId: 'usr_anna' })).toEqual([]);
     });
 
     it('[issue-15] a search without criteria, or with a number that is none, is a 400', async () => {

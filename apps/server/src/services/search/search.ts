@@ -57,8 +57,14 @@ async function present(tx: StoreTx, hits: readonly ConversationSearchHit[]): Pro
     (await tx.getConversationDetails(hits.map((h) => h.conversationId))).map((d) => [d.id, d]),
   );
   const reasons = new Map((await tx.listWrapUpReasons()).map((r) => [r.id, r.name]));
-  const agentNames = new Map<string, string>();
-  for (const id of new Set(hits.flatMap((h) => (h.agentId === null ? [] : [h.agentId])))) {
+  const agentIds = new Set(hits.flatMap((h) => (h.agentId === null ? [] : [h.agentId])));
+  // A page names up to 100 agents: the users in one query (a round trip each costs more, on
+  // PostgreSQL), then those deleted since one by one.
+  const agentNames = new Map<string, string>(
+    agentIds.size > 3 ? (await tx.listUsers()).map((u) => [u.id, u.displayName]) : [],
+  );
+  for (const id of agentIds) {
+    if (agentNames.has(id)) continue;
     const agent = await tx.findUserById(id);
     if (agent) agentNames.set(id, agent.displayName);
   }

@@ -65,6 +65,23 @@ export function usersContract(name: string, open: OpenStore): void {
       });
     });
 
+    it('lists and replaces a user’s permissions', async () => {
+      await run(async (tx) => {
+        await tx.insertUser(user('u1', 'ann', 'supervisor'));
+        await tx.insertUser(user('u2', 'bob', 'agent'));
+        await tx.grantPermission('u1', 'reveal');
+        await tx.setPermissions('u2', ['transcript.export', 'history.readAll', 'transcript.export']);
+      });
+      await run(async (tx) => {
+        const all = await tx.permissionsOf(['u1', 'u2', 'u3']);
+        expect(all.get('u1')).toEqual(['reveal']);
+        expect(all.get('u2')).toEqual(['history.readAll', 'transcript.export']);
+        expect(all.has('u3')).toBe(false);
+        await tx.setPermissions('u1', []);
+      });
+      await run(async (tx) => expect((await tx.permissionsOf(['u1'])).has('u1')).toBe(false));
+    });
+
     it('[S-7] a deleted user leaves lists and login, keeps its name, frees its username', async () => {
       await run(async (tx) => {
         await tx.insertUser(user('u1', 'ann'));

@@ -17,6 +17,10 @@ import { customerProfileAndVariablesMigration } from './0015_customer_profile_an
 import { searchMigration } from './0016_search.ts';
 import { userIdentitiesMigration } from './0017_user_identities.ts';
 import { queueWindowFirstMigration } from './0018_queue_window_first.ts';
+import { interactionEventsMigration } from './0019_interaction_events.ts';
+import { conversationSupervisorsMigration } from './0020_conversation_supervisors.ts';
+import { cannedResponsesMigration } from './0021_canned_responses.ts';
+import { searchFilterOrderMigration } from './0022_search_filter_order.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -44,6 +48,10 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0016_search': searchMigration(dialect),
     '0017_user_identities': userIdentitiesMigration,
     '0018_queue_window_first': queueWindowFirstMigration,
+    '0019_interaction_events': interactionEventsMigration,
+    '0020_conversation_supervisors': conversationSupervisorsMigration,
+    '0021_canned_responses': cannedResponsesMigration,
+    '0022_search_filter_order': searchFilterOrderMigration,
   };
 }
 

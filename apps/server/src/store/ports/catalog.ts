@@ -29,6 +29,8 @@ export interface QueueRow {
   readonly windowFirst?: WindowFirst | null;
   /** Sticky agent: how long a returning customer's conversation is kept for their last agent; absent or null = off. */
   readonly stickyAgentMs?: number | null;
+  /** Reports (issue 16): answered within this counts for the service level; absent or null = 20 s. */
+  readonly serviceLevelMs?: number | null;
   /** The wrap-up reasons offered for this queue; absent or empty = every reason. */
   readonly wrapUpReasonIds?: readonly string[];
   readonly deletedAt?: number | null;

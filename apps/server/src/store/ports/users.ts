@@ -32,9 +32,12 @@ export interface UserIdentityRow {
 /**
  * An explicit right beyond a role (each use audited): `reveal` shows one masked value in clear;
  * `customerData.export` exports a customer's data (GDPR art. 15), `customerData.erase` erases it
- * (art. 17); `history.readAll` lets an agent read any conversation's transcript (issue 15).
+ * (art. 17); `history.readAll` lets an agent read any conversation's transcript (issue 15);
+ * `transcript.export` lets an agent export a transcript they may read (supervisors and
+ * administrators may by their role).
  */
-export type Permission = 'reveal' | 'customerData.export' | 'customerData.erase' | 'history.readAll';
+export type Permission =
+  'reveal' | 'customerData.export' | 'customerData.erase' | 'history.readAll' | 'transcript.export';
 
 /** Users, their sessions and their permissions. Every method runs inside its transaction. */
 export interface UsersRepository {
@@ -64,4 +67,8 @@ export interface UsersRepository {
   // --- permissions ---
   grantPermission(userId: string, permission: Permission): Promise<void>;
   hasPermission(userId: string, permission: Permission): Promise<boolean>;
+  /** Each user's explicit permissions (users without any are absent). */
+  permissionsOf(userIds: readonly string[]): Promise<Map<string, Permission[]>>;
+  /** Replaces a user's explicit permissions with exactly these. */
+  setPermissions(userId: string, permissions: readonly Permission[]): Promise<void>;
 }
