@@ -1,7 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   monitorFrameSchema,
   supervisionRoutes,
@@ -11,66 +7,18 @@ import {
   type Wallboard,
 } from '@parlo/protocol';
 import WebSocket from 'ws';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createParlo, loadConfig, type Parlo } from '../index.ts';
-import { createLogger } from '../platform/index.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  dropFreshPostgres,
   eventually,
-  freshPostgres,
   inboundTextPayload,
   openDesktop,
   sessionCookie,
   postWebhook,
   signedIn,
+  useTwoNodes,
 } from '../testing/index.ts';
 
-const REDIS_URL = process.env.PARLO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-/** Each run has its own keys and channel on the machine's Redis. */
-const prefix = `parlo-t-${randomBytes(4).toString('hex')}:`;
-const dir = mkdtempSync(join(tmpdir(), 'parlo-monitor-cross-node-'));
-let databaseUrl = '';
-const nodes: Array<{ parlo: Parlo; url: string }> = [];
-
-async function startNode(nodeId: string, bus = true): Promise<{ parlo: Parlo; url: string }> {
-  const config = loadConfig({
-    PORT: '0',
-    DATABASE_URL: databaseUrl,
-    ...(bus ? { REDIS_URL } : {}),
-    REDIS_KEY_PREFIX: prefix,
-    NODE_ID: nodeId,
-    PARLO_MEDIA_DIR: join(dir, 'media'),
-    PARLO_DEMO: 'true',
-    GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
-    LOG_LEVEL: 'silent',
-  });
-  const parlo = await createParlo(config, { backgroundWork: false, logger: createLogger('silent') });
-  return { parlo, url: await parlo.listen() };
-}
-
-beforeAll(async () => {
-  databaseUrl = await freshPostgres();
-  // The first node seeds the demo data alone; the second joins the same database and Redis.
-  nodes.push(await startNode('n1'));
-  nodes.push(await startNode('n2'));
-});
-
-afterAll(async () => {
-  for (const node of nodes.reverse()) await node.parlo.close();
-  await dropFreshPostgres(databaseUrl);
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
-  redis.disconnect();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const node = (i: number) => {
-  const found = nodes[i];
-  if (!found) throw new Error(`node ${i} has not started`);
-  return found;
-};
+const { node } = useTwoNodes('monitor-cross-node');
 
 /** A supervisor's monitor socket on a node, keeping every frame. */
 async function openMonitor(url: string, username: string, conversationId: string) {

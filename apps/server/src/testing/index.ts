@@ -5,3 +5,4 @@
 export * from './test-server.ts';
 export * from './graph-env.ts';
 export * from './postgres.ts';
+export * from './cluster-nodes.ts';

@@ -8,12 +8,14 @@ export { csvCell, reportCsv } from './csv.ts';
 export {
   ABANDON_AFTER_MS,
   DEFAULT_SERVICE_LEVEL_MS,
+  emptySums,
   figuresOf,
   isAbandoned,
   sortCells,
   sumEvents,
   type Figures,
   type KpiQuery,
+  type Mutable,
 } from './kpis.ts';
 export { offsetAt, parseLocalDate, timeBuckets, zonedInstant, type TimeBucket } from './time-buckets.ts';
 /** The scripted weekend the KPI tests compute by hand; the wallboard's tests count it too. */

@@ -34,7 +34,8 @@ function bucketOf(query: KpiQuery, at: number): number {
   return query.buckets.findIndex((b) => at >= b.start && at < b.end);
 }
 
-const emptySums = (bucket: number, key: string | null): Mutable<ReportSums> => ({
+/** A cell with nothing counted yet (the reports' sums and the wallboard's counters start here). */
+export const emptySums = (bucket: number, key: string | null): Mutable<ReportSums> => ({
   bucket,
   key,
   offered: 0,
@@ -52,7 +53,7 @@ const emptySums = (bucket: number, key: string | null): Mutable<ReportSums> => (
   conferences: 0,
 });
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Whether a conversation is abandoned at `now`: it reached the center (queued), no agent ever

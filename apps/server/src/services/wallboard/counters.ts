@@ -1,24 +1,5 @@
 import type { InteractionEventRow, ReportSums } from '../../store/index.ts';
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-const emptySums = (key: string | null): Mutable<ReportSums> => ({
-  bucket: 0,
-  key,
-  offered: 0,
-  answered: 0,
-  answeredWithinServiceLevel: 0,
-  answerMs: 0,
-  abandoned: 0,
-  handled: 0,
-  handleMs: 0,
-  firstResponses: 0,
-  firstResponseMs: 0,
-  rona: 0,
-  declined: 0,
-  transfers: 0,
-  conferences: 0,
-});
+import { emptySums, type Mutable } from '../reports/index.ts';
 
 /**
  * Issue 16: the wallboard's counts of one local day, kept as counters updated from each committed
@@ -54,7 +35,7 @@ export class DayCounters {
 
   /** The sums of a queue (`null`: the whole center); zeros when nothing happened there. */
   sums(queueId: string | null): ReportSums {
-    return this.#cells.get(queueId) ?? emptySums(queueId);
+    return this.#cells.get(queueId) ?? emptySums(0, queueId);
   }
 
   #cell(queueId: string | null): Mutable<ReportSums>[] {
@@ -62,7 +43,7 @@ export class DayCounters {
     for (const key of queueId === null ? [null] : [queueId, null]) {
       let cell = this.#cells.get(key);
       if (!cell) {
-        cell = emptySums(key);
+        cell = emptySums(0, key);
         this.#cells.set(key, cell);
       }
       cells.push(cell);
