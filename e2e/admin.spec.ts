@@ -59,6 +59,7 @@ describe('admin console: resources, validation next to fields, audit', () => {
       'Data protection',
       'Audit log',
       'Queues and agents',
+      'Wallboard',
       'Live conversations',
       'Search',
       'Reports',
