@@ -528,3 +528,48 @@ describe('routing core', () => {
     expect(structuredClone(d.state)).toEqual(d.state);
   });
 });
+
+describe('[S-7][issue-18] a conversation whose number or queue was deleted before anyone accepted it', () => {
+  const withdraw = (id: string): RoutingEvent => ({ type: 'conversation.withdrawn', conversationId: id });
+
+  it('an offered one: the offer is withdrawn (never acceptable) and it closes unanswered', () => {
+    const offered = ok(decide(world([agent('a1')]), arrive('c1'), T0)).state;
+    const offerId = Object.keys(offered.offers)[0] ?? '';
+    const d = ok(decide(offered, withdraw('c1'), T0 + 5));
+    expect(d.state.offers[offerId]?.status).toEqual({ kind: 'rescinded', at: T0 + 5 });
+    expect(d.state.conversations.c1?.phase).toEqual({
+      kind: 'closed',
+      ownerId: null,
+      closedAt: T0 + 5,
+      wrapUpReasonId: null,
+    });
+    expect(d.effects).toContainEqual({ kind: 'timerCancelled', key: offerTimerKey(offerId) });
+    // Accepting it afterwards is refused; the agent is free for the next customer.
+    const late = decide(d.state, { type: 'offer.acceptRequested', agentId: 'a1', offerId }, T0 + 6);
+    expect(late.kind).toBe('rejected');
+    const next = ok(decide(d.state, arrive('c2', T0 + 7), T0 + 7));
+    expect(next.state.conversations.c2?.phase).toMatchObject({ kind: 'offered', agentId: 'a1' });
+  });
+
+  it('a queued one closes and leaves the queue; one an agent holds is left to S-7 (only End remains)', () => {
+    const busy = agent('a1', { capacity: 1 });
+    let s = ok(decide(world([busy]), arrive('c1'), T0)).state;
+    s = ok(decide(s, { type: 'offer.acceptRequested', agentId: 'a1', offerId: 'c1.o1' }, T0 + 1)).state;
+    s = ok(decide(s, arrive('c2', T0 + 2), T0 + 2)).state;
+    expect(s.conversations.c2?.phase).toEqual({ kind: 'queued' });
+    const d = ok(decide(s, withdraw('c2'), T0 + 3));
+    expect(d.state.conversations.c2?.phase.kind).toBe('closed');
+    expect(d.effects).toContainEqual({ kind: 'timerCancelled', key: maxWaitTimerKey('c2') });
+    const held = ok(decide(d.state, withdraw('c1'), T0 + 4));
+    expect(held.state.conversations.c1?.phase).toMatchObject({ kind: 'active', ownerId: 'a1' });
+    expect(held.effects).toEqual([]);
+    // When a1 ends c1, nothing of c2 is offered to them.
+    let t = ok(
+      decide(held.state, { type: 'conversation.endRequested', agentId: 'a1', conversationId: 'c1' }, T0 + 5),
+    ).state;
+    t = ok(
+      decide(t, { type: 'wrapUp.submitted', agentId: 'a1', conversationId: 'c1', reasonId: 'r' }, T0 + 6),
+    ).state;
+    expect(Object.values(t.offers).filter((o) => o.status.kind === 'pending')).toEqual([]);
+  });
+});

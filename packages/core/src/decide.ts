@@ -15,7 +15,12 @@ import {
   onConferenceRequested,
   onTransferRequested,
 } from './events/collaboration.ts';
-import { onOfferAcceptRequested, onOfferDeadlinePassed, onOfferDeclineRequested } from './events/offers.ts';
+import {
+  onConversationWithdrawn,
+  onOfferAcceptRequested,
+  onOfferDeadlinePassed,
+  onOfferDeclineRequested,
+} from './events/offers.ts';
 import { onConversationEndRequested, onWrapUpDeadlinePassed, onWrapUpSubmitted } from './events/wrap-up.ts';
 import { route } from './routing.ts';
 import type { Rejection, RoutingEffect, RoutingEvent } from './types.ts';
@@ -141,5 +146,7 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       return onConferenceExitRequested(d, effects, event, now);
     case 'conversation.maxWaitPassed':
       return onMaxWaitPassed(d, effects, event, now);
+    case 'conversation.withdrawn':
+      return onConversationWithdrawn(d, effects, event, now);
   }
 }

@@ -111,6 +111,12 @@ export type RoutingEvent =
       readonly agentId: AgentId;
       readonly conversationId: ConversationId;
     }
+  /**
+   * S-7 (issue 18): the conversation's business number or queue was deleted before anyone accepted
+   * it: a pending offer is withdrawn (never acceptable into a stopped conversation) and it closes
+   * unanswered. A conversation someone holds stays theirs (blocked, only End remains).
+   */
+  | { readonly type: 'conversation.withdrawn'; readonly conversationId: ConversationId }
   /** Timer: the conversation waited `maxWaitMs` in `queueId` without being offered. */
   | {
       readonly type: 'conversation.maxWaitPassed';

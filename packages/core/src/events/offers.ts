@@ -1,7 +1,7 @@
 /** The offer events (accept, decline, deadline) and how an offer ends without being accepted. */
 import type { Conversation, Offer, OfferId } from '../model.ts';
 import { withoutHeadMark } from '../conversation.ts';
-import { armMaxWait, offerTimerKey } from '../timers.ts';
+import { armMaxWait, maxWaitTimerKey, offerTimerKey } from '../timers.ts';
 import type { EventOf, Rejection, RoutingEffect } from '../types.ts';
 import type { Draft } from '../world.ts';
 
@@ -212,4 +212,30 @@ export function rescindOffer(d: Draft, effects: RoutingEffect[], offerId: OfferI
     effects.push({ kind: 'conversationChanged', conversationId: conversation.id });
     armMaxWait(d, effects, requeued, now);
   }
+}
+
+/**
+ * `conversation.withdrawn` (S-7): a conversation nobody accepted, whose number or queue was
+ * deleted, closes unanswered; its pending offer is rescinded first (the agent's popover goes).
+ */
+export function onConversationWithdrawn(
+  d: Draft,
+  effects: RoutingEffect[],
+  event: EventOf<'conversation.withdrawn'>,
+  now: number,
+): undefined {
+  const conversation = d.conversations.get(event.conversationId);
+  const phase = conversation?.phase;
+  if (!conversation || (phase?.kind !== 'queued' && phase?.kind !== 'offered')) return undefined;
+  if (phase.kind === 'offered') rescindOffer(d, effects, phase.offerId, now);
+  const current = d.conversations.get(conversation.id) ?? conversation;
+  d.putConversation({
+    ...withoutHeadMark(current),
+    phase: { kind: 'closed', ownerId: null, closedAt: now, wrapUpReasonId: null },
+  });
+  effects.push(
+    { kind: 'conversationChanged', conversationId: conversation.id },
+    { kind: 'timerCancelled', key: maxWaitTimerKey(conversation.id) },
+  );
+  return undefined;
 }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { commit, type ServerContext } from '../../platform/index.ts';
 import type { BusinessNumberRow, StoreTx, UserRow } from '../../store/index.ts';
 import { alreadyExists, audit, changes, newId, notFound, unknownReference } from './common.ts';
-import { pushBlockedConversations } from './s7.ts';
+import { pushBlockedConversations, withdrawUnaccepted } from './s7.ts';
 
 /** Secrets are write-only: only whether they are set, and how many app secrets. */
 export function toBusinessNumberView(n: BusinessNumberRow): AdminBusinessNumberView {
@@ -115,11 +115,13 @@ export function deleteBusinessNumber(ctx: ServerContext, admin: UserRow, id: str
   return commit(ctx, async (tx, out, now) => {
     const number = await liveNumber(tx, id);
     await tx.softDeleteBusinessNumber(id, now);
+    const withdrawn = await withdrawUnaccepted(tx, out, { businessNumberId: id }, now);
     const blocked = await pushBlockedConversations(tx, out, { businessNumberId: id });
     await audit(tx, admin, now, 'businessNumbers.delete', id, {
       phoneNumberId: number.phoneNumberId,
       displayPhoneNumber: number.displayPhoneNumber,
       blockedConversations: blocked,
+      withdrawnConversations: withdrawn,
     });
     return { ok: true as const };
   });

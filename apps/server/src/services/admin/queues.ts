@@ -15,7 +15,7 @@ import {
   sameName,
   unknownReference,
 } from './common.ts';
-import { pushBlockedConversations } from './s7.ts';
+import { pushBlockedConversations, withdrawUnaccepted } from './s7.ts';
 
 const seconds = (ms: number | null | undefined): number | null =>
   ms === null || ms === undefined ? null : Math.round(ms / 1000);
@@ -165,8 +165,13 @@ export function deleteQueue(ctx: ServerContext, admin: UserRow, id: string): Pro
         now,
       );
     }
+    const withdrawn = await withdrawUnaccepted(tx, out, { queueId: id }, now);
     const blocked = await pushBlockedConversations(tx, out, { queueId: id });
-    await audit(tx, admin, now, 'queues.delete', id, { name: queue.name, blockedConversations: blocked });
+    await audit(tx, admin, now, 'queues.delete', id, {
+      name: queue.name,
+      blockedConversations: blocked,
+      withdrawnConversations: withdrawn,
+    });
     return { ok: true as const };
   });
 }

@@ -182,6 +182,81 @@ describe('S-7: an admin deletes the business number of a live conversation', () 
   });
 });
 
+describe('[S-7][issue-18] deleting a number withdraws what nobody accepted yet', () => {
+  it('a pending offer leaves the desktop and cannot be accepted; offered and queued conversations close unanswered', async () => {
+    const admin = await signedIn(server().url, 'admin');
+    const { queue } = adminQueueResponseSchema.parse(
+      await (await admin(adminRoutes.queues, { method: 'POST', body: { name: 'Withdrawn' } })).json(),
+    );
+    const { businessNumber } = adminBusinessNumberResponseSchema.parse(
+      await (
+        await admin(adminRoutes.businessNumbers, {
+          method: 'POST',
+          body: {
+            phoneNumberId: '666000444',
+            displayPhoneNumber: '15550004444',
+            wabaId: '666',
+            accessToken: 't',
+            appSecrets: ['demo-app-secret'],
+            verifyToken: 'v',
+            queueId: queue.id,
+          },
+        })
+      ).json(),
+    );
+    // Giulia alone in the queue, one conversation at a time: the first customer is offered to
+    // her, the second waits.
+    await admin(adminRoutes.user('usr_giulia'), {
+      method: 'PATCH',
+      body: { queueIds: [queue.id], capacity: 1 },
+    });
+    const giulia = await signedIn(server().url, 'giulia');
+    const desktop = await openDesktop(server().url, 'giulia');
+    await giulia('/api/agent/state', { method: 'POST', body: { kind: 'available' } });
+    for (const [wamid, from] of [
+      ['wamid.s7w1', '391239990031'],
+      ['wamid.s7w2', '391239990032'],
+    ] as const) {
+      const payload = inboundTextPayload({ wamid, from, text: 'anyone?' });
+      expect(
+        (await postWebhook(server().url, onNumber(JSON.stringify(payload), '666000444', '15550004444')))
+          .status,
+      ).toBe(200);
+    }
+    const before = await server().parlo.store.transaction((tx) => tx.routing.read());
+    const offer = Object.values(before.offers).find(
+      (o) => o.agentId === 'usr_giulia' && o.status.kind === 'pending',
+    );
+    if (!offer) throw new Error('no offer for giulia');
+    const waiting = Object.values(before.conversations).filter(
+      (c) => c.queueId === queue.id && c.phase.kind === 'queued',
+    );
+    expect(waiting).toHaveLength(1);
+
+    expect((await admin(adminRoutes.businessNumber(businessNumber.id), { method: 'DELETE' })).status).toBe(
+      200,
+    );
+    expect(
+      await eventually(() =>
+        desktop.events.find((e) => e.type === 'offer.removed' && e.offerId === offer.id),
+      ),
+    ).toBeDefined();
+    const late = await giulia(`/api/offers/${offer.id}/accept`, { method: 'POST', body: {} });
+    expect(late.status).toBeGreaterThanOrEqual(400);
+    const after = await server().parlo.store.transaction((tx) => tx.routing.read());
+    for (const id of [offer.conversationId, waiting[0]?.id ?? ''])
+      expect(after.conversations[id]?.phase.kind ?? 'closed').toBe('closed');
+    const audit = auditResponseSchema.parse(
+      await (await admin(`${adminRoutes.audit}?subject=${businessNumber.id}`)).json(),
+    );
+    expect(audit.entries[0]?.detail).toMatchObject({ withdrawnConversations: 2 });
+    desktop.close();
+    // Giulia as the other tests know her: Idle, capacity 5.
+    await giulia('/api/agent/state', { method: 'POST', body: { kind: 'idle', idleCodeId: 'idle_break' } });
+    await admin(adminRoutes.user('usr_giulia'), { method: 'PATCH', body: { capacity: 5 } });
+  });
+});
+
 describe('S-7 in a conference', () => {
   it('[S-7] deleting the number pushes the blocked conversation to the owner and to the joined guest', async () => {
     const admin = await signedIn(server().url, 'admin');
