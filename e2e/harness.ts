@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createParlo, loadConfig, type Parlo } from '@parlo/server';
-import { createSimulator } from '@parlo/whatsapp-sim';
+import { createSimulator, type SimNumber, type Simulator } from '@parlo/whatsapp-sim';
 import { DEMO_NUMBER } from '@parlo/server';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,6 +30,8 @@ export async function freePort(): Promise<number> {
 export interface Stack {
   readonly parloUrl: string;
   readonly simUrl: string;
+  /** The simulator itself: a customer may write to any number it hosts. */
+  readonly sim: Simulator;
   readonly parlo: Parlo;
   readonly browser: Browser;
   /** A fresh browser context (its own cookies), in English, at desktop size. */
@@ -45,6 +47,8 @@ export interface StackOptions {
   readonly simNow?: () => number;
   /** Parlo's port, when a test must know its URL first (an identity provider's redirect URL); default a free one. */
   readonly parloPort?: number;
+  /** More business numbers the simulator hosts besides the demo one (Parlo knows them once an admin adds them). */
+  readonly extraNumbers?: readonly SimNumber[];
 }
 
 /** Starts the simulator, Parlo on a fresh SQLite file with demo data, and Chromium. */
@@ -63,6 +67,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         accessToken: DEMO_NUMBER.accessToken,
         appSecret: DEMO_NUMBER.appSecret,
       },
+      ...(options.extraNumbers ?? []),
     ],
     ...(options.simNow ? { now: options.simNow } : {}),
   });
@@ -96,6 +101,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     parloUrl,
     simUrl,
+    sim,
     get parlo() {
       return parlo;
     },
@@ -186,7 +192,7 @@ export function agentStateOf(page: Page): Promise<string | null> {
 export async function apiAs(
   stack: Stack,
   username: string,
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; json: unknown }> {
