@@ -289,7 +289,8 @@ export class TestDesktop {
         this.messages.set(event.message.id, event.message);
         return;
       case 'conversation.monitoring':
-        // Who monitors a conversation (issue 16): nothing the cluster tests check.
+      case 'note.mentioned':
+        // Who monitors a conversation, who was mentioned (issues 16, 18): nothing the cluster tests check.
         return;
     }
   }

@@ -4,6 +4,7 @@ import type { AgentView, Catalog, MeResponse, UserView } from '@parlo/protocol';
 import { expireSession, fetchCatalog, fetchMe, onSessionExpired } from './api/client.ts';
 import { asRequestError } from './api/request-error.ts';
 import { AgentSearchButton } from './features/search/search-dialog.tsx';
+import { MentionNotices } from './features/supervision/internal-note.tsx';
 import { hasAdministrationPage } from './features/admin/admin-sections.ts';
 import { TopBar } from './features/shell/top-bar.tsx';
 import { AgentStateControl } from './features/agent-state/agent-state-control.tsx';
@@ -230,6 +231,7 @@ function Workspace({ agent: initialAgent, catalog: initialCatalog, onSignedOut }
         }
       />
       {state.connection === 'outdated' && <OutdatedBanner />}
+      <MentionNotices />
       <WrapUpHint agent={agent} conversations={conversations} />
       {agent.state.kind === 'rona' && (
         <p className="rona-banner" role="alert">

@@ -43,6 +43,18 @@ export const agentEventSchema = z.discriminatedUnion('type', [
     conversationId: z.string(),
     supervisors: z.array(z.string()),
   }),
+  /**
+   * Issue 18: someone mentioned this agent (`@username`) in an internal note or a whisper. Who and
+   * in which conversation (the customer's name masked as everywhere), never the note's text: the
+   * agent may not take part in that conversation.
+   */
+  z.object({
+    type: z.literal('note.mentioned'),
+    conversationId: z.string(),
+    messageId: z.string(),
+    by: z.string(),
+    customerName: z.string(),
+  }),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;
 

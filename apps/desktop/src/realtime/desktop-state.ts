@@ -27,7 +27,12 @@ export interface DesktopState {
   readonly connection: ConnectionStatus;
   /** Issue 16: who monitors each conversation, when the administrator lets agents see it. */
   readonly monitoredBy?: Readonly<Record<string, readonly string[]>>;
+  /** Issue 18: the latest mentions of this agent in notes, newest last. */
+  readonly mentions?: readonly Extract<AgentEvent, { type: 'note.mentioned' }>[];
 }
+
+/** How many mentions a desktop keeps (it shows each once, as it arrives). */
+export const MENTIONS_KEPT = 20;
 
 export const initialDesktopState: DesktopState = {
   lastSeq: null,
@@ -105,6 +110,9 @@ function applyAgentEvent(state: DesktopState, event: AgentEvent): DesktopState {
         ...state,
         monitoredBy: { ...state.monitoredBy, [event.conversationId]: event.supervisors },
       };
+    case 'note.mentioned':
+      // The newest few, for the notice the desktop shows (issue 18).
+      return { ...state, mentions: [...(state.mentions ?? []), event].slice(-MENTIONS_KEPT) };
   }
 }
 

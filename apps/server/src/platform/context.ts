@@ -93,9 +93,11 @@ function touchedConversations(out: Outgoing): Set<string> {
       case 'message.upserted':
         ids.add(event.message.conversationId);
         break;
+      // A mention tells an agent; the conversation itself did not change.
       case 'agent.updated':
       case 'offer.added':
       case 'offer.removed':
+      case 'note.mentioned':
         break;
     }
   }

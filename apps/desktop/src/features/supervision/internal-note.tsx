@@ -1,6 +1,8 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '@parlo/protocol';
+import { useDesktopState } from '../../realtime/realtime-context.ts';
+import { useNotify } from '../shell/notices.tsx';
 import './supervision.css';
 
 /**
@@ -41,4 +43,24 @@ export function MonitoringBadge({ supervisors }: { supervisors: readonly string[
       {t('supervision.monitoredBy', { names: supervisors.join(', ') })}
     </p>
   );
+}
+
+/**
+ * Issue 18: a notice each time a colleague or a supervisor mentions this agent (`@username`) in a
+ * note — who, and with which customer; never the note (the agent may not take part in it).
+ */
+export function MentionNotices() {
+  const { t } = useTranslation();
+  const notify = useNotify();
+  const mentions = useDesktopState().mentions;
+  // Mentions already shown (a resync replays none: the state keeps them).
+  const shown = useRef<Set<string>>(new Set());
+  useEffect(() => {
+    for (const m of mentions ?? []) {
+      if (shown.current.has(m.messageId)) continue;
+      shown.current.add(m.messageId);
+      notify(t('supervision.mentioned', { by: m.by, customer: m.customerName }));
+    }
+  }, [mentions, notify, t]);
+  return null;
 }

@@ -64,6 +64,7 @@ export const supervisionEn = {
     internal: 'Internal note by {{name}}',
   },
   monitoredBy: 'Monitored by {{names}}',
+  mentioned: '{{by}} mentioned you in a note (conversation with {{customer}})',
 };
 
 export const supervisionIt: Translation['supervision'] = {
@@ -125,4 +126,5 @@ export const supervisionIt: Translation['supervision'] = {
     internal: 'Nota interna di {{name}}',
   },
   monitoredBy: 'Monitorata da {{names}}',
+  mentioned: '{{by}} ti ha menzionato in una nota (conversazione con {{customer}})',
 };

@@ -106,8 +106,45 @@ async function storeNote(
     clientMessageId: body.clientMessageId,
   });
   const view = await presentStored(tx, message, details);
-  if (created) await pushToViewers(out, details, view);
+  if (created) {
+    await pushToViewers(out, details, view);
+    await notifyMentioned(tx, out, author, details, message.id, body.text);
+  }
   return view;
+}
+
+/** `@username` not glued to a letter, digit or dot before it (an e-mail address is no mention). */
+const MENTION = /(?<![\p{L}\p{N}._-])@([A-Za-z0-9._-]{1,100})/gu;
+
+/**
+ * Issue 18: each agent a note or whisper mentions by `@username` is told — who wrote and in which
+ * conversation (the customer's name masked as everywhere), never the text. Unknown names, deleted
+ * users, people who are not agents and the author are skipped; each agent is told once.
+ */
+async function notifyMentioned(
+  tx: StoreTx,
+  out: Outgoing,
+  author: UserRow,
+  details: ConversationDetails,
+  messageId: string,
+  text: string,
+): Promise<void> {
+  const names = new Set([...text.matchAll(MENTION)].map((m) => (m[1] ?? '').replace(/[.]+$/, '')));
+  if (names.size === 0) return;
+  const presenter = await Presenter.of(tx);
+  const customerName = presenter.customerNameOf(details);
+  for (const name of names) {
+    const user = await tx.findUserByUsername(name);
+    if (!user || user.role !== 'agent' || user.id === author.id || (user.deletedAt ?? null) !== null)
+      continue;
+    await out.emit(user.id, {
+      type: 'note.mentioned',
+      conversationId: details.id,
+      messageId,
+      by: author.displayName,
+      customerName,
+    });
+  }
 }
 
 /** Issue 18: an agent taking part in the conversation (a viewer) writes an internal note. */

@@ -16,8 +16,10 @@ import WebSocket from 'ws';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import {
+  eventually,
   freshPostgres,
   inboundTextPayload,
+  openDesktop,
   postWebhook,
   sameOrigin,
   sessionCookie,
@@ -441,6 +443,35 @@ for (const store of ['sqlite', 'postgres'] as const) {
       expect(view.view.messages.map((m) => m.text)).toContain('Customer prefers email follow-up');
       await new Promise((r) => setTimeout(r, 200));
       expect(e.sim.thread(CUSTOMER).filter((m) => m.direction === 'out')).toEqual([]);
+    });
+
+    it('[issue-18] an @mention in a note tells the agent who and where, never the text; unknown names and the author are skipped', async () => {
+      const e = await start();
+      const anna = await openDesktop(e.server.url, 'anna');
+      const marco = await openDesktop(e.server.url, 'marco');
+      try {
+        const res = await post(e.marco, supervisionRoutes.notes(e.conversationId), {
+          text: '@anna could you check the refund? cc @nobody @marco, mail x@anna.example',
+          clientMessageId: 'note-mention-1',
+        });
+        expect(res.status).toBe(200);
+        const noteId = messageResponseSchema.parse(await res.json()).message.id;
+        const mentioned = await eventually(() => anna.events.find((ev) => ev.type === 'note.mentioned'));
+        expect(mentioned).toMatchObject({
+          type: 'note.mentioned',
+          conversationId: e.conversationId,
+          messageId: noteId,
+          by: 'Marco Bianchi',
+        });
+        expect(mentioned && 'customerName' in mentioned && mentioned.customerName).toBeTruthy();
+        expect(JSON.stringify(anna.events)).not.toContain('refund');
+        expect(anna.events.filter((ev) => ev.type === 'note.mentioned')).toHaveLength(1);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(marco.events.some((ev) => ev.type === 'note.mentioned')).toBe(false);
+      } finally {
+        anna.close();
+        marco.close();
+      }
     });
 
     it('barge-in: the supervisor joins (a note), writes to the phone signed, takes no capacity, and leaves (a note)', async () => {
