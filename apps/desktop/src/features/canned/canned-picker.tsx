@@ -132,7 +132,7 @@ export function useCannedPicker(
           )}
           <button
             type="button"
-            className="button button-ghost button-compact"
+            className="button button-secondary button-compact"
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => setCreating(true)}
           >

@@ -214,7 +214,7 @@ export function Composer({
             />
             <button
               type="button"
-              className={`button button-ghost button-compact${noteMode ? ' composer-note-on' : ''}`}
+              className={`button button-secondary button-compact${noteMode ? ' composer-note-on' : ''}`}
               aria-pressed={noteMode}
               disabled={disabled}
               data-testid="note-toggle"

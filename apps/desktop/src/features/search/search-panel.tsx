@@ -183,7 +183,7 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
                 <td>
                   <button
                     type="button"
-                    className="button button-ghost button-compact"
+                    className="button button-secondary button-compact"
                     data-testid="search-hit-open"
                     title={t('search.open')}
                     onClick={() => setOpened(hit.conversationId)}
