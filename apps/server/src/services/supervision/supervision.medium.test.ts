@@ -21,6 +21,7 @@ import {
   inboundTextPayload,
   openDesktop,
   postWebhook,
+  signedIn,
   sameOrigin,
   sessionCookie,
   startTestServer,
@@ -60,20 +61,6 @@ afterEach(async () => {
   current = undefined;
 });
 
-async function bound(server: TestServer, username: string): Promise<Fetcher> {
-  const cookie = await sessionCookie(server.url, username);
-  return (path, init = {}) =>
-    fetch(`${server.url}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        cookie,
-        ...sameOrigin(server.url),
-        ...(init.body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
-    });
-}
-
 /** A server and simulator; Marco owns a conversation with the customer. */
 async function start(settings: Record<string, string> = {}): Promise<Env> {
   const sim = createSimulator({
@@ -103,10 +90,10 @@ async function start(settings: Record<string, string> = {}): Promise<Env> {
   const e: Env = {
     server,
     sim,
-    marco: await bound(server, 'marco'),
-    anna: await bound(server, 'anna'),
-    sofia: await bound(server, 'sofia'),
-    admin: await bound(server, 'admin'),
+    marco: await signedIn(server.url, 'marco'),
+    anna: await signedIn(server.url, 'anna'),
+    sofia: await signedIn(server.url, 'sofia'),
+    admin: await signedIn(server.url, 'admin'),
     conversationId: '',
   };
   current = e;
