@@ -34,7 +34,12 @@ const SERVER_LAYERS = [
   // The docs page escapes with the platform's HTML helpers.
   { element: 'openapi', layer: 'transport', mayImport: ['platform'] },
   // services: one per use-case family; a family uses only the families listed after it
-  { element: 'services/admin', layer: 'services', mayImport: ['services/auth', 'services/routing'] },
+  {
+    element: 'services/admin',
+    layer: 'services',
+    // Issue 18: a queue's business hours and the automatic messages are kept on the admin pages.
+    mayImport: ['services/auth', 'services/routing', 'services/automation'],
+  },
   { element: 'services/sso', layer: 'services', mayImport: ['services/auth', 'services/routing'] },
   {
     element: 'services/supervision',
@@ -46,20 +51,34 @@ const SERVER_LAYERS = [
   {
     element: 'services/channel',
     layer: 'services',
-    mayImport: ['services/conversations', 'services/metrics', 'services/routing'],
+    mayImport: ['services/conversations', 'services/metrics', 'services/routing', 'services/csat'],
   },
   { element: 'services/privacy', layer: 'services', mayImport: ['services/media'] },
-  { element: 'services/templates', layer: 'services', mayImport: ['services/conversations'] },
   { element: 'services/media', layer: 'services', mayImport: ['services/conversations'] },
   // Issue 18: a canned response is filled from the CAD variables history derives.
   { element: 'services/canned', layer: 'services', mayImport: ['services/history'] },
   { element: 'services/search', layer: 'services', mayImport: ['services/history'] },
+  // Issue 18: labels check who reads a conversation as history does, and bucket days as reports do.
+  {
+    element: 'services/labels',
+    layer: 'services',
+    mayImport: ['services/history', 'services/reports'],
+  },
   { element: 'services/history', layer: 'services', mayImport: ['services/conversations'] },
   // Issue 16: the wallboard counts with the reports' definitions.
   { element: 'services/wallboard', layer: 'services', mayImport: ['services/reports'] },
   { element: 'services/reports', layer: 'services', mayImport: [] },
+  // Issue 18: a wrap-up that closes a conversation may send the customer a CSAT survey (ADR 28).
+  { element: 'services/routing', layer: 'services', mayImport: ['services/csat', 'services/automation'] },
+  { element: 'services/csat', layer: 'services', mayImport: ['services/conversations'] },
+  // Issue 18 (ADR 27): business hours and the automatic messages the routing shell sends.
+  {
+    element: 'services/automation',
+    layer: 'services',
+    mayImport: ['services/templates', 'services/conversations'],
+  },
+  { element: 'services/templates', layer: 'services', mayImport: ['services/conversations'] },
   { element: 'services/conversations', layer: 'services', mayImport: [] },
-  { element: 'services/routing', layer: 'services', mayImport: [] },
   { element: 'services/auth', layer: 'services', mayImport: [] },
   { element: 'services/metrics', layer: 'services', mayImport: [] },
   { element: 'services/cluster', layer: 'services', mayImport: [] },

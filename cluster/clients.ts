@@ -289,6 +289,7 @@ export class TestDesktop {
         this.messages.set(event.message.id, event.message);
         return;
       case 'conversation.monitoring':
+      case 'conversation.labels':
       case 'note.mentioned':
         // Who monitors a conversation, who was mentioned (issues 16, 18): nothing the cluster tests check.
         return;

@@ -17,12 +17,14 @@
  * `REPORTS_BENCH_RUNS` (default 10), `REPORTS_BENCH_PG_URL` (default
  * postgres://postgres@127.0.0.1:5432/postgres). Never pass/fail: it prints the figures.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import {
+  counted,
   openPostgresStore,
   openSqliteStore,
   type ReportDimension,
@@ -35,6 +37,7 @@ import {
   type BucketSize,
 } from '../../apps/server/src/services/reports/time-buckets.ts';
 import { quantile, round } from './load.ts';
+import { freePort, ParloServer } from './parlo-process.ts';
 import { DEFAULT_ADMIN_URL, freshDatabase } from './pg.ts';
 
 const GOAL_P99_MS = 500;
@@ -244,48 +247,81 @@ interface CaseResult {
   readonly maxMs: number;
 }
 
-async function measure(store: Store, runs: number): Promise<{ cases: CaseResult[]; p99Ms: number }> {
+const reportQuery = (c: Case, now: number) => {
+  const from = parseLocalDate(c.from);
   const to = parseLocalDate(LAST_DAY);
-  if (!to) throw new Error('date');
-  const now = Date.parse(`${LAST_DAY}T23:00:00Z`) + 86_400_000;
+  if (!from || !to) throw new Error('date');
+  return {
+    buckets: timeBuckets(from, to, ZONE, c.size),
+    groupBy: c.groupBy,
+    now,
+    abandonAfterMs: ABANDON_AFTER_MS,
+    defaultServiceLevelMs: DEFAULT_SERVICE_LEVEL_MS,
+  };
+};
+
+/**
+ * The roll-up's report of every case against the events' (the truth, ADR 22) at this volume:
+ * the cells that differ (0 expected), and how long each path took.
+ */
+async function verify(
+  store: Store,
+  now: number,
+): Promise<{ differing: number; rollupMs: number; eventsMs: number }> {
+  let differing = 0;
+  let rollupMs = 0;
+  let eventsMs = 0;
+  for (const c of CASES) {
+    const query = reportQuery(c, now);
+    const t0 = performance.now();
+    const rolled = await store.transaction((tx) => tx.interactionEvents.report(query));
+    const t1 = performance.now();
+    const sums = await store.transaction((tx) => tx.interactionEvents.reportSums(query));
+    const wrapUps = await store.transaction((tx) => tx.interactionEvents.reportWrapUps(query));
+    eventsMs += performance.now() - t1;
+    rollupMs += t1 - t0;
+    const text = (cells: readonly object[]) => new Set(cells.map((x) => JSON.stringify(x)));
+    const want = text(sums.filter((x) => counted(x)));
+    const got = text(rolled.sums);
+    for (const x of want) if (!got.has(x)) differing++;
+    for (const x of got) if (!want.has(x)) differing++;
+    const wantWraps = text(wrapUps);
+    for (const x of text(rolled.wrapUps)) if (!wantWraps.has(x)) differing++;
+    if (wantWraps.size !== rolled.wrapUps.length) differing++;
+  }
+  return { differing, rollupMs: round(rollupMs), eventsMs: round(eventsMs) };
+}
+
+/** The standard reports through the server: `GET /api/reports/kpis` as Sofia (supervisor). */
+async function measure(
+  origin: string,
+  cookie: string,
+  runs: number,
+): Promise<{ cases: CaseResult[]; p99Ms: number }> {
   const all: number[] = [];
   const cases: CaseResult[] = [];
-  const samples = new Map<string, number[]>();
-  let rowsOf = new Map<string, number>();
-  for (let round_ = 0; round_ < runs + 2; round_++) {
-    for (const c of CASES) {
-      const from = parseLocalDate(c.from);
-      if (!from) throw new Error('date');
-      const query = {
-        buckets: timeBuckets(from, to, ZONE, c.size),
-        groupBy: c.groupBy,
-        now,
-        abandonAfterMs: ABANDON_AFTER_MS,
-        defaultServiceLevelMs: DEFAULT_SERVICE_LEVEL_MS,
-      };
+  for (const c of CASES) {
+    const samples: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < runs + 2; i++) {
+      const params = new URLSearchParams({ from: c.from, to: LAST_DAY, bucket: c.size, groupBy: c.groupBy });
       const started = performance.now();
-      const rows = await store.transaction(async (tx) => {
-        const sums = await tx.interactionEvents.reportSums(query);
-        await tx.interactionEvents.reportWrapUps(query);
-        return sums.length;
-      });
+      const res = await fetch(`${origin}/api/reports/kpis?${params.toString()}`, { headers: { cookie } });
+      const body = (await res.json()) as { rows?: unknown[] };
       const ms = performance.now() - started;
-      if (round_ < 2) continue;
-      rowsOf = rowsOf.set(c.name, rows);
-      const list = samples.get(c.name) ?? [];
-      list.push(ms);
-      samples.set(c.name, list);
+      if (res.status !== 200) throw new Error(`report ${c.name}: HTTP ${res.status}`);
+      rows = body.rows?.length ?? 0;
+      if (i < 2) continue;
+      samples.push(ms);
       all.push(ms);
     }
-  }
-  for (const c of CASES) {
-    const list = [...(samples.get(c.name) ?? [])].sort((a, b) => a - b);
+    samples.sort((a, b) => a - b);
     cases.push({
       report: c.name,
-      rows: rowsOf.get(c.name) ?? 0,
-      p50Ms: round(quantile(list, 0.5)),
-      p99Ms: round(quantile(list, 0.99)),
-      maxMs: round(list.at(-1) ?? 0),
+      rows,
+      p50Ms: round(quantile(samples, 0.5)),
+      p99Ms: round(quantile(samples, 0.99)),
+      maxMs: round(samples.at(-1) ?? 0),
     });
   }
   return {
@@ -304,9 +340,28 @@ export interface ReportsBenchResult {
   readonly conversations: number;
   readonly events: number;
   readonly seedSeconds: number;
+  /** Building the roll-up from the seeded events (what migration 0023 does on an existing database). */
+  readonly rollupSeconds: number;
+  /** Roll-up cells that differ from the events' (0 expected), and both paths' time over the six reports. */
+  readonly check: { differing: number; rollupMs: number; eventsMs: number };
   readonly cases: readonly CaseResult[];
   readonly p99Ms: number;
   readonly goalMet: boolean;
+}
+
+/** A supervisor session as a row (no sign-in) and the center's zone: the cookie. */
+async function prepare(store: Store, now: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await store.transaction(async (tx) => {
+    await tx.setSetting('center.timeZone', ZONE);
+    await tx.insertSession({
+      tokenHash: createHash('sha256').update(token).digest('hex'),
+      userId: 'usr_sofia',
+      createdAt: now,
+      expiresAt: now + 86_400_000,
+    });
+  });
+  return `parlo_session=${token}`;
 }
 
 export async function benchReports(
@@ -315,53 +370,94 @@ export async function benchReports(
   const n = options.conversations ?? 1_000_000;
   const runs = options.runs ?? 10;
   const results: ReportsBenchResult[] = [];
-  for (const db of options.dbs ?? ['sqlite', 'postgres']) {
-    const seedStart = performance.now();
-    if (db === 'sqlite') {
-      const dir = mkdtempSync(join(tmpdir(), 'parlo-reports-bench-'));
-      const file = join(dir, 'parlo.db');
+  const scratch = mkdtempSync(join(tmpdir(), 'parlo-reports-bench-'));
+  const metricsToken = randomBytes(12).toString('hex');
+  const now = Date.parse(`${LAST_DAY}T23:00:00Z`) + 86_400_000;
+  try {
+    for (const db of options.dbs ?? ['sqlite', 'postgres']) {
+      const file = join(scratch, `reports-${db}.db`);
+      const fresh =
+        db === 'postgres'
+          ? await freshDatabase(process.env.REPORTS_BENCH_PG_URL ?? DEFAULT_ADMIN_URL, 'parlo_reports_bench')
+          : undefined;
+      const url = fresh?.url ?? `sqlite:${file}`;
       try {
-        await (await openSqliteStore(file)).close();
-        const events = seedSqlite(file, n);
+        // A first start: migrations and the demo data (Sofia, the supervisor).
+        const first = await ParloServer.start({
+          databaseUrl: url,
+          scratch,
+          name: `reports-${db}-migrate`,
+          port: await freePort(),
+          metricsToken,
+        });
+        await first.stop();
+        const seedStart = performance.now();
+        const events = fresh ? await seedPostgres(fresh.url, n) : seedSqlite(file, n);
         const seedSeconds = round((performance.now() - seedStart) / 1000);
-        const store = await openSqliteStore(file);
+        const store = fresh ? await openPostgresStore(fresh.url) : await openSqliteStore(file);
+        let rollupSeconds: number;
+        let check: ReportsBenchResult['check'];
+        let cookie: string;
         try {
-          const m = await measure(store, runs);
-          results.push({ db, conversations: n, events, seedSeconds, ...m, goalMet: m.p99Ms <= GOAL_P99_MS });
+          const rollupStart = performance.now();
+          await store.transaction((tx) => tx.interactionEvents.rebuildRollup());
+          rollupSeconds = round((performance.now() - rollupStart) / 1000);
+          if (fresh) await analyze(fresh.url);
+          check = await verify(store, now);
+          cookie = await prepare(store, Date.now());
         } finally {
           await store.close();
         }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    } else {
-      const fresh = await freshDatabase(
-        process.env.REPORTS_BENCH_PG_URL ?? DEFAULT_ADMIN_URL,
-        'parlo_reports_bench',
-      );
-      try {
-        await (await openPostgresStore(fresh.url)).close();
-        const events = await seedPostgres(fresh.url, n);
-        const seedSeconds = round((performance.now() - seedStart) / 1000);
-        const store = await openPostgresStore(fresh.url);
+        const server = await ParloServer.start({
+          databaseUrl: url,
+          scratch,
+          name: `reports-${db}`,
+          port: await freePort(),
+          metricsToken,
+        });
         try {
-          const m = await measure(store, runs);
-          results.push({ db, conversations: n, events, seedSeconds, ...m, goalMet: m.p99Ms <= GOAL_P99_MS });
+          const m = await measure(server.origin, cookie, runs);
+          results.push({
+            db,
+            conversations: n,
+            events,
+            seedSeconds,
+            rollupSeconds,
+            check,
+            ...m,
+            goalMet: m.p99Ms <= GOAL_P99_MS,
+          });
         } finally {
-          await store.close();
+          await server.stop();
         }
       } finally {
-        await fresh.drop();
+        await fresh?.drop();
       }
     }
+  } finally {
+    if (process.env.REPORTS_BENCH_KEEP === '1') console.log(`kept: ${scratch}`);
+    else rmSync(scratch, { recursive: true, force: true });
   }
   return results;
+}
+
+async function analyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('analyze');
+  } finally {
+    await client.end();
+  }
 }
 
 export function printReports(results: readonly ReportsBenchResult[]): void {
   for (const r of results) {
     console.log(
-      `${r.db}: ${r.conversations.toLocaleString('en')} conversations, ${r.events.toLocaleString('en')} events (seeded in ${r.seedSeconds} s)`,
+      `${r.db}: ${r.conversations.toLocaleString('en')} conversations, ${r.events.toLocaleString('en')} events (seeded in ${r.seedSeconds} s; roll-up built in ${r.rollupSeconds} s)`,
+    );
+    console.log(
+      `roll-up vs events, six reports in the bench process: ${r.check.differing} differing cells; ${r.check.rollupMs} ms vs ${r.check.eventsMs} ms`,
     );
     console.table(r.cases);
     console.log(

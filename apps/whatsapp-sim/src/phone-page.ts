@@ -45,6 +45,10 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
   #rename { padding: 0; background: none; }
   #rename input { padding: 3px 8px; border-radius: 6px; font-size: 13px; }
   #rename button { padding: 3px 10px; border-radius: 12px; font-size: 12px; background: #e7f5f1; color: #075e54; }
+  .choices { display: flex; flex-direction: column; gap: 4px; margin-top: 6px; }
+  .choices button { border: 0; border-top: 1px solid #e9edef; background: none; color: #027eb5; font: inherit; padding: 6px 4px; cursor: pointer; }
+  .choices button:disabled { color: #8696a0; cursor: default; }
+  .choices details summary { color: #027eb5; cursor: pointer; text-align: center; padding: 6px 4px; border-top: 1px solid #e9edef; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 </style>
 </head>
@@ -151,10 +155,45 @@ export const PHONE_PAGE_HTML = /* html */ `<!doctype html>
         react.addEventListener('click', () => void sendInput({ type: 'reaction', messageId: m.wamid, emoji: '👍' }));
         meta.append(react);
       }
-      bubble.append(text, meta);
+      bubble.append(text);
+      // Reply buttons or a list (an interactive message): the customer taps one, as on WhatsApp.
+      if (!own && m.choices) bubble.append(choicesOf(m));
+      bubble.append(meta);
       chat.append(bubble);
     }
     chat.scrollTop = chat.scrollHeight;
+  }
+
+  // The reply a tap sends is Meta's interactive button_reply / list_reply, in reply to the message.
+  function choicesOf(m) {
+    const box = document.createElement('div');
+    box.className = 'choices';
+    box.setAttribute('role', 'group');
+    box.setAttribute('aria-label', 'Choices');
+    const tap = (o) => void sendInput({ type: 'interactive', reply: m.choices.reply, id: o.id, title: o.title,
+      ...(o.description ? { description: o.description } : {}), replyTo: m.wamid });
+    const buttons = m.choices.options.map((o) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = o.title;
+      b.dataset.testid = 'phone-choice';
+      b.addEventListener('click', () => tap(o));
+      return b;
+    });
+    if (m.choices.reply === 'list_reply') {
+      const details = document.createElement('details');
+      const summary = document.createElement('summary');
+      summary.textContent = m.choices.button || 'Choose';
+      summary.dataset.testid = 'phone-list-button';
+      const list = document.createElement('div');
+      list.className = 'choices';
+      list.append(...buttons);
+      details.append(summary, list);
+      box.append(details);
+    } else {
+      box.append(...buttons);
+    }
+    return box;
   }
 
   function showTyping(indicator) {

@@ -161,3 +161,39 @@ describe("parseMessagesRequest (the simulator's Graph-side validation)", () => {
     expect(toWaId('+1 (650) 555-1234')).toBe('16505551234');
   });
 });
+
+describe('interactive sends (issue 18): what the phone offers to tap', () => {
+  it('reads reply buttons as button_reply choices', () => {
+    const request = parseMessagesRequest(
+      {
+        ...envelope,
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          body: { text: 'How did we do?' },
+          action: { buttons: [{ type: 'reply', reply: { id: 'csat:1', title: '😞' } }] },
+        },
+      },
+      noMedia,
+    );
+    expect(request).toMatchObject({
+      kind: 'send',
+      preview: 'How did we do? [😞]',
+      choices: { reply: 'button_reply', options: [{ id: 'csat:1', title: '😞' }] },
+    });
+  });
+
+  it('reads a list as list_reply choices behind its button, and refuses one without a button or over 10 rows', () => {
+    const list = (action: Record<string, unknown>) => ({
+      ...envelope,
+      type: 'interactive',
+      interactive: { type: 'list', body: { text: 'Rate us' }, action },
+    });
+    const rows = [1, 2, 3, 4, 5].map((n) => ({ id: `csat:${n}`, title: `${n}` }));
+    const request = parseMessagesRequest(list({ button: 'Rate', sections: [{ rows }] }), noMedia);
+    expect(request).toMatchObject({ choices: { reply: 'list_reply', button: 'Rate', options: rows } });
+    expect(errorOf(list({ sections: [{ rows }] })).code).toBe(100);
+    const eleven = Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `${i}` }));
+    expect(errorOf(list({ button: 'Rate', sections: [{ rows: eleven }] })).code).toBe(100);
+  });
+});

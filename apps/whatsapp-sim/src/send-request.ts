@@ -65,6 +65,27 @@ const contentSchemas = {
         )
         .max(3)
         .optional(),
+      /** A list's button label and rows (up to 10 rows across the sections). */
+      button: z.string().min(1).max(20).optional(),
+      sections: z
+        .array(
+          z.looseObject({
+            title: z.string().max(24).optional(),
+            rows: z
+              .array(
+                z.looseObject({
+                  id: z.string().min(1).max(200),
+                  title: z.string().min(1).max(24),
+                  description: z.string().max(72).optional(),
+                }),
+              )
+              .min(1),
+          }),
+        )
+        .min(1)
+        .max(10)
+        .refine((sections) => sections.flatMap((s) => s.rows).length <= 10, 'at most 10 rows')
+        .optional(),
     }),
   }),
 } as const;
@@ -103,7 +124,17 @@ export type MessagesRequest =
       mediaId: string | undefined;
       reactionTo: string | undefined;
       callbackData: string | undefined;
+      /** An interactive message's choices: what the phone offers to tap, and the reply they send. */
+      choices: InteractiveChoices | undefined;
     };
+
+/** The options an interactive message (reply buttons or a list) lets the customer choose from. */
+export interface InteractiveChoices {
+  reply: 'button_reply' | 'list_reply';
+  /** A list's button label. */
+  button?: string;
+  options: { id: string; title: string; description?: string }[];
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -215,7 +246,35 @@ export function parseMessagesRequest(
     reactionTo,
     callbackData:
       typeof body.biz_opaque_callback_data === 'string' ? body.biz_opaque_callback_data : undefined,
+    choices: sendable === 'interactive' ? choicesOf(contentSchemas.interactive.parse(content)) : undefined,
   };
+}
+
+/** What a reply-button or list message offers; undefined for other interactive types. */
+function choicesOf(
+  interactive: z.infer<(typeof contentSchemas)['interactive']>,
+): InteractiveChoices | undefined {
+  if (interactive.type === 'button' && interactive.action.buttons !== undefined)
+    return {
+      reply: 'button_reply',
+      options: interactive.action.buttons.map((b) => ({ id: b.reply.id, title: b.reply.title })),
+    };
+  if (interactive.type === 'list' && interactive.action.sections !== undefined) {
+    if (interactive.action.button === undefined)
+      throw invalidParameter("The parameter interactive['action']['button'] is required.");
+    return {
+      reply: 'list_reply',
+      button: interactive.action.button,
+      options: interactive.action.sections.flatMap((s) =>
+        s.rows.map((r) => ({
+          id: r.id,
+          title: r.title,
+          ...(r.description === undefined ? {} : { description: r.description }),
+        })),
+      ),
+    };
+  }
+  return undefined;
 }
 
 /** `to` when it is a phone number (it wins over `recipient`), else `recipient` when it is a BSUID. */
@@ -303,7 +362,12 @@ function previewOf(type: SendableType, data: unknown, templates: readonly SimTem
     case 'interactive': {
       const interactive = contentSchemas.interactive.parse(data);
       const buttons = interactive.action.buttons?.map((b) => `[${b.reply.title}]`).join(' ') ?? '';
-      return `${interactive.body?.text ?? ''} ${buttons}`.trim();
+      const rows =
+        interactive.action.sections
+          ?.flatMap((s) => s.rows)
+          .map((r) => `[${r.title}]`)
+          .join(' ') ?? '';
+      return `${interactive.body?.text ?? ''} ${buttons}${rows}`.trim();
     }
     case 'image':
     case 'audio':

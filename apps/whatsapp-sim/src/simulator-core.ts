@@ -8,7 +8,7 @@ import { MediaStore } from './media-store.ts';
 import { invalidParameter, rateLimitHit, statusError, type StatusError } from './meta-errors.ts';
 import { buildPayload, type Update } from './payload.ts';
 import { PendingWork } from './pending.ts';
-import type { MessagesRequest, SendAddress } from './send-request.ts';
+import type { InteractiveChoices, MessagesRequest, SendAddress } from './send-request.ts';
 import type { SimState, SimStateMessage } from './state-file.ts';
 import type { SimTemplate } from './templates.ts';
 import { WebhookDelivery, type DeliveryRecord } from './webhook-delivery.ts';
@@ -38,6 +38,8 @@ export interface ThreadMessage {
   error?: { code: number; title: string };
   replyTo?: string;
   mediaId?: string;
+  /** An interactive message's options (reply buttons or a list): the phone lets the customer tap one. */
+  choices?: InteractiveChoices;
 }
 
 /** Misbehaviour on demand, to prove the receiver copes with what Meta really does. */
@@ -535,6 +537,7 @@ export class SimulatorCore {
       status: 'accepted',
       ...(request.replyTo === undefined ? {} : { replyTo: request.replyTo }),
       ...(request.mediaId === undefined ? {} : { mediaId: request.mediaId }),
+      ...(request.choices === undefined ? {} : { choices: request.choices }),
     };
     this.#addMessage(message);
     this.#addressing.set(message, { address, customer });

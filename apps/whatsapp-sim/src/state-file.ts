@@ -43,6 +43,13 @@ const messageState = z.object({
   error: z.object({ code: z.number().int(), title: z.string() }).optional(),
   replyTo: z.string().optional(),
   mediaId: z.string().optional(),
+  choices: z
+    .object({
+      reply: z.enum(['button_reply', 'list_reply']),
+      button: z.string().optional(),
+      options: z.array(z.object({ id: z.string(), title: z.string(), description: z.string().optional() })),
+    })
+    .optional(),
   /** How a business message was addressed (for its later status webhooks, e.g. `read`). */
   to: addressState.optional(),
 });

@@ -1,4 +1,4 @@
-import type { AgentId, RoutingState } from './model.ts';
+import type { AgentId, QueueId, RoutingState } from './model.ts';
 import {
   onAgentDisconnected,
   onAgentReconnected,
@@ -60,14 +60,31 @@ export type Decision =
  *
  * The returned state's records are the input's objects where unchanged (compare by identity).
  */
-export function decide(state: RoutingState, event: RoutingEvent, now: number): Decision {
+export function decide(
+  state: RoutingState,
+  event: RoutingEvent,
+  now: number,
+  closedQueueIds: ReadonlySet<QueueId> = NONE_CLOSED,
+): Decision {
   const { world, built } = worldOf(state);
   const draft = new Draft(world);
   const effects: RoutingEffect[] = [];
   const rejection = apply(draft, effects, event, now);
   if (rejection !== undefined) return { kind: 'rejected', rejection };
-  route(draft, effects, built ? Object.keys(world.queues) : [...draft.touchedQueues], now);
+  const queueIds = built ? Object.keys(world.queues) : [...draft.touchedQueues];
+  route(draft, effects, openOnly(queueIds, closedQueueIds), now);
   return finish(state, world, draft, effects);
+}
+
+const NONE_CLOSED: ReadonlySet<QueueId> = new Set();
+
+/**
+ * Issue 18: a queue out of its business hours (the shell says which, at `now`) offers nothing; its
+ * conversations wait in it until a `queue.opened` event routes it again. So `decide`'s states are
+ * work-conserving for open queues only.
+ */
+function openOnly(queueIds: readonly QueueId[], closed: ReadonlySet<QueueId>): QueueId[] {
+  return closed.size === 0 ? [...queueIds] : queueIds.filter((id) => !closed.has(id));
 }
 
 /**
@@ -77,11 +94,12 @@ export function decide(state: RoutingState, event: RoutingEvent, now: number): D
 export function routeWaiting(
   state: RoutingState,
   now: number,
+  closedQueueIds: ReadonlySet<QueueId> = NONE_CLOSED,
 ): { state: RoutingState; effects: readonly RoutingEffect[]; changes: RoutingChanges } {
   const { world } = worldOf(state);
   const draft = new Draft(world);
   const effects: RoutingEffect[] = [];
-  route(draft, effects, Object.keys(world.queues), now);
+  route(draft, effects, openOnly(Object.keys(world.queues), closedQueueIds), now);
   const { state: next, changes } = finish(state, world, draft, effects);
   return { state: next, effects, changes };
 }
@@ -148,5 +166,9 @@ function apply(d: Draft, effects: RoutingEffect[], event: RoutingEvent, now: num
       return onMaxWaitPassed(d, effects, event, now);
     case 'conversation.withdrawn':
       return onConversationWithdrawn(d, effects, event, now);
+    case 'queue.opened':
+      // Only routing follows: the queue's waiting conversations (if it is open now).
+      if (d.queues[event.queueId] !== undefined) d.touchedQueues.add(event.queueId);
+      return undefined;
   }
 }

@@ -122,7 +122,12 @@ export type RoutingEvent =
       readonly type: 'conversation.maxWaitPassed';
       readonly conversationId: ConversationId;
       readonly queueId: QueueId;
-    };
+    }
+  /**
+   * Timer (issue 18): the queue's business hours open. Its waiting conversations are routed again
+   * (the shell passes the queues closed at `now` to `decide`; a queue still closed routes nothing).
+   */
+  | { readonly type: 'queue.opened'; readonly queueId: QueueId };
 
 /** The routing event of one `type`: what an event handler takes. */
 export type EventOf<T extends RoutingEvent['type']> = Extract<RoutingEvent, { readonly type: T }>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentViewSchema, conversationViewSchema, messageViewSchema, offerViewSchema } from './views.ts';
+import { labelViewSchema } from './labels.ts';
 
 /**
  * Bumped on any incompatible change of frames or REST bodies. A desktop that says another version
@@ -54,6 +55,12 @@ export const agentEventSchema = z.discriminatedUnion('type', [
     messageId: z.string(),
     by: z.string(),
     customerName: z.string(),
+  }),
+  /** Issue 18: a conversation's labels changed (set or unset by a participant, supervisor or admin). */
+  z.object({
+    type: z.literal('conversation.labels'),
+    conversationId: z.string(),
+    labels: z.array(labelViewSchema),
   }),
 ]);
 export type AgentEvent = z.infer<typeof agentEventSchema>;

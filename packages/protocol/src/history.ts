@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { csatResultViewSchema } from './csat.ts';
+import { labelViewSchema } from './labels.ts';
 import { instantSchema, messageViewSchema } from './views.ts';
 
 /**
@@ -125,6 +127,10 @@ export const historyEntryViewSchema = z.object({
   wrapUpReason: z.string().nullable(),
   /** The first lines of the conversation, masked like any message. */
   firstLines: z.array(z.object({ direction: z.string(), authorName: z.string(), text: z.string() })),
+  /** Issue 18: the customer's recorded CSAT answer; absent or null: none. */
+  csat: csatResultViewSchema.nullable().optional(),
+  /** Issue 18: the conversation's labels, by name. */
+  labels: z.array(labelViewSchema).optional(),
 });
 export type HistoryEntryView = z.infer<typeof historyEntryViewSchema>;
 

@@ -14,5 +14,8 @@ export * from './system-notes.ts';
 export * from './history.ts';
 export * from './search.ts';
 export * from './canned.ts';
+export * from './labels.ts';
 export * from './reports.ts';
 export * from './wallboard.ts';
+export * from './automation.ts';
+export * from './csat.ts';

@@ -62,6 +62,10 @@ export const reportRowSchema = z.object({
   declined: z.number().int().nonnegative(),
   transfers: z.number().int().nonnegative(),
   conferences: z.number().int().nonnegative(),
+  /** Satisfaction-survey answers (issue 18's CSAT). */
+  csatAnswers: z.number().int().nonnegative(),
+  /** Their average score, 1..5; null without answers. */
+  csatAverage: z.number().nullable(),
   wrapUps: z.array(
     z.object({ reasonId: z.string().nullable(), name: z.string().nullable(), count: z.number().int() }),
   ),

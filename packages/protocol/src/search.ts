@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { instantSchema } from './views.ts';
+import { labelViewSchema } from './labels.ts';
 
 /** Issue 15: search over conversations (supervisors and administrators; agents over their own). */
 export const searchRoutes = {
@@ -32,6 +33,8 @@ export const searchQuerySchema = z
     queueId: optionalId,
     businessNumberId: optionalId,
     wrapUpReasonId: optionalId,
+    /** Issue 18: conversations carrying this label (its id). */
+    labelId: optionalId,
     from: instantSchema.optional(),
     to: instantSchema.optional(),
     limit: z.coerce.number().int().min(1).max(MAX_SEARCH_RESULTS).default(50),
@@ -46,6 +49,7 @@ export const searchQuerySchema = z
         q.queueId,
         q.businessNumberId,
         q.wrapUpReasonId,
+        q.labelId,
         q.from,
         q.to,
       ].some((v) => v !== undefined && v !== ''),
@@ -68,6 +72,8 @@ export const searchHitSchema = z.object({
   phase: z.enum(['queued', 'offered', 'active', 'wrapUp', 'closed']),
   receivedAt: instantSchema,
   closedAt: instantSchema.nullable(),
+  /** Issue 18: the conversation's labels, by name. */
+  labels: z.array(labelViewSchema).optional(),
 });
 export type SearchHit = z.infer<typeof searchHitSchema>;
 

@@ -182,12 +182,17 @@ export const messageContentSchema = z.discriminatedUnion('kind', [
     kind: z.literal('contacts'),
     contacts: z.array(z.object({ name: z.string(), phones: z.array(z.string()) })),
   }),
-  /** The customer chose a reply button or a list row; `text` is the chosen title. */
+  /**
+   * Inbound: the customer chose a reply button or a list row; `text` is the chosen title.
+   * Outbound (issue 18, an automatic CSAT question): the question (`title`, also `text`) and the
+   * `options` the customer may choose from, as reply buttons (`reply: 'button'`) or a list.
+   */
   z.object({
     kind: z.literal('interactive'),
     reply: z.enum(['button', 'list']),
     title: z.string(),
     description: z.string().nullable(),
+    options: z.array(z.object({ id: z.string(), title: z.string() })).optional(),
   }),
   /** A template's quick-reply button; `text` is its label. */
   z.object({ kind: z.literal('button'), title: z.string(), payload: z.string() }),
@@ -287,5 +292,7 @@ export const messageViewSchema = z.object({
   reactions: z.array(messageReactionViewSchema).optional(),
   /** Set when this message replies to (quotes) another one. */
   replyTo: messageQuoteViewSchema.nullable().optional(),
+  /** Issue 18: sent by the system (welcome, out of hours, closing), not written by an agent. */
+  automatic: z.boolean().optional(),
 });
 export type MessageView = z.infer<typeof messageViewSchema>;

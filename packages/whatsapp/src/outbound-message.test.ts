@@ -70,3 +70,36 @@ describe(`typing indicator (${TYPING_PAGE})`, () => {
     });
   });
 });
+
+describe('interactive sends (issue 18, CSAT): reply buttons and lists as Meta documents them', () => {
+  const buttons = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ type: 'reply', reply: { id: `b${i}`, title: `B${i}` } }));
+
+  it('accepts up to 3 reply buttons and refuses a 4th', () => {
+    const send = (n: number) =>
+      outboundMessageSchema.safeParse({
+        to: '+16505551234',
+        type: 'interactive',
+        interactive: { type: 'button', body: { text: 'How did we do?' }, action: { buttons: buttons(n) } },
+      }).success;
+    expect(send(3)).toBe(true);
+    expect(send(4)).toBe(false);
+  });
+
+  it('accepts a list of up to 10 rows with titles of at most 24 characters', () => {
+    const list = (rows: { id: string; title: string }[]) =>
+      outboundMessageSchema.safeParse({
+        to: '+16505551234',
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          body: { text: 'Rate us' },
+          action: { button: 'Choose', sections: [{ rows }] },
+        },
+      }).success;
+    const five = [1, 2, 3, 4, 5].map((n) => ({ id: `csat:${n}`, title: `${n}` }));
+    expect(list(five)).toBe(true);
+    expect(list([{ id: 'x', title: 'x'.repeat(25) }])).toBe(false);
+    expect(list(Array.from({ length: 11 }, (_, i) => ({ id: `r${i}`, title: `${i}` })))).toBe(false);
+  });
+});

@@ -42,6 +42,74 @@ export const templateComponentSchema = z.looseObject({
 });
 export type TemplateComponent = z.infer<typeof templateComponentSchema>;
 
+/** WhatsApp's limits on interactive messages (reply buttons and lists). */
+export const INTERACTIVE_LIMITS = {
+  bodyText: 1024,
+  replyButtons: 3,
+  buttonTitle: 20,
+  buttonId: 256,
+  listButton: 20,
+  listRows: 10,
+  rowTitle: 24,
+  rowDescription: 72,
+  rowId: 200,
+} as const;
+
+/**
+ * An interactive message's content (Meta's "Interactive reply buttons messages" and "Interactive
+ * list messages" pages): up to 3 reply buttons, or a list of up to 10 rows behind one button. The
+ * customer's choice comes back as an `interactive.button_reply` / `list_reply` webhook.
+ */
+export const outboundInteractiveSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('button'),
+    body: z.object({ text: z.string().min(1).max(INTERACTIVE_LIMITS.bodyText) }),
+    action: z.object({
+      buttons: z
+        .array(
+          z.object({
+            type: z.literal('reply'),
+            reply: z.object({
+              id: z.string().min(1).max(INTERACTIVE_LIMITS.buttonId),
+              title: z.string().min(1).max(INTERACTIVE_LIMITS.buttonTitle),
+            }),
+          }),
+        )
+        .min(1)
+        .max(INTERACTIVE_LIMITS.replyButtons),
+    }),
+  }),
+  z.object({
+    type: z.literal('list'),
+    body: z.object({ text: z.string().min(1).max(INTERACTIVE_LIMITS.bodyText) }),
+    action: z.object({
+      button: z.string().min(1).max(INTERACTIVE_LIMITS.listButton),
+      sections: z
+        .array(
+          z.object({
+            title: z.string().max(24).optional(),
+            rows: z
+              .array(
+                z.object({
+                  id: z.string().min(1).max(INTERACTIVE_LIMITS.rowId),
+                  title: z.string().min(1).max(INTERACTIVE_LIMITS.rowTitle),
+                  description: z.string().max(INTERACTIVE_LIMITS.rowDescription).optional(),
+                }),
+              )
+              .min(1),
+          }),
+        )
+        .min(1)
+        .max(10)
+        .refine((sections) => sections.flatMap((s) => s.rows).length <= INTERACTIVE_LIMITS.listRows, {
+          message: 'at most 10 rows across all sections',
+        }),
+    }),
+  }),
+]);
+/** An interactive message's content; see {@link outboundInteractiveSchema}. */
+export type OutboundInteractive = z.infer<typeof outboundInteractiveSchema>;
+
 const common = {
   /**
    * The customer's number, E.164 with or without `+`, or a wa_id. Takes precedence over `recipient`
@@ -84,6 +152,7 @@ export const outboundMessageSchema = z
         components: z.array(templateComponentSchema).optional(),
       }),
     }),
+    z.object({ ...common, type: z.literal('interactive'), interactive: outboundInteractiveSchema }),
     z.object({ ...common, type: z.literal('image'), image: outboundMediaSchema }),
     z.object({ ...common, type: z.literal('video'), video: outboundMediaSchema }),
     z.object({ ...common, type: z.literal('document'), document: outboundDocumentSchema }),

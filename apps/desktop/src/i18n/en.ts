@@ -4,6 +4,9 @@ import { templatesEn } from '../features/templates/templates-i18n.ts';
 import { historyEn } from '../features/history/history-i18n.ts';
 import { searchEn } from '../features/search/search-i18n.ts';
 import { cannedEn } from '../features/canned/canned-i18n.ts';
+import { automationEn } from '../features/automation/automation-i18n.ts';
+import { labelsEn } from '../features/labels/labels-i18n.ts';
+import { csatEn } from '../features/csat/csat-i18n.ts';
 import { wallboardEn } from '../features/wallboard/wallboard-i18n.ts';
 import { supervisionEn } from '../features/supervision/supervision-i18n.ts';
 import { desktopEn } from '../features/shell/desktop-i18n.ts';
@@ -308,6 +311,9 @@ export const en = {
   history: historyEn,
   search: searchEn,
   canned: cannedEn,
+  automation: automationEn,
+  labels: labelsEn,
+  csat: csatEn,
   wallboard: wallboardEn,
   supervision: supervisionEn,
   desktop: desktopEn,

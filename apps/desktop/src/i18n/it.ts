@@ -4,6 +4,9 @@ import { templatesIt } from '../features/templates/templates-i18n.ts';
 import { historyIt } from '../features/history/history-i18n.ts';
 import { searchIt } from '../features/search/search-i18n.ts';
 import { cannedIt } from '../features/canned/canned-i18n.ts';
+import { automationIt } from '../features/automation/automation-i18n.ts';
+import { labelsIt } from '../features/labels/labels-i18n.ts';
+import { csatIt } from '../features/csat/csat-i18n.ts';
 import { wallboardIt } from '../features/wallboard/wallboard-i18n.ts';
 import { supervisionIt } from '../features/supervision/supervision-i18n.ts';
 import { desktopIt } from '../features/shell/desktop-i18n.ts';
@@ -319,6 +322,9 @@ export const it: Translation = {
   history: historyIt,
   search: searchIt,
   canned: cannedIt,
+  automation: automationIt,
+  labels: labelsIt,
+  csat: csatIt,
   wallboard: wallboardIt,
   supervision: supervisionIt,
   desktop: desktopIt,

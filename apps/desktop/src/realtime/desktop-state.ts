@@ -3,6 +3,7 @@ import type {
   AgentView,
   ConversationView,
   DeliveryStatus,
+  LabelView,
   MessageView,
   OfferView,
   ServerFrame,
@@ -29,6 +30,8 @@ export interface DesktopState {
   readonly monitoredBy?: Readonly<Record<string, readonly string[]>>;
   /** Issue 18: the latest mentions of this agent in notes, newest last. */
   readonly mentions?: readonly Extract<AgentEvent, { type: 'note.mentioned' }>[];
+  /** Issue 18: each open conversation's labels, by name (fetched after a snapshot, then pushed). */
+  readonly labels?: Readonly<Record<string, readonly LabelView[]>>;
 }
 
 /** How many mentions a desktop keeps (it shows each once, as it arrives). */
@@ -57,7 +60,12 @@ export type LocalAction =
   /** The result of GET messages: merged with what the socket pushed meanwhile. */
   | { type: 'messages.loaded'; conversationId: string; messages: readonly MessageView[] }
   /** An older page of the history (issue 15): goes before what we hold. */
-  | { type: 'messages.olderLoaded'; conversationId: string; messages: readonly MessageView[] };
+  | { type: 'messages.olderLoaded'; conversationId: string; messages: readonly MessageView[] }
+  /** Issue 18: conversations' labels from a REST answer (the task list's load, a picker's change). */
+  | {
+      type: 'labels.loaded';
+      conversations: readonly { conversationId: string; labels: readonly LabelView[] }[];
+    };
 
 /**
  * Applies one server frame. Snapshots replace the picture; events apply in `seq` order and any
@@ -113,6 +121,8 @@ function applyAgentEvent(state: DesktopState, event: AgentEvent): DesktopState {
     case 'note.mentioned':
       // The newest few, for the notice the desktop shows (issue 18).
       return { ...state, mentions: [...(state.mentions ?? []), event].slice(-MENTIONS_KEPT) };
+    case 'conversation.labels':
+      return { ...state, labels: { ...state.labels, [event.conversationId]: event.labels } };
   }
 }
 
@@ -152,6 +162,12 @@ export function applyLocal(state: DesktopState, action: LocalAction): DesktopSta
       const older = action.messages.filter((m) => !current.some((c) => sameMessage(c, m)));
       if (older.length === 0) return state;
       return { ...state, messages: { ...state.messages, [action.conversationId]: [...older, ...current] } };
+    }
+    case 'labels.loaded': {
+      if (action.conversations.length === 0) return state;
+      const labels = { ...state.labels };
+      for (const c of action.conversations) labels[c.conversationId] = c.labels;
+      return { ...state, labels };
     }
   }
 }

@@ -22,6 +22,8 @@ import {
   registerAdminRoutes,
   registerAgentRoutes,
   registerCannedRoutes,
+  registerCsatRoutes,
+  registerLabelRoutes,
   registerAuthRoutes,
   registerCollaborationRoutes,
   registerConversationRoutes,
@@ -109,6 +111,8 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
   registerHistoryRoutes(app, ctx);
   registerSearchRoutes(app, ctx);
   registerCannedRoutes(app, ctx);
+  registerCsatRoutes(app, ctx);
+  registerLabelRoutes(app, ctx);
   registerReportRoutes(app, ctx);
   registerCollaborationRoutes(app, ctx);
   registerMediaRoutes(app, ctx, parts.mediaFiles);

@@ -56,6 +56,10 @@ export async function commit<T>(
     ctx.hub.deliver(out.pushes);
     ctx.bus.announce(latestSeqs(out.pushes));
   }
+  if (out) {
+    for (const line of out.logs) ctx.logger.info(line.fields, line.message);
+    if (out.outboxQueued) ctx.kickOutbox();
+  }
   const touched = out ? touchedConversations(out) : new Set<string>();
   if (touched.size > 0) {
     ctx.hub.conversationsChanged(touched);
@@ -88,6 +92,7 @@ function touchedConversations(out: Outgoing): Set<string> {
         break;
       case 'conversation.removed':
       case 'conversation.monitoring':
+      case 'conversation.labels':
         ids.add(event.conversationId);
         break;
       case 'message.upserted':

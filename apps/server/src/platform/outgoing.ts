@@ -13,6 +13,10 @@ export class Outgoing {
   readonly pushes: Push[] = [];
   /** Issue 16: conversations whose messages or state this transaction changed (their monitors refresh). */
   readonly touched = new Set<string>();
+  /** Issue 18: lines to log once the transaction committed (never message bodies or numbers). */
+  readonly logs: { readonly message: string; readonly fields: Readonly<Record<string, unknown>> }[] = [];
+  /** Issue 18: set when the transaction queued an outbox send: the drainer is woken after commit. */
+  outboxQueued = false;
 
   constructor(
     private readonly tx: StoreTx,
@@ -28,5 +32,10 @@ export class Outgoing {
   /** Marks a conversation changed: after commit its monitors (on any node) are sent its new view. */
   touch(conversationId: string): void {
     this.touched.add(conversationId);
+  }
+
+  /** Logs `message` at info after commit (a rollback drops it): ids and reasons only. */
+  log(message: string, fields: Readonly<Record<string, unknown>>): void {
+    this.logs.push({ message, fields });
   }
 }

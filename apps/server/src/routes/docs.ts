@@ -10,6 +10,8 @@ import {
 } from '../openapi/index.ts';
 import { ADMIN_ROUTE_DOCS } from './admin/index.ts';
 import { CANNED_ROUTE_DOCS } from './canned.ts';
+import { CSAT_ROUTE_DOCS } from './csat.ts';
+import { LABEL_ROUTE_DOCS } from './labels.ts';
 import { WALLBOARD_ROUTE_DOCS } from './wallboard.ts';
 import { HISTORY_ROUTE_DOCS } from './history.ts';
 import { REPORT_ROUTE_DOCS } from './reports.ts';
@@ -25,6 +27,8 @@ export function parloOpenApiDocument(): OpenApiDocument {
       ...HISTORY_ROUTE_DOCS,
       ...SEARCH_ROUTE_DOCS,
       ...CANNED_ROUTE_DOCS,
+      ...CSAT_ROUTE_DOCS,
+      ...LABEL_ROUTE_DOCS,
       ...WALLBOARD_ROUTE_DOCS,
       ...REPORT_ROUTE_DOCS,
       ...SUPERVISION_ROUTE_DOCS,

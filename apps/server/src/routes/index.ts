@@ -14,6 +14,8 @@ export { registerMetricsRoutes } from './metrics.ts';
 export { registerReportRoutes, REPORT_ROUTE_DOCS } from './reports.ts';
 export { registerSearchRoutes, SEARCH_ROUTE_DOCS } from './search.ts';
 export { CANNED_ROUTE_DOCS, registerCannedRoutes } from './canned.ts';
+export { CSAT_ROUTE_DOCS, registerCsatRoutes } from './csat.ts';
+export { LABEL_ROUTE_DOCS, registerLabelRoutes } from './labels.ts';
 export { registerSupervisionRoutes } from './supervision.ts';
 export { registerSsoRoutes } from './sso.ts';
 export { registerTemplateRoutes } from './templates.ts';

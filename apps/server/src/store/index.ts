@@ -10,6 +10,8 @@ export type * from './port.ts';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.ts';
 export { openSqliteStore } from './sqlite.ts';
 export { isTextLikeType } from './privacy-repository.ts';
+export { counted, DEFAULT_SERVICE_LEVEL_MS, zeroSums, type Mutable } from './report-rollup.ts';
+export { rebuildReportRollup } from './report-rollup-rows.ts';
 
 /**
  * Opens the store a database URL names, running pending migrations:

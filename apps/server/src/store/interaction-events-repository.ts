@@ -8,6 +8,9 @@ import type {
   ReportSums,
   ReportWrapUps,
 } from './ports/interaction-events.ts';
+import { counted } from './report-rollup.ts';
+import { eventFromRow, int, rebuildReportRollup, rollUp, rollupReport } from './report-rollup-rows.ts';
+import type { StoreDialect } from './port.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
 
 /** Rows per INSERT: 12 parameters a row stays under SQLite's and PostgreSQL's parameter limits. */
@@ -40,32 +43,9 @@ function toRow(e: InteractionEventRow): InteractionEventsTable {
   };
 }
 
-function fromRow(r: InteractionEventsTable): InteractionEventRow {
-  return {
-    id: r.id,
-    kind: r.kind as InteractionEventKind,
-    at: Number(r.at),
-    conversationId: r.conversation_id,
-    customerId: r.customer_id,
-    startedAt: Number(r.started_at),
-    queueId: r.queue_id,
-    agentId: r.agent_id,
-    businessNumberId: r.business_number_id,
-    durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
-    reasonId: r.reason_id,
-    detail: r.detail,
-  };
-}
-
 /** A text column of a raw row (ids): null stays null. */
 function textOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
-}
-
-/** An integer inlined in SQL (never user text): VALUES lists need typed literals on PostgreSQL. */
-function int(n: number): RawBuilder<number> {
-  if (!Number.isSafeInteger(n)) throw new Error('not a safe integer');
-  return sql.lit(n);
 }
 
 /**
@@ -97,10 +77,12 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
   /** `committed` is told of every append once its transaction has committed. */
   constructor(
     private readonly db: Transaction<Database>,
+    private readonly dialect: StoreDialect,
     private readonly committed: (rows: readonly InteractionEventRow[]) => void = () => {},
   ) {}
 
   async append(rows: readonly InteractionEventRow[]): Promise<void> {
+    await rollUp(this.db, this.dialect, rows);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await this.db
         .insertInto('interaction_events')
@@ -118,7 +100,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
         .selectAll()
         .where('conversation_id', 'in', conversationIds.slice(i, i + IN_CHUNK))
         .execute();
-      for (const row of rows) out.push(fromRow(row));
+      for (const row of rows) out.push(eventFromRow(row));
     }
     return out;
   }
@@ -130,7 +112,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
       .where('started_at', '>=', at)
       .orderBy('at')
       .execute();
-    return rows.map(fromRow);
+    return rows.map(eventFromRow);
   }
 
   async conversationsWith(
@@ -156,7 +138,19 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
       .orderBy('at')
       .orderBy('id')
       .execute();
-    return rows.map(fromRow);
+    return rows.map(eventFromRow);
+  }
+
+  async report(query: ReportSumsQuery): Promise<{ sums: ReportSums[]; wrapUps: ReportWrapUps[] }> {
+    const rolled = await rollupReport(this.db, this.dialect, query);
+    if (rolled) return rolled;
+    const [sums, wrapUps] = [await this.reportSums(query), await this.reportWrapUps(query)];
+    const wrapped = new Set(wrapUps.map((w) => `${w.bucket}|${w.key ?? ''}`));
+    return { sums: sums.filter((c) => counted(c) || wrapped.has(`${c.bucket}|${c.key ?? ''}`)), wrapUps };
+  }
+
+  rebuildRollup(): Promise<void> {
+    return rebuildReportRollup(this.db, this.dialect);
   }
 
   async reportSums(query: ReportSumsQuery): Promise<ReportSums[]> {
@@ -193,7 +187,9 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
         ${count(sql`e.kind = 'rona'`)} as rona,
         ${count(sql`e.kind = 'declined'`)} as declined,
         ${count(sql`e.kind = 'transferred'`)} as transfers,
-        ${count(sql`e.kind = 'conference'`)} as conferences
+        ${count(sql`e.kind = 'conference'`)} as conferences,
+        ${count(sql`e.kind = 'csat'`)} as csat_answers,
+        sum(case when e.kind = 'csat' then cast(e.detail as integer) else 0 end) as csat_score
       from b
       cross join interaction_events e
       left join queues q on q.id = e.queue_id
@@ -217,6 +213,8 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
       declined: Number(r.declined),
       transfers: Number(r.transfers),
       conferences: Number(r.conferences),
+      csatAnswers: Number(r.csat_answers),
+      csatScore: Number(r.csat_score),
     }));
   }
 

@@ -2,8 +2,14 @@ import type { Transaction } from 'kysely';
 import { KyselyAgentEventsRepository } from './agent-events-repository.ts';
 import { KyselyAuditRepository } from './audit-repository.ts';
 import { KyselyCannedResponsesRepository } from './canned-responses-repository.ts';
+import { KyselyBusinessHoursRepository } from './business-hours-repository.ts';
+import type { BusinessHoursRepository } from './ports/business-hours.ts';
+import { KyselyCsatRepository } from './csat-repository.ts';
 import { KyselyCatalogRepository } from './catalog-repository.ts';
 import type { CannedResponsesRepository } from './ports/canned-responses.ts';
+import type { CsatRepository } from './ports/csat.ts';
+import { KyselyLabelsRepository } from './labels-repository.ts';
+import type { LabelsRepository } from './ports/labels.ts';
 import { KyselyChannelRepository } from './channel-repository.ts';
 import { KyselyConversationsRepository } from './conversations-repository.ts';
 import { KyselyCustomerRecordsRepository } from './customer-records-repository.ts';
@@ -88,6 +94,9 @@ export class KyselyStoreTx implements StoreTx {
   readonly interactionEvents: InteractionEventsRepository;
   readonly supervision: SupervisionRepository;
   readonly cannedResponses: CannedResponsesRepository;
+  readonly businessHours: BusinessHoursRepository;
+  readonly csat: CsatRepository;
+  readonly labels: LabelsRepository;
   private readonly timers: TimersRepository;
   private readonly users: UsersRepository;
   private readonly catalog: CatalogRepository;
@@ -112,11 +121,14 @@ export class KyselyStoreTx implements StoreTx {
     this.privacy = new KyselyPrivacyRepository(db, dialect);
     this.signIn = new KyselySignInRepository(db);
     this.search = new KyselySearchRepository(db, dialect);
-    this.interactionEvents = new KyselyInteractionEventsRepository(db, (rows) =>
+    this.interactionEvents = new KyselyInteractionEventsRepository(db, dialect, (rows) =>
       afterCommit(() => eventsCommitted(rows)),
     );
     this.supervision = new KyselySupervisionRepository(db);
     this.cannedResponses = new KyselyCannedResponsesRepository(db);
+    this.businessHours = new KyselyBusinessHoursRepository(db);
+    this.csat = new KyselyCsatRepository(db);
+    this.labels = new KyselyLabelsRepository(db);
     this.timers = new KyselyTimersRepository(db, dialect);
     this.users = new KyselyUsersRepository(db);
     // Writes to queues and agent profiles are logged in the routing world's change log.

@@ -1,6 +1,9 @@
 import type { AgentEventsRepository } from './ports/agent-events.ts';
 import type { AuditRepository } from './ports/audit.ts';
 import type { CannedResponsesRepository } from './ports/canned-responses.ts';
+import type { BusinessHoursRepository } from './ports/business-hours.ts';
+import type { CsatRepository } from './ports/csat.ts';
+import type { LabelsRepository } from './ports/labels.ts';
 import type { CatalogRepository } from './ports/catalog.ts';
 import type { ChannelRepository } from './ports/channel.ts';
 import type { ConversationsRepository } from './ports/conversations.ts';
@@ -21,6 +24,9 @@ export type { RoutingIoStats, RoutingRepository, RoutingRowKind } from './routin
 export type * from './ports/agent-events.ts';
 export type * from './ports/audit.ts';
 export type * from './ports/canned-responses.ts';
+export type * from './ports/business-hours.ts';
+export type * from './ports/csat.ts';
+export type * from './ports/labels.ts';
 export type * from './ports/catalog.ts';
 export type * from './ports/channel.ts';
 export type * from './ports/conversations.ts';
@@ -99,4 +105,10 @@ export interface StoreTx
   readonly supervision: SupervisionRepository;
   /** Canned responses: a queue's and each agent's own (issue 18, migration 0021). */
   readonly cannedResponses: CannedResponsesRepository;
+  /** Each queue's business hours and out-of-hours reply (issue 18, migration 0025, ADR 27). */
+  readonly businessHours: BusinessHoursRepository;
+  /** CSAT surveys and their answers (issue 18, migration 0026, ADR 28). */
+  readonly csat: CsatRepository;
+  /** Labels on conversations: the administrator's labels, which conversation carries which (issue 18, migration 0024). */
+  readonly labels: LabelsRepository;
 }

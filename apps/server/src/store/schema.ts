@@ -37,8 +37,48 @@ export interface Database {
   conversation_variables: ConversationVariablesTable;
   cad_variable_definitions: CadVariableDefinitionsTable;
   canned_responses: CannedResponsesTable;
+  queue_business_hours: QueueBusinessHoursTable;
   interaction_events: InteractionEventsTable;
+  report_rollup: ReportRollupTable;
+  report_waiting: ReportWaitingTable;
   conversation_supervisors: ConversationSupervisorsTable;
+  csat_surveys: CsatSurveysTable;
+  labels: LabelsTable;
+  conversation_labels: ConversationLabelsTable;
+}
+
+/** Issue 18 (migration 0024): the administrator's labels; `name_key` is the name lower-cased (unique). */
+export interface LabelsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  color: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Issue 18 (migration 0024): a label on a conversation; `started_at` is the conversation's arrival. */
+export interface ConversationLabelsTable {
+  conversation_id: string;
+  label_id: string;
+  started_at: number;
+  set_at: number;
+  set_by: string;
+}
+
+/** Issue 18 (migration 0026, ADR 28): a conversation's CSAT survey and its recorded answer. */
+export interface CsatSurveysTable {
+  conversation_id: string;
+  customer_id: string;
+  message_id: string;
+  agent_id: string | null;
+  scale: string;
+  sent_at: number;
+  expires_at: number;
+  answered_at: number | null;
+  score: number | null;
+  answer_wamid: string | null;
 }
 
 /** Issue 16 (migration 0020): a supervisor monitoring a live conversation, or barged in. */
@@ -69,6 +109,32 @@ export interface InteractionEventsTable {
   duration_ms: number | null;
   reason_id: string | null;
   detail: string | null;
+}
+
+/**
+ * Issue 16 (migration 0023): the interaction events' sums per slot of arrival (a UTC day, hour or
+ * quarter hour: `grain` is its length in ms), dimension key and measure (ADR 22, "Roll-up").
+ */
+export interface ReportRollupTable {
+  grain: number;
+  dim: string;
+  slot: number;
+  /** The dimension's id; '' for none or an event without it. */
+  key: string;
+  measure: string;
+  n: number;
+  total: number;
+}
+
+/** Issue 16 (migration 0023): a queued event not yet answered nor ended (silent abandonment). */
+export interface ReportWaitingTable {
+  queued_event_id: string;
+  conversation_id: string;
+  started_at: number;
+  queued_at: number;
+  queue_id: string | null;
+  business_number_id: string | null;
+  last_message_at: number | null;
 }
 
 /** A conversation's custom CAD variables (migration 0015); the system-reserved ones are derived. */
@@ -437,4 +503,20 @@ export interface AgentEventsTable {
 export interface SettingsTable {
   key: string;
   value: string;
+}
+
+/** Issue 18 (migration 0025): a queue's business hours and out-of-hours reply; no row: always open. */
+export interface QueueBusinessHoursTable {
+  queue_id: string;
+  /** 1 on, 0 off. */
+  enabled: number;
+  /** JSON: [{ day, from, to }]. */
+  intervals: string;
+  /** JSON: ['YYYY-MM-DD']. */
+  holidays: string;
+  out_of_hours: string;
+  overflow_queue_id: string | null;
+  reply_en: string;
+  reply_it: string;
+  updated_at: number;
 }

@@ -72,6 +72,18 @@ export class KyselySearchRepository implements SearchRepository {
     if (query.businessNumberId !== undefined)
       q = q.where('c.business_number_id', '=', query.businessNumberId);
     if (query.wrapUpReasonId !== undefined) q = q.where('c.wrap_up_reason_id', '=', query.wrapUpReasonId);
+    const labelId = query.labelId;
+    if (labelId !== undefined)
+      q = q.where((eb) =>
+        eb(
+          'c.id',
+          'in',
+          eb
+            .selectFrom('conversation_labels as cl')
+            .select('cl.conversation_id')
+            .where('cl.label_id', '=', labelId),
+        ),
+      );
     if (query.from !== undefined) q = q.where('c.received_at', '>=', query.from);
     if (query.to !== undefined) q = q.where('c.received_at', '<', query.to);
     const agentId = query.agentId;

@@ -6,11 +6,14 @@ import pg from 'pg';
 import { afterAll } from 'vitest';
 import { agentEventsContract } from './contracts/agent-events.contract.ts';
 import { auditContract } from './contracts/audit.contract.ts';
+import { businessHoursContract } from './contracts/business-hours.contract.ts';
 import { catalogContract } from './contracts/catalog.contract.ts';
 import { channelContract } from './contracts/channel.contract.ts';
 import { conversationsContract } from './contracts/conversations.contract.ts';
+import { csatContract } from './contracts/csat.contract.ts';
 import { customerRecordsContract } from './contracts/customer-records.contract.ts';
 import type { OpenStore } from './contracts/fixtures.ts';
+import { labelsContract } from './contracts/labels.contract.ts';
 import { leasesContract } from './contracts/leases.contract.ts';
 import { mediaContract } from './contracts/media.contract.ts';
 import { messageTemplatesContract } from './contracts/message-templates.contract.ts';
@@ -41,6 +44,9 @@ const contracts: ReadonlyArray<(name: string, open: OpenStore) => void> = [
   signInContract,
   customerRecordsContract,
   searchContract,
+  labelsContract,
+  businessHoursContract,
+  csatContract,
 ];
 
 // SQLite: a fresh database file per test, in a directory removed at the end.

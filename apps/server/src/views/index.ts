@@ -13,4 +13,5 @@ export {
   type MessageRelations,
 } from './presenter.ts';
 export { audienceOf, type Audience } from './audience.ts';
+export { labelsByConversation, toLabelView } from './labels.ts';
 export { contentOf, mapUrl, mediaOf, messageContextOf, withMediaStatus } from './content.ts';

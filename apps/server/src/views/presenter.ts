@@ -234,6 +234,8 @@ export class Presenter {
       clientMessageId: row.clientMessageId,
       content: this.content(contentOf(row), mask),
     };
+    // Issue 18: an outbound message no agent wrote (welcome, out of hours, closing, CSAT) is automatic.
+    if (row.direction === 'outbound' && row.authorUserId === null) view.automatic = true;
     const context = messageContextOf(row);
     if (context) {
       const referral = context.referral;

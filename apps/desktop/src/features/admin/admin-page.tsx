@@ -8,6 +8,10 @@ import { adminSectionsFor, pageTitleKey, sectionFromHash, type AdminSection } fr
 import { LiveSupervision } from '../supervision/live-supervision.tsx';
 import { AuditSection } from './audit-section.tsx';
 import { CannedResponsesSection } from './canned-responses-section.tsx';
+import { LabelsSection } from './labels-section.tsx';
+import { BusinessHoursSection } from './business-hours-section.tsx';
+import '../automation/automation.css';
+import { CsatSection } from '../csat/csat-section.tsx';
 import { WallboardPanel } from '../wallboard/wallboard-panel.tsx';
 import { BusinessNumbersSection } from './business-numbers-section.tsx';
 import { IdleCodesSection, WrapUpReasonsSection } from './named-items-section.tsx';
@@ -190,5 +194,11 @@ function SectionContent({
       return <ReportsPanel />;
     case 'cannedResponses':
       return <CannedResponsesSection catalog={catalog} />;
+    case 'labels':
+      return <LabelsSection />;
+    case 'businessHours':
+      return <BusinessHoursSection catalog={catalog} />;
+    case 'csat':
+      return <CsatSection />;
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { adminSectionsFor, hasAdministrationPage, pageTitleKey, sectionFromHash } from './admin-sections.ts';
 
 describe('Administration page sections', () => {
-  it('[S-10] the administrator gets the console: Settings first, every resource, the audit log, then Queues and agents', () => {
+  it('[S-10][issue-18] the administrator gets the console: Settings first, every resource (labels, CSAT and business hours too), the audit log, then Queues and agents', () => {
     expect(adminSectionsFor('admin')).toEqual([
       'settings',
       'users',
@@ -11,6 +11,9 @@ describe('Administration page sections', () => {
       'wrapUpReasons',
       'idleCodes',
       'cannedResponses',
+      'labels',
+      'csat',
+      'businessHours',
       'dataProtection',
       'audit',
       'queuesAndAgents',

@@ -12,6 +12,12 @@ export type AdminSection =
   | 'idleCodes'
   /** Issue 18: the queues' canned responses. */
   | 'cannedResponses'
+  /** Issue 18: labels on conversations. */
+  | 'labels'
+  /** Issue 18: the customer satisfaction survey after wrap-up. */
+  | 'csat'
+  /** Issue 18: business hours per queue and the automatic messages. */
+  | 'businessHours'
   | 'dataProtection'
   | 'audit'
   | 'queuesAndAgents'
@@ -37,6 +43,9 @@ export function adminSectionsFor(role: Role): readonly AdminSection[] {
         'wrapUpReasons',
         'idleCodes',
         'cannedResponses',
+        'labels',
+        'csat',
+        'businessHours',
         'dataProtection',
         'audit',
         'queuesAndAgents',

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntryView } from '@parlo/protocol';
 import { formatDuration } from '../../lib/format.ts';
+import { LabelChips } from '../labels/label-chips.tsx';
 
 /** Date, duration, queue, agents and wrap-up reason of a past conversation. */
 export function HistoryMeta({ entry }: { entry: HistoryEntryView }) {
@@ -33,6 +34,13 @@ export function HistoryMeta({ entry }: { entry: HistoryEntryView }) {
           {t('history.reason')} {entry.wrapUpReason}
         </span>
       )}
+      {/* Issue 18: the customer's recorded satisfaction answer. */}
+      {entry.csat != null && (
+        <span data-testid="history-csat" title={t('csat.scoreTitle', { score: entry.csat.score })}>
+          {' · '}
+          {t('csat.score', { score: entry.csat.score })}
+        </span>
+      )}
     </p>
   );
 }
@@ -47,6 +55,8 @@ export function HistoryEntry({ entry, onOpen }: { entry: HistoryEntryView; onOpe
       data-history-conversation-id={entry.conversationId}
     >
       <HistoryMeta entry={entry} />
+      {/* Issue 18: the conversation's labels. */}
+      <LabelChips labels={entry.labels} />
       {entry.firstLines.map((line, i) => (
         <p key={i} className={`history-line history-line-${line.direction}`}>
           {line.text}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntryView } from '@parlo/protocol';
 import { useDesktopState } from '../../realtime/realtime-context.ts';
+import { LabelChips } from '../labels/label-chips.tsx';
 import { fetchRecent } from './history-api.ts';
 import { TranscriptDialog } from './transcript-dialog.tsx';
 import { useLoad } from './use-load.ts';
@@ -41,6 +42,8 @@ export function RecentConversations({ refreshKey }: { refreshKey: string }) {
               <span className="task-brick-line">
                 {t('history.inbound')}: {entry.inbound}
               </span>
+              {/* Issue 18: the conversation's labels. */}
+              <LabelChips labels={entry.labels} />
             </button>
           </li>
         ))}

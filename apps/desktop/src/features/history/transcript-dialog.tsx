@@ -85,14 +85,27 @@ function TranscriptExportLinks({ conversationId, language }: { conversationId: s
 export function TranscriptLines({
   messages,
 }: {
-  messages: readonly { id: string; direction: string; authorName: string; sentAt: string; text: string }[];
+  messages: readonly {
+    id: string;
+    direction: string;
+    authorName: string;
+    sentAt: string;
+    text: string;
+    /** Issue 18: sent by the system (welcome, out of hours, closing). */
+    automatic?: boolean | undefined;
+  }[];
 }) {
-  const { i18n } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <ol className="transcript-lines" data-testid="transcript-lines">
       {messages.map((m) => (
         <li key={m.id} className={`transcript-line transcript-${m.direction}`}>
           <span className="transcript-author">{m.authorName}</span>{' '}
+          {m.automatic === true && (
+            <span className="transcript-automatic" data-testid="transcript-automatic">
+              {t('automation.automatic')}
+            </span>
+          )}{' '}
           <time className="transcript-time" dateTime={m.sentAt}>
             {formatTime(m.sentAt, i18n.language)}
           </time>

@@ -14,6 +14,7 @@ import { CustomerPanels } from '../history/customer-panels.tsx';
 import { EarlierTranscript } from '../history/earlier-transcript.tsx';
 import { MessageList } from './message-list.tsx';
 import { MonitoringBadge } from '../supervision/internal-note.tsx';
+import { LabelPicker } from '../labels/label-picker.tsx';
 import { customerHandle } from '../../lib/customer-handle.ts';
 import './interaction.css';
 
@@ -158,6 +159,8 @@ function OpenConversation({
             </span>
             <RoleLabel conversation={conversation} />
           </p>
+          {/* Issue 18: the conversation's labels and their picker. */}
+          <LabelPicker key={`labels-${id}`} conversationId={id} />
         </div>
         <div className="interaction-actions">
           <CollaborationActions key={id} conversation={conversation} onWrapUp={onWrapUp} />

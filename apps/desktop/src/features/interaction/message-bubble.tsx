@@ -6,6 +6,7 @@ import { MessageContentView, MessageQuote, MessageReactions } from '../message-c
 import { systemMessageText } from '../message-content/system-note.ts';
 import { InternalNoteBubble } from '../supervision/internal-note.tsx';
 import './interaction.css';
+import '../automation/automation.css';
 
 const TICK_GLYPH: Record<DeliveryStatus, string> = {
   pending: '◷',
@@ -79,15 +80,29 @@ export function MessageBubble({
   return (
     <div className="bubble-row bubble-row-outbound">
       <div
-        className={`bubble bubble-outbound${status === 'failed' ? ' bubble-failed' : ''}`}
+        className={`bubble bubble-outbound${message.automatic === true ? ' bubble-automatic' : ''}${status === 'failed' ? ' bubble-failed' : ''}`}
         data-testid="bubble"
         data-direction="outbound"
+        data-automatic={message.automatic === true ? 'true' : undefined}
         data-client-message-id={message.clientMessageId ?? undefined}
       >
-        {agentName !== undefined && message.authorName !== '' && message.authorName !== agentName && (
-          <p className="bubble-author" data-testid="bubble-author">
-            {message.authorName}
+        {/* Issue 18: sent by the system (welcome, out of hours, closing), not by an agent. */}
+        {message.automatic === true ? (
+          <p
+            className="bubble-automatic-label"
+            data-testid="bubble-automatic"
+            title={t('automation.automaticHint')}
+          >
+            {t('automation.automatic')}
           </p>
+        ) : (
+          agentName !== undefined &&
+          message.authorName !== '' &&
+          message.authorName !== agentName && (
+            <p className="bubble-author" data-testid="bubble-author">
+              {message.authorName}
+            </p>
+          )
         )}
         <MessageQuote message={message} />
         <MessageContentView message={message} customerName={customerName} />

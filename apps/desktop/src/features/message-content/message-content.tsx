@@ -176,6 +176,23 @@ function ContentBody({ message, customerName }: { message: MessageView; customer
         </div>
       );
     case 'interactive':
+      // Issue 18: an automatic question (CSAT) with the options the customer may tap.
+      if (content.options !== undefined)
+        return (
+          <div className="content-question" data-testid="content-question">
+            <p className="bubble-text">{content.title}</p>
+            <ul className="content-options" aria-label={t('csat.options')}>
+              {content.options.map((o) => (
+                <li key={o.id}>{o.title}</li>
+              ))}
+            </ul>
+          </div>
+        );
+      return (
+        <p className="bubble-text content-choice" data-testid="content-choice">
+          {t('messageContent.choseButton', { title: content.title })}
+        </p>
+      );
     case 'button':
       return (
         <p className="bubble-text content-choice" data-testid="content-choice">

@@ -31,6 +31,8 @@ const row = (
   declined: 0,
   transfers: 0,
   conferences: 0,
+  csatAnswers: 0,
+  csatAverage: null,
   wrapUps: [],
 });
 

@@ -28,6 +28,7 @@ export const reportsEn = {
   chart: 'Offered, answered and abandoned per period',
   noKey: '(none)',
   noReason: 'no reason',
+  csatCell: '{{average}} ({{count}})',
   columns: {
     bucket: 'Period',
     key: 'Name',
@@ -42,10 +43,11 @@ export const reportsEn = {
     declined: 'Declined',
     transfers: 'Transfers',
     conferences: 'Conferences',
+    csat: 'CSAT (1-5)',
     wrapUps: 'Wrap-ups',
   },
   definitions:
-    'Abandoned: never answered, and ended or the customer silent for 24 hours. Service level: answered within the queue’s threshold ÷ (answered + abandoned). ASA: arrival to answer; AHT: answer to wrap-up; first response: arrival to the first agent message.',
+    'Abandoned: never answered, and ended or the customer silent for 24 hours. Service level: answered within the queue’s threshold ÷ (answered + abandoned). ASA: arrival to answer; AHT: answer to wrap-up; first response: arrival to the first agent message. CSAT: the average survey score (answers).',
 };
 
 export const reportsIt: Widen<typeof reportsEn> = {
@@ -70,6 +72,7 @@ export const reportsIt: Widen<typeof reportsEn> = {
   chart: 'Offerte, risposte e abbandonate per periodo',
   noKey: '(nessuno)',
   noReason: 'nessun motivo',
+  csatCell: '{{average}} ({{count}})',
   columns: {
     bucket: 'Periodo',
     key: 'Nome',
@@ -84,8 +87,9 @@ export const reportsIt: Widen<typeof reportsEn> = {
     declined: 'Rifiutate',
     transfers: 'Trasferimenti',
     conferences: 'Conferenze',
+    csat: 'CSAT (1-5)',
     wrapUps: 'Chiusure',
   },
   definitions:
-    'Abbandonate: mai risposte, e chiuse o con il cliente in silenzio da 24 ore. Livello di servizio: risposte entro la soglia della coda ÷ (risposte + abbandonate). ASA: dall’arrivo alla risposta; AHT: dalla risposta alla chiusura; prima risposta: dall’arrivo al primo messaggio dell’agente.',
+    'Abbandonate: mai risposte, e chiuse o con il cliente in silenzio da 24 ore. Livello di servizio: risposte entro la soglia della coda ÷ (risposte + abbandonate). ASA: dall’arrivo alla risposta; AHT: dalla risposta alla chiusura; prima risposta: dall’arrivo al primo messaggio dell’agente. CSAT: il voto medio del sondaggio (risposte).',
 };

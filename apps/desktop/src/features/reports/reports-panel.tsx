@@ -10,6 +10,7 @@ import {
 } from '@parlo/protocol';
 import { call } from '../../api/client.ts';
 import { useErrorText } from '../shell/use-error-text.ts';
+import { LabelsReport } from '../labels/labels-report.tsx';
 import { ReportChart } from './report-chart.tsx';
 import {
   chartSeries,
@@ -173,6 +174,7 @@ export function ReportsPanel() {
                 <th scope="col">{t('columns.declined')}</th>
                 <th scope="col">{t('columns.transfers')}</th>
                 <th scope="col">{t('columns.conferences')}</th>
+                <th scope="col">{t('columns.csat')}</th>
                 <th scope="col">{t('columns.wrapUps')}</th>
               </tr>
             </thead>
@@ -190,6 +192,8 @@ export function ReportsPanel() {
         </div>
       )}
       <p className="empty-hint">{t('definitions')}</p>
+      {/* Issue 18: conversations per label, over the same range. */}
+      <LabelsReport from={asked.from} to={asked.to} bucket={asked.bucket} />
     </section>
   );
 }
@@ -211,6 +215,14 @@ function ReportTableRow({ row, grouped, language }: { row: ReportRow; grouped: b
       <td className="num">{row.declined}</td>
       <td className="num">{row.transfers}</td>
       <td className="num">{row.conferences}</td>
+      <td className="num">
+        {row.csatAverage === null
+          ? '—'
+          : t('csatCell', {
+              average: new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(row.csatAverage),
+              count: row.csatAnswers,
+            })}
+      </td>
       <td>{row.wrapUps.map((w) => `${w.name ?? w.reasonId ?? t('noReason')}: ${w.count}`).join(', ')}</td>
     </tr>
   );

@@ -1,8 +1,16 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { searchResponseSchema, searchRoutes, type Catalog, type SearchHit } from '@parlo/protocol';
+import {
+  searchResponseSchema,
+  searchRoutes,
+  type Catalog,
+  type LabelView,
+  type SearchHit,
+} from '@parlo/protocol';
 import { call } from '../../api/client.ts';
 import { TranscriptDialog } from '../history/transcript-dialog.tsx';
+import { LabelChips } from '../labels/label-chips.tsx';
+import { fetchLabels } from '../labels/labels-api.ts';
 import { useErrorText } from '../shell/use-error-text.ts';
 
 interface SearchForm {
@@ -11,6 +19,8 @@ interface SearchForm {
   number: string;
   queueId: string;
   wrapUpReasonId: string;
+  /** Issue 18: a label's id. */
+  labelId: string;
   from: string;
   to: string;
 }
@@ -21,6 +31,7 @@ const EMPTY: SearchForm = {
   number: '',
   queueId: '',
   wrapUpReasonId: '',
+  labelId: '',
   from: '',
   to: '',
 };
@@ -32,7 +43,7 @@ function formatDateTime(iso: string, language: string): string {
 /** The query string of a search: only the fields filled in; days as the local day's bounds. */
 export function searchQueryOf(form: SearchForm): string {
   const params = new URLSearchParams();
-  for (const key of ['text', 'customerName', 'number', 'queueId', 'wrapUpReasonId'] as const) {
+  for (const key of ['text', 'customerName', 'number', 'queueId', 'wrapUpReasonId', 'labelId'] as const) {
     const value = form[key].trim();
     if (value !== '') params.set(key, value);
   }
@@ -60,6 +71,13 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
   const [results, setResults] = useState<SearchHit[] | null>(null);
   const [opened, setOpened] = useState<string | null>(null);
   const change = (patch: Partial<SearchForm>) => setForm((f) => ({ ...f, ...patch }));
+  // Issue 18: the labels to filter by (none shown when the list cannot be read).
+  const [labels, setLabels] = useState<LabelView[]>([]);
+  useEffect(() => {
+    const abort = new AbortController();
+    fetchLabels(abort.signal).then(setLabels, () => {});
+    return () => abort.abort();
+  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -133,6 +151,24 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
             ))}
           </select>
         </label>
+        {labels.length > 0 && (
+          <label className="field">
+            <span className="field-label">{t('labels.filter')}</span>
+            <select
+              className="select"
+              value={form.labelId}
+              data-testid="search-label"
+              onChange={(e) => change({ labelId: e.target.value })}
+            >
+              <option value="">{t('search.any')}</option>
+              {labels.map((l) => (
+                <option key={l.id} value={l.id}>
+                  {l.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="field">
           <span className="field-label">{t('search.from')}</span>
           <input
@@ -170,6 +206,7 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
               <th scope="col">{t('search.queue')}</th>
               <th scope="col">{t('search.agent')}</th>
               <th scope="col">{t('search.wrapUpReason')}</th>
+              <th scope="col">{t('labels.title')}</th>
             </tr>
           </thead>
           <tbody>
@@ -200,11 +237,14 @@ export function SearchPanel({ catalog }: { catalog: Catalog }) {
                 <td>{hit.queueName}</td>
                 <td>{hit.agentName ?? ''}</td>
                 <td>{hit.wrapUpReasonName ?? ''}</td>
+                <td>
+                  <LabelChips labels={hit.labels} />
+                </td>
               </tr>
             ))}
             {results.length === 0 && (
               <tr>
-                <td colSpan={6} className="data-table-empty">
+                <td colSpan={7} className="data-table-empty">
                   {t('search.none')}
                 </td>
               </tr>

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ConversationView, MessageView } from '@parlo/protocol';
 import { RecentConversations } from '../history/recent-conversations.tsx';
+import { LabelChips } from '../labels/label-chips.tsx';
+import { useConversationLabels } from '../labels/use-conversation-labels.ts';
 import './task-pane.css';
 
 interface TaskPaneProps {
@@ -13,6 +15,8 @@ interface TaskPaneProps {
 /** The agent's open conversations (S-12 task pane): title, contact source, phase, last message. */
 export function TaskPane({ conversations, messages, selectedId, onSelect }: TaskPaneProps) {
   const { t } = useTranslation();
+  // Issue 18: each conversation's labels, as chips under its title.
+  const labels = useConversationLabels();
   return (
     <nav className="task-pane" aria-labelledby="task-pane-title">
       <h2 id="task-pane-title" className="pane-title">
@@ -52,6 +56,7 @@ export function TaskPane({ conversations, messages, selectedId, onSelect }: Task
                   <span className="task-source" title={t('tasks.contactSource')}>
                     <bdi>{c.businessNumber}</bdi> · {c.queueName}
                   </span>
+                  <LabelChips labels={labels[c.id]} />
                   {last && <span className="task-preview">{last.text}</span>}
                 </button>
               </li>

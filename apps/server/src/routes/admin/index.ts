@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDoc } from '../../openapi/index.ts';
 import type { ServerContext } from '../../platform/index.ts';
+import { BUSINESS_HOURS_DOCS, registerBusinessHoursRoutes } from './business-hours.ts';
 import { BUSINESS_NUMBER_DOCS, registerBusinessNumberRoutes } from './business-numbers.ts';
 import { DELETED_NUMBER_DOCS, registerDeletedNumberRoutes } from './deleted-numbers.ts';
 import { IDLE_CODE_DOCS, registerNamedItemRoutes, WRAP_UP_REASON_DOCS } from './named-items.ts';
@@ -21,6 +22,7 @@ export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
   ...Object.values(SETTINGS_DOCS),
   ...Object.values(SIGN_IN_LOCK_DOCS),
   ...Object.values(PRIVACY_DOCS),
+  ...Object.values(BUSINESS_HOURS_DOCS),
 ];
 
 /**
@@ -36,4 +38,5 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: ServerContext): v
   registerNamedItemRoutes(app, ctx);
   registerDeletedNumberRoutes(app, ctx);
   registerPrivacyRoutes(app, ctx);
+  registerBusinessHoursRoutes(app, ctx);
 }

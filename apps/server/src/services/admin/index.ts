@@ -17,3 +17,9 @@ export { browseAudit, getSettings, reveal, updateSettings } from './settings.ts'
 export { deletedNumberMessages } from './deleted-numbers.ts';
 export { listSignInLocks, unlockSignIn } from './sign-in-locks.ts';
 export { changes } from './common.ts';
+export {
+  getAutomaticMessages,
+  getBusinessHours,
+  updateAutomaticMessages,
+  updateBusinessHours,
+} from './business-hours.ts';

@@ -33,6 +33,7 @@ import {
   presentStored,
   pushToWatchers,
 } from '../conversations/index.ts';
+import { recordSurveyAnswer, surveyOf, surveyReplyOf } from '../csat/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
 import { decideAndApply } from '../routing/index.ts';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
@@ -376,13 +377,16 @@ async function ingestMessage(
   }
   const customer = await customerOf(tx, number, event);
   const sentAt = Number(message.timestamp) * 1000 || now;
-  let conversation = await tx.findLiveConversationOfCustomer(customer.id);
-  const isNew = conversation === undefined;
-  const conversationId = conversation?.id ?? `con_${randomUUID()}`;
+  // Issue 18: a tap on a CSAT survey's option belongs to the surveyed conversation, never routed.
+  const surveyReply = surveyReplyOf(message);
+  const survey = surveyReply ? await surveyOf(tx, customer.id, surveyReply) : undefined;
+  let conversation = survey ? undefined : await tx.findLiveConversationOfCustomer(customer.id);
+  const isNew = conversation === undefined && survey === undefined;
+  const conversationId = survey?.conversationId ?? conversation?.id ?? `con_${randomUUID()}`;
   // S-7: a deleted number's customer is never routed (nobody could answer), but the message is
   // kept, in a conversation opened already closed, and listed for admins (ADR 0007).
   const numberDeleted = (number.deletedAt ?? null) !== null;
-  if (!conversation) {
+  if (isNew) {
     await tx.insertConversation({
       id: conversationId,
       customerId: customer.id,
@@ -418,6 +422,10 @@ async function ingestMessage(
     return;
   }
   notes.sentAts.push(sentAt);
+  if (survey && surveyReply) {
+    await recordSurveyAnswer(tx, out, survey, surveyReply, row, now);
+    return;
+  }
   await recordInboundMedia(tx, row, number.id, parts, now);
   await tx.touchLastInbound(conversationId, sentAt);
   if (isNew && numberDeleted) return;

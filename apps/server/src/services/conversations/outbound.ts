@@ -106,5 +106,31 @@ export async function outboundBody(
           };
     }
   }
+  // Issue 18: an automatic question with reply buttons or a list (a CSAT survey, ADR 28).
+  if (content.kind === 'interactive' && content.options !== undefined && message.direction === 'outbound') {
+    const body = { text: message.text };
+    return content.reply === 'button'
+      ? {
+          type: 'interactive',
+          ...address,
+          ...context,
+          interactive: {
+            type: 'button',
+            body,
+            action: { buttons: content.options.map((o) => ({ type: 'reply' as const, reply: o })) },
+          },
+        }
+      : {
+          type: 'interactive',
+          ...address,
+          ...context,
+          interactive: {
+            type: 'list',
+            body,
+            // An outbound list keeps the label of the button that opens it in `description`.
+            action: { button: content.description ?? 'Choose', sections: [{ rows: content.options }] },
+          },
+        };
+  }
   return { type: 'text', ...address, ...context, text: { body: message.text, preview_url: false } };
 }

@@ -11,7 +11,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import type { ServerContext } from '../../platform/index.ts';
 import type { HistoryConversationRow, HistoryCursor, StoreTx, UserRow } from '../../store/index.ts';
-import { Presenter } from '../../views/index.ts';
+import { labelsByConversation, Presenter } from '../../views/index.ts';
 import { auditTranscriptRead, customerFor, transcriptFor } from './access.ts';
 import { presentCustomer, presentEntry } from './present.ts';
 
@@ -50,10 +50,14 @@ async function entriesOf(tx: StoreTx, presenter: Presenter, rows: readonly Histo
   const participants = await tx.participantsOf(ids);
   const names = await namesOf(tx, [...participants.values()].flat());
   const lines = await tx.firstLinesOf(ids, FIRST_LINES);
+  const surveys = new Map((await tx.csat.findMany(ids)).map((s) => [s.conversationId, s]));
+  const labels = labelsByConversation(await tx.labels.labelsOf(ids));
   return rows.map((row) =>
     presentEntry(presenter, row, {
       agentNames: (participants.get(row.id) ?? []).map((id) => names.get(id) ?? ''),
       firstLines: lines.get(row.id) ?? [],
+      csat: surveys.get(row.id),
+      labels: labels.get(row.id) ?? [],
     }),
   );
 }

@@ -1,5 +1,5 @@
-import type { CustomerView, HistoryEntryView } from '@parlo/protocol';
-import type { CustomerProfileRow, HistoryConversationRow } from '../../store/index.ts';
+import type { CustomerView, HistoryEntryView, LabelView } from '@parlo/protocol';
+import type { CsatSurveyRow, CustomerProfileRow, HistoryConversationRow } from '../../store/index.ts';
 import { customerPhoneOf, displayPhone, type Presenter } from '../../views/index.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -33,6 +33,10 @@ export function presentCustomer(presenter: Presenter, profile: CustomerProfileRo
 export interface EntryExtras {
   readonly agentNames: readonly string[];
   readonly firstLines: readonly { text: string; direction: string; authorName: string }[];
+  /** Issue 18: the customer's recorded CSAT answer, if any. */
+  readonly csat?: CsatSurveyRow | undefined;
+  /** Issue 18: the conversation's labels. */
+  readonly labels?: readonly LabelView[] | undefined;
 }
 
 /** One task brick: title, contact source and inbound masked like every other surface (S-12). */
@@ -62,5 +66,10 @@ export function presentEntry(
       authorName: line.direction === 'inbound' ? presenter.maskName(line.authorName, where) : line.authorName,
       text: presenter.maskFreeText(line.text, where),
     })),
+    csat:
+      extras.csat?.score != null && extras.csat.answeredAt !== null
+        ? { score: extras.csat.score, scale: extras.csat.scale, answeredAt: iso(extras.csat.answeredAt) }
+        : null,
+    labels: [...(extras.labels ?? [])],
   };
 }

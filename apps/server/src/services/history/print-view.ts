@@ -32,6 +32,7 @@ const LABELS = {
     received: 'Received',
     ended: 'Ended',
     reason: 'Wrap-up reason',
+    csat: 'Customer satisfaction',
     exported: 'Exported by {who} on {when}',
     attachment: 'attachment',
   },
@@ -45,6 +46,7 @@ const LABELS = {
     received: 'Ricevuta',
     ended: 'Terminata',
     reason: 'Motivo di chiusura',
+    csat: 'Soddisfazione del cliente',
     exported: 'Esportata da {who} il {when}',
     attachment: 'allegato',
   },
@@ -72,6 +74,8 @@ export function renderTranscriptHtml(data: TranscriptExport, language: PrintLang
     [l.received, when(c.receivedAt)],
     [l.ended, when(c.endedAt)],
     [l.reason, c.wrapUpReason ?? '—'],
+    // Issue 18: the customer's recorded CSAT answer.
+    ...(c.csat ? [[l.csat, `${c.csat.score}/5`] as [string, string]] : []),
   ];
   const meta = rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('');
   const lines = data.messages

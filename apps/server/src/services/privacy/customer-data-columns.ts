@@ -232,6 +232,18 @@ export const NOT_CUSTOMER_DATA: Readonly<
     columns: ['id', 'queue_id', 'owner_user_id', 'shortcut', 'title', 'body', 'language'],
     why: 'replies staff write with placeholders; filled with customer data only when used',
   },
+  queue_business_hours: {
+    columns: [
+      'queue_id',
+      'intervals',
+      'holidays',
+      'out_of_hours',
+      'overflow_queue_id',
+      'reply_en',
+      'reply_it',
+    ],
+    why: "a queue's opening hours and the out-of-hours reply staff write (issue 18)",
+  },
   interaction_events: {
     columns: [
       'id',
@@ -246,9 +258,29 @@ export const NOT_CUSTOMER_DATA: Readonly<
     ],
     why: 'report events (ADR 22): ids and kinds only, never a name, number or text',
   },
+  report_rollup: {
+    columns: ['dim', 'key', 'measure'],
+    why: 'report sums (ADR 22, roll-up): a dimension id (queue, agent, number, reason) and counts',
+  },
+  report_waiting: {
+    columns: ['queued_event_id', 'conversation_id', 'queue_id', 'business_number_id'],
+    why: 'unanswered conversations for the abandonment count (ADR 22): ids and instants only',
+  },
+  csat_surveys: {
+    columns: ['conversation_id', 'customer_id', 'message_id', 'agent_id', 'scale', 'answer_wamid'],
+    why: 'CSAT surveys (issue 18, ADR 28): ids, the scale and a score; the answer stays in its message',
+  },
   conversation_supervisors: {
     columns: ['conversation_id', 'supervisor_id', 'mode', 'node_id'],
     why: 'which supervisor monitors or joined which conversation: ids only',
+  },
+  labels: {
+    columns: ['id', 'name', 'name_key', 'color', 'description'],
+    why: "the administrator's labels (issue 18): names and colors staff chose",
+  },
+  conversation_labels: {
+    columns: ['conversation_id', 'label_id', 'set_by'],
+    why: 'which label is on which conversation, and who set it: ids only',
   },
 };
 

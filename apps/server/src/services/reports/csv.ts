@@ -34,6 +34,8 @@ export function reportCsv(report: ReportResponse): string {
     'declined',
     'transfers',
     'conferences',
+    'csat_answers',
+    'csat_average',
     ...[...reasons.values()].map((name) => `wrap_up: ${name}`),
   ];
   const lines = [header.map(csvCell).join(',')];
@@ -56,6 +58,8 @@ export function reportCsv(report: ReportResponse): string {
         row.declined,
         row.transfers,
         row.conferences,
+        row.csatAnswers,
+        row.csatAverage,
         ...[...reasons.keys()].map((id) => counts.get(id) ?? 0),
       ]
         .map(csvCell)

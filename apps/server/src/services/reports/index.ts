@@ -18,5 +18,7 @@ export {
   type Mutable,
 } from './kpis.ts';
 export { offsetAt, parseLocalDate, timeBuckets, zonedInstant, type TimeBucket } from './time-buckets.ts';
+/** Issue 18: the labels report (services/labels) buckets its days the same way. */
+export { daysBetween } from './time-buckets.ts';
 /** The scripted weekend the KPI tests compute by hand; the wallboard's tests count it too. */
 export { SCRIPTED_NOW, scriptedEvents, scriptedServiceLevelMs } from './scripted-day.ts';

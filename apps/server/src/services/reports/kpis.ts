@@ -6,12 +6,20 @@
  * Every event counts in the bucket of its conversation's arrival (`startedAt`), so a bucket's
  * figures describe the conversations that arrived in it and answered never exceeds offered.
  */
-import type { InteractionEventRow, ReportDimension, ReportSums, ReportWrapUps } from '../../store/index.ts';
+import {
+  DEFAULT_SERVICE_LEVEL_MS,
+  zeroSums,
+  type InteractionEventRow,
+  type Mutable,
+  type ReportDimension,
+  type ReportSums,
+  type ReportWrapUps,
+} from '../../store/index.ts';
+
+export { DEFAULT_SERVICE_LEVEL_MS, type Mutable };
 
 /** An unanswered conversation whose customer has been silent this long is abandoned: WhatsApp's reply window. */
 export const ABANDON_AFTER_MS = 24 * 3_600_000;
-/** The service-level threshold of a queue without one. */
-export const DEFAULT_SERVICE_LEVEL_MS = 20_000;
 
 export interface KpiQuery {
   readonly buckets: readonly { readonly start: number; readonly end: number }[];
@@ -35,25 +43,7 @@ function bucketOf(query: KpiQuery, at: number): number {
 }
 
 /** A cell with nothing counted yet (the reports' sums and the wallboard's counters start here). */
-export const emptySums = (bucket: number, key: string | null): Mutable<ReportSums> => ({
-  bucket,
-  key,
-  offered: 0,
-  answered: 0,
-  answeredWithinServiceLevel: 0,
-  answerMs: 0,
-  abandoned: 0,
-  handled: 0,
-  handleMs: 0,
-  firstResponses: 0,
-  firstResponseMs: 0,
-  rona: 0,
-  declined: 0,
-  transfers: 0,
-  conferences: 0,
-});
-
-export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export const emptySums = zeroSums;
 
 /**
  * Whether a conversation is abandoned at `now`: it reached the center (queued), no agent ever
@@ -137,6 +127,10 @@ export function sumEvents(
       case 'conference':
         cell.conferences++;
         break;
+      case 'csat':
+        cell.csatAnswers++;
+        cell.csatScore += Number(e.detail);
+        break;
       case 'offered':
       case 'accepted':
       case 'ended':
@@ -179,6 +173,9 @@ export interface Figures {
   readonly declined: number;
   readonly transfers: number;
   readonly conferences: number;
+  /** Satisfaction answers (issue 18's CSAT) and their average score (1..5); null without answers. */
+  readonly csatAnswers: number;
+  readonly csatAverage: number | null;
 }
 
 const round1 = (n: number): number => Math.round(n * 10) / 10;
@@ -200,5 +197,7 @@ export function figuresOf(s: ReportSums): Figures {
     declined: s.declined,
     transfers: s.transfers,
     conferences: s.conferences,
+    csatAnswers: s.csatAnswers,
+    csatAverage: s.csatAnswers === 0 ? null : Math.round((100 * s.csatScore) / s.csatAnswers) / 100,
   };
 }

@@ -240,6 +240,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         declined: 0,
         transfers: 1,
         conferences: 0,
+        csatAnswers: 0,
+        csatAverage: null,
         wrapUps: { wr_resolved: 2, wr_info: 1 },
       });
       expect(figures(days[1])).toEqual({
@@ -254,6 +256,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
         declined: 1,
         transfers: 0,
         conferences: 1,
+        csatAnswers: 0,
+        csatAverage: null,
         wrapUps: { wr_resolved: 1, wr_sale: 1 },
       });
 

@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openPostgresStore, openSqliteStore, type ReportDimension, type Store } from '../../store/index.ts';
+import {
+  counted,
+  openPostgresStore,
+  openSqliteStore,
+  type ReportDimension,
+  type ReportSums,
+  type ReportWrapUps,
+  type Store,
+} from '../../store/index.ts';
 import { dropFreshPostgres, freshPostgres } from '../../testing/index.ts';
 import { ABANDON_AFTER_MS, DEFAULT_SERVICE_LEVEL_MS, figuresOf, sortCells, sumEvents } from './kpis.ts';
 import { SCRIPTED_NOW, scriptedEvents, scriptedServiceLevelMs } from './scripted-day.ts';
@@ -35,11 +43,70 @@ async function open(dialect: 'sqlite' | 'postgres'): Promise<Store> {
   return store;
 }
 
-function bucketsOf(size: BucketSize) {
+function bucketsOf(size: BucketSize, zone = 'Europe/Rome') {
   const from = parseLocalDate('2026-10-24');
   const to = parseLocalDate('2026-10-25');
   if (!from || !to) throw new Error('dates');
-  return timeBuckets(from, to, 'Europe/Rome', size);
+  return timeBuckets(from, to, zone, size);
+}
+
+/** What a report lists: the cells where something was counted, and those with wrap-ups. */
+function listed(expected: { sums: ReportSums[]; wrapUps: ReportWrapUps[] }) {
+  const wrapped = new Set(expected.wrapUps.map((w) => `${w.bucket}|${w.key ?? ''}`));
+  return {
+    sums: expected.sums.filter((c) => counted(c) || wrapped.has(`${c.bucket}|${c.key ?? ''}`)),
+    wrapUps: expected.wrapUps,
+  };
+}
+
+/**
+ * ADR 22, "Roll-up": the report from the roll-up equals the definitions for every bucket size and
+ * dimension, in zones whose days start on the hour, the half hour and the quarter hour, at instants
+ * before and after the silent conversations count as abandoned.
+ */
+async function expectRollupEqualsDefinitions(store: Store, label: string): Promise<void> {
+  for (const zone of ['Europe/Rome', 'Asia/Kolkata', 'Asia/Kathmandu']) {
+    for (const now of [SCRIPTED_NOW, SCRIPTED_NOW - 3 * 86_400_000]) {
+      for (const size of sizes) {
+        for (const groupBy of dimensions) {
+          const query = {
+            buckets: bucketsOf(size, zone),
+            groupBy,
+            now,
+            abandonAfterMs: ABANDON_AFTER_MS,
+            defaultServiceLevelMs: DEFAULT_SERVICE_LEVEL_MS,
+          };
+          const report = await store.transaction((tx) => tx.interactionEvents.report(query));
+          const expected = listed(
+            sumEvents(scriptedEvents(), { ...query, serviceLevelMsOf: scriptedServiceLevelMs }),
+          );
+          const where = `${label}: ${zone} ${size} by ${groupBy} at ${new Date(now).toISOString()}`;
+          expect(sortCells(report.sums), where).toEqual(expected.sums);
+          expect(sortCells(report.wrapUps), `${where}, wrap-ups`).toEqual(expected.wrapUps);
+        }
+      }
+    }
+  }
+}
+
+async function insertScriptedQueues(store: Store): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.insertQueue({
+      id: 'q1',
+      name: 'Sales',
+      priority: 1,
+      offerTimeoutMs: 30_000,
+      strategy: 'longestAvailable',
+    });
+    await tx.insertQueue({
+      id: 'q2',
+      name: 'Support',
+      priority: 1,
+      offerTimeoutMs: 30_000,
+      strategy: 'longestAvailable',
+      serviceLevelMs: 60_000,
+    });
+  });
 }
 
 for (const dialect of ['sqlite', 'postgres'] as const) {
@@ -86,6 +153,7 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           expect(wrapUps, `${size} wrap-ups by ${groupBy}`).toEqual(expected.wrapUps);
         }
       }
+      await expectRollupEqualsDefinitions(store, 'one batch');
       // The hand-computed figures of the unit test, straight from SQL: Saturday and Sunday.
       const days = await store.transaction((tx) =>
         tx.interactionEvents.reportSums({
@@ -109,6 +177,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           declined: 0,
           transfers: 1,
           conferences: 0,
+          csatAnswers: 0,
+          csatAverage: null,
         },
         {
           offered: 3,
@@ -122,8 +192,22 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
           declined: 1,
           transfers: 0,
           conferences: 1,
+          csatAnswers: 0,
+          csatAverage: null,
         },
       ]);
+    });
+
+    it('keeps a roll-up that reports what the definitions compute, appended in one batch, one event at a time, or rebuilt', async () => {
+      const store = await open(dialect);
+      await insertScriptedQueues(store);
+      // One transaction per event, in the order they happened: what the routing shell does.
+      for (const event of [...scriptedEvents()].sort((a, b) => a.at - b.at))
+        await store.transaction((tx) => tx.interactionEvents.append([event]));
+      await expectRollupEqualsDefinitions(store, 'one at a time');
+      await store.transaction((tx) => tx.interactionEvents.append([])); // nothing to roll up
+      await store.transaction((tx) => tx.interactionEvents.rebuildRollup());
+      await expectRollupEqualsDefinitions(store, 'rebuilt');
     });
 
     it('finds which conversations already have an event of a kind', async () => {

@@ -35,8 +35,9 @@ export async function kpiReport(ctx: ServerContext, query: ReportQuery): Promise
       abandonAfterMs: ABANDON_AFTER_MS,
       defaultServiceLevelMs: DEFAULT_SERVICE_LEVEL_MS,
     };
-    const sums = sortCells(await tx.interactionEvents.reportSums(sumsQuery));
-    const wrapUps = await tx.interactionEvents.reportWrapUps(sumsQuery);
+    const report = await tx.interactionEvents.report(sumsQuery);
+    const sums = sortCells(report.sums);
+    const wrapUps = report.wrapUps;
     const keys = sums.flatMap((c) => (c.key === null ? [] : [c.key]));
     const keyName = await namesOf(tx, query.groupBy, keys);
     const reasonName = await namesOf(tx, 'reason', []);

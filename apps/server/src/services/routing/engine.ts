@@ -14,7 +14,15 @@ import type { SystemNote } from '@parlo/protocol';
 import type { Outgoing } from '../../platform/index.ts';
 import type { ConversationDetails, MessageRow, StoreTx } from '../../store/index.ts';
 import { audienceOf, Presenter, toAgentView, type ConversationViewer } from '../../views/index.ts';
+import { sendCsatSurveys, type WrappedUpConversation } from '../csat/index.ts';
 import { recordRoutingEvents } from './interaction-events.ts';
+import {
+  armOpening,
+  armOpenings,
+  hoursAt,
+  redirectOutOfHours,
+  sendAutomaticMessages,
+} from '../automation/index.ts';
 import { conferenceDroppedNote, renderSystemNote } from './system-notes.ts';
 
 /**
@@ -29,10 +37,18 @@ export async function decideAndApply(
   now: number,
 ): Promise<Decision> {
   const before = await tx.routing.forDecision();
-  const decision = decide(before, event, now);
+  // Issue 18: queues out of their business hours offer nothing (ADR 27).
+  const hours = await hoursAt(tx, now);
+  const queues = lookup(before);
+  // Out of hours, a queue may send its new conversations to another queue.
+  const routed = redirectOutOfHours(event, hours, (id) => queues.queue(id) !== undefined);
+  const decision = decide(before, routed, now, hours.closed);
   if (decision.kind === 'rejected') return decision;
   await tx.routing.save(decision.state, decision.changes);
   await carryOut(tx, out, before, decision.state, decision.effects);
+  await armOpenings(tx, hours, routed, decision.state, decision.effects);
+  // Welcome, out-of-hours reply, closing message: through the outbox, in this transaction.
+  await sendAutomaticMessages(tx, out, event, decision.state, hours, now);
   return decision;
 }
 
@@ -204,6 +220,16 @@ async function carryOut(
   // Issue 16: what reports count, in the same transaction (ADR 22).
   await recordRoutingEvents(tx, effects, was, is, details, out.now);
 
+  // Issue 18: a conversation whose owner's wrap-up closed it may ask the customer for CSAT (ADR 28).
+  const wrappedUp: WrappedUpConversation[] = [];
+  for (const id of conversationIds) {
+    const previous = was.conversation(id)?.phase;
+    const current = is.conversation(id)?.phase;
+    if (previous?.kind === 'wrapUp' && current?.kind === 'closed')
+      wrappedUp.push({ conversationId: id, agentId: previous.ownerId });
+  }
+  if (wrappedUp.length > 0) await sendCsatSurveys(tx, out, wrappedUp, out.now);
+
   for (const agentId of touchedAgents) {
     const agent = is.agent(agentId);
     const user = agent ? await tx.findUserById(agentId) : undefined;
@@ -288,7 +314,10 @@ async function addSystemNote(
  */
 export async function routeAgain(tx: StoreTx, out: Outgoing, now: number): Promise<void> {
   const before = await tx.routing.forDecision();
-  const { state, effects, changes } = routeWaiting(before, now);
+  const hours = await hoursAt(tx, now);
+  // A closed queue's conversations are routed at its opening (its hours may just have changed).
+  for (const queueId of hours.closed) await armOpening(tx, hours, queueId);
+  const { state, effects, changes } = routeWaiting(before, now, hours.closed);
   if (state === before) return;
   await tx.routing.save(state, changes);
   await carryOut(tx, out, before, state, effects);

@@ -1,7 +1,7 @@
 import { ApiError, type SearchHit, type SearchQuery, type SearchResponse } from '@parlo/protocol';
 import type { ServerContext } from '../../platform/index.ts';
 import type { ConversationSearchHit, ConversationSearchQuery, StoreTx, UserRow } from '../../store/index.ts';
-import { Presenter } from '../../views/index.ts';
+import { labelsByConversation, Presenter } from '../../views/index.ts';
 import { readsEverything } from '../history/index.ts';
 import { hashPendingNumbers, normalizeNumber, numberHash, searchKey } from './number-key.ts';
 
@@ -40,6 +40,7 @@ export async function searchConversations(
       queueId: query.queueId,
       businessNumberId: query.businessNumberId,
       wrapUpReasonId: query.wrapUpReasonId,
+      labelId: query.labelId,
       from: query.from === undefined ? undefined : Date.parse(query.from),
       to: query.to === undefined ? undefined : Date.parse(query.to),
       limit: query.limit,
@@ -57,6 +58,8 @@ async function present(tx: StoreTx, hits: readonly ConversationSearchHit[]): Pro
     (await tx.getConversationDetails(hits.map((h) => h.conversationId))).map((d) => [d.id, d]),
   );
   const reasons = new Map((await tx.listWrapUpReasons()).map((r) => [r.id, r.name]));
+  // Issue 18: each hit's labels, in one query for the page.
+  const labels = labelsByConversation(await tx.labels.labelsOf(hits.map((h) => h.conversationId)));
   const agentIds = new Set(hits.flatMap((h) => (h.agentId === null ? [] : [h.agentId])));
   // A page names up to 100 agents: the users in one query (a round trip each costs more, on
   // PostgreSQL), then those deleted since one by one.
@@ -86,6 +89,7 @@ async function present(tx: StoreTx, hits: readonly ConversationSearchHit[]): Pro
         phase: detail.phaseKind,
         receivedAt: new Date(hit.receivedAt).toISOString(),
         closedAt: hit.closedAt === null ? null : new Date(hit.closedAt).toISOString(),
+        labels: labels.get(hit.conversationId) ?? [],
       },
     ];
   });

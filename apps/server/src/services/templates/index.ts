@@ -4,3 +4,4 @@
  */
 export { conversationTemplates, sendTemplate } from './templates.ts';
 export { templateSyncOf, TemplateSync, type NumberSyncResult } from './sync.ts';
+export { fillTemplate, templateView } from './model.ts';

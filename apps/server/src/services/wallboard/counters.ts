@@ -97,6 +97,11 @@ export class DayCounters {
         return each((c) => c.transfers++);
       case 'conference':
         return each((c) => c.conferences++);
+      case 'csat':
+        return each((c) => {
+          c.csatAnswers++;
+          c.csatScore += Number(e.detail);
+        });
       case 'offered':
       case 'accepted':
       case 'customer_message':

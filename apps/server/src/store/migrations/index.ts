@@ -21,6 +21,10 @@ import { interactionEventsMigration } from './0019_interaction_events.ts';
 import { conversationSupervisorsMigration } from './0020_conversation_supervisors.ts';
 import { cannedResponsesMigration } from './0021_canned_responses.ts';
 import { searchFilterOrderMigration } from './0022_search_filter_order.ts';
+import { reportRollupMigration } from './0023_report_rollup.ts';
+import { labelsMigration } from './0024_labels.ts';
+import { businessHoursMigration } from './0025_business_hours.ts';
+import { csatMigration } from './0026_csat.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -52,6 +56,10 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0020_conversation_supervisors': conversationSupervisorsMigration,
     '0021_canned_responses': cannedResponsesMigration,
     '0022_search_filter_order': searchFilterOrderMigration,
+    '0023_report_rollup': reportRollupMigration(dialect),
+    '0024_labels': labelsMigration,
+    '0025_business_hours': businessHoursMigration,
+    '0026_csat': csatMigration,
   };
 }
 

@@ -33,7 +33,9 @@ export type InteractionEventKind =
   /** It moved to the overflow queue (`queue_id`: the new queue; `detail`: the old one). */
   | 'overflowed'
   /** Its owner's desktop went away for good: it went back to its queue (`agent_id`: the owner). */
-  | 'requeued';
+  | 'requeued'
+  /** The customer answered the satisfaction survey (issue 18): `detail` the score, '1'..'5'. */
+  | 'csat';
 
 export interface InteractionEventRow {
   readonly id: string;
@@ -86,6 +88,9 @@ export interface ReportSums {
   readonly declined: number;
   readonly transfers: number;
   readonly conferences: number;
+  /** Satisfaction answers (issue 18's CSAT) and the sum of their scores. */
+  readonly csatAnswers: number;
+  readonly csatScore: number;
 }
 
 /** Wrap-ups of one (bucket, key) cell by reason (null: wrapped up without a reason). */
@@ -110,8 +115,16 @@ export interface InteractionEventsRepository {
   conversationsWith(kind: InteractionEventKind, conversationIds: readonly string[]): Promise<Set<string>>;
   /** Every event of the conversations that arrived in `[from, to)`, in order (tests, export). */
   eventsStartedIn(from: number, to: number): Promise<InteractionEventRow[]>;
-  /** The figures' sums per bucket and key. */
+  /**
+   * The report: the figures' sums per bucket and key (cells where something was counted) and the
+   * wrap-ups by reason, from the roll-up (ADR 22, "Roll-up"); from the events when a bucket's bound
+   * is not on a quarter hour.
+   */
+  report(query: ReportSumsQuery): Promise<{ sums: ReportSums[]; wrapUps: ReportWrapUps[] }>;
+  /** Builds the report roll-up again from every stored event (a repair; migration 0023 does it once). */
+  rebuildRollup(): Promise<void>;
+  /** The figures' sums per bucket and key, straight from the events (the truth the roll-up is held to). */
   reportSums(query: ReportSumsQuery): Promise<ReportSums[]>;
-  /** Wrap-ups per bucket, key and reason. */
+  /** Wrap-ups per bucket, key and reason, straight from the events. */
   reportWrapUps(query: ReportSumsQuery): Promise<ReportWrapUps[]>;
 }

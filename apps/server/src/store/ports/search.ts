@@ -20,6 +20,8 @@ export interface ConversationSearchQuery {
   readonly queueId?: string | undefined;
   readonly businessNumberId?: string | undefined;
   readonly wrapUpReasonId?: string | undefined;
+  /** Issue 18: conversations carrying this label. */
+  readonly labelId?: string | undefined;
   /** Conversations that arrived at or after this instant (epoch ms). */
   readonly from?: number | undefined;
   /** Conversations that arrived before this instant (epoch ms). */
