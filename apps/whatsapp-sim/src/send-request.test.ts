@@ -178,7 +178,7 @@ describe('interactive sends (issue 18): what the phone offers to tap', () => {
     );
     expect(request).toMatchObject({
       kind: 'send',
-      preview: 'How did we do? [😞]',
+      preview: 'How did we do?',
       choices: { reply: 'button_reply', options: [{ id: 'csat:1', title: '😞' }] },
     });
   });

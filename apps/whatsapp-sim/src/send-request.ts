@@ -360,14 +360,9 @@ function previewOf(type: SendableType, data: unknown, templates: readonly SimTem
     case 'contacts':
       return `👤 ${contentSchemas.contacts.parse(data)[0]?.name.formatted_name ?? ''}`;
     case 'interactive': {
+      // The question only: the phone shows the buttons or the list under it (`choices`).
       const interactive = contentSchemas.interactive.parse(data);
-      const buttons = interactive.action.buttons?.map((b) => `[${b.reply.title}]`).join(' ') ?? '';
-      const rows =
-        interactive.action.sections
-          ?.flatMap((s) => s.rows)
-          .map((r) => `[${r.title}]`)
-          .join(' ') ?? '';
-      return `${interactive.body?.text ?? ''} ${buttons}${rows}`.trim();
+      return interactive.body?.text ?? '[interactive]';
     }
     case 'image':
     case 'audio':

@@ -42,7 +42,16 @@ describe('the overload guard counts the commit in progress', () => {
     try {
       stalled = postWebhook(server.url, JSON.stringify(inboundTextPayload({ wamid: 'wamid.stalled' })));
       void stalled.then((res) => order.push(`stalled ${res.status}`));
-      // Long enough for the stalled delivery to be in its transaction past the guard's limit.
+      // Until the stalled delivery's transaction waits on the lock (an ordering, not a guess at how
+      // long a loaded machine takes to get there), then past the guard's limit.
+      for (let waited = 0; ; waited += 20) {
+        const { rows } = await locker.query<{ n: string }>(
+          "select count(*) as n from pg_locks where not granted and relation = 'webhook_deliveries'::regclass",
+        );
+        if (Number(rows[0]?.n) > 0) break;
+        if (waited > 20_000) throw new Error('the delivery never reached its commit');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await new Promise((resolve) => setTimeout(resolve, MAX_WAIT_MS * 2));
       const body = JSON.stringify(inboundTextPayload({ wamid: 'wamid.refused', from: '16505550002' }));
       // Without the guard this one would wait behind the lock: give up on it well before the test does.
