@@ -127,6 +127,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
       <label className="automation-field">
         <span>{t('automation.queue')}</span>
         <select
+          className="select"
           value={queueId}
           onChange={(e) => {
             setQueueId(e.target.value);
@@ -164,6 +165,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
             <label key={day} className="automation-field">
               <span>{t(`automation.days.${dayKey(day)}`)}</span>
               <input
+                className="input"
                 value={draft.lines[day] ?? ''}
                 placeholder="09:00-18:00"
                 data-testid={`business-hours-day-${day}`}
@@ -173,11 +175,16 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
           ))}
           <label className="automation-field">
             <span>{t('automation.holidays')}</span>
-            <input value={draft.holidays} onChange={(e) => set({ holidays: e.target.value })} />
+            <input
+              className="input"
+              value={draft.holidays}
+              onChange={(e) => set({ holidays: e.target.value })}
+            />
           </label>
           <label className="automation-field">
             <span>{t('automation.outOfHours')}</span>
             <select
+              className="select"
               value={draft.outOfHours}
               onChange={(e) => set({ outOfHours: e.target.value === 'overflow' ? 'overflow' : 'wait' })}
             >
@@ -189,6 +196,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
             <label className="automation-field">
               <span>{t('automation.overflowQueue')}</span>
               <select
+                className="select"
                 value={draft.overflowQueueId}
                 onChange={(e) => set({ overflowQueueId: e.target.value })}
               >
@@ -206,6 +214,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
           <label className="automation-field">
             <span>{t('automation.replyEn')}</span>
             <textarea
+              className="input automation-text"
               value={draft.replyEn}
               rows={2}
               maxLength={1024}
@@ -216,6 +225,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
           <label className="automation-field">
             <span>{t('automation.replyIt')}</span>
             <textarea
+              className="input automation-text"
               value={draft.replyIt}
               rows={2}
               maxLength={1024}
@@ -300,6 +310,7 @@ function AutomaticMessagesForm() {
           <label className="automation-field">
             <span>{t('automation.fallbackTemplate')}</span>
             <input
+              className="input"
               value={draft.fallbackTemplate ?? ''}
               onChange={(e) =>
                 set({ fallbackTemplate: e.target.value.trim() === '' ? null : e.target.value })
@@ -309,6 +320,7 @@ function AutomaticMessagesForm() {
           <label className="automation-field">
             <span>{t('automation.defaultLanguage')}</span>
             <select
+              className="select"
               value={draft.defaultLanguage}
               onChange={(e) => set({ defaultLanguage: e.target.value === 'it' ? 'it' : 'en' })}
             >
@@ -361,6 +373,7 @@ function MessageFields({
       <label className="automation-field">
         <span>{t('automation.textEn')}</span>
         <textarea
+          className="input automation-text"
           value={value.textEn}
           rows={2}
           maxLength={1024}
@@ -370,6 +383,7 @@ function MessageFields({
       <label className="automation-field">
         <span>{t('automation.textIt')}</span>
         <textarea
+          className="input automation-text"
           value={value.textIt}
           rows={2}
           maxLength={1024}
