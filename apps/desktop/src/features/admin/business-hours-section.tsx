@@ -44,15 +44,45 @@ export function BusinessHoursSection({ catalog }: { catalog: Catalog }) {
   );
 }
 
-function QueueHours({ catalog }: { catalog: Catalog }) {
+type SaveStatus = { ok: boolean; text: string } | null;
+
+/** A form's save: `saving` while it runs, then "Saved." or the error's text. */
+function useSave() {
   const { t } = useTranslation();
   const errorText = useErrorText();
+  const [status, setStatus] = useState<SaveStatus>(null);
+  const [saving, setSaving] = useState(false);
+  async function save(action: () => Promise<void>): Promise<void> {
+    setSaving(true);
+    try {
+      await action();
+      setStatus({ ok: true, text: t('automation.saved') });
+    } catch (error) {
+      setStatus({ ok: false, text: errorText(error) });
+    } finally {
+      setSaving(false);
+    }
+  }
+  return { status, setStatus, saving, save, errorText };
+}
+
+function SaveStatusLine({ status, testId }: { status: SaveStatus; testId: string }) {
+  return (
+    <p className="admin-status" role="status" data-testid={testId}>
+      {status && (
+        <span className={status.ok ? 'admin-status-saved' : 'admin-status-failed'}>{status.text}</span>
+      )}
+    </p>
+  );
+}
+
+function QueueHours({ catalog }: { catalog: Catalog }) {
+  const { t } = useTranslation();
+  const { status, setStatus, saving, save, errorText } = useSave();
   const [queueId, setQueueId] = useState(catalog.queues[0]?.id ?? '');
   const [draft, setDraft] = useState<HoursDraft | null>(null);
   const [zone, setZone] = useState('');
   const [openNow, setOpenNow] = useState<boolean | null>(null);
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     if (queueId === '') return;
@@ -77,7 +107,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
       },
     );
     return () => controller.abort();
-  }, [queueId, errorText]);
+  }, [queueId, errorText, setStatus]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -95,8 +125,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
       setStatus({ ok: false, text: t('automation.badHolidays') });
       return;
     }
-    setSaving(true);
-    try {
+    await save(async () => {
       const answer = await saveBusinessHours(queueId, {
         enabled: draft.enabled,
         intervals: intervals.intervals,
@@ -107,12 +136,7 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
         replyIt: draft.replyIt,
       });
       setOpenNow(answer.openNow);
-      setStatus({ ok: true, text: t('automation.saved') });
-    } catch (error) {
-      setStatus({ ok: false, text: errorText(error) });
-    } finally {
-      setSaving(false);
-    }
+    });
   }
 
   const set = (patch: Partial<HoursDraft>) => setDraft((d) => (d ? { ...d, ...patch } : d));
@@ -237,21 +261,15 @@ function QueueHours({ catalog }: { catalog: Catalog }) {
           </button>
         </>
       )}
-      <p className="admin-status" role="status" data-testid="business-hours-status">
-        {status && (
-          <span className={status.ok ? 'admin-status-saved' : 'admin-status-failed'}>{status.text}</span>
-        )}
-      </p>
+      <SaveStatusLine status={status} testId="business-hours-status" />
     </form>
   );
 }
 
 function AutomaticMessagesForm() {
   const { t } = useTranslation();
-  const errorText = useErrorText();
+  const { status, setStatus, saving, save, errorText } = useSave();
   const [draft, setDraft] = useState<AutomaticMessages | null>(null);
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const [saving, setSaving] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -259,20 +277,12 @@ function AutomaticMessagesForm() {
       if (!controller.signal.aborted) setStatus({ ok: false, text: errorText(error) });
     });
     return () => controller.abort();
-  }, [errorText]);
+  }, [errorText, setStatus]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    setSaving(true);
-    try {
-      setDraft(await saveAutomaticMessages(draft));
-      setStatus({ ok: true, text: t('automation.saved') });
-    } catch (error) {
-      setStatus({ ok: false, text: errorText(error) });
-    } finally {
-      setSaving(false);
-    }
+    await save(async () => setDraft(await saveAutomaticMessages(draft)));
   }
 
   const set = (patch: Partial<AutomaticMessages>) => setDraft((d) => (d ? { ...d, ...patch } : d));
@@ -333,11 +343,7 @@ function AutomaticMessagesForm() {
           </button>
         </>
       )}
-      <p className="admin-status" role="status" data-testid="automatic-messages-status">
-        {status && (
-          <span className={status.ok ? 'admin-status-saved' : 'admin-status-failed'}>{status.text}</span>
-        )}
-      </p>
+      <SaveStatusLine status={status} testId="automatic-messages-status" />
     </form>
   );
 }

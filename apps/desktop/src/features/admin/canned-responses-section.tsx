@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   createCannedResponseRequestSchema,
@@ -13,7 +13,7 @@ import {
   updateCannedResponse,
 } from '../canned/canned-api.ts';
 import { PLACEHOLDERS } from '../canned/new-reply-dialog.tsx';
-import { useErrorText } from '../shell/use-error-text.ts';
+import { useSectionList } from './use-section-list.ts';
 import { FormFooter, Modal, useSaveForm } from './form-dialog.tsx';
 import { SelectField, TextField } from './form-fields.tsx';
 import { changedFields, validate } from './form-model.ts';
@@ -44,36 +44,12 @@ const draftOf = (r: CannedResponseView): Draft => ({
  * Issue 18: the queues' canned responses (and one's own), kept by supervisors and administrators:
  * a searchable table, New / Edit / Delete; every change audited by the server.
  */
+/** Every canned response the editor may keep (the console's list), not only those they may use. */
+const fetchAllCannedResponses = (signal?: AbortSignal) => fetchCannedResponses(true, signal);
+
 export function CannedResponsesSection({ catalog }: { catalog: Catalog }) {
   const { t } = useTranslation();
-  const errorText = useErrorText();
-  const [rows, setRows] = useState<CannedResponseView[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  /** After a change (an event handler): the list again. */
-  const reload = useCallback(async () => {
-    try {
-      setRows(await fetchCannedResponses(true));
-      setLoadError(null);
-    } catch (caught) {
-      setLoadError(errorText(caught));
-    }
-  }, [errorText]);
-  useEffect(() => {
-    const controller = new AbortController();
-    fetchCannedResponses(true, controller.signal)
-      .then(
-        (list) => {
-          setRows(list);
-          setLoadError(null);
-        },
-        (caught: unknown) => {
-          if (!controller.signal.aborted) setLoadError(errorText(caught));
-        },
-      )
-      .finally(() => setLoading(false));
-    return () => controller.abort();
-  }, [errorText]);
+  const { rows, loading, loadError, reload } = useSectionList(fetchAllCannedResponses);
   const queueName = (id: string | null) =>
     id === null ? t('canned.personal') : (catalog.queues.find((q) => q.id === id)?.name ?? id);
 

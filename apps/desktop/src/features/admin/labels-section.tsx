@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   createLabelRequestSchema,
@@ -9,7 +9,7 @@ import {
 } from '@parlo/protocol';
 import { LabelChip } from '../labels/label-chips.tsx';
 import { createLabel, deleteLabel, fetchLabels, updateLabel } from '../labels/labels-api.ts';
-import { useErrorText } from '../shell/use-error-text.ts';
+import { useSectionList } from './use-section-list.ts';
 import { FormFooter, Modal, useSaveForm } from './form-dialog.tsx';
 import { SelectField, TextField } from './form-fields.tsx';
 import { changedFields, validate } from './form-model.ts';
@@ -31,33 +31,7 @@ const draftOf = (l: LabelView): Draft => ({ name: l.name, color: l.color, descri
  */
 export function LabelsSection() {
   const { t } = useTranslation();
-  const errorText = useErrorText();
-  const [rows, setRows] = useState<LabelView[]>([]);
-  const [loading, setLoading] = useState(true);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const reload = useCallback(async () => {
-    try {
-      setRows(await fetchLabels());
-      setLoadError(null);
-    } catch (caught) {
-      setLoadError(errorText(caught));
-    }
-  }, [errorText]);
-  useEffect(() => {
-    const controller = new AbortController();
-    fetchLabels(controller.signal)
-      .then(
-        (list) => {
-          setRows(list);
-          setLoadError(null);
-        },
-        (caught: unknown) => {
-          if (!controller.signal.aborted) setLoadError(errorText(caught));
-        },
-      )
-      .finally(() => setLoading(false));
-    return () => controller.abort();
-  }, [errorText]);
+  const { rows, loading, loadError, reload } = useSectionList(fetchLabels);
 
   return (
     <ResourceSection<LabelView>

@@ -113,22 +113,8 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
   describe(`report queries (${dialect})`, () => {
     it('compute in SQL what the KPI definitions compute, per day, hour and total, by every dimension', async () => {
       const store = await open(dialect);
+      await insertScriptedQueues(store);
       await store.transaction(async (tx) => {
-        await tx.insertQueue({
-          id: 'q1',
-          name: 'Sales',
-          priority: 1,
-          offerTimeoutMs: 30_000,
-          strategy: 'longestAvailable',
-        });
-        await tx.insertQueue({
-          id: 'q2',
-          name: 'Support',
-          priority: 1,
-          offerTimeoutMs: 30_000,
-          strategy: 'longestAvailable',
-          serviceLevelMs: 60_000,
-        });
         await tx.interactionEvents.append(scriptedEvents());
       });
       for (const size of sizes) {
