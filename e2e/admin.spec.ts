@@ -46,7 +46,7 @@ async function fill(scope: Locator, label: string, value: string): Promise<void>
 }
 
 describe('admin console: resources, validation next to fields, audit', () => {
-  it('the administrator lands on the console with a tab per section; a supervisor gets no console', async () => {
+  it('the administrator lands on the console with a tab per section; a supervisor gets the live views as tabs, no console', async () => {
     const tabs = await admin.getByRole('tab').allTextContents();
     expect(tabs).toEqual([
       'Settings',
@@ -56,6 +56,9 @@ describe('admin console: resources, validation next to fields, audit', () => {
       'Wrap-up reasons',
       'Idle codes',
       'Canned responses',
+      'Labels',
+      'CSAT',
+      'Hours and automatic messages',
       'Data protection',
       'Audit log',
       'Queues and agents',
@@ -70,7 +73,15 @@ describe('admin console: resources, validation next to fields, audit', () => {
     await sofia.getByLabel('Password').fill('parlo-demo-2026');
     await sofia.getByRole('button', { name: 'Sign in' }).click();
     await sofia.getByRole('heading', { name: 'Queues and agents' }).waitFor();
-    expect(await sofia.getByRole('tab').count()).toBe(0);
+    // Issue 18: a supervisor's sections are tabs too, the live view first; no console sections.
+    expect(await sofia.getByRole('tab').allTextContents()).toEqual([
+      'Queues and agents',
+      'Wallboard',
+      'Live conversations',
+      'Search',
+      'Reports',
+      'Canned responses',
+    ]);
     await sofia.close();
   });
 

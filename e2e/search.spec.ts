@@ -15,7 +15,7 @@ beforeAll(async () => {
   await stack.parlo.store.transaction((tx) => tx.setSetting('masking.enabled', 'true'));
   supervisor = await stack.newPage();
   phone = await stack.newPage();
-  await signInAdmin(supervisor, stack.parloUrl, 'sofia');
+  await signInAdmin(supervisor, stack.parloUrl, 'sofia', 'Search');
 });
 afterAll(async () => {
   await stack?.stop();

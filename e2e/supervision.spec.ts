@@ -7,6 +7,7 @@ import {
   customerWrites,
   eventually,
   offerPopover,
+  openAdminTab,
   signIn,
   startStack,
   type Stack,
@@ -36,6 +37,7 @@ beforeAll(async () => {
   await sofia.getByRole('button', { name: 'Sign in' }).click();
   // A supervisor's page is titled "Supervision", not "Administration".
   await sofia.getByRole('heading', { name: 'Supervision', level: 1 }).waitFor();
+  await openAdminTab(sofia, 'Live conversations');
 });
 afterAll(async () => {
   await stack?.stop();

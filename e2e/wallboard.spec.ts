@@ -28,7 +28,7 @@ let phone: Page;
 beforeAll(async () => {
   stack = await startStack();
   [sofia, anna, phone] = [await stack.newPage(), await stack.newPage(), await stack.newPage()];
-  await signInAdmin(sofia, stack.parloUrl, 'sofia');
+  await signInAdmin(sofia, stack.parloUrl, 'sofia', 'Wallboard');
   await signIn(anna, stack.parloUrl, 'anna');
 });
 afterAll(async () => {

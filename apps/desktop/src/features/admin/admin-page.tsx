@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Catalog, UserView } from '@parlo/protocol';
 import { ReportsPanel } from '../reports/reports-panel.tsx';
@@ -31,12 +31,12 @@ interface AdminPageProps {
 }
 
 /**
- * Administration, for administrators and supervisors without an agent profile. A supervisor sees
- * the live queues and agents; an administrator the whole console, one tab per section.
+ * Administration, for administrators and supervisors without an agent profile: the role's
+ * sections as tabs (a supervisor's live views, search, reports and canned responses; an
+ * administrator's whole console).
  */
 export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
   const { t } = useTranslation();
-  const sections = adminSectionsFor(user.role);
   return (
     <div className="app-shell">
       <TopBar
@@ -51,21 +51,9 @@ export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
           {user.role === 'admin' ? (
             <AdminConsole user={user} catalog={catalog} />
           ) : (
-            sections.map((section) =>
-              section === 'wallboard' ? (
-                <WallboardPanel key={section} />
-              ) : section === 'queuesAndAgents' ? (
-                <SupervisorSection key={section} idleCodes={catalog.idleCodes} />
-              ) : section === 'liveConversations' ? (
-                <LiveSupervision key={section} catalog={catalog} />
-              ) : section === 'search' ? (
-                <SearchPanel key={section} catalog={catalog} />
-              ) : section === 'reports' ? (
-                <ReportsPanel key={section} />
-              ) : section === 'cannedResponses' ? (
-                <CannedResponsesSection key={section} catalog={catalog} />
-              ) : null,
-            )
+            <ConsoleTabs user={user}>
+              {(section) => <SupervisionContent section={section} catalog={catalog} />}
+            </ConsoleTabs>
           )}
         </div>
       </main>
@@ -73,14 +61,27 @@ export function AdminPage({ user, catalog, onSignedOut }: AdminPageProps) {
   );
 }
 
+/** The administrator's console: every section, with the data the resource sections share. */
 function AdminConsole({ user, catalog }: { user: UserView; catalog: Catalog }) {
+  const admin = useAdminData();
+  return (
+    <ConsoleTabs user={user}>
+      {(section) => <SectionContent section={section} admin={admin} catalog={catalog} />}
+    </ConsoleTabs>
+  );
+}
+
+/**
+ * The role's sections as tabs, one panel at a time; the open one is in the URL's fragment (kept
+ * across a reload, linkable). Issue 18: supervisors get tabs too, not six sections stacked.
+ */
+function ConsoleTabs({ user, children }: { user: UserView; children: (section: AdminSection) => ReactNode }) {
   const { t } = useTranslation();
   const sections = adminSectionsFor(user.role);
   const [open, setOpen] = useState<AdminSection>(
-    () => sectionFromHash(user.role, window.location.hash) ?? 'settings',
+    () => sectionFromHash(user.role, window.location.hash) ?? sections[0] ?? 'settings',
   );
   const tabRefs = useRef(new Map<AdminSection, HTMLButtonElement>());
-  const admin = useAdminData();
 
   useEffect(() => {
     function onHash() {
@@ -145,10 +146,40 @@ function AdminConsole({ user, catalog }: { user: UserView; catalog: Catalog }) {
         id={`admin-panel-${open}`}
         aria-labelledby={`admin-tab-${open}`}
       >
-        <SectionContent section={open} admin={admin} catalog={catalog} />
+        {children(open)}
       </div>
     </div>
   );
+}
+
+/** A supervisor's sections: the live views, search, reports, canned responses. */
+function SupervisionContent({ section, catalog }: { section: AdminSection; catalog: Catalog }) {
+  switch (section) {
+    case 'wallboard':
+      return <WallboardPanel />;
+    case 'queuesAndAgents':
+      return <SupervisorSection idleCodes={catalog.idleCodes} />;
+    case 'liveConversations':
+      return <LiveSupervision catalog={catalog} />;
+    case 'search':
+      return <SearchPanel catalog={catalog} />;
+    case 'reports':
+      return <ReportsPanel />;
+    case 'cannedResponses':
+      return <CannedResponsesSection catalog={catalog} />;
+    case 'settings':
+    case 'users':
+    case 'queues':
+    case 'businessNumbers':
+    case 'wrapUpReasons':
+    case 'idleCodes':
+    case 'labels':
+    case 'csat':
+    case 'businessHours':
+    case 'dataProtection':
+    case 'audit':
+      return null;
+  }
 }
 
 function SectionContent({
@@ -183,17 +214,12 @@ function SectionContent({
     case 'audit':
       return <AuditSection data={admin.data} />;
     case 'wallboard':
-      return <WallboardPanel />;
     case 'queuesAndAgents':
-      return <SupervisorSection idleCodes={catalog.idleCodes} />;
     case 'liveConversations':
-      return <LiveSupervision catalog={catalog} />;
     case 'search':
-      return <SearchPanel catalog={catalog} />;
     case 'reports':
-      return <ReportsPanel />;
     case 'cannedResponses':
-      return <CannedResponsesSection catalog={catalog} />;
+      return <SupervisionContent section={section} catalog={catalog} />;
     case 'labels':
       return <LabelsSection />;
     case 'businessHours':

@@ -28,8 +28,8 @@ describe('Administration page sections', () => {
   it('[issue-15][issue-16][issue-18] a supervisor gets the live view, Search, Reports and the canned responses but no Settings or console', () => {
     expect(hasAdministrationPage('supervisor')).toBe(true);
     expect(adminSectionsFor('supervisor')).toEqual([
-      'wallboard',
       'queuesAndAgents',
+      'wallboard',
       'liveConversations',
       'search',
       'reports',

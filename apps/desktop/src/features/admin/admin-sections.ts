@@ -29,8 +29,9 @@ export type AdminSection =
   | 'reports';
 
 /**
- * Which sections a role sees: the administrator gets the whole console (issue 6) plus the live
- * queues and agents; a supervisor only the live view (the server enforces both too).
+ * Which sections a role sees, as tabs: the administrator gets the whole console (issue 6) plus the
+ * live views; a supervisor the live views first, then search, reports and canned responses (the
+ * server enforces both too).
  */
 export function adminSectionsFor(role: Role): readonly AdminSection[] {
   switch (role) {
@@ -55,7 +56,7 @@ export function adminSectionsFor(role: Role): readonly AdminSection[] {
         'reports',
       ];
     case 'supervisor':
-      return ['wallboard', 'queuesAndAgents', 'liveConversations', 'search', 'reports', 'cannedResponses'];
+      return ['queuesAndAgents', 'wallboard', 'liveConversations', 'search', 'reports', 'cannedResponses'];
     case 'agent':
       return [];
   }
