@@ -52,7 +52,7 @@ describe('Administration page sections', () => {
     expect(sectionFromHash('admin', '')).toBe('settings');
     expect(sectionFromHash('admin', '#nonsense')).toBe('settings');
     // A supervisor cannot open the console by typing its fragment.
-    expect(sectionFromHash('supervisor', '#users')).toBe('wallboard');
+    expect(sectionFromHash('supervisor', '#users')).toBe('queuesAndAgents');
     expect(sectionFromHash('agent', '#users')).toBeNull();
   });
 });
