@@ -1,3 +1,4 @@
+import type { Widen } from './widen.ts';
 import { SYSTEM_NOTES_ENGLISH, type ErrorCode } from '@parlo/protocol';
 import { consoleEn } from '../features/admin/console-i18n.ts';
 import { templatesEn } from '../features/templates/templates-i18n.ts';
@@ -378,5 +379,3 @@ export const en = {
 
 /** Same shape as `en`, every leaf a string: what another locale must provide. */
 export type Translation = Widen<typeof en>;
-
-type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };

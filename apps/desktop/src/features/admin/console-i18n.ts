@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 import { privacyEn, privacyIt } from './privacy-i18n.ts';
 
 /*
@@ -292,7 +292,7 @@ export const consoleEn = {
   },
 } as const;
 
-export const consoleIt: Translation['console'] = {
+export const consoleIt: Widen<typeof consoleEn> = {
   dataProtection: privacyIt,
   sections: 'Sezioni di amministrazione',
   tabs: {

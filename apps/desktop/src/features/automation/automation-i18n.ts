@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /* Business hours and automatic messages (issue 18), mounted under `automation` in both locales. */
 
@@ -48,7 +48,7 @@ export const automationEn = {
   },
 };
 
-export const automationIt: Translation['automation'] = {
+export const automationIt: Widen<typeof automationEn> = {
   automatic: 'Automatico',
   automaticHint: 'Inviato da Parlo, non da un operatore',
   title: 'Orari di apertura e messaggi automatici',

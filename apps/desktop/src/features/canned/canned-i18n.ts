@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /* Canned responses (issue 18), mounted under `canned` in both locales. */
 
@@ -22,7 +22,7 @@ export const cannedEn = {
   deleteIntro: 'The response /{{shortcut}} will no longer be offered to agents.',
 };
 
-export const cannedIt: Translation['canned'] = {
+export const cannedIt: Widen<typeof cannedEn> = {
   title: 'Risposte rapide',
   none: 'Nessuna risposta rapida corrisponde.',
   mine: 'mia',

@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /*
  * The customer record, CAD variables and interaction history (issue 15), mounted under `history`
@@ -44,7 +44,7 @@ export const historyEn = {
   printView: 'Print / PDF',
 };
 
-export const historyIt: Translation['history'] = {
+export const historyIt: Widen<typeof historyEn> = {
   customer: 'Cliente',
   displayName: 'Nome visualizzato',
   language: 'Lingua',

@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /* Labels on conversations (issue 18), mounted under `labels` in both locales. */
 
@@ -34,7 +34,7 @@ export const labelsEn = {
   },
 };
 
-export const labelsIt: Translation['labels'] = {
+export const labelsIt: Widen<typeof labelsEn> = {
   title: 'Etichette',
   edit: 'Etichette',
   pickerTitle: 'Etichette di questa conversazione',

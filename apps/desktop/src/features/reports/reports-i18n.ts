@@ -2,9 +2,7 @@
  * Historical reports (issue 16): the `reports` namespace of both locales (registered in
  * `i18n/index.ts`; `useTranslation('reports')`).
  */
-
-/** The same keys, any wording. */
-type Widen<T> = { readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
+import type { Widen } from '../../i18n/widen.ts';
 
 export const reportsEn = {
   title: 'Reports',

@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /* Search over conversations (issue 15), mounted under `search` in both locales. */
 
@@ -26,7 +26,7 @@ export const searchEn = {
   mine: 'Search my conversations',
 };
 
-export const searchIt: Translation['search'] = {
+export const searchIt: Widen<typeof searchEn> = {
   title: 'Cerca conversazioni',
   hint: 'Parole dei messaggi, il cliente, il suo numero in formato internazionale, una coda o un motivo di chiusura, date.',
   text: 'Parole nei messaggi',

@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /*
  * The desktop on every screen and the agents' small things (issue 18): theme switch, task drawer,
@@ -28,7 +28,7 @@ export const desktopEn = {
   close: 'Close',
 };
 
-export const desktopIt: Translation['desktop'] = {
+export const desktopIt: Widen<typeof desktopEn> = {
   darkMode: 'Modalità scura',
   openTasks: 'Conversazioni',
   closeTasks: 'Chiudi l’elenco delle conversazioni',

@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /*
  * Live supervision (issue 16), mounted under `supervision` in both locales (`i18n/en.ts`,
@@ -67,7 +67,7 @@ export const supervisionEn = {
   mentioned: '{{by}} mentioned you in a note (conversation with {{customer}})',
 };
 
-export const supervisionIt: Translation['supervision'] = {
+export const supervisionIt: Widen<typeof supervisionEn> = {
   title: 'Supervisione',
   live: {
     title: 'Conversazioni in corso',

@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /*
  * The template picker's strings (issue 4), mounted under `templates` in both locales
@@ -28,7 +28,7 @@ export const templatesEn = {
   },
 };
 
-export const templatesIt: Translation['templates'] = {
+export const templatesIt: Widen<typeof templatesEn> = {
   title: 'Invia un modello',
   intro:
     'Fuori dalla finestra di 24 ore si può inviare solo un modello approvato. La risposta del cliente riapre la finestra.',

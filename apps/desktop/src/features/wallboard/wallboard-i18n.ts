@@ -1,4 +1,4 @@
-import type { Translation } from '../../i18n/en.ts';
+import type { Widen } from '../../i18n/widen.ts';
 
 /* The wallboard (issue 16), mounted under `wallboard` in both locales. */
 
@@ -36,7 +36,7 @@ export const wallboardEn = {
   byState: '{{available}} available · {{idle}} idle · {{rona}} RONA · {{disconnected}} not connected',
 };
 
-export const wallboardIt: Translation['wallboard'] = {
+export const wallboardIt: Widen<typeof wallboardEn> = {
   title: 'Wallboard',
   today: 'Oggi, {{day}} ({{zone}})',
   connecting: 'Connessione…',
