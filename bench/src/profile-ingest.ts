@@ -4,7 +4,7 @@
  * `--cpu-prof`, drives it with the ingest bench's traffic (20% new customers) closed loop (64 in
  * flight) then open loop at 1k/s, stops it with SIGTERM so the profile is written, and prints the
  * top self-time functions. With SQL_TIMING_OUT=<file>, also
- * the time spent per SQL text (bench/src/sql-timing.ts).
+ * the time spent per SQL text (bench/src/sql-timing.mjs).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -57,8 +57,8 @@ async function main(): Promise<void> {
     `--cpu-prof-dir=${dir}`,
     '--import',
     'tsx',
-    // SQL_TIMING_OUT=file: time per SQL text too (see sql-timing.ts).
-    ...(process.env.SQL_TIMING_OUT ? ['--import', './bench/src/sql-timing.ts'] : []),
+    // SQL_TIMING_OUT=file: time per SQL text too (see sql-timing.mjs).
+    ...(process.env.SQL_TIMING_OUT ? ['--import', './bench/src/sql-timing.mjs'] : []),
     'apps/server/src/main.ts',
   ];
   const child = spawn(
@@ -71,7 +71,8 @@ async function main(): Promise<void> {
         ...process.env,
         PORT: String(port),
         HOST: '127.0.0.1',
-        DATABASE_URL: `sqlite:${join(dir, 'ingest.db')}`,
+        // PROFILE_DATABASE_URL=postgres://... profiles the PostgreSQL ingest (a fresh database).
+        DATABASE_URL: process.env.PROFILE_DATABASE_URL ?? `sqlite:${join(dir, 'ingest.db')}`,
         PARLO_DEMO: 'true',
         // Benchmarks sign in and call the API far faster than people do: no request limits (issue 17).
         RATE_LIMIT_API_PER_MINUTE: '0',
@@ -115,7 +116,8 @@ async function main(): Promise<void> {
     child.once('exit', () => done());
     child.kill('SIGTERM');
   });
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // The main thread's profile of this run (CPU.<date>.<time>.<pid>.0.<n>; workers write their own).
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && f.includes(`.${child.pid}.0.`));
   if (!file) throw new Error(`no profile in ${dir}`);
   console.log(join(dir, file));
   console.table(topSelf(JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile));

@@ -220,8 +220,9 @@ async function post(
 async function until200(request: () => Promise<number>, capMs = 60_000): Promise<number> {
   const end = performance.now() + capMs;
   for (;;) {
-    if ((await request()) === 200) return performance.now();
-    if (performance.now() > end) throw new Error('no 200 in time');
+    const status = await request();
+    if (status === 200) return performance.now();
+    if (performance.now() > end) throw new Error(`no 200 in time (last status ${status})`);
     await sleep(10);
   }
 }

@@ -24,15 +24,22 @@ const toRow = (r: Selectable<QueueBusinessHoursTable>): BusinessHoursRow => ({
 
 /** Business hours over `queue_business_hours` (migration 0025). */
 export class KyselyBusinessHoursRepository implements BusinessHoursRepository {
+  /**
+   * What `listEnabled` read in this transaction, until `put` changes it: routing asks at every
+   * decision, and a webhook batch decides for dozens of conversations.
+   */
+  #enabled: Promise<BusinessHoursRow[]> | undefined;
+
   constructor(private readonly db: Transaction<Database>) {}
 
-  async listEnabled(): Promise<BusinessHoursRow[]> {
-    const rows = await this.db
+  listEnabled(): Promise<BusinessHoursRow[]> {
+    this.#enabled ??= this.db
       .selectFrom('queue_business_hours')
       .selectAll()
       .where('enabled', '=', 1)
-      .execute();
-    return rows.map(toRow);
+      .execute()
+      .then((rows) => rows.map(toRow));
+    return this.#enabled;
   }
 
   async find(queueId: string): Promise<BusinessHoursRow | undefined> {
@@ -45,6 +52,7 @@ export class KyselyBusinessHoursRepository implements BusinessHoursRepository {
   }
 
   async put(row: BusinessHoursRow): Promise<void> {
+    this.#enabled = undefined;
     const values = {
       enabled: row.enabled ? 1 : 0,
       intervals: JSON.stringify(row.intervals),

@@ -15,8 +15,13 @@ export class KyselyChannelRepository implements ChannelRepository {
 
   // --- webhook inbox ---
 
-  async insertWebhookDelivery(delivery: WebhookDelivery): Promise<void> {
-    await this.db.insertInto('webhook_deliveries').values(webhookDeliveryToRow(delivery)).execute();
+  async insertWebhookDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void> {
+    // 3 parameters a row: 500 rows stay far below either database's parameter limit.
+    for (let start = 0; start < deliveries.length; start += 500)
+      await this.db
+        .insertInto('webhook_deliveries')
+        .values(deliveries.slice(start, start + 500).map(webhookDeliveryToRow))
+        .execute();
   }
 
   // --- statuses that arrived early ---
@@ -172,7 +177,7 @@ export class KyselyChannelRepository implements ChannelRepository {
 
 // --- row mappings of `webhook_deliveries`, `pending_statuses` and `outbox` ---
 
-type WebhookDelivery = Parameters<ChannelRepository['insertWebhookDelivery']>[0];
+type WebhookDelivery = Parameters<ChannelRepository['insertWebhookDeliveries']>[0][number];
 type SettledStatus = PendingStatusRow['status'];
 const SETTLED_STATUSES: readonly SettledStatus[] = ['sent', 'delivered', 'read', 'failed'];
 /** Order of statuses that share an instant, as WhatsApp moves through them. */

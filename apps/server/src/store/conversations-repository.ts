@@ -1,4 +1,4 @@
-import { sql, type CompiledQuery, type Selectable, type Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { IN_LIST_CHUNK } from './columns.ts';
 import {
   customerFromRow,
@@ -8,9 +8,9 @@ import {
   newConversationToRow,
   participantWrapUpFromRow,
   participantWrapUpToRow,
-  type DetailsRow,
 } from './conversation-rows.ts';
 import type { StoreDialect } from './port.ts';
+import { queryTemplates, type QueryTemplates } from './query-template.ts';
 import type {
   ConversationDetails,
   ConversationsRepository,
@@ -25,19 +25,41 @@ import type {
 } from './ports/conversations.ts';
 import type { CustomersTable, Database } from './schema.ts';
 
-/** findLiveConversationOfCustomer's query, compiled once per dialect (no plugins rewrite it). */
-const liveConversationQueries = new Map<StoreDialect, CompiledQuery<DetailsRow>>();
-
 /**
  * Customers, conversations (what they are about: their routing columns belong to the routing
  * world), messages and participants' wrap-ups over `customers`, `conversations`, `messages` and
  * `participant_wrap_ups`.
  */
 export class KyselyConversationsRepository implements ConversationsRepository {
+  /** The inbound path's statements, compiled once (each runs for every customer message). */
+  readonly #templates: QueryTemplates;
+
   constructor(
     private readonly db: Transaction<Database>,
-    private readonly dialect: StoreDialect,
-  ) {}
+    dialect: StoreDialect,
+  ) {
+    this.#templates = queryTemplates(dialect);
+  }
+
+  /** The customer of this business number with this key (`wa_id`) or BSUID (`user_id`). */
+  async #customerBy(
+    column: 'wa_id' | 'user_id',
+    businessNumberId: string,
+    value: string,
+  ): Promise<Selectable<CustomersTable> | undefined> {
+    const { rows } = await this.#templates.run(
+      this.db,
+      `customerBy.${column}`,
+      { businessNumberId, value },
+      (a) =>
+        this.db
+          .selectFrom('customers')
+          .selectAll()
+          .where('business_number_id', '=', a.businessNumberId)
+          .where(column, '=', a.value),
+    );
+    return rows[0];
+  }
 
   // --- customers and conversations ---
 
@@ -48,22 +70,12 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     if (key === undefined)
       throw new Error('upsertCustomer: a customer needs a wa_id or a business-scoped user id');
     if (userId !== undefined) {
-      const known = await this.db
-        .selectFrom('customers')
-        .selectAll()
-        .where('business_number_id', '=', identity.businessNumberId)
-        .where('user_id', '=', userId)
-        .executeTakeFirst();
+      const known = await this.#customerBy('user_id', identity.businessNumberId, userId);
       if (known) return customerFromRow(await this.#refreshIdentified(known, identity, waId));
     }
     // Most inbound messages repeat what is stored: one read, and no write at all (an unconditional
     // upsert would cost a row version on PostgreSQL or a page write per message).
-    const stored = await this.db
-      .selectFrom('customers')
-      .selectAll()
-      .where('business_number_id', '=', identity.businessNumberId)
-      .where('wa_id', '=', key)
-      .executeTakeFirst();
+    const stored = await this.#customerBy('wa_id', identity.businessNumberId, key);
     if (
       stored &&
       stored.name === identity.name &&
@@ -71,41 +83,37 @@ export class KyselyConversationsRepository implements ConversationsRepository {
       (identity.username === undefined || stored.username === identity.username)
     )
       return customerFromRow(stored);
-    const written = await this.db
-      .insertInto('customers')
-      .values({
-        id: identity.id,
-        business_number_id: identity.businessNumberId,
-        wa_id: key,
-        name: identity.name,
-        user_id: userId ?? null,
-        username: identity.username ?? null,
-      })
-      .onConflict((oc) =>
-        oc
-          .columns(['business_number_id', 'wa_id'])
-          .doUpdateSet({
-            name: sql`excluded.name`,
-            // Meta linked this number to a BSUID: kept; a username only ever replaced by a newer one.
-            user_id: sql`coalesce(customers.user_id, excluded.user_id)`,
-            username: sql`coalesce(excluded.username, customers.username)`,
-          })
-          .where(
-            sql<boolean>`customers.name <> excluded.name
+    const values = {
+      id: identity.id,
+      business_number_id: identity.businessNumberId,
+      wa_id: key,
+      name: identity.name,
+      user_id: userId ?? null,
+      username: identity.username ?? null,
+    };
+    const { rows: written } = await this.#templates.run(this.db, 'upsertCustomer', values, (v) =>
+      this.db
+        .insertInto('customers')
+        .values(v)
+        .onConflict((oc) =>
+          oc
+            .columns(['business_number_id', 'wa_id'])
+            .doUpdateSet({
+              name: sql`excluded.name`,
+              // Meta linked this number to a BSUID: kept; a username only ever replaced by a newer one.
+              user_id: sql`coalesce(customers.user_id, excluded.user_id)`,
+              username: sql`coalesce(excluded.username, customers.username)`,
+            })
+            .where(
+              sql<boolean>`customers.name <> excluded.name
               or (customers.user_id is null and excluded.user_id is not null)
               or (excluded.username is not null and coalesce(customers.username, '') <> excluded.username)`,
-          ),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    const row =
-      written ??
-      (await this.db
-        .selectFrom('customers')
-        .selectAll()
-        .where('business_number_id', '=', identity.businessNumberId)
-        .where('wa_id', '=', key)
-        .executeTakeFirstOrThrow());
+            ),
+        )
+        .returningAll(),
+    );
+    const row = written[0] ?? (await this.#customerBy('wa_id', identity.businessNumberId, key));
+    if (!row) throw new Error('upsertCustomer: the customer vanished');
     return customerFromRow(row);
   }
 
@@ -197,22 +205,15 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   }
 
   async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
-    // Runs for every inbound message: built and compiled once per dialect (building this join cost
-    // more than running it), then run with this customer as its one parameter.
-    let compiled = liveConversationQueries.get(this.dialect);
-    if (!compiled) {
-      compiled = this.#detailsQuery()
-        .where('c.customer_id', '=', customerId)
+    // Runs for every inbound message: compiled once (building this join cost more than running it).
+    const { rows } = await this.#templates.run(this.db, 'liveConversationOfCustomer', { customerId }, (a) =>
+      this.#detailsQuery()
+        .where('c.customer_id', '=', a.customerId)
         // A literal, not a parameter: only then may SQLite use the partial unique index
         // conversations_one_live_per_customer (4x faster than the plain customer_id index).
         .where('c.phase_kind', '<>', sql.lit('closed'))
-        .orderBy('c.received_at', 'desc')
-        .compile();
-      if (compiled.parameters.length !== 1)
-        throw new Error('live conversation query: one parameter expected');
-      liveConversationQueries.set(this.dialect, compiled);
-    }
-    const { rows } = await this.db.executeQuery<DetailsRow>({ ...compiled, parameters: [customerId] });
+        .orderBy('c.received_at', 'desc'),
+    );
     const row = rows[0];
     return row && detailsFromRow(row);
   }
@@ -225,7 +226,11 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     const byId = new Map<string, ConversationDetails>();
     for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
       const chunk = ids.slice(start, start + IN_LIST_CHUNK);
-      const rows = await this.#detailsQuery().where('c.id', 'in', chunk).execute();
+      // Routing reads one or a few per decision: one compiled template per list length.
+      const args = Object.fromEntries(chunk.map((id, i) => [`id${i}`, id]));
+      const { rows } = await this.#templates.run(this.db, 'conversationDetails', args, (a) =>
+        this.#detailsQuery().where('c.id', 'in', Object.values(a)),
+      );
       for (const row of rows) byId.set(row.id, detailsFromRow(row));
     }
     // In the order asked for; unknown ids are skipped.
@@ -238,20 +243,20 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   }
 
   async touchLastInbound(conversationId: string, at: number): Promise<void> {
-    await this.db
-      .updateTable('conversations')
-      // CASE rather than max()/greatest(): the two dialects spell those differently.
-      .set((eb) => ({
-        last_inbound_at: eb
-          .case()
-          .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
-          // A parameter, not an inlined literal: one SQL text, prepared once, for every message.
-          .then(eb.val(at))
-          .else(eb.ref('last_inbound_at'))
-          .end(),
-      }))
-      .where('id', '=', conversationId)
-      .execute();
+    await this.#templates.run(this.db, 'touchLastInbound', { conversationId, at }, (a) =>
+      this.db
+        .updateTable('conversations')
+        // CASE rather than max()/greatest(): the two dialects spell those differently.
+        .set((eb) => ({
+          last_inbound_at: eb
+            .case()
+            .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', a.at)]))
+            .then(eb.val(a.at))
+            .else(eb.ref('last_inbound_at'))
+            .end(),
+        }))
+        .where('id', '=', a.conversationId),
+    );
   }
 
   async liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {
@@ -349,22 +354,22 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     // The unique key does the dedupe in the same statement as the insert: no check-then-insert
     // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
     // then does nothing.
-    const inserted = await this.db
-      .insertInto('messages')
-      .values(messageToRow(message))
-      .onConflict((oc) => oc.column('wamid').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return inserted ? 'inserted' : 'duplicate';
+    const row = messageToRow(message);
+    const { rows } = await this.#templates.run(this.db, 'insertInboundMessage', row, (r) =>
+      this.db
+        .insertInto('messages')
+        .values(r)
+        .onConflict((oc) => oc.column('wamid').doNothing())
+        .returning('id'),
+    );
+    return rows.length > 0 ? 'inserted' : 'duplicate';
   }
 
   async hasWamid(wamid: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('messages')
-      .select('id')
-      .where('wamid', '=', wamid)
-      .executeTakeFirst();
-    return row !== undefined;
+    const { rows } = await this.#templates.run(this.db, 'hasWamid', { wamid }, (a) =>
+      this.db.selectFrom('messages').select('id').where('wamid', '=', a.wamid),
+    );
+    return rows.length > 0;
   }
 
   async insertOutboundMessage(message: MessageRow): Promise<{ message: MessageRow; created: boolean }> {

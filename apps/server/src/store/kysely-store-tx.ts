@@ -463,8 +463,10 @@ export class KyselyStoreTx implements StoreTx {
 
   // --- ChannelRepository ---
 
-  insertWebhookDelivery(delivery: { id: string; receivedAt: number; body: string }): Promise<void> {
-    return this.channel.insertWebhookDelivery(delivery);
+  insertWebhookDeliveries(
+    deliveries: readonly { id: string; receivedAt: number; body: string }[],
+  ): Promise<void> {
+    return this.channel.insertWebhookDeliveries(deliveries);
   }
 
   insertPendingStatus(status: PendingStatusRow): Promise<void> {

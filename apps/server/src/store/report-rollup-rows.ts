@@ -176,14 +176,15 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
   for (const part of chunks(changes.waitingDeletes, IN_CHUNK))
     await db.deleteFrom('report_waiting').where('conversation_id', 'in', part).execute();
   const inserted = new Set(changes.waitingInserts.map((w) => w.conversationId));
-  for (const [conversationId, at] of changes.lastMessages) {
-    if (inserted.has(conversationId)) continue;
-    await db
-      .updateTable('report_waiting')
-      .set({ last_message_at: at })
-      .where('conversation_id', '=', conversationId)
-      .where((eb) => eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
-      .execute();
+  const moved = [...changes.lastMessages].filter(([conversationId]) => !inserted.has(conversationId));
+  // One statement for the whole batch (a webhook batch names dozens of conversations): a round
+  // trip per conversation was the ingest's most frequent statement on PostgreSQL.
+  for (const part of chunks(moved, IN_CHUNK)) {
+    const rows = part.map(([conversationId, at]) => sql`(${conversationId}, cast(${at} as bigint))`);
+    await sql`with v(conversation_id, at) as (values ${sql.join(rows)})
+      update report_waiting set last_message_at = v.at from v
+      where report_waiting.conversation_id = v.conversation_id
+        and (report_waiting.last_message_at is null or report_waiting.last_message_at < v.at)`.execute(db);
   }
   for (const part of chunks(changes.waitingInserts, CHUNK)) {
     await db

@@ -1,4 +1,5 @@
 import {
+  lookup,
   patchState,
   type Agent,
   type Conversation,
@@ -160,7 +161,13 @@ export class KyselyRoutingRepository implements RoutingRepository {
         .executeTakeFirst();
       if (result.numUpdatedRows !== 1n) throw new Error(`routing: agent ${agent.id} has no row`);
     }
+    const was = lookup(this.#local.state);
     for (const conversation of changes.conversations) {
+      // A customer who wrote while waiting moves the reply window, which is read from
+      // last_inbound_at (the ingest wrote it): the row already says it. The change is still logged
+      // below, so other nodes read the row again.
+      const previous = was.conversation(conversation.id);
+      if (previous && sameRoutingColumns(previous, conversation)) continue;
       const result = await this.db
         .updateTable('conversations')
         .set({ queue_id: conversation.queueId, ...conversationToColumns(conversation) })
@@ -414,4 +421,12 @@ function chunks<T>(list: readonly T[]): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += IN_LIST_CHUNK) out.push(list.slice(i, i + IN_LIST_CHUNK));
   return out;
+}
+
+/** Whether two versions of a conversation write the same routing columns. */
+function sameRoutingColumns(a: Conversation, b: Conversation): boolean {
+  if (a.queueId !== b.queueId) return false;
+  const before: Record<string, unknown> = conversationToColumns(a);
+  const after: Record<string, unknown> = conversationToColumns(b);
+  return Object.keys(after).every((column) => before[column] === after[column]);
 }

@@ -61,11 +61,12 @@ class IngestNotes {
   readonly updates: string[] = [];
   readonly unknownNumbers: (string | undefined)[] = [];
   readonly sentAts: number[] = [];
-  /** New conversations, decided on after every delivery of the transaction is stored. */
   /** New conversations, and waiting customers who wrote again (their window moved): routed last. */
   readonly routing: RoutingEvent[] = [];
   /** Interaction events of the customers' messages (ADR 22), appended once per transaction. */
   readonly events: InteractionEventRow[] = [];
+  /** The raw delivery as stored (redacted while masking is on), inserted with the batch's others. */
+  readonly raw: { id: string; receivedAt: number; body: string }[] = [];
   duplicates = 0;
 
   record(metrics: Metrics, committedAt: number): void {
@@ -77,8 +78,9 @@ class IngestNotes {
 }
 
 /**
- * Routes the transaction's new conversations, last: a decision takes the routing lock (shared by
- * every node) and holds it to the commit, so everything else the batch writes is done first.
+ * Stores the transaction's raw deliveries and interaction events, each kind in one statement, then
+ * routes its new conversations, last: a decision takes the routing lock (shared by every node) and
+ * holds it to the commit, so everything else the batch writes is done first.
  */
 async function routeArrivals(
   tx: StoreTx,
@@ -86,6 +88,7 @@ async function routeArrivals(
   notes: readonly IngestNotes[],
   now: number,
 ): Promise<void> {
+  await tx.insertWebhookDeliveries(notes.flatMap((n) => n.raw));
   await tx.interactionEvents.append(notes.flatMap((n) => n.events));
   for (const n of notes) for (const event of n.routing) await decideAndApply(tx, out, event, now);
 }
@@ -235,7 +238,7 @@ async function ingestDelivery(
     ? (delivery.redaction ?? (await masker.redact(redactionJob(delivery))))
     : undefined;
   const body = redaction?.body ?? delivery.raw.toString('utf8');
-  await tx.insertWebhookDelivery({ id: `wh_${randomUUID()}`, receivedAt: now, body });
+  notes.raw.push({ id: `wh_${randomUUID()}`, receivedAt: now, body });
   for (const event of delivery.events) {
     switch (event.kind) {
       case 'templateStatus':

@@ -48,5 +48,15 @@ export function businessHoursContract(name: string, open: OpenStore): void {
       await run((tx) => tx.businessHours.put({ ...row, queueId: 'q2', enabled: false }));
       expect((await run((tx) => tx.businessHours.listEnabled())).map((r) => r.queueId)).toEqual(['q1']);
     });
+
+    it('[issue 13] a transaction that lists the hours, changes them and lists again sees its change', async () => {
+      const lists = await run(async (tx) => {
+        const first = await tx.businessHours.listEnabled();
+        const again = await tx.businessHours.listEnabled();
+        await tx.businessHours.put(row);
+        return [first, again, await tx.businessHours.listEnabled()].map((l) => l.map((r) => r.queueId));
+      });
+      expect(lists).toEqual([[], [], ['q1']]);
+    });
   });
 }

@@ -82,15 +82,14 @@ export function channelContract(name: string, open: OpenStore): void {
     describe('webhook inbox', () => {
       it('stores raw deliveries, unique by id', async () => {
         await run(async (tx) => {
-          await tx.insertWebhookDelivery({
-            id: 'wh1',
-            receivedAt: 1,
-            body: '{"object":"whatsapp_business_account"}',
-          });
-          await tx.insertWebhookDelivery({ id: 'wh2', receivedAt: 2, body: '{}' });
+          await tx.insertWebhookDeliveries([
+            { id: 'wh1', receivedAt: 1, body: '{"object":"whatsapp_business_account"}' },
+            { id: 'wh2', receivedAt: 2, body: '{}' },
+          ]);
+          await tx.insertWebhookDeliveries([]);
         });
         await expect(
-          run((tx) => tx.insertWebhookDelivery({ id: 'wh1', receivedAt: 3, body: '' })),
+          run((tx) => tx.insertWebhookDeliveries([{ id: 'wh1', receivedAt: 3, body: '' }])),
         ).rejects.toThrow();
       });
     });

@@ -46,7 +46,10 @@ export interface ChannelHealthRow {
 /** Webhook inbox, outbox and parked statuses. Every method runs inside its transaction. */
 export interface ChannelRepository {
   // --- webhook inbox: the raw delivery, stored before it is acknowledged ---
-  insertWebhookDelivery(delivery: { id: string; receivedAt: number; body: string }): Promise<void>;
+  /** A transaction's deliveries in one statement (group commit stores dozens at once). */
+  insertWebhookDeliveries(
+    deliveries: readonly { id: string; receivedAt: number; body: string }[],
+  ): Promise<void>;
 
   // --- statuses that arrived early ---
   /** A status that arrived before its send recorded the wamid; dedupe by (wamid, status). */

@@ -1,0 +1,59 @@
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, sql, SqliteDialect } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { QueryTemplates } from './query-template.ts';
+import type { Database } from './schema.ts';
+
+describe('query templates (issue 13: statements compiled once)', () => {
+  let db: Kysely<Database>;
+
+  beforeEach(async () => {
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }) });
+    await sql`create table settings (key text primary key, value text not null)`.execute(db);
+  });
+  afterEach(() => db.destroy());
+
+  it('[issue 13] builds once per shape and runs each call with its own values', async () => {
+    const templates = new QueryTemplates('sqlite');
+    let builds = 0;
+    const put = (key: string, value: string) =>
+      templates.run(db, 'put', { key, value }, (a) => {
+        builds++;
+        return db.insertInto('settings').values({ key: a.key, value: a.value });
+      });
+    const get = (key: string) =>
+      templates.run(db, 'get', { key }, (a) =>
+        db.selectFrom('settings').select('value').where('key', '=', a.key),
+      );
+    await put('a', 'one');
+    await put('b', 'two');
+    expect(builds).toBe(1);
+    expect((await get('a')).rows).toEqual([{ value: 'one' }]);
+    expect((await get('b')).rows).toEqual([{ value: 'two' }]);
+    expect((await get('c')).rows).toEqual([]);
+  });
+
+  it('[issue 13] refuses a build that inlines an argument or leaves one out', async () => {
+    const templates = new QueryTemplates('sqlite');
+    await expect(
+      templates.run(db, 'inlined', { key: 'a' }, (a) =>
+        db.selectFrom('settings').select('value').where('key', '=', sql.lit(a.key)),
+      ),
+    ).rejects.toThrow(/every argument must be a parameter/);
+    await expect(
+      templates.run(db, 'unused', { key: 'a', other: 'b' }, (a) =>
+        db.selectFrom('settings').select('value').where('key', '=', a.key),
+      ),
+    ).rejects.toThrow(/every argument must be a parameter/);
+  });
+
+  it('[issue 13] refuses an undefined value rather than binding it', async () => {
+    const templates = new QueryTemplates('sqlite');
+    const put = (value: string | undefined) =>
+      templates.run(db, 'put', { key: 'k', value }, (a) =>
+        db.insertInto('settings').values({ key: a.key, value: a.value ?? '' }),
+      );
+    await put('x');
+    await expect(put(undefined)).rejects.toThrow(/value is undefined/);
+  });
+});
