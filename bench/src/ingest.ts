@@ -243,9 +243,10 @@ export async function startTarget(
   cwd = root,
 ): Promise<Target> {
   const command = pinned ? 'taskset' : process.execPath;
-  const argv = pinned
-    ? ['-c', '0', process.execPath, '--import', 'tsx', ...args]
-    : ['--import', 'tsx', ...args];
+  // INGEST_BENCH_CPU_PROF=<dir>: every server and baseline writes a CPU profile there on exit.
+  const profile = process.env.INGEST_BENCH_CPU_PROF;
+  const node = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...args];
+  const argv = pinned ? ['-c', '0', process.execPath, ...node] : node;
   const child: ChildProcess = spawn(command, argv, {
     cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -260,7 +261,8 @@ export async function startTarget(
     new Promise<void>((done) => {
       if (child.exitCode !== null || child.signalCode !== null) return done();
       child.once('exit', () => done());
-      child.kill('SIGKILL');
+      // A profiled server must exit on its own to write its profile (SIGTERM: a graceful stop).
+      child.kill(profile ? 'SIGTERM' : 'SIGKILL');
     });
   const deadline = Date.now() + 60_000;
   for (;;) {

@@ -44,6 +44,9 @@ import { redactedText, type Redaction, type RedactionJob } from './redaction.ts'
 /** Thrown to roll back and retry a delivery that raced a concurrent copy of itself. */
 class ConcurrentDelivery extends Error {}
 
+/** Events of one delivery ingested between two turns of the event loop (~10 ms of work). */
+const EVENTS_PER_SLICE = 32;
+
 /** How long the list of numbers (and their secrets) is reused before it is read again. */
 const NUMBERS_CACHE_MS = 1000;
 
@@ -239,7 +242,11 @@ async function ingestDelivery(
     : undefined;
   const body = redaction?.body ?? delivery.raw.toString('utf8');
   notes.raw.push({ id: `wh_${randomUUID()}`, receivedAt: now, body });
-  for (const event of delivery.events) {
+  for (const [i, event] of delivery.events.entries()) {
+    // A large delivery (Meta sends up to 3 MB, hundreds of messages) lets the event loop serve
+    // sockets and requests between slices of its work; its transaction goes on after (other
+    // transactions wait for the connection, as they would anyway).
+    if (i > 0 && i % EVENTS_PER_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     switch (event.kind) {
       case 'templateStatus':
       case 'templateCategory':

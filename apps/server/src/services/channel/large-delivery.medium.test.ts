@@ -134,3 +134,32 @@ describe('a large delivery is masked off the event loop', () => {
     expect(await storedText(masked.wamids[0]!)).not.toContain(CARD);
   });
 });
+
+describe('a large delivery is stored in slices', () => {
+  it('[issue 13] the event loop turns while the transaction that stores a large delivery is open', async () => {
+    // A second connection on the file: `begin immediate` fails at once while the server's
+    // transaction holds the write lock. It runs between turns of the event loop (the server is in
+    // this process), so it sees the lock only if the loop turned inside that transaction.
+    const probe = new SqliteDatabase(join(dir, 'parlo.db'), { timeout: 0 });
+    try {
+      const { body, wamids } = largeBatch('sliced', 600_000);
+      let answered = false;
+      let turnsInside = 0;
+      const res = postWebhook(server.url, body).finally(() => (answered = true));
+      while (!answered) {
+        try {
+          probe.exec('begin immediate');
+          probe.exec('rollback');
+        } catch {
+          turnsInside++;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect((await res).status).toBe(200);
+      expect(turnsInside).toBeGreaterThan(0);
+      expect(await storedText(wamids[wamids.length - 1]!)).toBeDefined();
+    } finally {
+      probe.close();
+    }
+  });
+});
