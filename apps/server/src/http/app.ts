@@ -91,7 +91,7 @@ export async function buildHttpApp(ctx: ServerContext, parts: HttpParts): Promis
       : reply.status(404).send(new ApiError('NOT_FOUND', 'No such page').toBody());
   });
 
-  await registerSecurityHeaders(app, ctx.config);
+  registerSecurityHeaders(app, ctx.config);
   registerOriginGuard(app, ctx.config);
   await app.register(fastifyCookie);
   await registerRateLimits(app, ctx);

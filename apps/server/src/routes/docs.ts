@@ -45,7 +45,7 @@ export function registerDocsRoutes(app: FastifyInstance): void {
   app.get(OPENAPI_PATH, () => Promise.resolve(doc));
   app.get(
     DOCS_PATH,
-    { helmet: { contentSecurityPolicy: { useDefaults: false, directives: DOCS_CSP_DIRECTIVES } } },
+    { config: { contentSecurityPolicy: DOCS_CSP_DIRECTIVES } },
     async (_request, reply) => reply.type('text/html; charset=utf-8').send(page),
   );
 }

@@ -220,7 +220,7 @@ export function registerHistoryRoutes(app: FastifyInstance, ctx: ServerContext):
       void reply.header('content-disposition', `attachment; filename*=UTF-8''${name}`);
       return data;
     },
-    { helmet: { contentSecurityPolicy: { useDefaults: false, directives: TRANSCRIPT_PRINT_CSP } } },
+    { config: { contentSecurityPolicy: TRANSCRIPT_PRINT_CSP } },
   );
   registerDocumented(app, docs.getVariables, async (request) =>
     getVariables(ctx, await user(request), idOf(request)),
