@@ -43,9 +43,7 @@ export function registerDocsRoutes(app: FastifyInstance): void {
   const doc = parloOpenApiDocument();
   const page = renderDocsPage(doc);
   app.get(OPENAPI_PATH, () => Promise.resolve(doc));
-  app.get(
-    DOCS_PATH,
-    { config: { contentSecurityPolicy: DOCS_CSP_DIRECTIVES } },
-    async (_request, reply) => reply.type('text/html; charset=utf-8').send(page),
+  app.get(DOCS_PATH, { config: { contentSecurityPolicy: DOCS_CSP_DIRECTIVES } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').send(page),
   );
 }
