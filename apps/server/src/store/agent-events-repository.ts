@@ -1,26 +1,41 @@
 import type { Selectable, Transaction } from 'kysely';
 import { fromJson, toJson } from './columns.ts';
+import type { StoreDialect } from './port.ts';
+import { queryTemplates, type QueryTemplates } from './query-template.ts';
 import type { AgentEventRow, AgentEventsRepository } from './ports/agent-events.ts';
 import type { AgentEventsTable, Database } from './schema.ts';
 
 /** The per-agent event log over `agent_seqs` (the counters) and `agent_events`. */
 export class KyselyAgentEventsRepository implements AgentEventsRepository {
-  constructor(private readonly db: Transaction<Database>) {}
+  /** Every push to a desktop appends here: its two statements are compiled once. */
+  readonly #templates: QueryTemplates;
+
+  constructor(
+    private readonly db: Transaction<Database>,
+    dialect: StoreDialect,
+  ) {
+    this.#templates = queryTemplates(dialect);
+  }
 
   async appendAgentEvent(agentId: string, event: unknown, at: number): Promise<number> {
     // A counter row bumped by an upsert: its row lock serialises concurrent appends for one agent
     // even without the routing lock (PostgreSQL), so seqs never collide and never skip.
-    const counter = await this.db
-      .insertInto('agent_seqs')
-      .values({ agent_id: agentId, seq: 1 })
-      .onConflict((oc) => oc.column('agent_id').doUpdateSet((eb) => ({ seq: eb('agent_seqs.seq', '+', 1) })))
-      .returning('seq')
-      .executeTakeFirstOrThrow();
+    const { rows } = await this.#templates.run(this.db, 'bumpAgentSeq', { agentId }, (a) =>
+      this.db
+        .insertInto('agent_seqs')
+        .values({ agent_id: a.agentId, seq: 1 })
+        .onConflict((oc) =>
+          oc.column('agent_id').doUpdateSet((eb) => ({ seq: eb('agent_seqs.seq', '+', 1) })),
+        )
+        .returning('seq'),
+    );
+    const counter = rows[0];
+    if (!counter) throw new Error('appendAgentEvent: no seq returned');
     const seq = Number(counter.seq);
-    await this.db
-      .insertInto('agent_events')
-      .values({ agent_id: agentId, seq, event: toJson(event), at })
-      .execute();
+    const row = { agent_id: agentId, seq, event: toJson(event), at };
+    await this.#templates.run(this.db, 'appendAgentEvent', row, (r) =>
+      this.db.insertInto('agent_events').values(r),
+    );
     return seq;
   }
 

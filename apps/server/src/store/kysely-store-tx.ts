@@ -138,7 +138,7 @@ export class KyselyStoreTx implements StoreTx {
     this.media = new KyselyMediaRepository(db);
     this.channel = new KyselyChannelRepository(db);
     this.templates = new KyselyMessageTemplatesRepository(db);
-    this.agentEvents = new KyselyAgentEventsRepository(db);
+    this.agentEvents = new KyselyAgentEventsRepository(db, dialect);
     this.leases = new KyselyLeasesRepository(db);
     this.customerRecords = new KyselyCustomerRecordsRepository(db);
   }

@@ -414,7 +414,9 @@ async function ingestMessage(
     wamid: message.id,
     kind: parts.kind,
     // Redacted while masking is on (the delivery's redaction is there exactly then).
-    text: redaction ? redactedText(redaction, parts.text, regionOf(number.displayPhoneNumber)) : parts.text,
+    text: redaction
+      ? redactedText(redaction, parts.text, regionOfNumber(number.displayPhoneNumber))
+      : parts.text,
     content: parts.content,
     replyToWamid: parts.replyToWamid,
     authorName: customer.name,
@@ -517,20 +519,6 @@ async function customerOf(tx: StoreTx, number: BusinessNumberRow, event: Message
   if (next.waId === undefined && next.userId === undefined) return customer;
   await tx.changeCustomerIdentity(customer.id, next);
   return customer;
-}
-
-/**
- * A business number's region, parsed once: libphonenumber's parse cost ~50 us per inbound message
- * (5% of the ingest's CPU in the profile), always for the same few numbers.
- */
-const regions = new Map<string, ReturnType<typeof regionOfNumber>>();
-function regionOf(displayPhoneNumber: string): ReturnType<typeof regionOfNumber> {
-  if (regions.has(displayPhoneNumber)) return regions.get(displayPhoneNumber);
-  const region = regionOfNumber(displayPhoneNumber);
-  // Bounded: numbers are a handful, but a long-lived server should not grow without limit.
-  if (regions.size >= 1000) regions.clear();
-  regions.set(displayPhoneNumber, region);
-  return region;
 }
 
 async function ingestStatus(tx: StoreTx, out: Outgoing, status: MessageStatus, now: number): Promise<void> {
