@@ -193,8 +193,12 @@ const configSchema = z.object({
   INGEST_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(64),
   /** How long a delivery waits for others to share its commit; 0 = the current event-loop turn. */
   INGEST_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(0),
-  /** Deliveries waiting for a commit beyond this get a fast 503 (Meta retries), never a timeout. */
-  INGEST_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(512),
+  /**
+   * Deliveries waiting for a commit beyond this get a fast 503 (Meta retries), never a timeout.
+   * About 60-100 ms of one core's ingest: past saturation (3.3k/s offered) 512 let ~5,500 of
+   * 9,900 answers take over a second, 128 about 350 (issue 13's bench); at 1k/s it refuses none.
+   */
+  INGEST_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(128),
   /**
    * ... or while the oldest delivery waiting has waited this long: the commits fall behind, and a
    * fast 503 beats an ack Meta would count as slow (its goal: median <= 250 ms, < 1% over 1 s).
