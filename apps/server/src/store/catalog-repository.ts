@@ -7,6 +7,8 @@ import type {
   NamedRow,
   QueueRow,
 } from './ports/catalog.ts';
+import type { StoreDialect } from './port.ts';
+import { queryTemplates, type QueryTemplates } from './query-template.ts';
 import type { RoutingRepository } from './routing-repository.ts';
 import { parseStringArray, queueFromRow, queuePolicyColumns } from './routing-rows.ts';
 import type { AgentsTable, BusinessNumbersTable, Database, QueuesTable } from './schema.ts';
@@ -18,10 +20,16 @@ import type { AgentsTable, BusinessNumbersTable, Database, QueuesTable } from '.
  * read of the routing world (in this process or another) sees it.
  */
 export class KyselyCatalogRepository implements CatalogRepository {
+  /** Statements routing and ingest run at every decision or message, compiled once. */
+  readonly #templates: QueryTemplates;
+
   constructor(
     private readonly db: Transaction<Database>,
+    dialect: StoreDialect,
     private readonly routing: Pick<RoutingRepository, 'logChange'>,
-  ) {}
+  ) {
+    this.#templates = queryTemplates(dialect);
+  }
 
   // --- queues ---
 
@@ -60,7 +68,10 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   async findQueueById(id: string): Promise<QueueRow | undefined> {
-    const row = await this.db.selectFrom('queues').selectAll().where('id', '=', id).executeTakeFirst();
+    const { rows } = await this.#templates.run(this.db, 'queueById', { id }, (a) =>
+      this.db.selectFrom('queues').selectAll().where('id', '=', a.id),
+    );
+    const row = rows[0];
     return row && queueRowFromRow(row);
   }
 
@@ -254,12 +265,10 @@ export class KyselyCatalogRepository implements CatalogRepository {
   // --- settings ---
 
   async getSetting(key: string): Promise<string | undefined> {
-    const row = await this.db
-      .selectFrom('settings')
-      .select('value')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    return row?.value;
+    const { rows } = await this.#templates.run(this.db, 'setting', { key }, (a) =>
+      this.db.selectFrom('settings').select('value').where('key', '=', a.key),
+    );
+    return rows[0]?.value;
   }
 
   async setSetting(key: string, value: string): Promise<void> {

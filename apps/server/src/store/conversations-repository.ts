@@ -219,7 +219,10 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   }
 
   async insertConversation(conversation: NewConversation): Promise<void> {
-    await this.db.insertInto('conversations').values(newConversationToRow(conversation)).execute();
+    const row = newConversationToRow(conversation);
+    await this.#templates.run(this.db, 'insertConversation', row, (r) =>
+      this.db.insertInto('conversations').values(r),
+    );
   }
 
   async getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]> {

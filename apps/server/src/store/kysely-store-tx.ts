@@ -132,7 +132,7 @@ export class KyselyStoreTx implements StoreTx {
     this.timers = new KyselyTimersRepository(db, dialect);
     this.users = new KyselyUsersRepository(db);
     // Writes to queues and agent profiles are logged in the routing world's change log.
-    this.catalog = new KyselyCatalogRepository(db, this.routing);
+    this.catalog = new KyselyCatalogRepository(db, dialect, this.routing);
     this.audit = new KyselyAuditRepository(db);
     this.conversations = new KyselyConversationsRepository(db, dialect);
     this.media = new KyselyMediaRepository(db);

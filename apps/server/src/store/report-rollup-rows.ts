@@ -20,6 +20,7 @@ import {
   type RollupTerm,
 } from './report-rollup.ts';
 import type { StoreDialect } from './port.ts';
+import { queryTemplates } from './query-template.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
 
 /** Rows per multi-row INSERT: 7 or 7 parameters a row stays under both databases' limits. */
@@ -82,6 +83,7 @@ async function serviceLevels(
 /** What the store knows of the batch's conversations that queue, answer or end (before the batch). */
 async function conversationsSoFar(
   db: Db,
+  dialect: StoreDialect,
   rows: readonly InteractionEventRow[],
 ): Promise<Map<string, ConversationSoFar>> {
   const settling = new Set(['queued', 'answered', 'ended']);
@@ -93,13 +95,17 @@ async function conversationsSoFar(
     if (!k) known.set(id, (k = { answered: false, ended: false, queued: [] }));
     return k;
   };
+  // Run at every routing decision: compiled once per list length.
+  const templates = queryTemplates(dialect);
+  const idArgs = (part: readonly string[]) => Object.fromEntries(part.map((id, i) => [`id${i}`, id]));
   for (const part of chunks(ids, IN_CHUNK)) {
-    const found = await db
-      .selectFrom('interaction_events')
-      .select(['id', 'kind', 'at', 'conversation_id', 'started_at', 'queue_id', 'business_number_id'])
-      .where('conversation_id', 'in', part)
-      .where('kind', 'in', ['queued', 'answered', 'ended'])
-      .execute();
+    const { rows: found } = await templates.run(db, 'settlingEvents', idArgs(part), (a) =>
+      db
+        .selectFrom('interaction_events')
+        .select(['id', 'kind', 'at', 'conversation_id', 'started_at', 'queue_id', 'business_number_id'])
+        .where('conversation_id', 'in', Object.values(a))
+        .where('kind', 'in', ['queued', 'answered', 'ended']),
+    );
     for (const r of found) {
       const k = entry(r.conversation_id);
       if (r.kind === 'answered') k.answered = true;
@@ -117,13 +123,14 @@ async function conversationsSoFar(
   }
   const lastMessage = new Map<string, number>();
   for (const part of chunks(queuing, IN_CHUNK)) {
-    const found = await db
-      .selectFrom('interaction_events')
-      .select(['conversation_id', (eb) => eb.fn.max('at').as('last')])
-      .where('conversation_id', 'in', part)
-      .where('kind', '=', 'customer_message')
-      .groupBy('conversation_id')
-      .execute();
+    const { rows: found } = await templates.run(db, 'lastCustomerMessages', idArgs(part), (a) =>
+      db
+        .selectFrom('interaction_events')
+        .select(['conversation_id', (eb) => eb.fn.max('at').as('last')])
+        .where('conversation_id', 'in', Object.values(a))
+        .where('kind', '=', 'customer_message')
+        .groupBy('conversation_id'),
+    );
     for (const r of found) if (r.last !== null) lastMessage.set(r.conversation_id, Number(r.last));
   }
   const out = new Map<string, ConversationSoFar>();
@@ -216,7 +223,7 @@ export async function rollUp(
   defaultServiceLevelMs = DEFAULT_SERVICE_LEVEL_MS,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const before = await conversationsSoFar(db, rows);
+  const before = await conversationsSoFar(db, dialect, rows);
   const serviceLevelOf = await serviceLevels(db, rows, defaultServiceLevelMs);
   await applyChanges(db, dialect, rollupChanges(rows, before, serviceLevelOf));
 }
