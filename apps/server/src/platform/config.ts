@@ -196,7 +196,8 @@ const configSchema = z.object({
   /**
    * Deliveries waiting for a commit beyond this get a fast 503 (Meta retries), never a timeout.
    * About 60-100 ms of one core's ingest: past saturation (3.3k/s offered) 512 let ~5,500 of
-   * 9,900 answers take over a second, 128 about 350 (issue 13's bench); at 1k/s it refuses none.
+   * 9,900 answers take over a second, 128 about 350 (issue 13's bench); at 1k/s it refused none
+   * on a quiet machine, 74 of 3,000 on one loaded by a test suite (a slow ack turned into a retry).
    */
   INGEST_MAX_QUEUED: z.coerce.number().int().min(1).max(1_000_000).default(128),
   /**

@@ -10,7 +10,7 @@ import {
   participantWrapUpToRow,
 } from './conversation-rows.ts';
 import type { StoreDialect } from './port.ts';
-import { queryTemplates, type QueryTemplates } from './query-template.ts';
+import { listArgs, queryTemplates, type QueryTemplates } from './query-template.ts';
 import type {
   ConversationDetails,
   ConversationsRepository,
@@ -230,8 +230,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
       const chunk = ids.slice(start, start + IN_LIST_CHUNK);
       // Routing reads one or a few per decision: one compiled template per list length.
-      const args = Object.fromEntries(chunk.map((id, i) => [`id${i}`, id]));
-      const { rows } = await this.#templates.run(this.db, 'conversationDetails', args, (a) =>
+      const { rows } = await this.#templates.run(this.db, 'conversationDetails', listArgs(chunk), (a) =>
         this.#detailsQuery().where('c.id', 'in', Object.values(a)),
       );
       for (const row of rows) byId.set(row.id, detailsFromRow(row));

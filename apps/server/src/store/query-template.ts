@@ -53,6 +53,14 @@ export class QueryTemplates {
   }
 }
 
+/**
+ * A list's values as arguments (`v0`, `v1`, ...), for `in (...)` lists: one template per length.
+ * The build reads them back, in order, with `Object.values`.
+ */
+export function listArgs(values: readonly string[]): Record<string, string> {
+  return Object.fromEntries(values.map((value, i) => [`v${i}`, value]));
+}
+
 /** One set of templates per dialect, shared by every transaction of the process. */
 const byDialect = new Map<StoreDialect, QueryTemplates>();
 

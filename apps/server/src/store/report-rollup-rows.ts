@@ -20,7 +20,7 @@ import {
   type RollupTerm,
 } from './report-rollup.ts';
 import type { StoreDialect } from './port.ts';
-import { queryTemplates } from './query-template.ts';
+import { listArgs, queryTemplates } from './query-template.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
 
 /** Rows per multi-row INSERT: 7 or 7 parameters a row stays under both databases' limits. */
@@ -97,9 +97,8 @@ async function conversationsSoFar(
   };
   // Run at every routing decision: compiled once per list length.
   const templates = queryTemplates(dialect);
-  const idArgs = (part: readonly string[]) => Object.fromEntries(part.map((id, i) => [`id${i}`, id]));
   for (const part of chunks(ids, IN_CHUNK)) {
-    const { rows: found } = await templates.run(db, 'settlingEvents', idArgs(part), (a) =>
+    const { rows: found } = await templates.run(db, 'settlingEvents', listArgs(part), (a) =>
       db
         .selectFrom('interaction_events')
         .select(['id', 'kind', 'at', 'conversation_id', 'started_at', 'queue_id', 'business_number_id'])
@@ -123,7 +122,7 @@ async function conversationsSoFar(
   }
   const lastMessage = new Map<string, number>();
   for (const part of chunks(queuing, IN_CHUNK)) {
-    const { rows: found } = await templates.run(db, 'lastCustomerMessages', idArgs(part), (a) =>
+    const { rows: found } = await templates.run(db, 'lastCustomerMessages', listArgs(part), (a) =>
       db
         .selectFrom('interaction_events')
         .select(['conversation_id', (eb) => eb.fn.max('at').as('last')])
