@@ -181,13 +181,18 @@ describe('the state file', () => {
   });
 
   it('ignores a corrupt file with a warning that quotes nothing of it, and replaces it', async () => {
-    writeFileSync(join(dir, 'simulator.json'), '{"version":1,"customers":[{"name":"Secret Name","waId":"39');
+    writeFileSync(
+      join(dir, 'simulator.json'),
+      '{"version":1,"customers":[{"name":"Secret Name","waId":"3933312345',
+    );
     stateFile = join(dir, 'simulator.json');
     const s = await startSim({ stateFile });
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('ignoring the state file');
     expect(warnings[0]).toContain(stateFile);
-    expect(warnings[0]).not.toMatch(/Secret|39/);
+    // The path is random (it once held "39"): judge only what the warning says beside it.
+    const said = (warnings[0] ?? '').replace(stateFile, '<file>');
+    expect(said).not.toMatch(/Secret|3933312345/);
     expect(s.customers().map((c) => c.name)).toEqual([SHEENA.name, MARIA.name]);
     // A file that parses but is not a state is refused too.
     await s.stop();
