@@ -22,6 +22,13 @@ import type { AgentsTable, BusinessNumbersTable, Database, QueuesTable } from '.
 export class KyselyCatalogRepository implements CatalogRepository {
   /** Statements routing and ingest run at every decision or message, compiled once. */
   readonly #templates: QueryTemplates;
+  /**
+   * Queues by id and settings, read once per transaction: routing reads the same queue and setting
+   * for every conversation of a webhook batch. Only this repository writes those rows, and each
+   * write here forgets what it changed.
+   */
+  readonly #queues = new Map<string, Promise<QueueRow | undefined>>();
+  readonly #settings = new Map<string, Promise<string | undefined>>();
 
   constructor(
     private readonly db: Transaction<Database>,
@@ -35,10 +42,12 @@ export class KyselyCatalogRepository implements CatalogRepository {
 
   async insertQueue(queue: QueueRow): Promise<void> {
     await this.db.insertInto('queues').values(queueToRow(queue)).execute();
+    this.#queues.delete(queue.id);
     await this.routing.logChange('queue', queue.id);
   }
 
   async updateQueue(queue: QueueRow): Promise<boolean> {
+    this.#queues.delete(queue.id);
     const { id: _id, wrap_up_reason_ids, service_level_ms, ...columns } = queueToRow(queue);
     const result = await this.db
       .updateTable('queues')
@@ -51,6 +60,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
       .where('id', '=', queue.id)
       .executeTakeFirst();
     const updated = updatedAny(result);
+    this.#queues.delete(queue.id);
     if (updated) await this.routing.logChange('queue', queue.id);
     return updated;
   }
@@ -67,7 +77,17 @@ export class KyselyCatalogRepository implements CatalogRepository {
     return rows.map(queueRowFromRow);
   }
 
-  async findQueueById(id: string): Promise<QueueRow | undefined> {
+  findQueueById(id: string): Promise<QueueRow | undefined> {
+    let found = this.#queues.get(id);
+    if (!found) {
+      found = this.#readQueue(id);
+      this.#queues.set(id, found);
+      found.catch(() => this.#queues.delete(id));
+    }
+    return found;
+  }
+
+  async #readQueue(id: string): Promise<QueueRow | undefined> {
     const { rows } = await this.#templates.run(this.db, 'queueById', { id }, (a) =>
       this.db.selectFrom('queues').selectAll().where('id', '=', a.id),
     );
@@ -76,6 +96,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   async softDeleteQueue(id: string, at: number): Promise<boolean> {
+    this.#queues.delete(id);
     const result = await this.db
       .updateTable('queues')
       .set({ deleted_at: at })
@@ -83,6 +104,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
       .where('deleted_at', 'is', null)
       .executeTakeFirst();
     const deleted = updatedAny(result);
+    this.#queues.delete(id);
     if (deleted) await this.routing.logChange('queue', id);
     return deleted;
   }
@@ -264,7 +286,17 @@ export class KyselyCatalogRepository implements CatalogRepository {
 
   // --- settings ---
 
-  async getSetting(key: string): Promise<string | undefined> {
+  getSetting(key: string): Promise<string | undefined> {
+    let value = this.#settings.get(key);
+    if (!value) {
+      value = this.#readSetting(key);
+      this.#settings.set(key, value);
+      value.catch(() => this.#settings.delete(key));
+    }
+    return value;
+  }
+
+  async #readSetting(key: string): Promise<string | undefined> {
     const { rows } = await this.#templates.run(this.db, 'setting', { key }, (a) =>
       this.db.selectFrom('settings').select('value').where('key', '=', a.key),
     );
@@ -272,11 +304,14 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   async setSetting(key: string, value: string): Promise<void> {
+    this.#settings.delete(key);
     await this.db
       .insertInto('settings')
       .values({ key, value })
       .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
       .execute();
+    // Again: a read started while the write ran may have cached the value it replaced.
+    this.#settings.delete(key);
   }
 }
 

@@ -2,6 +2,8 @@
  * Helpers the row mappings of every repository share: stored enums are checked rather than cast,
  * JSON lives in text columns (the same on both dialects), and writes say whether they hit a row.
  */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.ts';
 
 /** Keeps `IN (...)` lists well below either database's bound-parameter limit. */
 export const IN_LIST_CHUNK = 500;
@@ -28,4 +30,32 @@ export function fromJson(json: string): unknown {
 /** Whether an UPDATE changed at least one row (the "false if there is no such row" of the ports). */
 export function updatedAny(result: { readonly numUpdatedRows: bigint }): boolean {
   return Number(result.numUpdatedRows) > 0;
+}
+
+/**
+ * Sets `column` to each row's time where that is later than the stored one (or none is stored), in
+ * one statement per 500 rows: a webhook batch names dozens of rows, and a round trip each was the
+ * ingest's most frequent statement on PostgreSQL. `rows` holds one entry per key.
+ */
+export async function keepLaterTimes(
+  db: Kysely<Database>,
+  target: {
+    readonly table: 'conversations' | 'report_waiting';
+    readonly key: string;
+    readonly column: string;
+  },
+  rows: readonly (readonly [key: string, at: number])[],
+): Promise<void> {
+  const table = sql.table(target.table);
+  const key = sql.ref(`${target.table}.${target.key}`);
+  const column = sql.ref(target.column);
+  const stored = sql.ref(`${target.table}.${target.column}`);
+  for (let start = 0; start < rows.length; start += IN_LIST_CHUNK) {
+    const values = rows
+      .slice(start, start + IN_LIST_CHUNK)
+      .map(([id, at]) => sql`(${id}, cast(${at} as bigint))`);
+    await sql`with v(id, at) as (values ${sql.join(values)})
+      update ${table} set ${column} = v.at from v
+      where ${key} = v.id and (${stored} is null or ${stored} < v.at)`.execute(db);
+  }
 }

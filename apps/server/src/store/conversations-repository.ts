@@ -1,5 +1,5 @@
 import { sql, type Selectable, type Transaction } from 'kysely';
-import { IN_LIST_CHUNK } from './columns.ts';
+import { IN_LIST_CHUNK, keepLaterTimes } from './columns.ts';
 import {
   customerFromRow,
   detailsFromRow,
@@ -17,6 +17,9 @@ import type {
   CustomerIdentity,
   CustomerRow,
   DeletedNumberMessageRow,
+  InboundKeys,
+  InboundLookup,
+  KnownCustomer,
   DeliveryStatus,
   MessagePosition,
   MessageRow,
@@ -24,6 +27,14 @@ import type {
   ParticipantWrapUpRow,
 } from './ports/conversations.ts';
 import type { CustomersTable, Database } from './schema.ts';
+
+/** Lists cut to IN_LIST_CHUNK items (each a bound parameter). */
+function chunked<T>(items: readonly T[]): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += IN_LIST_CHUNK)
+    result.push(items.slice(start, start + IN_LIST_CHUNK));
+  return result;
+}
 
 /**
  * Customers, conversations (what they are about: their routing columns belong to the routing
@@ -63,7 +74,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
 
   // --- customers and conversations ---
 
-  async upsertCustomer(identity: CustomerIdentity): Promise<CustomerRow> {
+  async upsertCustomer(identity: CustomerIdentity, known?: KnownCustomer): Promise<CustomerRow> {
     const waId = identity.waId === '' ? undefined : identity.waId;
     const userId = identity.userId === '' ? undefined : identity.userId;
     const key = waId ?? userId;
@@ -73,16 +84,22 @@ export class KyselyConversationsRepository implements ConversationsRepository {
       const known = await this.#customerBy('user_id', identity.businessNumberId, userId);
       if (known) return customerFromRow(await this.#refreshIdentified(known, identity, waId));
     }
-    // Most inbound messages repeat what is stored: one read, and no write at all (an unconditional
-    // upsert would cost a row version on PostgreSQL or a page write per message).
-    const stored = await this.#customerBy('wa_id', identity.businessNumberId, key);
+    // Most inbound messages repeat what is stored: one read (or none, when the batch's lookup read
+    // it), and no write at all (an unconditional upsert would cost a row version on PostgreSQL or a
+    // page write per message).
+    const stored =
+      known !== undefined && userId === undefined
+        ? known
+        : await this.#customerBy('wa_id', identity.businessNumberId, key).then(
+            (row) => row && customerFromRow(row),
+          );
     if (
       stored &&
       stored.name === identity.name &&
-      (userId === undefined || stored.user_id !== null) &&
+      (userId === undefined || stored.userId !== null) &&
       (identity.username === undefined || stored.username === identity.username)
     )
-      return customerFromRow(stored);
+      return stored;
     const values = {
       id: identity.id,
       business_number_id: identity.businessNumberId,
@@ -204,6 +221,59 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     return row?.phase_agent_id ?? undefined;
   }
 
+  async lookupInbound(keys: InboundKeys): Promise<InboundLookup> {
+    const storedWamids = new Set<string>();
+    for (const chunk of chunked([...new Set(keys.wamids)])) {
+      const { rows } = await this.#templates.run(this.db, 'storedWamids', listArgs(chunk), (a) =>
+        this.db.selectFrom('messages').select('wamid').where('wamid', 'in', Object.values(a)),
+      );
+      for (const row of rows) if (row.wamid !== null) storedWamids.add(row.wamid);
+    }
+    const wanted = new Map<string, Set<string>>();
+    for (const { businessNumberId, waId } of keys.customers) {
+      const ids = wanted.get(businessNumberId) ?? new Set<string>();
+      wanted.set(businessNumberId, ids.add(waId));
+    }
+    const customers = new Map<string, Map<string, CustomerRow>>();
+    const customerIds: string[] = [];
+    for (const [businessNumberId, waIds] of wanted) {
+      const found = new Map<string, CustomerRow>();
+      customers.set(businessNumberId, found);
+      for (const chunk of chunked([...waIds])) {
+        const args: Record<string, string> = { ...listArgs(chunk), number: businessNumberId };
+        const { rows } = await this.#templates.run(this.db, 'customersByWaId', args, (a) => {
+          const { number = '', ...list } = a;
+          return this.db
+            .selectFrom('customers')
+            .selectAll()
+            .where('business_number_id', '=', number)
+            .where('wa_id', 'in', Object.values(list));
+        });
+        for (const row of rows) {
+          found.set(row.wa_id, customerFromRow(row));
+          customerIds.push(row.id);
+        }
+      }
+    }
+    const live = new Map<string, ConversationDetails>();
+    for (const chunk of chunked(customerIds)) {
+      const { rows } = await this.#templates.run(
+        this.db,
+        'liveConversationsOfCustomers',
+        listArgs(chunk),
+        (a) =>
+          this.#detailsQuery()
+            .where('c.customer_id', 'in', Object.values(a))
+            // A literal, as in findLiveConversationOfCustomer: SQLite then uses the partial index.
+            .where('c.phase_kind', '<>', sql.lit('closed'))
+            .orderBy('c.received_at', 'desc'),
+      );
+      // At most one each (a unique index); the newest first, should that ever change.
+      for (const row of rows) if (!live.has(row.customer_id)) live.set(row.customer_id, detailsFromRow(row));
+    }
+    return { storedWamids, customers, live };
+  }
+
   async findLiveConversationOfCustomer(customerId: string): Promise<ConversationDetails | undefined> {
     // Runs for every inbound message: compiled once (building this join cost more than running it).
     const { rows } = await this.#templates.run(this.db, 'liveConversationOfCustomer', { customerId }, (a) =>
@@ -244,21 +314,16 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     return result;
   }
 
-  async touchLastInbound(conversationId: string, at: number): Promise<void> {
-    await this.#templates.run(this.db, 'touchLastInbound', { conversationId, at }, (a) =>
-      this.db
-        .updateTable('conversations')
-        // CASE rather than max()/greatest(): the two dialects spell those differently.
-        .set((eb) => ({
-          last_inbound_at: eb
-            .case()
-            .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', a.at)]))
-            .then(eb.val(a.at))
-            .else(eb.ref('last_inbound_at'))
-            .end(),
-        }))
-        .where('id', '=', a.conversationId),
-    );
+  async touchLastInbound(
+    touches: readonly { readonly conversationId: string; readonly at: number }[],
+  ): Promise<void> {
+    // One entry per conversation: the latest.
+    const latest = new Map<string, number>();
+    for (const { conversationId, at } of touches)
+      latest.set(conversationId, Math.max(at, latest.get(conversationId) ?? at));
+    await keepLaterTimes(this.db, { table: 'conversations', key: 'id', column: 'last_inbound_at' }, [
+      ...latest,
+    ]);
   }
 
   async liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {

@@ -53,6 +53,9 @@ import type {
   CustomerRecordsRepository,
   HistoryConversationRow,
   HistoryCursor,
+  InboundKeys,
+  InboundLookup,
+  KnownCustomer,
   MediaRepository,
   MediaRow,
   MessagePosition,
@@ -88,6 +91,7 @@ import { KyselyUsersRepository } from './users-repository.ts';
  */
 export class KyselyStoreTx implements StoreTx {
   readonly routing: RoutingRepository;
+  readonly #routing: KyselyRoutingRepository;
   readonly privacy: PrivacyRepository;
   readonly signIn: SignInRepository;
   readonly search: SearchRepository;
@@ -117,7 +121,8 @@ export class KyselyStoreTx implements StoreTx {
     /** Told, after the commit, of the interaction events this transaction appended. */
     eventsCommitted: (rows: readonly InteractionEventRow[]) => void = () => {},
   ) {
-    this.routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
+    this.#routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
+    this.routing = this.#routing;
     this.privacy = new KyselyPrivacyRepository(db, dialect);
     this.signIn = new KyselySignInRepository(db);
     this.search = new KyselySearchRepository(db, dialect);
@@ -141,6 +146,11 @@ export class KyselyStoreTx implements StoreTx {
     this.agentEvents = new KyselyAgentEventsRepository(db, dialect);
     this.leases = new KyselyLeasesRepository(db);
     this.customerRecords = new KyselyCustomerRecordsRepository(db);
+  }
+
+  /** What must be written just before the commit: the routing change log (see `flushLog`). */
+  beforeCommit(): Promise<void> {
+    return this.#routing.flushLog();
   }
 
   // --- TimersRepository ---
@@ -341,8 +351,8 @@ export class KyselyStoreTx implements StoreTx {
 
   // --- ConversationsRepository ---
 
-  upsertCustomer(customer: CustomerIdentity): Promise<CustomerRow> {
-    return this.conversations.upsertCustomer(customer);
+  upsertCustomer(customer: CustomerIdentity, known?: KnownCustomer): Promise<CustomerRow> {
+    return this.conversations.upsertCustomer(customer, known);
   }
 
   setMarketingOptOut(customerId: string, at: number | null): Promise<void> {
@@ -372,8 +382,14 @@ export class KyselyStoreTx implements StoreTx {
     return this.conversations.getConversationDetails(ids);
   }
 
-  touchLastInbound(conversationId: string, at: number): Promise<void> {
-    return this.conversations.touchLastInbound(conversationId, at);
+  touchLastInbound(
+    touches: readonly { readonly conversationId: string; readonly at: number }[],
+  ): Promise<void> {
+    return this.conversations.touchLastInbound(touches);
+  }
+
+  lookupInbound(keys: InboundKeys): Promise<InboundLookup> {
+    return this.conversations.lookupInbound(keys);
   }
 
   liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {

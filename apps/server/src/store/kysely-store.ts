@@ -44,9 +44,9 @@ export function createKyselyStore(
       const result = await db.transaction().execute(async (trx) => {
         // Counted inside the transaction: nothing else runs statements on its connection meanwhile.
         const before = durability?.writes() ?? 0;
-        const value = await work(
-          new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook), eventsCommitted),
-        );
+        const tx = new KyselyStoreTx(trx, dialect, memory, (hook) => afterCommit.push(hook), eventsCommitted);
+        const value = await work(tx);
+        await tx.beforeCommit();
         wrote = (durability?.writes() ?? 0) > before;
         return value;
       });

@@ -19,6 +19,7 @@ import {
   type RollupIncrement,
   type RollupTerm,
 } from './report-rollup.ts';
+import { keepLaterTimes } from './columns.ts';
 import type { StoreDialect } from './port.ts';
 import { listArgs, queryTemplates } from './query-template.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
@@ -183,15 +184,11 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
     await db.deleteFrom('report_waiting').where('conversation_id', 'in', part).execute();
   const inserted = new Set(changes.waitingInserts.map((w) => w.conversationId));
   const moved = [...changes.lastMessages].filter(([conversationId]) => !inserted.has(conversationId));
-  // One statement for the whole batch (a webhook batch names dozens of conversations): a round
-  // trip per conversation was the ingest's most frequent statement on PostgreSQL.
-  for (const part of chunks(moved, IN_CHUNK)) {
-    const rows = part.map(([conversationId, at]) => sql`(${conversationId}, cast(${at} as bigint))`);
-    await sql`with v(conversation_id, at) as (values ${sql.join(rows)})
-      update report_waiting set last_message_at = v.at from v
-      where report_waiting.conversation_id = v.conversation_id
-        and (report_waiting.last_message_at is null or report_waiting.last_message_at < v.at)`.execute(db);
-  }
+  await keepLaterTimes(
+    db,
+    { table: 'report_waiting', key: 'conversation_id', column: 'last_message_at' },
+    moved,
+  );
   for (const part of chunks(changes.waitingInserts, CHUNK)) {
     await db
       .insertInto('report_waiting')

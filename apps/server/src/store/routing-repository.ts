@@ -122,6 +122,8 @@ export class KyselyRoutingRepository implements RoutingRepository {
   /** Rows an administrator changed after `#local` was read: patched in before the next use. */
   readonly #stale: Array<{ kind: RoutingRowKind; id: string }> = [];
   #installOnCommit = false;
+  /** Rows logged under `#writing`, inserted into `routing_changes` by `flushLog`. */
+  readonly #unlogged = new Map<string, { kind: RoutingRowKind; id: string }>();
 
   constructor(
     private readonly db: Transaction<Database>,
@@ -255,6 +257,9 @@ export class KyselyRoutingRepository implements RoutingRepository {
       .where('version', '<=', version)
       .execute();
     this.memory.stats.rowsRead += logged.length;
+    // This transaction's own log (an admin's change before its decision) is not inserted yet.
+    if (this.#writing !== undefined && this.#writing > base.version && this.#writing <= version)
+      logged.push(...this.#unlogged.values());
     const ids = (kind: RoutingRowKind): string[] => [
       ...new Set(logged.filter((row) => row.kind === kind).map((row) => row.id)),
     ];
@@ -323,8 +328,24 @@ export class KyselyRoutingRepository implements RoutingRepository {
   }
 
   /** Logs the rows under this transaction's version (bumped once, under the lock); returns it. */
+  /**
+   * Logs the rows under this transaction's version (bumped once, under the lock); returns it. The
+   * rows are inserted by `flushLog`, once, just before the commit: a webhook batch makes a decision
+   * per conversation, and an insert each was a round trip each. Other nodes read the log only
+   * after the commit, so they see the same rows.
+   */
   private async logRows(rows: ReadonlyArray<{ kind: RoutingRowKind; id: string }>): Promise<number> {
     const version = await this.writingVersion();
+    for (const row of rows) this.#unlogged.set(`${row.kind} ${row.id}`, row);
+    return version;
+  }
+
+  /** Writes the rows `logRows` noted (the transaction's store calls it before committing). */
+  async flushLog(): Promise<void> {
+    if (this.#unlogged.size === 0 || this.#writing === undefined) return;
+    const version = this.#writing;
+    const rows = [...this.#unlogged.values()];
+    this.#unlogged.clear();
     for (const chunk of chunks(rows)) {
       await this.db
         .insertInto('routing_changes')
@@ -332,7 +353,6 @@ export class KyselyRoutingRepository implements RoutingRepository {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-    return version;
   }
 
   private async writingVersion(): Promise<number> {

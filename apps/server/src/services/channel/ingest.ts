@@ -21,9 +21,13 @@ import {
 import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
 import type {
   BusinessNumberRow,
+  ConversationDetails,
   CustomerRow,
   DeliveryStatus,
+  InboundKeys,
+  InboundLookup,
   InteractionEventRow,
+  KnownCustomer,
   StoreTx,
 } from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
@@ -70,6 +74,8 @@ class IngestNotes {
   readonly events: InteractionEventRow[] = [];
   /** The raw delivery as stored (redacted while masking is on), inserted with the batch's others. */
   readonly raw: { id: string; receivedAt: number; body: string }[] = [];
+  /** Conversations whose customer wrote: their `last_inbound_at`, written once for the transaction. */
+  readonly touches: { conversationId: string; at: number }[] = [];
   duplicates = 0;
 
   record(metrics: Metrics, committedAt: number): void {
@@ -81,9 +87,12 @@ class IngestNotes {
 }
 
 /**
- * Stores the transaction's raw deliveries and interaction events, each kind in one statement, then
- * routes its new conversations, last: a decision takes the routing lock (shared by every node) and
- * holds it to the commit, so everything else the batch writes is done first.
+ * Stores the transaction's raw deliveries, interaction events and customers' last messages, each
+ * kind in one statement, then routes its new conversations and moved windows. A decision takes the
+ * routing lock (shared by every node) and holds it to the commit. When the batch routes, the lock is
+ * taken before those writes: a command takes the lock and then writes conversation rows, so an
+ * ingest that wrote such rows first and then waited for the lock could deadlock with it
+ * (PostgreSQL). Otherwise the batch never waits for the lock.
  */
 async function routeArrivals(
   tx: StoreTx,
@@ -91,9 +100,123 @@ async function routeArrivals(
   notes: readonly IngestNotes[],
   now: number,
 ): Promise<void> {
+  const routes = notes.some((n) => n.routing.length > 0);
+  if (routes) await tx.routing.forDecision();
   await tx.insertWebhookDeliveries(notes.flatMap((n) => n.raw));
   await tx.interactionEvents.append(notes.flatMap((n) => n.events));
+  const touches = notes.flatMap((n) => n.touches);
+  if (touches.length > 0) await tx.touchLastInbound(touches);
   for (const n of notes) for (const event of n.routing) await decideAndApply(tx, out, event, now);
+}
+
+/**
+ * What the messages of one transaction read before they are stored, in three statements for the
+ * whole batch (stored wamids, customers, their live conversations) rather than three per message;
+ * kept current with what the transaction itself writes. Whatever it did not read is read as
+ * before, one at a time.
+ */
+class InboundBatch {
+  readonly #asked: ReadonlySet<string>;
+  readonly #stored: Set<string>;
+  readonly #customers: Map<string, Map<string, CustomerRow>>;
+  readonly #askedCustomers: ReadonlyMap<string, ReadonlySet<string>>;
+  /** By customer id: their live conversation, or null when they have none; absent: not known. */
+  readonly #live = new Map<string, ConversationDetails | null>();
+  /** `last_inbound_at` written at the end of the transaction, by conversation: applied to what is read. */
+  readonly #touched = new Map<string, number>();
+
+  private constructor(keys: InboundKeys, lookup: InboundLookup | undefined) {
+    this.#asked = new Set(keys.wamids);
+    this.#stored = new Set(lookup?.storedWamids);
+    const asked = new Map<string, Set<string>>();
+    for (const { businessNumberId, waId } of keys.customers)
+      asked.set(businessNumberId, (asked.get(businessNumberId) ?? new Set()).add(waId));
+    this.#askedCustomers = asked;
+    this.#customers = new Map(
+      [...(lookup?.customers ?? [])].map(([number, found]) => [number, new Map(found)]),
+    );
+    for (const found of this.#customers.values())
+      for (const customer of found.values())
+        this.#live.set(customer.id, lookup?.live.get(customer.id) ?? null);
+  }
+
+  /** Reads what the deliveries' messages need; nothing when they hold none. */
+  static async read(tx: StoreTx, deliveries: readonly Delivery[]): Promise<InboundBatch> {
+    const keys: { wamids: string[]; customers: { businessNumberId: string; waId: string }[] } = {
+      wamids: [],
+      customers: [],
+    };
+    for (const delivery of deliveries)
+      for (const event of delivery.events) {
+        if (event.kind !== 'message') continue;
+        keys.wamids.push(event.message.id);
+        const waId = plainWaId(event);
+        const number = waId === undefined ? undefined : await numberOf(tx, event.phoneNumberId);
+        if (number && waId !== undefined) keys.customers.push({ businessNumberId: number.id, waId });
+      }
+    return new InboundBatch(keys, keys.wamids.length > 0 ? await tx.lookupInbound(keys) : undefined);
+  }
+
+  async isStored(tx: StoreTx, wamid: string): Promise<boolean> {
+    return this.#asked.has(wamid) ? this.#stored.has(wamid) : tx.hasWamid(wamid);
+  }
+
+  stored(wamid: string): void {
+    this.#stored.add(wamid);
+  }
+
+  /** The customer under this key as read (null: none), or undefined when it was not read. */
+  customer(businessNumberId: string, waId: string): KnownCustomer | undefined {
+    if (!this.#askedCustomers.get(businessNumberId)?.has(waId)) return undefined;
+    return this.#customers.get(businessNumberId)?.get(waId) ?? null;
+  }
+
+  /** The customer as the transaction wrote it; `created`: they are new, so they have no conversation. */
+  customerIs(customer: CustomerRow, created: boolean): void {
+    const found = this.#customers.get(customer.businessNumberId) ?? new Map<string, CustomerRow>();
+    this.#customers.set(customer.businessNumberId, found.set(customer.waId, customer));
+    if (created) this.#live.set(customer.id, null);
+    else this.#live.delete(customer.id); // its details name the customer: read again
+  }
+
+  /** The customer changed in ways the batch does not follow (identity, preferences): read again. */
+  forget(customerId: string): void {
+    for (const found of this.#customers.values())
+      for (const [key, customer] of found) if (customer.id === customerId) found.delete(key);
+    this.#live.delete(customerId);
+  }
+
+  async liveOf(tx: StoreTx, customerId: string): Promise<ConversationDetails | undefined> {
+    let live = this.#live.get(customerId);
+    if (live === undefined) {
+      live = (await tx.findLiveConversationOfCustomer(customerId)) ?? null;
+      this.#live.set(customerId, live);
+    }
+    if (live === null) return undefined;
+    const touched = this.#touched.get(live.id);
+    return touched === undefined || (live.lastInboundAt ?? 0) >= touched
+      ? live
+      : { ...live, lastInboundAt: touched };
+  }
+
+  /** A conversation opened now: read again if the customer writes again in this batch. */
+  opened(customerId: string): void {
+    this.#live.delete(customerId);
+  }
+
+  /** The customer wrote at `at`: `last_inbound_at` is written at the end, and seen meanwhile. */
+  touched(conversationId: string, at: number): void {
+    this.#touched.set(conversationId, Math.max(at, this.#touched.get(conversationId) ?? at));
+  }
+}
+
+/** The customer's wa_id when it alone identifies them (no BSUID, no change of number). */
+function plainWaId(event: MessageEvent): string | undefined {
+  const who = event.customer;
+  if (who.userId !== undefined && who.userId !== '') return undefined;
+  if (event.details.system?.change === 'number' || event.details.system?.change === 'user_id')
+    return undefined;
+  return who.waId === '' ? undefined : who.waId;
 }
 
 /** The ingest of one server: signature secrets, group commit, metrics after each commit. */
@@ -110,8 +233,10 @@ export class WebhookIngest {
       async (deliveries) => {
         const notes = deliveries.map(() => new IngestNotes());
         await commit(ctx, async (tx, out, now) => {
+          const inbound = await InboundBatch.read(tx, deliveries);
           for (const [i, delivery] of deliveries.entries()) {
-            await ingestDelivery(ctx, tx, out, delivery, now, notes[i] ?? new IngestNotes(), this.masker);
+            const n = notes[i] ?? new IngestNotes();
+            await ingestDelivery(ctx, tx, out, delivery, now, n, this.masker, inbound);
           }
           await routeArrivals(tx, out, notes, now);
         });
@@ -124,7 +249,8 @@ export class WebhookIngest {
           const notes = new IngestNotes();
           try {
             await commit(ctx, async (tx, out, now) => {
-              await ingestDelivery(ctx, tx, out, delivery, now, notes, this.masker);
+              const inbound = await InboundBatch.read(tx, [delivery]);
+              await ingestDelivery(ctx, tx, out, delivery, now, notes, this.masker, inbound);
               await routeArrivals(tx, out, [notes], now);
             });
             notes.record(metrics, ctx.clock());
@@ -231,6 +357,7 @@ async function ingestDelivery(
   now: number,
   notes: IngestNotes,
   masker: MaskPool,
+  inbound: InboundBatch,
 ): Promise<void> {
   // While masking is on, payment and identity numbers are not kept in clear, not even here. A large
   // delivery came redacted; one that did not (chat-sized, or masking switched on since it was
@@ -262,7 +389,7 @@ async function ingestDelivery(
       case 'status':
       case 'error':
       case 'preference':
-        await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes, redaction);
+        await ingestEvent(ctx, tx, out, event, delivery.secret, now, notes, redaction, inbound);
         break;
     }
   }
@@ -322,6 +449,7 @@ async function ingestEvent(
   now: number,
   notes: IngestNotes,
   redaction: Redaction | undefined,
+  inbound: InboundBatch,
 ): Promise<void> {
   const number = await numberOf(tx, event.phoneNumberId);
   // Unknown numbers, or a secret that belongs to another number's app, are never guessed at.
@@ -336,7 +464,7 @@ async function ingestEvent(
   notes.updates.push(number.id);
   switch (event.kind) {
     case 'message':
-      await ingestMessage(tx, out, number, event, now, notes, redaction);
+      await ingestMessage(tx, out, number, event, now, notes, redaction, inbound);
       return;
     case 'status':
       await ingestStatus(tx, out, event.status, now);
@@ -345,7 +473,7 @@ async function ingestEvent(
       ctx.logger.warn({ event: 'webhook.error', code: event.error.code }, 'WhatsApp reported an error');
       return;
     case 'preference':
-      await ingestPreference(tx, number, event);
+      await ingestPreference(tx, number, event, inbound);
       return;
   }
 }
@@ -355,6 +483,7 @@ async function ingestPreference(
   tx: StoreTx,
   number: BusinessNumberRow,
   event: UserPreferenceEvent,
+  inbound: InboundBatch,
 ): Promise<void> {
   if (event.optedOut === undefined || event.category !== 'marketing_messages') return;
   const who = event.customer;
@@ -368,6 +497,7 @@ async function ingestPreference(
     name: who.profileName ?? who.username ?? who.waId ?? 'WhatsApp user',
   });
   await tx.setMarketingOptOut(customer.id, event.optedOut ? event.timestamp * 1000 : null);
+  inbound.forget(customer.id);
 }
 
 async function ingestMessage(
@@ -378,19 +508,20 @@ async function ingestMessage(
   now: number,
   notes: IngestNotes,
   redaction: Redaction | undefined,
+  inbound: InboundBatch,
 ): Promise<void> {
   const message = event.message;
   // Meta delivers at least once: duplicates are normal.
-  if (await tx.hasWamid(message.id)) {
+  if (await inbound.isStored(tx, message.id)) {
     notes.duplicates++;
     return;
   }
-  const customer = await customerOf(tx, number, event);
+  const customer = await customerOf(tx, number, event, inbound);
   const sentAt = Number(message.timestamp) * 1000 || now;
   // Issue 18: a tap on a CSAT survey's option belongs to the surveyed conversation, never routed.
   const surveyReply = surveyReplyOf(message);
   const survey = surveyReply ? await surveyOf(tx, customer.id, surveyReply) : undefined;
-  let conversation = survey ? undefined : await tx.findLiveConversationOfCustomer(customer.id);
+  let conversation = survey ? undefined : await inbound.liveOf(tx, customer.id);
   const isNew = conversation === undefined && survey === undefined;
   const conversationId = survey?.conversationId ?? conversation?.id ?? `con_${randomUUID()}`;
   // S-7: a deleted number's customer is never routed (nobody could answer), but the message is
@@ -405,6 +536,7 @@ async function ingestMessage(
       receivedAt: now,
       ...(numberDeleted ? { closedAt: now } : {}),
     });
+    inbound.opened(customer.id);
   }
   const parts = inboundParts(message, event.details);
   const row = {
@@ -433,13 +565,16 @@ async function ingestMessage(
     notes.duplicates++;
     return;
   }
+  inbound.stored(message.id);
   notes.sentAts.push(sentAt);
   if (survey && surveyReply) {
     await recordSurveyAnswer(tx, out, survey, surveyReply, row, now);
+    inbound.forget(customer.id);
     return;
   }
   await recordInboundMedia(tx, row, number.id, parts, now);
-  await tx.touchLastInbound(conversationId, sentAt);
+  notes.touches.push({ conversationId, at: sentAt });
+  inbound.touched(conversationId, sentAt);
   if (isNew && numberDeleted) return;
   notes.events.push(
     customerMessageEvent(
@@ -500,21 +635,34 @@ async function lastAgentFor(tx: StoreTx, queueId: string, customerId: string): P
  * message saying the customer changed number (or user id) is theirs under the old identity, which
  * then moves to the new one: the same customer, their history kept.
  */
-async function customerOf(tx: StoreTx, number: BusinessNumberRow, event: MessageEvent): Promise<CustomerRow> {
+async function customerOf(
+  tx: StoreTx,
+  number: BusinessNumberRow,
+  event: MessageEvent,
+  inbound: InboundBatch,
+): Promise<CustomerRow> {
   const who = event.customer;
   const change = event.details.system;
   const moved = change?.change === 'number' || change?.change === 'user_id';
   const waId = (moved ? change.previousWaId : undefined) ?? who.waId;
   const userId = (moved ? change.previousUserId : undefined) ?? who.userId;
-  const customer = await tx.upsertCustomer({
-    id: `cus_${randomUUID()}`,
-    businessNumberId: number.id,
-    waId,
-    userId,
-    username: who.username,
-    name: event.contactName ?? who.profileName ?? who.username ?? waId ?? 'WhatsApp user',
-  });
+  const plain = plainWaId(event);
+  const known = plain === undefined ? undefined : inbound.customer(number.id, plain);
+  const id = `cus_${randomUUID()}`;
+  const customer = await tx.upsertCustomer(
+    {
+      id,
+      businessNumberId: number.id,
+      waId,
+      userId,
+      username: who.username,
+      name: event.contactName ?? who.profileName ?? who.username ?? waId ?? 'WhatsApp user',
+    },
+    known,
+  );
+  if (known !== undefined && customer !== known) inbound.customerIs(customer, customer.id === id);
   if (!moved) return customer;
+  inbound.forget(customer.id);
   const next = { waId: change.newWaId, userId: change.newUserId };
   if (next.waId === undefined && next.userId === undefined) return customer;
   await tx.changeCustomerIdentity(customer.id, next);

@@ -25,7 +25,7 @@ export function channelContract(name: string, open: OpenStore): void {
         await run(async (tx) => {
           await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
           await tx.insertConversation(newConversation('k1', 'c1'));
-          await tx.touchLastInbound('k1', 5_000);
+          await tx.touchLastInbound([{ conversationId: 'k1', at: 5_000 }]);
           await tx.enqueueOutbox(outboxRow('0001', 'k1', 7_000, 7_000));
           await tx.enqueueOutbox(outboxRow('0002', 'k1', 8_000, 8_000));
           await tx.insertPendingStatus({ wamid: 'w-later', status: 'sent', at: 9_000, failureReason: null });

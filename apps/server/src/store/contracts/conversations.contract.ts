@@ -210,15 +210,108 @@ export function conversationsContract(name: string, open: OpenStore): void {
         expect((await run((tx) => tx.findLiveConversationOfCustomer('c1')))?.id).toBe('k2');
       });
 
+      it('[issue 13] keeps the later last-inbound instant of many conversations in one call', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '392222', name: 'Bob' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+          await tx.insertConversation(newConversation('k2', 'c2'));
+          await tx.touchLastInbound([{ conversationId: 'k1', at: 5_000 }]);
+        });
+        await run((tx) =>
+          tx.touchLastInbound([
+            { conversationId: 'k1', at: 4_000 },
+            { conversationId: 'k2', at: 7_000 },
+            { conversationId: 'k2', at: 8_000 },
+            { conversationId: 'k2', at: 6_000 },
+            { conversationId: 'nope', at: 9_000 },
+          ]),
+        );
+        const details = await run((tx) => tx.getConversationDetails(['k1', 'k2']));
+        expect(details.map((d) => d.lastInboundAt)).toEqual([5_000, 8_000]);
+        await run((tx) => tx.touchLastInbound([]));
+      });
+
+      it('[issue 13] looks up a batch of inbound keys: stored wamids, customers, their live conversations', async () => {
+        await run(async (tx) => {
+          await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
+          await tx.upsertCustomer({ id: 'c2', businessNumberId: 'bn1', waId: '392222', name: 'Bob' });
+          await tx.upsertCustomer({ id: 'c3', businessNumberId: 'bn2', waId: '391111', name: 'Ann B' });
+          await tx.insertConversation(newConversation('k1', 'c1'));
+          await tx.insertInboundMessage(inbound('m1', 'wamid.A'));
+        });
+        const found = await run((tx) =>
+          tx.lookupInbound({
+            wamids: ['wamid.A', 'wamid.B', 'wamid.A'],
+            customers: [
+              { businessNumberId: 'bn1', waId: '391111' },
+              { businessNumberId: 'bn1', waId: '392222' },
+              { businessNumberId: 'bn1', waId: '393333' },
+              { businessNumberId: 'bn2', waId: '391111' },
+            ],
+          }),
+        );
+        expect([...found.storedWamids]).toEqual(['wamid.A']);
+        expect(found.customers.get('bn1')?.get('391111')).toEqual(
+          await run((tx) =>
+            tx.upsertCustomer({ id: 'x', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
+          ),
+        );
+        expect([...(found.customers.get('bn1')?.keys() ?? [])].sort()).toEqual(['391111', '392222']);
+        expect(found.customers.get('bn2')?.get('391111')?.id).toBe('c3');
+        // Only c1 has a live conversation: the same details the one-by-one lookup finds.
+        expect([...found.live.keys()]).toEqual(['c1']);
+        expect(found.live.get('c1')).toEqual(await run((tx) => tx.findLiveConversationOfCustomer('c1')));
+        const none = await run((tx) => tx.lookupInbound({ wamids: [], customers: [] }));
+        expect([none.storedWamids.size, none.customers.size, none.live.size]).toEqual([0, 0, 0]);
+      });
+
+      it('[issue 13] a customer read earlier in the transaction is not read again, and not written when unchanged', async () => {
+        await run((tx) =>
+          tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),
+        );
+        await run(async (tx) => {
+          const known = (
+            await tx.lookupInbound({ wamids: [], customers: [{ businessNumberId: 'bn1', waId: '391111' }] })
+          ).customers
+            .get('bn1')
+            ?.get('391111');
+          const same = await tx.upsertCustomer(
+            { id: 'x', businessNumberId: 'bn1', waId: '391111', name: 'Ann' },
+            known,
+          );
+          expect(same).toBe(known);
+          // Known as absent: created, under the new id.
+          const created = await tx.upsertCustomer(
+            { id: 'c2', businessNumberId: 'bn1', waId: '392222', name: 'Bob' },
+            null,
+          );
+          expect(created.id).toBe('c2');
+          // A changed name is written whatever was known.
+          const renamed = await tx.upsertCustomer(
+            { id: 'y', businessNumberId: 'bn1', waId: '391111', name: 'Anna' },
+            known,
+          );
+          expect(renamed).toMatchObject({ id: 'c1', name: 'Anna' });
+        });
+        expect(
+          (
+            await run((tx) =>
+              tx.upsertCustomer({ id: 'z', businessNumberId: 'bn1', waId: '391111', name: 'Anna' }),
+            )
+          ).id,
+        ).toBe('c1');
+      });
+
       it('keeps the later last-inbound instant', async () => {
         await run(async (tx) => {
           await tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' });
           await tx.insertConversation(newConversation('k1', 'c1'));
-          await tx.touchLastInbound('k1', 5_000);
-          await tx.touchLastInbound('k1', 4_000);
+          await tx.touchLastInbound([{ conversationId: 'k1', at: 5_000 }]);
+          await tx.touchLastInbound([{ conversationId: 'k1', at: 4_000 }]);
         });
         expect((await run((tx) => tx.getConversationDetails(['k1'])))[0]?.lastInboundAt).toBe(5_000);
-        await run((tx) => tx.touchLastInbound('k1', 6_000));
+        await run((tx) => tx.touchLastInbound([{ conversationId: 'k1', at: 6_000 }]));
         expect((await run((tx) => tx.getConversationDetails(['k1'])))[0]?.lastInboundAt).toBe(6_000);
       });
 

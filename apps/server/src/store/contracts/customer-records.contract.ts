@@ -79,7 +79,7 @@ export function customerRecordsContract(name: string, open: OpenStore): void {
         );
         await tx.insertInboundMessage(message('m2', 'k1', 1_200));
         await tx.insertInboundMessage(message('m3', 'k1', 1_300));
-        await tx.touchLastInbound('k1', 1_300);
+        await tx.touchLastInbound([{ conversationId: 'k1', at: 1_300 }]);
         await tx.recordParticipantWrapUp({
           id: 'w1',
           conversationId: 'k1',

@@ -30,6 +30,29 @@ export interface CustomerIdentity {
   readonly name: string;
 }
 
+/**
+ * The customer stored under an identity's key, as read earlier in the same transaction: `null` when
+ * none was. Passed to `upsertCustomer`, it saves the read; it is only valid for an identity without
+ * a BSUID (a BSUID is looked up first, by its own key).
+ */
+export type KnownCustomer = CustomerRow | null;
+
+/** The keys of a batch of inbound messages. */
+export interface InboundKeys {
+  readonly wamids: readonly string[];
+  readonly customers: readonly { readonly businessNumberId: string; readonly waId: string }[];
+}
+
+/** What `lookupInbound` found. */
+export interface InboundLookup {
+  /** Of the wamids asked for, those already stored. */
+  readonly storedWamids: ReadonlySet<string>;
+  /** The customers found, by business number id then key (wa_id); absent keys have none. */
+  readonly customers: ReadonlyMap<string, ReadonlyMap<string, CustomerRow>>;
+  /** The live conversation of each customer found who has one, by customer id. */
+  readonly live: ReadonlyMap<string, ConversationDetails>;
+}
+
 /** What a conversation is about, beside its routing phase (which lives in RoutingState). */
 export interface ConversationDetails {
   readonly id: string;
@@ -135,7 +158,13 @@ export interface ConversationsRepository {
    * linked: a BSUID arriving with a known wa_id, a number arriving for a BSUID-only customer. Never
    * guesses: a customer is merged with nobody Meta did not name.
    */
-  upsertCustomer(customer: CustomerIdentity): Promise<CustomerRow>;
+  upsertCustomer(customer: CustomerIdentity, known?: KnownCustomer): Promise<CustomerRow>;
+  /**
+   * What a batch of inbound messages needs to know before it is stored, in three statements rather
+   * than three per message: which wamids are stored, the customers under these keys (wa_id, or the
+   * BSUID of a customer without a number) and those customers' live conversations.
+   */
+  lookupInbound(keys: InboundKeys): Promise<InboundLookup>;
   /**
    * A customer changed their number or user id (Meta's `system` message): a new wa_id becomes their
    * key, a new BSUID their user id. Another customer already holding the new wa_id (known before
@@ -154,8 +183,10 @@ export interface ConversationsRepository {
   /** Inserts the row in phase 'queued' with offerCount 0. */
   insertConversation(conversation: NewConversation): Promise<void>;
   getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]>;
-  /** Keeps the later of the stored value and `at`. */
-  touchLastInbound(conversationId: string, at: number): Promise<void>;
+  /** Each conversation's `last_inbound_at` becomes the later of the stored value and `at` (one statement). */
+  touchLastInbound(
+    touches: readonly { readonly conversationId: string; readonly at: number }[],
+  ): Promise<void>;
   /** Ids of conversations not closed that belong to this business number or queue. */
   liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]>;
   /** Newest first: inbound messages stored after their business number was deleted (S-7). */
