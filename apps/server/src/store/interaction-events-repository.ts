@@ -81,7 +81,24 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
     private readonly committed: (rows: readonly InteractionEventRow[]) => void = () => {},
   ) {}
 
-  async append(rows: readonly InteractionEventRow[]): Promise<void> {
+  /** Appended and not yet written: see `append`. */
+  readonly #pending: InteractionEventRow[] = [];
+
+  /**
+   * Kept until the transaction reads events or reports, or commits (`flush`): a webhook batch makes
+   * a routing decision per new conversation, each appending its events, and the roll-up costs five
+   * statements per append. Written together they cost five for the transaction. The roll-up takes
+   * a batch in the order the events happened, so the sums are the same.
+   */
+  append(rows: readonly InteractionEventRow[]): Promise<void> {
+    this.#pending.push(...rows);
+    return Promise.resolve();
+  }
+
+  /** Writes what `append` kept: before any read here, and before the commit (the store calls it). */
+  async flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const rows = this.#pending.splice(0);
     await rollUp(this.db, this.dialect, rows);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await this.db
@@ -89,10 +106,11 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
         .values(rows.slice(i, i + INSERT_CHUNK).map(toRow))
         .execute();
     }
-    if (rows.length > 0) this.committed(rows);
+    this.committed(rows);
   }
 
   async eventsOf(conversationIds: readonly string[]): Promise<InteractionEventRow[]> {
+    await this.flush();
     const out: InteractionEventRow[] = [];
     for (let i = 0; i < conversationIds.length; i += IN_CHUNK) {
       const rows = await this.db
@@ -106,6 +124,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
   }
 
   async startedSince(at: number): Promise<InteractionEventRow[]> {
+    await this.flush();
     const rows = await this.db
       .selectFrom('interaction_events')
       .selectAll()
@@ -120,6 +139,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
     conversationIds: readonly string[],
   ): Promise<Set<string>> {
     if (conversationIds.length === 0) return new Set();
+    await this.flush();
     const rows = await this.db
       .selectFrom('interaction_events')
       .select('conversation_id')
@@ -130,6 +150,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
   }
 
   async eventsStartedIn(from: number, to: number): Promise<InteractionEventRow[]> {
+    await this.flush();
     const rows = await this.db
       .selectFrom('interaction_events')
       .selectAll()
@@ -142,6 +163,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
   }
 
   async report(query: ReportSumsQuery): Promise<{ sums: ReportSums[]; wrapUps: ReportWrapUps[] }> {
+    await this.flush();
     const rolled = await rollupReport(this.db, this.dialect, query);
     if (rolled) return rolled;
     const [sums, wrapUps] = [await this.reportSums(query), await this.reportWrapUps(query)];
@@ -149,11 +171,13 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
     return { sums: sums.filter((c) => counted(c) || wrapped.has(`${c.bucket}|${c.key ?? ''}`)), wrapUps };
   }
 
-  rebuildRollup(): Promise<void> {
-    return rebuildReportRollup(this.db, this.dialect);
+  async rebuildRollup(): Promise<void> {
+    await this.flush();
+    await rebuildReportRollup(this.db, this.dialect);
   }
 
   async reportSums(query: ReportSumsQuery): Promise<ReportSums[]> {
+    await this.flush();
     const { cte, from, to } = bucketsCte(query);
     const { key, groups } = keyOf(query.groupBy);
     const count = (cond: RawBuilder<unknown>): RawBuilder<number> =>
@@ -219,6 +243,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
   }
 
   async reportWrapUps(query: ReportSumsQuery): Promise<ReportWrapUps[]> {
+    await this.flush();
     const { cte, from, to } = bucketsCte(query);
     const { key, groups } = keyOf(query.groupBy);
     const result = await sql<Record<string, unknown>>`

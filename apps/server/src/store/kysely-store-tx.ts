@@ -92,6 +92,7 @@ import { KyselyUsersRepository } from './users-repository.ts';
 export class KyselyStoreTx implements StoreTx {
   readonly routing: RoutingRepository;
   readonly #routing: KyselyRoutingRepository;
+  readonly #interactionEvents: KyselyInteractionEventsRepository;
   readonly privacy: PrivacyRepository;
   readonly signIn: SignInRepository;
   readonly search: SearchRepository;
@@ -126,9 +127,10 @@ export class KyselyStoreTx implements StoreTx {
     this.privacy = new KyselyPrivacyRepository(db, dialect);
     this.signIn = new KyselySignInRepository(db);
     this.search = new KyselySearchRepository(db, dialect);
-    this.interactionEvents = new KyselyInteractionEventsRepository(db, dialect, (rows) =>
+    this.#interactionEvents = new KyselyInteractionEventsRepository(db, dialect, (rows) =>
       afterCommit(() => eventsCommitted(rows)),
     );
+    this.interactionEvents = this.#interactionEvents;
     this.supervision = new KyselySupervisionRepository(db);
     this.cannedResponses = new KyselyCannedResponsesRepository(db);
     this.businessHours = new KyselyBusinessHoursRepository(db);
@@ -148,9 +150,10 @@ export class KyselyStoreTx implements StoreTx {
     this.customerRecords = new KyselyCustomerRecordsRepository(db);
   }
 
-  /** What must be written just before the commit: the routing change log (see `flushLog`). */
-  beforeCommit(): Promise<void> {
-    return this.#routing.flushLog();
+  /** What is written just before the commit: interaction events (`append`) and the routing change log (`flushLog`). */
+  async beforeCommit(): Promise<void> {
+    await this.#interactionEvents.flush();
+    await this.#routing.flushLog();
   }
 
   // --- TimersRepository ---

@@ -196,6 +196,26 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await expectRollupEqualsDefinitions(store, 'rebuilt');
     });
 
+    it('[issue 13] many appends in one transaction (a webhook batch) are read back in it and roll up the same', async () => {
+      const store = await open(dialect);
+      await insertScriptedQueues(store);
+      const events = [...scriptedEvents()].sort((a, b) => a.at - b.at);
+      const half = Math.floor(events.length / 2);
+      await store.transaction(async (tx) => {
+        for (const event of events.slice(0, half)) await tx.interactionEvents.append([event]);
+        // A read in the same transaction sees what it appended.
+        const seen = await tx.interactionEvents.eventsOf([...new Set(events.map((e) => e.conversationId))]);
+        expect(seen.map((e) => e.id).sort()).toEqual(
+          events
+            .slice(0, half)
+            .map((e) => e.id)
+            .sort(),
+        );
+        for (const event of events.slice(half)) await tx.interactionEvents.append([event]);
+      });
+      await expectRollupEqualsDefinitions(store, 'appended one by one in one transaction');
+    });
+
     it('finds which conversations already have an event of a kind', async () => {
       const store = await open(dialect);
       await store.transaction((tx) => tx.interactionEvents.append(scriptedEvents()));
