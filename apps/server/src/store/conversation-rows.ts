@@ -9,7 +9,7 @@ import type {
   NewConversation,
   ParticipantWrapUpRow,
 } from './ports/conversations.ts';
-import { parseDeparted } from './routing-rows.ts';
+import { parseDeparted, type ConversationRoutingRow } from './routing-rows.ts';
 import type { ConversationsTable, CustomersTable, MessagesTable, ParticipantWrapUpsTable } from './schema.ts';
 
 /**
@@ -43,9 +43,16 @@ export function customerFromRow(row: Selectable<CustomersTable>): CustomerRow {
 /** A new conversation's row: queued (or closed, S-7), never offered, nobody departed. */
 export function newConversationToRow(conversation: NewConversation): Insertable<ConversationsTable> {
   return {
-    id: conversation.id,
+    ...insertedRoutingRow(conversation),
     customer_id: conversation.customerId,
     business_number_id: conversation.businessNumberId,
+  };
+}
+
+/** A new conversation's routing columns, as `newConversationToRow` inserts them: waiting, offered to nobody. */
+export function insertedRoutingRow(conversation: NewConversation): ConversationRoutingRow {
+  return {
+    id: conversation.id,
     queue_id: conversation.queueId,
     received_at: conversation.receivedAt,
     last_inbound_at: null,
@@ -58,8 +65,14 @@ export function newConversationToRow(conversation: NewConversation): Insertable<
     ended_at: null,
     closed_at: conversation.closedAt ?? null,
     wrap_up_reason_id: null,
+    guest_kind: null,
+    guest_agent_id: null,
+    guest_offer_id: null,
+    guest_joined_at: null,
     departed: '[]',
     at_head: 0,
+    preferred_agent_id: null,
+    preferred_until: null,
   };
 }
 

@@ -48,6 +48,8 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   constructor(
     private readonly db: Transaction<Database>,
     dialect: StoreDialect,
+    /** Told of each conversation this transaction inserts (routing then skips rewriting it unchanged). */
+    private readonly inserted: (conversation: NewConversation) => void = () => {},
   ) {
     this.#templates = queryTemplates(dialect);
   }
@@ -293,6 +295,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     await this.#templates.run(this.db, 'insertConversation', row, (r) =>
       this.db.insertInto('conversations').values(r),
     );
+    this.inserted(conversation);
   }
 
   async getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]> {

@@ -12,6 +12,8 @@ import { KyselyLabelsRepository } from './labels-repository.ts';
 import type { LabelsRepository } from './ports/labels.ts';
 import { KyselyChannelRepository } from './channel-repository.ts';
 import { KyselyConversationsRepository } from './conversations-repository.ts';
+import { insertedRoutingRow } from './conversation-rows.ts';
+import { conversationFromRow } from './routing-rows.ts';
 import { KyselyCustomerRecordsRepository } from './customer-records-repository.ts';
 import { KyselyInteractionEventsRepository } from './interaction-events-repository.ts';
 import type { InteractionEventRow, InteractionEventsRepository } from './ports/interaction-events.ts';
@@ -122,7 +124,12 @@ export class KyselyStoreTx implements StoreTx {
     /** Told, after the commit, of the interaction events this transaction appended. */
     eventsCommitted: (rows: readonly InteractionEventRow[]) => void = () => {},
   ) {
-    this.#routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit);
+    // Conversations inserted by this transaction, for the routing save (see `insertedRoutingRow`).
+    const inserted = new Map<string, NewConversation>();
+    this.#routing = new KyselyRoutingRepository(db, dialect, memory, afterCommit, (id) => {
+      const conversation = inserted.get(id);
+      return conversation && conversationFromRow(insertedRoutingRow(conversation));
+    });
     this.routing = this.#routing;
     this.privacy = new KyselyPrivacyRepository(db, dialect);
     this.signIn = new KyselySignInRepository(db);
@@ -141,7 +148,9 @@ export class KyselyStoreTx implements StoreTx {
     // Writes to queues and agent profiles are logged in the routing world's change log.
     this.catalog = new KyselyCatalogRepository(db, dialect, this.routing);
     this.audit = new KyselyAuditRepository(db);
-    this.conversations = new KyselyConversationsRepository(db, dialect);
+    this.conversations = new KyselyConversationsRepository(db, dialect, (conversation) =>
+      inserted.set(conversation.id, conversation),
+    );
     this.media = new KyselyMediaRepository(db);
     this.channel = new KyselyChannelRepository(db);
     this.templates = new KyselyMessageTemplatesRepository(db);

@@ -130,6 +130,8 @@ export class KyselyRoutingRepository implements RoutingRepository {
     private readonly dialect: 'sqlite' | 'postgres',
     private readonly memory: RoutingMemory,
     private readonly afterCommit: (hook: () => void) => void,
+    /** A conversation this transaction inserted, as inserted (not yet in the world); undefined if none. */
+    private readonly inserted: (id: string) => Conversation | undefined = () => undefined,
   ) {}
 
   async forDecision(): Promise<RoutingState> {
@@ -168,7 +170,9 @@ export class KyselyRoutingRepository implements RoutingRepository {
       // A customer who wrote while waiting moves the reply window, which is read from
       // last_inbound_at (the ingest wrote it): the row already says it. The change is still logged
       // below, so other nodes read the row again.
-      const previous = was.conversation(conversation.id);
+      // A conversation the ingest inserted in this transaction is written only if its first
+      // decision changed it (an offer): one waiting as inserted is not written twice.
+      const previous = was.conversation(conversation.id) ?? this.inserted(conversation.id);
       if (previous && sameRoutingColumns(previous, conversation)) continue;
       const result = await this.db
         .updateTable('conversations')
