@@ -28,6 +28,9 @@ import type {
 } from './ports/conversations.ts';
 import type { CustomersTable, Database } from './schema.ts';
 
+/** Rows of one multi-row message insert: about 15 parameters each, well under both databases' limits. */
+const MESSAGE_ROWS_PER_INSERT = 200;
+
 /** Lists cut to IN_LIST_CHUNK items (each a bound parameter). */
 function chunked<T>(items: readonly T[]): T[][] {
   const result: T[][] = [];
@@ -420,19 +423,40 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   // --- messages ---
 
   async insertInboundMessage(message: MessageRow): Promise<'inserted' | 'duplicate'> {
-    if (message.wamid === null) throw new Error('insertInboundMessage: an inbound message needs its wamid');
-    // The unique key does the dedupe in the same statement as the insert: no check-then-insert
-    // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
-    // then does nothing.
-    const row = messageToRow(message);
-    const { rows } = await this.#templates.run(this.db, 'insertInboundMessage', row, (r) =>
-      this.db
-        .insertInto('messages')
-        .values(r)
-        .onConflict((oc) => oc.column('wamid').doNothing())
-        .returning('id'),
-    );
-    return rows.length > 0 ? 'inserted' : 'duplicate';
+    return (await this.insertInboundMessages([message])).size > 0 ? 'inserted' : 'duplicate';
+  }
+
+  async insertInboundMessages(messages: readonly MessageRow[]): Promise<ReadonlySet<string>> {
+    const inserted = new Set<string>();
+    for (let start = 0; start < messages.length; start += MESSAGE_ROWS_PER_INSERT) {
+      const rows = messages.slice(start, start + MESSAGE_ROWS_PER_INSERT).map((message) => {
+        if (message.wamid === null)
+          throw new Error('insertInboundMessages: an inbound message needs its wamid');
+        return messageToRow(message);
+      });
+      // The unique key does the dedupe in the same statement as the insert: no check-then-insert
+      // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
+      // then does nothing. One template per number of rows (a batch's size).
+      const columns = Object.keys(rows[0] ?? {}) as (keyof (typeof rows)[number])[];
+      const args = Object.fromEntries(rows.flatMap((row, i) => columns.map((c) => [`${i}.${c}`, row[c]])));
+      const { rows: written } = await this.#templates.run(this.db, 'insertInboundMessages', args, (a) =>
+        this.db
+          .insertInto('messages')
+          .values(
+            rows.map(
+              // Placeholders stand for the values here (see query-template.ts).
+              (_, i) =>
+                Object.fromEntries(
+                  columns.map((c) => [c, a[`${i}.${c}`]]),
+                ) as unknown as (typeof rows)[number],
+            ),
+          )
+          .onConflict((oc) => oc.column('wamid').doNothing())
+          .returning('wamid'),
+      );
+      for (const row of written) if (row.wamid !== null) inserted.add(row.wamid);
+    }
+    return inserted;
   }
 
   async hasWamid(wamid: string): Promise<boolean> {

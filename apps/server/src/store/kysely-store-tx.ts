@@ -424,6 +424,10 @@ export class KyselyStoreTx implements StoreTx {
     return this.conversations.insertInboundMessage(message);
   }
 
+  insertInboundMessages(messages: readonly MessageRow[]): Promise<ReadonlySet<string>> {
+    return this.conversations.insertInboundMessages(messages);
+  }
+
   hasWamid(wamid: string): Promise<boolean> {
     return this.conversations.hasWamid(wamid);
   }

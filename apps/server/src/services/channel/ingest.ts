@@ -28,6 +28,7 @@ import type {
   InboundLookup,
   InteractionEventRow,
   KnownCustomer,
+  MessageRow,
   StoreTx,
 } from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
@@ -98,8 +99,10 @@ async function routeArrivals(
   tx: StoreTx,
   out: Outgoing,
   notes: readonly IngestNotes[],
+  inbound: InboundBatch,
   now: number,
 ): Promise<void> {
+  await inbound.writeMessages(tx);
   const routes = notes.some((n) => n.routing.length > 0);
   if (routes) await tx.routing.forDecision();
   await tx.insertWebhookDeliveries(notes.flatMap((n) => n.raw));
@@ -124,6 +127,8 @@ class InboundBatch {
   readonly #live = new Map<string, ConversationDetails | null>();
   /** `last_inbound_at` written at the end of the transaction, by conversation: applied to what is read. */
   readonly #touched = new Map<string, number>();
+  /** Messages stored by `writeMessages`, in arrival order. */
+  readonly #messages: MessageRow[] = [];
 
   private constructor(keys: InboundKeys, lookup: InboundLookup | undefined) {
     this.#asked = new Set(keys.wamids);
@@ -157,12 +162,27 @@ class InboundBatch {
     return new InboundBatch(keys, keys.wamids.length > 0 ? await tx.lookupInbound(keys) : undefined);
   }
 
+  /**
+   * Inserts the messages `store` kept, in one statement (a few past 200). Called before anything
+   * reads them: a reply's quoted message, a survey answer, the routing decisions at the end.
+   */
+  async writeMessages(tx: StoreTx): Promise<void> {
+    if (this.#messages.length === 0) return;
+    const rows = this.#messages.splice(0);
+    const inserted = await tx.insertInboundMessages(rows);
+    // Another transaction (another node) stored one after the lookup: all is rolled back, and the
+    // delivery runs again alone, when the lookup sees it.
+    if (inserted.size < rows.length) throw new ConcurrentDelivery();
+  }
+
   async isStored(tx: StoreTx, wamid: string): Promise<boolean> {
     return this.#asked.has(wamid) ? this.#stored.has(wamid) : tx.hasWamid(wamid);
   }
 
-  stored(wamid: string): void {
-    this.#stored.add(wamid);
+  /** A message to insert with the batch's others (`writeMessages`); its wamid counts as stored. */
+  store(row: MessageRow): void {
+    this.#messages.push(row);
+    this.#stored.add(row.wamid ?? '');
   }
 
   /** The customer under this key as read (null: none), or undefined when it was not read. */
@@ -238,7 +258,7 @@ export class WebhookIngest {
             const n = notes[i] ?? new IngestNotes();
             await ingestDelivery(ctx, tx, out, delivery, now, n, this.masker, inbound);
           }
-          await routeArrivals(tx, out, notes, now);
+          await routeArrivals(tx, out, notes, inbound, now);
         });
         const committedAt = ctx.clock();
         for (const n of notes) n.record(metrics, committedAt);
@@ -251,7 +271,7 @@ export class WebhookIngest {
             await commit(ctx, async (tx, out, now) => {
               const inbound = await InboundBatch.read(tx, [delivery]);
               await ingestDelivery(ctx, tx, out, delivery, now, notes, this.masker, inbound);
-              await routeArrivals(tx, out, [notes], now);
+              await routeArrivals(tx, out, [notes], inbound, now);
             });
             notes.record(metrics, ctx.clock());
             metrics.batchCommitted(1);
@@ -559,15 +579,10 @@ async function ingestMessage(
     failureReason: null,
     clientMessageId: null,
   };
-  if ((await tx.insertInboundMessage(row)) === 'duplicate') {
-    // Another transaction stored this wamid after our check: roll back the conversation we opened.
-    if (isNew) throw new ConcurrentDelivery();
-    notes.duplicates++;
-    return;
-  }
-  inbound.stored(message.id);
+  inbound.store(row);
   notes.sentAts.push(sentAt);
   if (survey && surveyReply) {
+    await inbound.writeMessages(tx);
     await recordSurveyAnswer(tx, out, survey, surveyReply, row, now);
     inbound.forget(customer.id);
     return;
@@ -616,8 +631,11 @@ async function ingestMessage(
     });
   // Supervisors monitoring it see every message, even while nobody holds it (issue 16).
   out.touch(conversationId);
-  if (audienceOf(conversation).watchers.length > 0)
+  if (audienceOf(conversation).watchers.length > 0) {
+    // A reply is shown with the message it quotes, read from the store: this one must be there.
+    if (row.replyToWamid !== null) await inbound.writeMessages(tx);
     await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
+  }
 }
 
 type MessageEvent = Extract<WebhookEvent, { kind: 'message' }>;

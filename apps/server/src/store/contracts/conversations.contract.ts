@@ -367,6 +367,23 @@ export function conversationsContract(name: string, open: OpenStore): void {
         });
       });
 
+      it('[issue 13] inserts a batch of inbound messages in one call, each wamid once', async () => {
+        await run((tx) => tx.insertInboundMessage(inbound('m1', 'wamid.A')));
+        const inserted = await run((tx) =>
+          tx.insertInboundMessages([
+            inbound('m2', 'wamid.A'),
+            inbound('m3', 'wamid.B'),
+            { ...inbound('m4', 'wamid.C'), text: 'third' },
+            inbound('m5', 'wamid.B'),
+          ]),
+        );
+        expect([...inserted].sort()).toEqual(['wamid.B', 'wamid.C']);
+        const stored = await run((tx) => tx.listMessages('k1'));
+        expect(stored.map((m) => m.id)).toEqual(['m1', 'm3', 'm4']);
+        expect(stored[2]).toEqual({ ...inbound('m4', 'wamid.C'), text: 'third' });
+        expect((await run((tx) => tx.insertInboundMessages([]))).size).toBe(0);
+      });
+
       it('inserts a wamid once under concurrent transactions', async () => {
         const results = await Promise.all(
           Array.from({ length: 6 }, (_, i) =>

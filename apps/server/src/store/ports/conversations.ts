@@ -199,6 +199,8 @@ export interface ConversationsRepository {
   // --- messages ---
   /** Inserts unless a message with the same wamid exists: atomic dedupe. */
   insertInboundMessage(message: MessageRow): Promise<'inserted' | 'duplicate'>;
+  /** The same for many, in a few statements; returns the wamids inserted (the others were stored). */
+  insertInboundMessages(messages: readonly MessageRow[]): Promise<ReadonlySet<string>>;
   hasWamid(wamid: string): Promise<boolean>;
   /**
    * Inserts unless (conversationId, clientMessageId) exists; returns the stored row either way,
