@@ -78,13 +78,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   findQueueById(id: string): Promise<QueueRow | undefined> {
-    let found = this.#queues.get(id);
-    if (!found) {
-      found = this.#readQueue(id);
-      this.#queues.set(id, found);
-      found.catch(() => this.#queues.delete(id));
-    }
-    return found;
+    return readOnce(this.#queues, id, () => this.#readQueue(id));
   }
 
   async #readQueue(id: string): Promise<QueueRow | undefined> {
@@ -287,13 +281,7 @@ export class KyselyCatalogRepository implements CatalogRepository {
   // --- settings ---
 
   getSetting(key: string): Promise<string | undefined> {
-    let value = this.#settings.get(key);
-    if (!value) {
-      value = this.#readSetting(key);
-      this.#settings.set(key, value);
-      value.catch(() => this.#settings.delete(key));
-    }
-    return value;
+    return readOnce(this.#settings, key, () => this.#readSetting(key));
   }
 
   async #readSetting(key: string): Promise<string | undefined> {
@@ -313,6 +301,17 @@ export class KyselyCatalogRepository implements CatalogRepository {
     // Again: a read started while the write ran may have cached the value it replaced.
     this.#settings.delete(key);
   }
+}
+
+/** The read kept for `key` in `cache`, made by `read` if there is none (forgotten if it fails). */
+function readOnce<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = read();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+  }
+  return value;
 }
 
 // --- row mappings of `queues`, `agents` (the profile), `business_numbers` ---

@@ -35,3 +35,19 @@ export async function dropFreshPostgres(databaseUrl: string): Promise<void> {
   if (!name.startsWith(PREFIX) || !/^[a-z0-9_]+$/.test(name)) return;
   await admin(`drop database if exists "${name}" with (force)`);
 }
+
+/**
+ * Resolves once `pg_locks` holds a lock not granted that matches `where` (SQL over pg_locks): a
+ * session waits for it. Tests use it to order what happens on both sides of a lock, rather than
+ * guess how long a loaded machine takes to get there.
+ */
+export async function untilSomeoneWaitsForLock(client: pg.Client, where: string): Promise<void> {
+  for (let waited = 0; ; waited += 20) {
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from pg_locks where not granted and (${where})`,
+    );
+    if (Number(rows[0]?.n) > 0) return;
+    if (waited > 20_000) throw new Error(`nobody waited for a lock where ${where}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -5,7 +5,8 @@ import type { Offer } from '@parlo/core';
 import { PROTOCOL_VERSION, serverFrameSchema, type AgentEvent } from '@parlo/protocol';
 import { signPayload } from '@parlo/whatsapp';
 import { afterAll, beforeAll } from 'vitest';
-import { dropFreshPostgres } from './postgres.ts';
+import pg from 'pg';
+import { dropFreshPostgres, freshPostgres } from './postgres.ts';
 import WebSocket from 'ws';
 import { createParlo, loadConfig, type Parlo } from '../index.ts';
 import { createLogger } from '../platform/index.ts';
@@ -67,6 +68,38 @@ export function useTestServer(env: Record<string, string> = {}): () => TestServe
   return () => {
     if (!server) throw new Error('the test server has not started');
     return server;
+  };
+}
+
+/**
+ * A test server on a fresh PostgreSQL database, with a second session on that database of the
+ * test's own (to hold or watch locks), both closed after the file's tests.
+ */
+export function usePostgresTestServer(env: Record<string, string> = {}): {
+  server: () => TestServer;
+  session: () => pg.Client;
+} {
+  let server: TestServer | undefined;
+  let session: pg.Client | undefined;
+  beforeAll(async () => {
+    const databaseUrl = await freshPostgres();
+    server = await startTestServer({ ...env, DATABASE_URL: databaseUrl });
+    session = new pg.Client({ connectionString: databaseUrl });
+    await session.connect();
+  });
+  afterAll(async () => {
+    await session?.end().catch(() => undefined);
+    await server?.close();
+  });
+  return {
+    server: () => {
+      if (!server) throw new Error('the test server has not started');
+      return server;
+    },
+    session: () => {
+      if (!session) throw new Error('the test session has not started');
+      return session;
+    },
   };
 }
 

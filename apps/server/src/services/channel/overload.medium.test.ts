@@ -1,12 +1,12 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { describe, expect, it } from 'vitest';
 import { signPayload } from '@parlo/whatsapp';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import {
-  freshPostgres,
   inboundTextPayload,
   postWebhook,
-  startTestServer,
+  untilSomeoneWaitsForLock,
+  usePostgresTestServer,
   type TestServer,
 } from '../../testing/index.ts';
 
@@ -18,44 +18,26 @@ import {
 
 const MAX_WAIT_MS = 100;
 
-let server: TestServer;
-let locker: pg.Client;
-
-beforeAll(async () => {
-  const databaseUrl = await freshPostgres();
-  server = await startTestServer({ DATABASE_URL: databaseUrl, INGEST_MAX_WAIT_MS: String(MAX_WAIT_MS) });
-  locker = new pg.Client({ connectionString: databaseUrl });
-  await locker.connect();
-});
-
-afterAll(async () => {
-  await locker.end().catch(() => undefined);
-  await server.close();
-});
+const pgServer = usePostgresTestServer({ INGEST_MAX_WAIT_MS: String(MAX_WAIT_MS) });
+const server = (): TestServer => pgServer.server();
+const locker = (): pg.Client => pgServer.session();
 
 describe('the overload guard counts the commit in progress', () => {
   it('P2: a delivery is answered 503 while an earlier one is stalled in its commit, before that commit ends', async () => {
     const order: string[] = [];
-    await locker.query('begin');
-    await locker.query('lock table webhook_deliveries in access exclusive mode');
+    await locker().query('begin');
+    await locker().query('lock table webhook_deliveries in access exclusive mode');
     let stalled: Promise<Response> | undefined;
     try {
-      stalled = postWebhook(server.url, JSON.stringify(inboundTextPayload({ wamid: 'wamid.stalled' })));
+      stalled = postWebhook(server().url, JSON.stringify(inboundTextPayload({ wamid: 'wamid.stalled' })));
       void stalled.then((res) => order.push(`stalled ${res.status}`));
       // Until the stalled delivery's transaction waits on the lock (an ordering, not a guess at how
       // long a loaded machine takes to get there), then past the guard's limit.
-      for (let waited = 0; ; waited += 20) {
-        const { rows } = await locker.query<{ n: string }>(
-          "select count(*) as n from pg_locks where not granted and relation = 'webhook_deliveries'::regclass",
-        );
-        if (Number(rows[0]?.n) > 0) break;
-        if (waited > 20_000) throw new Error('the delivery never reached its commit');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await untilSomeoneWaitsForLock(locker(), "relation = 'webhook_deliveries'::regclass");
       await new Promise((resolve) => setTimeout(resolve, MAX_WAIT_MS * 2));
       const body = JSON.stringify(inboundTextPayload({ wamid: 'wamid.refused', from: '16505550002' }));
       // Without the guard this one would wait behind the lock: give up on it well before the test does.
-      const refused = await fetch(`${server.url}/webhooks/whatsapp`, {
+      const refused = await fetch(`${server().url}/webhooks/whatsapp`, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -72,7 +54,7 @@ describe('the overload guard counts the commit in progress', () => {
         expect(await refused.json()).toMatchObject({ error: { code: 'UNAVAILABLE' } });
       }
     } finally {
-      await locker.query('commit');
+      await locker().query('commit');
     }
     const res = await stalled;
     expect(res.status).toBe(200);
