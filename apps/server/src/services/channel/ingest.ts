@@ -169,10 +169,16 @@ class InboundBatch {
   async writeMessages(tx: StoreTx): Promise<void> {
     if (this.#messages.length === 0) return;
     const rows = this.#messages.splice(0);
-    const inserted = await tx.insertInboundMessages(rows);
-    // Another transaction (another node) stored one after the lookup: all is rolled back, and the
-    // delivery runs again alone, when the lookup sees it.
-    if (inserted.size < rows.length) throw new ConcurrentDelivery();
+    for (let start = 0; start < rows.length; start += EVENTS_PER_SLICE) {
+      // A large delivery's messages (hundreds, with their search index) in slices, the event loop
+      // turning between them, as between the slices of its events.
+      if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const slice = rows.slice(start, start + EVENTS_PER_SLICE);
+      const inserted = await tx.insertInboundMessages(slice);
+      // Another transaction (another node) stored one after the lookup: all is rolled back, and
+      // the delivery runs again alone, when the lookup sees it.
+      if (inserted.size < slice.length) throw new ConcurrentDelivery();
+    }
   }
 
   async isStored(tx: StoreTx, wamid: string): Promise<boolean> {
