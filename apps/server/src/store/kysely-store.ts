@@ -14,7 +14,8 @@ export type { StoreDialect } from './port.ts';
 export interface Durability {
   writes(): number;
   flush(): Promise<void>;
-  close(): void;
+  /** Before the connection closes. */
+  close(): Promise<void>;
 }
 
 /**
@@ -64,8 +65,8 @@ export function createKyselyStore(
       return () => eventListeners.delete(listener);
     },
     close: async () => {
+      await durability?.close();
       await db.destroy();
-      durability?.close();
     },
   };
 }

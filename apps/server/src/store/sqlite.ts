@@ -16,6 +16,7 @@ import { createKyselyStore, type Durability } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Store } from './port.ts';
 import type { Database } from './schema.ts';
+import { BACKSTOP_PAGES, DEFAULT_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
 import { WalFlush } from './wal-flush.ts';
 
 /** How long a statement waits for another process's lock before failing with SQLITE_BUSY. */
@@ -49,7 +50,24 @@ export async function openSqliteStore(path: string): Promise<Store> {
     await migrateToLatest(db, 'sqlite');
     if (!inMemory) {
       const wal = new WalFlush(path);
-      durability = { writes: () => statements.writes, flush: () => wal.flush(), close: () => wal.close() };
+      // Checkpoints on a thread of their own; the connection's own only past the backstop, or
+      // every 1,000 pages again if that thread is gone (ADR 31).
+      sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      const checkpointer = new WalCheckpointer(path, {
+        onGone: () => sqlite.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`),
+      });
+      durability = {
+        writes: () => statements.writes,
+        flush: () => {
+          checkpointer.poke();
+          return wal.flush();
+        },
+        // The thread stops before the server's connection closes, which checkpoints what is left.
+        close: async () => {
+          await checkpointer.close();
+          wal.close();
+        },
+      };
     }
   } catch (error) {
     await db.destroy();
