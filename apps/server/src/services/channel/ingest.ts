@@ -40,7 +40,7 @@ import {
 } from '../conversations/index.ts';
 import { recordSurveyAnswer, surveyOf, surveyReplyOf } from '../csat/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
-import { decideAndApply } from '../routing/index.ts';
+import { decideAndApplyAll } from '../routing/index.ts';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
 import { inboundMessageId, inboundParts, recordInboundMedia } from './inbound.ts';
 import { INLINE_MAX_BYTES, MaskPool } from './mask-pool.ts';
@@ -109,7 +109,8 @@ async function routeArrivals(
   await tx.interactionEvents.append(notes.flatMap((n) => n.events));
   const touches = notes.flatMap((n) => n.touches);
   if (touches.length > 0) await tx.touchLastInbound(touches);
-  for (const n of notes) for (const event of n.routing) await decideAndApply(tx, out, event, now);
+  const events = notes.flatMap((n) => n.routing);
+  if (events.length > 0) await decideAndApplyAll(tx, out, events, now);
 }
 
 /**

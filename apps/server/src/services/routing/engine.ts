@@ -36,20 +36,63 @@ export async function decideAndApply(
   event: RoutingEvent,
   now: number,
 ): Promise<Decision> {
+  const [decision] = await decideAndApplyAll(tx, out, [event], now);
+  if (!decision) throw new Error('routing: one event, no decision');
+  return decision;
+}
+
+/**
+ * Several events of one transaction, each about a conversation of its own (an ingest batch's new
+ * conversations and customers writing), decided one after the other and saved as each is decided,
+ * as `decideAndApply` would; their effects are then carried out together, against the world
+ * before the first and after the last: one read of the conversations' details, one push per
+ * agent and conversation, instead of one of each per event (ADR 32). Events that move the same
+ * conversation through several phases (an offer made, then declined) must not share a call: only
+ * the first and last phase would be reported.
+ */
+export async function decideAndApplyAll(
+  tx: StoreTx,
+  out: Outgoing,
+  events: readonly RoutingEvent[],
+  now: number,
+): Promise<readonly Decision[]> {
   const before = await tx.routing.forDecision();
   // Issue 18: queues out of their business hours offer nothing (ADR 27).
   const hours = await hoursAt(tx, now);
   const queues = lookup(before);
-  // Out of hours, a queue may send its new conversations to another queue.
-  const routed = redirectOutOfHours(event, hours, (id) => queues.queue(id) !== undefined);
-  const decision = decide(before, routed, now, hours.closed);
-  if (decision.kind === 'rejected') return decision;
-  await tx.routing.save(decision.state, decision.changes);
-  await carryOut(tx, out, before, decision.state, decision.effects);
-  await armOpenings(tx, hours, routed, decision.state, decision.effects);
-  // Welcome, out-of-hours reply, closing message: through the outbox, in this transaction.
-  await sendAutomaticMessages(tx, out, event, decision.state, hours, now);
-  return decision;
+  const decisions: Decision[] = [];
+  const applied: {
+    event: RoutingEvent;
+    routed: RoutingEvent;
+    state: RoutingState;
+    effects: readonly RoutingEffect[];
+  }[] = [];
+  for (const [i, event] of events.entries()) {
+    // Each later event is decided on the world as saved (records no longer routable let go).
+    const current = i === 0 ? before : await tx.routing.forDecision();
+    // Out of hours, a queue may send its new conversations to another queue.
+    const routed = redirectOutOfHours(event, hours, (id) => queues.queue(id) !== undefined);
+    const decision = decide(current, routed, now, hours.closed);
+    decisions.push(decision);
+    if (decision.kind === 'rejected') continue;
+    await tx.routing.save(decision.state, decision.changes);
+    applied.push({ event, routed, state: decision.state, effects: decision.effects });
+  }
+  const last = applied.at(-1);
+  if (!last) return decisions;
+  await carryOut(
+    tx,
+    out,
+    before,
+    last.state,
+    applied.flatMap((a) => a.effects),
+  );
+  for (const a of applied) {
+    await armOpenings(tx, hours, a.routed, a.state, a.effects);
+    // Welcome, out-of-hours reply, closing message: through the outbox, in this transaction.
+    await sendAutomaticMessages(tx, out, a.event, a.state, hours, now);
+  }
+  return decisions;
 }
 
 async function carryOut(
