@@ -397,10 +397,10 @@ function gauge(s: Scrape | undefined, name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** Cumulative counts of parlo_webhook_ack_seconds by bucket bound (seconds). */
-function ackBuckets(s: Scrape | undefined): Map<number, number> {
+/** Cumulative counts of a histogram (parlo_webhook_ack_seconds by default) by bucket bound (seconds). */
+function ackBuckets(s: Scrape | undefined, name = 'parlo_webhook_ack_seconds'): Map<number, number> {
   const buckets = new Map<number, number>();
-  for (const m of s?.text.matchAll(/^parlo_webhook_ack_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm) ?? []) {
+  for (const m of s?.text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, 'gm')) ?? []) {
     buckets.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
   }
   return buckets;
@@ -453,6 +453,13 @@ export interface LoopDelay {
   readonly listenDrops?: number;
   /** The machine's 1-minute load average at the end of the phase (2 cores: above 2, others ran). */
   readonly loadavg: number;
+  /**
+   * SQLite's WAL fsyncs during the phase (parlo_disk_flush_seconds), which acks and pushes wait
+   * for: p99 (bucket upper bound) and how many took over 100 ms. A slow disk shows here, not in
+   * the loop delay.
+   */
+  readonly fsyncP99Ms?: number;
+  readonly fsyncsOver100Ms?: number;
 }
 
 export interface Phase<T> {
@@ -493,7 +500,22 @@ async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>
         }
       : undefined;
   const serverAck = ackQuantiles(ackBuckets(before), ackBuckets(after));
-  return { result, ...(loop ? { loop } : {}), ...(serverAck ? { serverAck } : {}) };
+  const fsync = diskFlushes(ackBuckets(before, FSYNC), ackBuckets(after, FSYNC));
+  return { result, ...(loop ? { loop: { ...loop, ...fsync } } : {}), ...(serverAck ? { serverAck } : {}) };
+}
+
+const FSYNC = 'parlo_disk_flush_seconds';
+
+/** The WAL fsyncs between two scrapes: p99 (bucket bound, ms) and how many took over 100 ms. */
+function diskFlushes(
+  before: Map<number, number>,
+  after: Map<number, number>,
+): { fsyncP99Ms?: number; fsyncsOver100Ms?: number } {
+  const count = (bound: number) => (after.get(bound) ?? 0) - (before.get(bound) ?? 0);
+  const total = count(Number.POSITIVE_INFINITY);
+  const quantiles = ackQuantiles(before, after);
+  if (total === 0 || !quantiles) return {};
+  return { fsyncP99Ms: quantiles.p99Ms, fsyncsOver100Ms: total - count(0.1) };
 }
 
 /** p50/p99 (bucket upper bounds, ms) of the acks between two scrapes. */
@@ -1253,6 +1275,8 @@ export function printIngest(report: IngestReport): void {
         'runq %': l.runQueuePct ?? '',
         'rss MB': l.rssMb,
         'listen drops': l.listenDrops ?? '',
+        'fsync p99 ms': l.fsyncP99Ms ?? '',
+        'fsyncs > 100 ms': l.fsyncsOver100Ms ?? '',
         loadavg: l.loadavg,
       })),
     );

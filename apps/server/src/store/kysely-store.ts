@@ -16,6 +16,8 @@ export interface Durability {
   flush(): Promise<void>;
   /** Before the connection closes. */
   close(): Promise<void>;
+  /** Sets who is told how long each flush took (seconds). */
+  onFlushed(listener: (seconds: number) => void): void;
 }
 
 /**
@@ -60,6 +62,7 @@ export function createKyselyStore(
     onRoutingReload: (listener) => {
       memory.onReload = listener;
     },
+    onDiskFlush: (listener) => durability?.onFlushed(listener),
     onInteractionEvents: (listener) => {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);

@@ -66,6 +66,11 @@ export interface Store {
    * this process; other nodes' come over the bus). Returns how to stop.
    */
   onInteractionEvents(listener: (rows: readonly InteractionEventRow[]) => void): () => void;
+  /**
+   * Tells `listener` how long each of SQLite's WAL fsyncs took (seconds), which every commit that
+   * wrote waits for before it is acted on (ADR 12). PostgreSQL's are its own: never called there.
+   */
+  onDiskFlush(listener: (seconds: number) => void): void;
   close(): Promise<void>;
 }
 

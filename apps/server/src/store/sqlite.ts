@@ -62,6 +62,9 @@ export async function openSqliteStore(path: string): Promise<Store> {
           checkpointer.poke();
           return wal.flush();
         },
+        onFlushed: (listener) => {
+          wal.onFlushed = listener;
+        },
         // The thread stops before the server's connection closes, which checkpoints what is left.
         close: async () => {
           await checkpointer.close();

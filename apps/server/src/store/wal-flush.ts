@@ -20,6 +20,8 @@ export class WalFlush {
   #next: Promise<void> | undefined;
   /** fdatasync calls made (each may cover many commits). */
   flushes = 0;
+  /** Told how long each fdatasync took, in seconds: how long the disk kept commits waiting. */
+  onFlushed: ((seconds: number) => void) | undefined;
 
   /** Opens the WAL of the database at `databasePath`; it exists once the database was used in WAL mode. */
   constructor(databasePath: string) {
@@ -54,8 +56,13 @@ export class WalFlush {
 
   #start(): Promise<void> {
     this.flushes++;
+    const started = performance.now();
     const running = new Promise<void>((resolve, reject) => {
-      fdatasync(this.#fd, (err) => (err ? reject(err) : resolve()));
+      fdatasync(this.#fd, (err) => {
+        if (err) return reject(err);
+        this.onFlushed?.((performance.now() - started) / 1000);
+        resolve();
+      });
     }).finally(() => {
       if (this.#running === running) this.#running = undefined;
     });

@@ -62,6 +62,17 @@ describe('/metrics (Prometheus text, prom-client)', () => {
     expect(after).toContain('parlo_statuses_unmatched ');
   });
 
+  it('[issue 13] every WAL fsync a stored webhook waited for is timed (the disk, beside the server)', async () => {
+    const before = await scrape();
+    const body = JSON.stringify(inboundTextPayload({ wamid: 'wamid.metrics.fsync', from: '393330000002' }));
+    expect((await postWebhook(server().url, body)).status).toBe(200);
+    const after = await scrape();
+    const delta = (name: string) => series(after, name) - series(before, name);
+    // The delivery's commit wrote: acknowledged only after an fsync, which was timed.
+    expect(delta('parlo_disk_flush_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(delta('parlo_disk_flush_seconds_sum')).toBeGreaterThan(0);
+  });
+
   it('gauges are read from the store at scrape: a status for an unknown wamid is counted as unmatched', async () => {
     const before = series(await scrape(), 'parlo_statuses_unmatched');
     const status = {

@@ -33,6 +33,7 @@ export class Metrics {
   constructor(
     private readonly health: () => Promise<ChannelHealthRow>,
     private readonly clock: () => number,
+    onDiskFlush: (listener: (seconds: number) => void) => void = () => undefined,
   ) {
     const registers = [this.registry];
     // Process figures (CPU, resident memory) and the event loop's delay: nodejs_eventloop_lag_p99_seconds
@@ -74,6 +75,13 @@ export class Metrics {
       buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
       registers,
     });
+    const diskFlush = new Histogram({
+      name: 'parlo_disk_flush_seconds',
+      help: "SQLite's WAL fsyncs, which commits that wrote wait for before acks and pushes (ADR 12).",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    onDiskFlush((seconds) => diskFlush.observe(seconds));
     this.sendFailures = new Counter({
       name: 'parlo_send_failures_total',
       help: "Failed Graph send attempts, by Meta's error code ('unknown' when none).",
@@ -172,7 +180,11 @@ export function metricsOf(ctx: { readonly store: Store; readonly clock: () => nu
   let metrics = instances.get(ctx.store);
   if (!metrics) {
     const store = ctx.store;
-    metrics = new Metrics(() => store.transaction((tx) => tx.channelHealth()), ctx.clock);
+    metrics = new Metrics(
+      () => store.transaction((tx) => tx.channelHealth()),
+      ctx.clock,
+      (listener) => store.onDiskFlush(listener),
+    );
     instances.set(store, metrics);
   }
   return metrics;
