@@ -1,6 +1,8 @@
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from './sqlite.ts';
@@ -90,6 +92,28 @@ describe('WAL checkpoints on a thread of their own (ADR 31: the event loop never
     } finally {
       await store.close();
     }
+  });
+
+  it('a process whose last work is closing the checkpointer waits for its thread to stop', () => {
+    const { path, db } = database('last.db');
+    db.close();
+    // A process with nothing else to do: no server, no timer. An unreferenced thread being waited
+    // for would let it exit before the close finished, without a word.
+    const script = join(dir, 'last-close.mts');
+    writeFileSync(
+      script,
+      `import { WalCheckpointer } from ${JSON.stringify(fileURLToPath(new URL('./wal-checkpointer.ts', import.meta.url)))};
+const checkpointer = new WalCheckpointer(${JSON.stringify(path)});
+await checkpointer.close();
+console.log('closed');
+`,
+    );
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stdout.trim()).toBe('closed');
+    expect(child.status).toBe(0);
   });
 
   it('closing wakes the thread from its pause between checkpoints', async () => {

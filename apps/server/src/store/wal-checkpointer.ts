@@ -77,6 +77,9 @@ export class WalCheckpointer {
 
   /** Stops the thread (a checkpoint under way finishes first) and closes its connection. */
   async close(): Promise<void> {
+    // Unreferenced, the thread would not keep the process alive while this waits for it: with
+    // nothing else left to do (a server's last step on SIGTERM), Node would exit mid-close.
+    this.#worker.ref();
     Atomics.store(this.#state, STOP, 1);
     Atomics.add(this.#state, POKES, 1);
     Atomics.notify(this.#state, POKES);
