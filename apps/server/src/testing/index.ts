@@ -6,3 +6,4 @@ export * from './test-server.ts';
 export * from './graph-env.ts';
 export * from './postgres.ts';
 export * from './cluster-nodes.ts';
+export * from './routing-seed.ts';

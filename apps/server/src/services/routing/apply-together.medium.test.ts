@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lookup, type RoutingEvent } from '@parlo/core';
 import { Outgoing } from '../../platform/index.ts';
 import { openSqliteStore, type Store, type StoreTx } from '../../store/index.ts';
+import { seedRoutingWorld } from '../../testing/index.ts';
 import { decideAndApply, decideAndApplyAll } from './engine.ts';
 
 /**
@@ -21,36 +22,12 @@ const CONVERSATIONS = ['k1', 'k2', 'k3', 'k4'];
 /** Two Available agents of capacity 1 in one queue; four customers' conversations inserted, not routed. */
 async function world(name: string): Promise<Store> {
   const store = await openSqliteStore(join(dir, `${name}.db`));
-  await store.transaction(async (tx) => {
-    await tx.insertQueue({
-      id: 'q1',
-      name: 'q1',
-      priority: 0,
-      offerTimeoutMs: 30_000,
-      strategy: 'longestAvailable',
-    });
-    await tx.insertBusinessNumber({
-      id: 'bn',
-      phoneNumberId: 'pn',
-      displayPhoneNumber: '15550000000',
-      wabaId: 'w',
-      accessToken: 't',
-      appSecrets: ['s'],
-      verifyToken: 'v',
-      queueId: 'q1',
-    });
-    for (const id of ['a1', 'a2']) {
-      await tx.insertUser({
-        id,
-        username: id,
-        displayName: id,
-        role: 'agent',
-        passwordHash: 'x',
-        createdAt: 0,
-      });
-      await tx.upsertAgentProfile({ userId: id, capacity: 1, queueIds: ['q1'] }, 'idle', 0);
-    }
-  });
+  await store.transaction((tx) =>
+    seedRoutingWorld(tx, {
+      queues: [{ id: 'q1', priority: 0, offerTimeoutMs: 30_000 }],
+      agents: ['a1', 'a2'].map((id) => ({ id, capacity: 1, queueIds: ['q1'] })),
+    }),
+  );
   for (const [i, id] of ['a1', 'a2'].entries())
     await store.transaction((tx) =>
       decideAndApply(

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RoutingEvent } from '@parlo/core';
 import { openPostgresStore, type Store } from '../../store/index.ts';
+import { seedRoutingWorld } from '../../testing/index.ts';
 import { Outgoing } from '../../platform/index.ts';
 import { decideAndApply } from './engine.ts';
 
@@ -27,34 +28,10 @@ beforeAll(async () => {
   nodeB = await openPostgresStore(PG_URL, { schema });
   await nodeA.transaction(async (tx) => {
     await tx.insertIdleCode({ id: 'idle', name: 'Idle', position: 0 });
-    await tx.insertQueue({
-      id: 'q',
-      name: 'Q',
-      priority: 1,
-      offerTimeoutMs: 60_000,
-      strategy: 'longestAvailable',
+    await seedRoutingWorld(tx, {
+      queues: [{ id: 'q', name: 'Q', priority: 1, offerTimeoutMs: 60_000 }],
+      agents: AGENTS.map((id) => ({ id, capacity: CAPACITY, queueIds: ['q'] })),
     });
-    await tx.insertBusinessNumber({
-      id: 'bn',
-      phoneNumberId: 'pn',
-      displayPhoneNumber: '15550000000',
-      wabaId: 'w',
-      accessToken: 't',
-      appSecrets: ['s'],
-      verifyToken: 'v',
-      queueId: 'q',
-    });
-    for (const id of AGENTS) {
-      await tx.insertUser({
-        id,
-        username: id,
-        displayName: id,
-        role: 'agent',
-        passwordHash: 'x',
-        createdAt: 0,
-      });
-      await tx.upsertAgentProfile({ userId: id, capacity: CAPACITY, queueIds: ['q'] }, 'idle', 0);
-    }
     for (let i = 0; i < CONVERSATIONS; i++) {
       await tx.upsertCustomer({ id: `c${i}`, businessNumberId: 'bn', waId: `39000${i}`, name: `C${i}` });
       await tx.insertConversation({

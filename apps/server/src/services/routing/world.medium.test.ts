@@ -7,6 +7,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lookup, seededRandom, type RoutingEvent, type RoutingState } from '@parlo/core';
 import { openPostgresStore, openSqliteStore, type Store, type StoreTx } from '../../store/index.ts';
+import { seedRoutingWorld } from '../../testing/index.ts';
 import { Outgoing } from '../../platform/index.ts';
 import { decideAndApply } from './engine.ts';
 
@@ -99,37 +100,10 @@ async function seed(store: Store): Promise<void> {
     await tx.insertIdleCode({ id: 'idle', name: 'Idle', position: 0 });
     await tx.insertIdleCode({ id: 'lunch', name: 'Lunch', position: 1 });
     await tx.insertWrapUpReason({ id: 'done', name: 'Done', position: 0 });
-    for (const [i, id] of QUEUES.entries()) {
-      await tx.insertQueue({
-        id,
-        name: id,
-        priority: i,
-        offerTimeoutMs: 30_000,
-        strategy: 'longestAvailable',
-      });
-    }
-    await tx.insertBusinessNumber({
-      id: 'bn',
-      phoneNumberId: 'pn',
-      displayPhoneNumber: '15550000000',
-      wabaId: 'w',
-      accessToken: 't',
-      appSecrets: ['s'],
-      verifyToken: 'v',
-      queueId: 'q1',
+    await seedRoutingWorld(tx, {
+      queues: QUEUES.map((id, i) => ({ id, priority: i, offerTimeoutMs: 30_000 })),
+      agents: AGENTS.map((id, i) => ({ id, capacity: 2, queueIds: i % 2 === 0 ? ['q1', 'q2'] : ['q1'] })),
     });
-    for (const [i, id] of AGENTS.entries()) {
-      await tx.insertUser({
-        id,
-        username: id,
-        displayName: id,
-        role: 'agent',
-        passwordHash: 'x',
-        createdAt: 0,
-      });
-      const queueIds = i % 2 === 0 ? ['q1', 'q2'] : ['q1'];
-      await tx.upsertAgentProfile({ userId: id, capacity: 2, queueIds }, 'idle', 0);
-    }
   });
 }
 
