@@ -85,7 +85,21 @@ async function main(): Promise<void> {
   console.log(`\nResults written to ${file}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
+let finished = false;
+// A part waiting on nothing that keeps the process alive (an unreferenced thread) ends the process
+// with code 0 and no error, mid-bench: it happened once. Say so, and fail.
+process.on('exit', (code) => {
+  if (finished || code !== 0) return;
+  console.error('\nThe bench ended before every part had run: something awaited was left pending.');
+  process.exitCode = 1;
 });
+
+main().then(
+  () => {
+    finished = true;
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
