@@ -67,8 +67,9 @@ export interface Store {
    */
   onInteractionEvents(listener: (rows: readonly InteractionEventRow[]) => void): () => void;
   /**
-   * Tells `listener` how long each of SQLite's WAL fsyncs took (seconds), which every commit that
-   * wrote waits for before it is acted on (ADR 12). PostgreSQL's are its own: never called there.
+   * Sets who is told how long each of SQLite's WAL fsyncs took (seconds), which every commit that
+   * wrote waits for before it is acted on (ADR 12); one listener, a later call replaces it (the
+   * metrics). PostgreSQL's fsyncs are its own: never called there.
    */
   onDiskFlush(listener: (seconds: number) => void): void;
   close(): Promise<void>;
