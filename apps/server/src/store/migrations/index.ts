@@ -25,6 +25,7 @@ import { reportRollupMigration } from './0023_report_rollup.ts';
 import { labelsMigration } from './0024_labels.ts';
 import { businessHoursMigration } from './0025_business_hours.ts';
 import { csatMigration } from './0026_csat.ts';
+import { replyLookupIndexMigration } from './0027_reply_lookup_index.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -60,6 +61,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0024_labels': labelsMigration,
     '0025_business_hours': businessHoursMigration,
     '0026_csat': csatMigration,
+    '0027_reply_lookup_index': replyLookupIndexMigration,
   };
 }
 
