@@ -24,4 +24,5 @@ export {
   writeSettings,
 } from './settings.ts';
 export { escapeHtml, styleHashSource } from './html.ts';
+export { timeOrderedId } from './ids.ts';
 export { audit } from './audit.ts';

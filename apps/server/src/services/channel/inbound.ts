@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { routes, type MessageContent, type MessageContext } from '@parlo/protocol';
 import { isKnownMessage, type InboundDetails, type InboundMedia, type InboundMessage } from '@parlo/whatsapp';
 import type { MediaRow, MessageRow, StoreTx } from '../../store/index.ts';
+import { timeOrderedId } from '../../platform/index.ts';
 import { mapUrl } from '../../views/index.ts';
 
 /**
@@ -50,15 +51,12 @@ export function describeInbound(message: InboundMessage): string {
   }
 }
 
-let sequence = 0;
-
 /**
  * Ids of inbound messages sort in arrival order: Meta's timestamps have whole seconds, so messages
  * of one second (a batch) fall back on the id, and must keep the order they came in.
  */
 export function inboundMessageId(now: number): string {
-  sequence = (sequence + 1) % 1_000_000;
-  return `msg_${now.toString().padStart(15, '0')}_${sequence.toString().padStart(6, '0')}_${randomUUID()}`;
+  return timeOrderedId('msg', now);
 }
 
 /** The media file of an inbound message, to be fetched from WhatsApp after ingest. */

@@ -4,7 +4,6 @@
  * before Meta is answered. A customer's first message routes a new conversation; later ones are
  * pushed to whoever takes part in it.
  */
-import { randomUUID } from 'node:crypto';
 import { regionOfNumber } from '@parlo/masking';
 import type { RoutingEvent } from '@parlo/core';
 import {
@@ -18,7 +17,7 @@ import {
   type WebhookEvent,
   type WebhookUpdate,
 } from '@parlo/whatsapp';
-import { commit, type Outgoing, type ServerContext } from '../../platform/index.ts';
+import { commit, timeOrderedId, type Outgoing, type ServerContext } from '../../platform/index.ts';
 import type {
   BusinessNumberRow,
   ConversationDetails,
@@ -395,7 +394,7 @@ async function ingestDelivery(
     ? (delivery.redaction ?? (await masker.redact(redactionJob(delivery))))
     : undefined;
   const body = redaction?.body ?? delivery.raw.toString('utf8');
-  notes.raw.push({ id: `wh_${randomUUID()}`, receivedAt: now, body });
+  notes.raw.push({ id: timeOrderedId('wh', now), receivedAt: now, body });
   for (const [i, event] of delivery.events.entries()) {
     // A large delivery (Meta sends up to 3 MB, hundreds of messages) lets the event loop serve
     // sockets and requests between slices of its work; its transaction goes on after (other
@@ -500,7 +499,7 @@ async function ingestEvent(
       ctx.logger.warn({ event: 'webhook.error', code: event.error.code }, 'WhatsApp reported an error');
       return;
     case 'preference':
-      await ingestPreference(tx, number, event, inbound);
+      await ingestPreference(tx, number, event, inbound, now);
       return;
   }
 }
@@ -511,12 +510,13 @@ async function ingestPreference(
   number: BusinessNumberRow,
   event: UserPreferenceEvent,
   inbound: InboundBatch,
+  now: number,
 ): Promise<void> {
   if (event.optedOut === undefined || event.category !== 'marketing_messages') return;
   const who = event.customer;
   if (who.userId === undefined && who.waId === undefined) return;
   const customer = await tx.upsertCustomer({
-    id: `cus_${randomUUID()}`,
+    id: timeOrderedId('cus', now),
     businessNumberId: number.id,
     waId: who.waId,
     userId: who.userId,
@@ -543,14 +543,14 @@ async function ingestMessage(
     notes.duplicates++;
     return;
   }
-  const customer = await customerOf(tx, number, event, inbound);
+  const customer = await customerOf(tx, number, event, inbound, now);
   const sentAt = Number(message.timestamp) * 1000 || now;
   // Issue 18: a tap on a CSAT survey's option belongs to the surveyed conversation, never routed.
   const surveyReply = surveyReplyOf(message);
   const survey = surveyReply ? await surveyOf(tx, customer.id, surveyReply) : undefined;
   let conversation = survey ? undefined : await inbound.liveOf(tx, customer.id);
   const isNew = conversation === undefined && survey === undefined;
-  const conversationId = survey?.conversationId ?? conversation?.id ?? `con_${randomUUID()}`;
+  const conversationId = survey?.conversationId ?? conversation?.id ?? timeOrderedId('con', now);
   // S-7: a deleted number's customer is never routed (nobody could answer), but the message is
   // kept, in a conversation opened already closed, and listed for admins (ADR 0007).
   const numberDeleted = (number.deletedAt ?? null) !== null;
@@ -665,6 +665,7 @@ async function customerOf(
   number: BusinessNumberRow,
   event: MessageEvent,
   inbound: InboundBatch,
+  now: number,
 ): Promise<CustomerRow> {
   const who = event.customer;
   const change = event.details.system;
@@ -673,7 +674,7 @@ async function customerOf(
   const userId = (moved ? change.previousUserId : undefined) ?? who.userId;
   const plain = plainWaId(event);
   const known = plain === undefined ? undefined : inbound.customer(number.id, plain);
-  const id = `cus_${randomUUID()}`;
+  const id = timeOrderedId('cus', now);
   const customer = await tx.upsertCustomer(
     {
       id,

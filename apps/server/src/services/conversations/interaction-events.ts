@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { ConversationDetails, InteractionEventRow, StoreTx } from '../../store/index.ts';
+import { timeOrderedId } from '../../platform/index.ts';
 
 /** What a conversation's events carry of it (ADR 22): ids only. */
 export type EventConversation = Pick<
@@ -10,7 +10,7 @@ export type EventConversation = Pick<
 /** The interaction event of a customer message (ADR 22): when, never what. */
 export function customerMessageEvent(conversation: EventConversation, at: number): InteractionEventRow {
   return {
-    id: `ie_${randomUUID()}`,
+    id: timeOrderedId('ie', at),
     kind: 'customer_message',
     at,
     conversationId: conversation.id,
@@ -39,7 +39,7 @@ export async function recordFirstResponse(
   if (done.size > 0) return;
   await tx.interactionEvents.append([
     {
-      id: `ie_${randomUUID()}`,
+      id: timeOrderedId('ie', at),
       kind: 'first_response',
       at,
       conversationId: conversation.id,

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isKnownMessage, type InboundMessage } from '@parlo/whatsapp';
-import type { Outgoing } from '../../platform/index.ts';
+import { timeOrderedId, type Outgoing } from '../../platform/index.ts';
 import type { CsatSurveyRow, MessageRow, StoreTx } from '../../store/index.ts';
 import { enqueueSend } from '../conversations/index.ts';
 import { decideCsatAnswer, isCsatReplyId, surveyOfReply, type CsatVerdict } from './decision.ts';
@@ -70,7 +70,7 @@ export async function recordSurveyAnswer(
   const [details] = await tx.getConversationDetails([survey.conversationId]);
   await tx.interactionEvents.append([
     {
-      id: `ie_${randomUUID()}`,
+      id: timeOrderedId('ie', row.sentAt),
       kind: 'csat',
       at: row.sentAt,
       conversationId: survey.conversationId,

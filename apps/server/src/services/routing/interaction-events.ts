@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Conversation, RoutingEffect, RoutingLookup } from '@parlo/core';
+import { timeOrderedId } from '../../platform/index.ts';
 import type {
   ConversationDetails,
   InteractionEventKind,
@@ -146,7 +146,7 @@ export async function recordRoutingEvents(
       const c = is.conversation(conversationId) ?? was.conversation(conversationId);
       const d = detailsOf(conversationId);
       return {
-        id: `ie_${randomUUID()}`,
+        id: timeOrderedId('ie', at),
         kind,
         at,
         conversationId,
