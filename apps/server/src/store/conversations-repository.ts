@@ -24,12 +24,29 @@ import type {
   MessagePosition,
   MessageRow,
   NewConversation,
+  NewCustomer,
   ParticipantWrapUpRow,
 } from './ports/conversations.ts';
 import type { CustomersTable, Database } from './schema.ts';
 
-/** Rows of one multi-row message insert: about 15 parameters each, well under both databases' limits. */
-const MESSAGE_ROWS_PER_INSERT = 200;
+/** Rows of one multi-row insert: at most about 25 parameters each, well under both databases' limits. */
+const ROWS_PER_INSERT = 200;
+
+/**
+ * Rows to insert in one statement as a template's arguments (`0.id`, `0.name`, ..., `1.id`, ...),
+ * one template per number of rows; `rows` builds them back from the placeholders. Every row has
+ * the columns of the first.
+ */
+function rowsAsArgs<R extends object>(
+  list: readonly R[],
+): { readonly args: Record<string, unknown>; readonly rows: (a: Record<string, unknown>) => R[] } {
+  const columns = Object.keys(list[0] ?? {}) as (keyof R & string)[];
+  return {
+    args: Object.fromEntries(list.flatMap((row, i) => columns.map((c) => [`${i}.${c}`, row[c]]))),
+    rows: (a) =>
+      list.map((_, i) => Object.fromEntries(columns.map((c) => [c, a[`${i}.${c}`]])) as unknown as R),
+  };
+}
 
 /** Lists cut to IN_LIST_CHUNK items (each a bound parameter). */
 function chunked<T>(items: readonly T[]): T[][] {
@@ -294,11 +311,44 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   }
 
   async insertConversation(conversation: NewConversation): Promise<void> {
-    const row = newConversationToRow(conversation);
-    await this.#templates.run(this.db, 'insertConversation', row, (r) =>
-      this.db.insertInto('conversations').values(r),
-    );
-    this.inserted(conversation);
+    await this.insertConversations([conversation]);
+  }
+
+  async insertConversations(conversations: readonly NewConversation[]): Promise<void> {
+    for (let start = 0; start < conversations.length; start += ROWS_PER_INSERT) {
+      const slice = conversations.slice(start, start + ROWS_PER_INSERT);
+      const { args, rows } = rowsAsArgs(slice.map(newConversationToRow));
+      await this.#templates.run(this.db, 'insertConversations', args, (a) =>
+        this.db.insertInto('conversations').values(rows(a)),
+      );
+    }
+    for (const conversation of conversations) this.inserted(conversation);
+  }
+
+  async insertNewCustomers(customers: readonly NewCustomer[]): Promise<ReadonlySet<string>> {
+    const created = new Set<string>();
+    for (let start = 0; start < customers.length; start += ROWS_PER_INSERT) {
+      const { args, rows } = rowsAsArgs(
+        customers.slice(start, start + ROWS_PER_INSERT).map((c) => ({
+          id: c.id,
+          business_number_id: c.businessNumberId,
+          wa_id: c.waId,
+          name: c.name,
+          user_id: null,
+          username: c.username,
+        })),
+      );
+      // Keyed as upsertCustomer keys them; one stored meanwhile (another node) is left as it is.
+      const { rows: written } = await this.#templates.run(this.db, 'insertNewCustomers', args, (a) =>
+        this.db
+          .insertInto('customers')
+          .values(rows(a))
+          .onConflict((oc) => oc.columns(['business_number_id', 'wa_id']).doNothing())
+          .returning('id'),
+      );
+      for (const row of written) created.add(row.id);
+    }
+    return created;
   }
 
   async getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]> {
@@ -428,29 +478,21 @@ export class KyselyConversationsRepository implements ConversationsRepository {
 
   async insertInboundMessages(messages: readonly MessageRow[]): Promise<ReadonlySet<string>> {
     const inserted = new Set<string>();
-    for (let start = 0; start < messages.length; start += MESSAGE_ROWS_PER_INSERT) {
-      const rows = messages.slice(start, start + MESSAGE_ROWS_PER_INSERT).map((message) => {
-        if (message.wamid === null)
-          throw new Error('insertInboundMessages: an inbound message needs its wamid');
-        return messageToRow(message);
-      });
+    for (let start = 0; start < messages.length; start += ROWS_PER_INSERT) {
+      const { args, rows } = rowsAsArgs(
+        messages.slice(start, start + ROWS_PER_INSERT).map((message) => {
+          if (message.wamid === null)
+            throw new Error('insertInboundMessages: an inbound message needs its wamid');
+          return messageToRow(message);
+        }),
+      );
       // The unique key does the dedupe in the same statement as the insert: no check-then-insert
       // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
-      // then does nothing. One template per number of rows (a batch's size).
-      const columns = Object.keys(rows[0] ?? {}) as (keyof (typeof rows)[number])[];
-      const args = Object.fromEntries(rows.flatMap((row, i) => columns.map((c) => [`${i}.${c}`, row[c]])));
+      // then does nothing.
       const { rows: written } = await this.#templates.run(this.db, 'insertInboundMessages', args, (a) =>
         this.db
           .insertInto('messages')
-          .values(
-            rows.map(
-              // Placeholders stand for the values here (see query-template.ts).
-              (_, i) =>
-                Object.fromEntries(
-                  columns.map((c) => [c, a[`${i}.${c}`]]),
-                ) as unknown as (typeof rows)[number],
-            ),
-          )
+          .values(rows(a))
           .onConflict((oc) => oc.column('wamid').doNothing())
           .returning('wamid'),
       );

@@ -66,6 +66,7 @@ import type {
   MessageTemplatesRepository,
   NamedRow,
   NewConversation,
+  NewCustomer,
   OutboxRow,
   ParticipantWrapUpRow,
   PendingStatusRow,
@@ -367,6 +368,10 @@ export class KyselyStoreTx implements StoreTx {
     return this.conversations.upsertCustomer(customer, known);
   }
 
+  insertNewCustomers(customers: readonly NewCustomer[]): Promise<ReadonlySet<string>> {
+    return this.conversations.insertNewCustomers(customers);
+  }
+
   setMarketingOptOut(customerId: string, at: number | null): Promise<void> {
     return this.conversations.setMarketingOptOut(customerId, at);
   }
@@ -388,6 +393,10 @@ export class KyselyStoreTx implements StoreTx {
 
   insertConversation(conversation: NewConversation): Promise<void> {
     return this.conversations.insertConversation(conversation);
+  }
+
+  insertConversations(conversations: readonly NewConversation[]): Promise<void> {
+    return this.conversations.insertConversations(conversations);
   }
 
   getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]> {

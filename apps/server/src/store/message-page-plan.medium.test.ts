@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sqliteStatementPrototype, watchingCalls } from '../testing/index.ts';
 import { inbound, seedConversations } from './contracts/fixtures.ts';
 import { openPostgresStore, openSqliteStore } from './index.ts';
 import type { MessageRow, Store } from './port.ts';
@@ -62,26 +63,6 @@ async function leadingColumn(client: pg.Client, schema: string, index: string): 
   return rows[0]?.column;
 }
 
-/** Runs `work` with `method` of `proto` wrapped: each call's receiver and arguments go to `seen` first. */
-async function watching<T>(
-  proto: object,
-  method: string,
-  seen: (self: unknown, args: unknown[]) => void,
-  work: () => Promise<T>,
-): Promise<T> {
-  const original: unknown = Reflect.get(proto, method);
-  if (typeof original !== 'function') throw new Error(`${method} is not a method`);
-  Reflect.set(proto, method, function (this: unknown, ...args: unknown[]): unknown {
-    seen(this, args);
-    return Reflect.apply(original, this, args) as unknown;
-  });
-  try {
-    return await work();
-  } finally {
-    Reflect.set(proto, method, original);
-  }
-}
-
 const page = (store: Store) => store.transaction((tx) => tx.listMessagesPage('k1', { limit: 3 }));
 
 interface PgPlanNode {
@@ -111,11 +92,8 @@ describe('[S-6] [issue-13] opening a conversation reads its messages through ind
     const ran: { sql: string; params: unknown[] }[] = [];
     try {
       await seedPage(store);
-      const probe = new SqliteDatabase(':memory:');
-      const statements: object = Object.getPrototypeOf(probe.prepare('select 1')) as object;
-      probe.close();
-      const result = await watching(
-        statements,
+      const result = await watchingCalls(
+        await sqliteStatementPrototype(),
         'all',
         (self, params) => ran.push({ sql: (self as { source: string }).source, params }),
         () => page(store),
@@ -145,7 +123,7 @@ describe('[S-6] [issue-13] opening a conversation reads its messages through ind
     const ran: { sql: string; values: unknown[] }[] = [];
     try {
       await seedPage(store);
-      const result = await watching(
+      const result = await watchingCalls(
         pg.Client.prototype,
         'query',
         (_self, args) => {

@@ -7,3 +7,4 @@ export * from './graph-env.ts';
 export * from './postgres.ts';
 export * from './cluster-nodes.ts';
 export * from './routing-seed.ts';
+export * from './watch-calls.ts';

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NUMBER } from '../../seed/index.ts';
-import { inboundTextPayload, postWebhook, startTestServer, type TestServer } from '../../testing/index.ts';
+import {
+  inboundTextPayload,
+  postWebhook,
+  sqliteStatementPrototype,
+  startTestServer,
+  watchingCalls,
+  type TestServer,
+} from '../../testing/index.ts';
 
 /**
  * Issue 13: the messages of one transaction read their wamids, customers and live conversations in
@@ -77,5 +84,33 @@ describe('[issue 13] a batch of inbound messages read together', () => {
     expect(bruno.live?.customerName).toBe('Bruno R');
     expect(bruno.texts).toHaveLength(2);
     expect(bruno.live?.lastInboundAt).toBe((t - 4) * 1000);
+  });
+
+  it('inserts the new customers of a delivery, and their conversations, in one statement each', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const customers = ['390101', '390102', '390103', '390104', '390105'];
+    const statements: string[] = [];
+    const proto = await sqliteStatementPrototype();
+    const seen = (self: unknown) => statements.push((self as { source: string }).source);
+    const res = await watchingCalls(proto, 'run', seen, () =>
+      watchingCalls(proto, 'all', seen, () =>
+        postWebhook(
+          server.url,
+          delivery(
+            customers.map((from, i) => ({ wamid: `wamid.ib.n${i}`, from, name: `New ${i}`, timestamp: t })),
+          ),
+        ),
+      ),
+    );
+    expect(res.status).toBe(200);
+    const inserts = (table: string) => statements.filter((sql) => sql.startsWith(`insert into "${table}"`));
+    expect(inserts('customers')).toHaveLength(1);
+    expect(inserts('conversations')).toHaveLength(1);
+    for (const [i, from] of customers.entries()) {
+      const found = await stored(from);
+      expect(found.customer?.name).toBe(`New ${i}`);
+      expect(found.live?.phaseKind).toBe('queued');
+      expect(found.texts).toHaveLength(1);
+    }
   });
 });

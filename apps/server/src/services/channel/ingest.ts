@@ -28,6 +28,8 @@ import type {
   InteractionEventRow,
   KnownCustomer,
   MessageRow,
+  NewConversation,
+  NewCustomer,
   StoreTx,
 } from '../../store/index.ts';
 import { audienceOf, Presenter } from '../../views/index.ts';
@@ -101,7 +103,7 @@ async function routeArrivals(
   inbound: InboundBatch,
   now: number,
 ): Promise<void> {
-  await inbound.writeMessages(tx);
+  await inbound.write(tx);
   const routes = notes.some((n) => n.routing.length > 0);
   if (routes) await tx.routing.forDecision();
   await tx.insertWebhookDeliveries(notes.flatMap((n) => n.raw));
@@ -127,8 +129,13 @@ class InboundBatch {
   readonly #live = new Map<string, ConversationDetails | null>();
   /** `last_inbound_at` written at the end of the transaction, by conversation: applied to what is read. */
   readonly #touched = new Map<string, number>();
-  /** Messages stored by `writeMessages`, in arrival order. */
+  /** Messages stored by `write`, in arrival order. */
   readonly #messages: MessageRow[] = [];
+  /** Customers first seen in this transaction, and conversations opened in it: inserted by `write`. */
+  readonly #newCustomers: NewCustomer[] = [];
+  readonly #newConversations: NewConversation[] = [];
+  /** Ids of the customers this transaction created: they have no earlier conversation. */
+  readonly #created = new Set<string>();
 
   private constructor(keys: InboundKeys, lookup: InboundLookup | undefined) {
     this.#asked = new Set(keys.wamids);
@@ -163,10 +170,12 @@ class InboundBatch {
   }
 
   /**
-   * Inserts the messages `store` kept, in one statement (a few past 200). Called before anything
-   * reads them: a reply's quoted message, a survey answer, the routing decisions at the end.
+   * Inserts what the batch kept, one statement for each kind (a few past 200): its new customers,
+   * the conversations it opened, its messages. Called before anything reads them: a reply's quoted
+   * message, a survey answer, a customer or conversation read again, the routing decisions at the end.
    */
-  async writeMessages(tx: StoreTx): Promise<void> {
+  async write(tx: StoreTx): Promise<void> {
+    await this.writeOpened(tx);
     if (this.#messages.length === 0) return;
     const rows = this.#messages.splice(0);
     for (let start = 0; start < rows.length; start += EVENTS_PER_SLICE) {
@@ -181,11 +190,39 @@ class InboundBatch {
     }
   }
 
+  /** Inserts the customers and conversations the batch created so far (`write` without messages). */
+  async writeOpened(tx: StoreTx): Promise<void> {
+    if (this.#newCustomers.length > 0) {
+      const customers = this.#newCustomers.splice(0);
+      const created = await tx.insertNewCustomers(customers);
+      // Another node created one of them since the lookup: rolled back, and run again alone.
+      if (created.size < customers.length) throw new ConcurrentDelivery();
+    }
+    if (this.#newConversations.length > 0) await tx.insertConversations(this.#newConversations.splice(0));
+  }
+
+  /** A customer found under no key: inserted with the batch's others (`write`). */
+  create(customer: CustomerRow): void {
+    this.#newCustomers.push(customer);
+    this.#created.add(customer.id);
+    this.customerIs(customer, true);
+  }
+
+  /** Whether this transaction created the customer (so they have no earlier conversation). */
+  isNew(customerId: string): boolean {
+    return this.#created.has(customerId);
+  }
+
+  /** Whether the customer is created but not inserted yet. */
+  unwritten(customerId: string): boolean {
+    return this.#newCustomers.some((c) => c.id === customerId);
+  }
+
   async isStored(tx: StoreTx, wamid: string): Promise<boolean> {
     return this.#asked.has(wamid) ? this.#stored.has(wamid) : tx.hasWamid(wamid);
   }
 
-  /** A message to insert with the batch's others (`writeMessages`); its wamid counts as stored. */
+  /** A message to insert with the batch's others (`write`); its wamid counts as stored. */
   store(row: MessageRow): void {
     this.#messages.push(row);
     this.#stored.add(row.wamid ?? '');
@@ -215,6 +252,7 @@ class InboundBatch {
   async liveOf(tx: StoreTx, customerId: string): Promise<ConversationDetails | undefined> {
     let live = this.#live.get(customerId);
     if (live === undefined) {
+      await this.writeOpened(tx); // what the read must see
       live = (await tx.findLiveConversationOfCustomer(customerId)) ?? null;
       this.#live.set(customerId, live);
     }
@@ -225,9 +263,10 @@ class InboundBatch {
       : { ...live, lastInboundAt: touched };
   }
 
-  /** A conversation opened now: read again if the customer writes again in this batch. */
-  opened(customerId: string): void {
-    this.#live.delete(customerId);
+  /** A conversation opened now, inserted by `write`: read again if the customer writes again. */
+  open(conversation: NewConversation): void {
+    this.#newConversations.push(conversation);
+    this.#live.delete(conversation.customerId);
   }
 
   /** The customer wrote at `at`: `last_inbound_at` is written at the end, and seen meanwhile. */
@@ -515,6 +554,7 @@ async function ingestPreference(
   if (event.optedOut === undefined || event.category !== 'marketing_messages') return;
   const who = event.customer;
   if (who.userId === undefined && who.waId === undefined) return;
+  await inbound.writeOpened(tx); // a customer the batch created must be stored before this reads them
   const customer = await tx.upsertCustomer({
     id: timeOrderedId('cus', now),
     businessNumberId: number.id,
@@ -554,8 +594,8 @@ async function ingestMessage(
   // S-7: a deleted number's customer is never routed (nobody could answer), but the message is
   // kept, in a conversation opened already closed, and listed for admins (ADR 0007).
   const numberDeleted = (number.deletedAt ?? null) !== null;
-  if (isNew) {
-    await tx.insertConversation({
+  if (isNew)
+    inbound.open({
       id: conversationId,
       customerId: customer.id,
       businessNumberId: number.id,
@@ -563,8 +603,6 @@ async function ingestMessage(
       receivedAt: now,
       ...(numberDeleted ? { closedAt: now } : {}),
     });
-    inbound.opened(customer.id);
-  }
   const parts = inboundParts(message, event.details);
   const row = {
     id: inboundMessageId(now),
@@ -589,7 +627,7 @@ async function ingestMessage(
   inbound.store(row);
   notes.sentAts.push(sentAt);
   if (survey && surveyReply) {
-    await inbound.writeMessages(tx);
+    await inbound.write(tx);
     await recordSurveyAnswer(tx, out, survey, surveyReply, row, now);
     inbound.forget(customer.id);
     return;
@@ -611,7 +649,10 @@ async function ingestMessage(
     ),
   );
   if (isNew) {
-    const lastAgentId = await lastAgentFor(tx, number.queueId, customer.id);
+    // A customer first seen now was served by nobody.
+    const lastAgentId = inbound.isNew(customer.id)
+      ? undefined
+      : await lastAgentFor(tx, number.queueId, customer.id);
     notes.routing.push({
       type: 'conversation.arrived',
       conversationId,
@@ -640,7 +681,7 @@ async function ingestMessage(
   out.touch(conversationId);
   if (audienceOf(conversation).watchers.length > 0) {
     // A reply is shown with the message it quotes, read from the store: this one must be there.
-    if (row.replyToWamid !== null) await inbound.writeMessages(tx);
+    if (row.replyToWamid !== null) await inbound.write(tx);
     await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
   }
 }
@@ -675,15 +716,25 @@ async function customerOf(
   const plain = plainWaId(event);
   const known = plain === undefined ? undefined : inbound.customer(number.id, plain);
   const id = timeOrderedId('cus', now);
-  const customer = await tx.upsertCustomer(
-    {
+  const name = event.contactName ?? who.profileName ?? who.username ?? waId ?? 'WhatsApp user';
+  if (known === null && plain !== undefined) {
+    // Found under no key by the batch's lookup: created with the batch's other new customers.
+    const customer: CustomerRow = {
       id,
       businessNumberId: number.id,
-      waId,
-      userId,
-      username: who.username,
-      name: event.contactName ?? who.profileName ?? who.username ?? waId ?? 'WhatsApp user',
-    },
+      waId: plain,
+      name,
+      userId: null,
+      username: who.username ?? null,
+      marketingOptedOutAt: null,
+    };
+    inbound.create(customer);
+    return customer;
+  }
+  // Whatever upsertCustomer reads or writes must be stored: a customer created earlier in the batch.
+  if (known === undefined || (known !== null && inbound.unwritten(known.id))) await inbound.writeOpened(tx);
+  const customer = await tx.upsertCustomer(
+    { id, businessNumberId: number.id, waId, userId, username: who.username, name },
     known,
   );
   if (known !== undefined && customer !== known) inbound.customerIs(customer, customer.id === id);

@@ -30,6 +30,9 @@ export interface CustomerIdentity {
   readonly name: string;
 }
 
+/** A customer first seen now, keyed by their wa_id (no BSUID), created by `insertNewCustomers`. */
+export type NewCustomer = Pick<CustomerRow, 'id' | 'businessNumberId' | 'waId' | 'name' | 'username'>;
+
 /**
  * The customer stored under an identity's key, as read earlier in the same transaction: `null` when
  * none was. Passed to `upsertCustomer`, it saves the read; it is only valid for an identity without
@@ -160,6 +163,12 @@ export interface ConversationsRepository {
    */
   upsertCustomer(customer: CustomerIdentity, known?: KnownCustomer): Promise<CustomerRow>;
   /**
+   * Creates customers a batch found under no key, in one statement (`upsertCustomer` writes one);
+   * returns the ids of those created. One stored under the same key since the batch looked
+   * (another node) is left as it is and its id is missing from the answer.
+   */
+  insertNewCustomers(customers: readonly NewCustomer[]): Promise<ReadonlySet<string>>;
+  /**
    * What a batch of inbound messages needs to know before it is stored, in three statements rather
    * than three per message: which wamids are stored, the customers under these keys (wa_id, or the
    * BSUID of a customer without a number) and those customers' live conversations.
@@ -182,6 +191,8 @@ export interface ConversationsRepository {
   findLastAgentOfCustomer(customerId: string): Promise<string | undefined>;
   /** Inserts the row in phase 'queued' with offerCount 0. */
   insertConversation(conversation: NewConversation): Promise<void>;
+  /** The same for many, in one statement. */
+  insertConversations(conversations: readonly NewConversation[]): Promise<void>;
   getConversationDetails(ids: readonly string[]): Promise<ConversationDetails[]>;
   /** Each conversation's `last_inbound_at` becomes the later of the stored value and `at` (one statement). */
   touchLastInbound(
