@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sqliteStatementPrototype, watchingCalls } from '../testing/index.ts';
+import { dropSchemas, sqliteStatementPrototype, watchingCalls } from '../testing/index.ts';
 import { inbound, seedConversations } from './contracts/fixtures.ts';
 import { openPostgresStore, openSqliteStore } from './index.ts';
 import type { MessageRow, Store } from './port.ts';
@@ -24,13 +24,7 @@ const schemas: string[] = [];
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
+  await dropSchemas(PG_URL, schemas);
 });
 
 /** A page whose every lookup runs: messages, one quoting an older one, one reacting to another. */

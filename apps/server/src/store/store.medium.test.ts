@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+
 import { afterAll } from 'vitest';
 import { agentEventsContract } from './contracts/agent-events.contract.ts';
 import { auditContract } from './contracts/audit.contract.ts';
@@ -23,6 +23,7 @@ import { searchContract } from './contracts/search.contract.ts';
 import { timersContract } from './contracts/timers.contract.ts';
 import { transactionsContract } from './contracts/transactions.contract.ts';
 import { usersContract } from './contracts/users.contract.ts';
+import { dropSchemas } from '../testing/index.ts';
 import { openPostgresStore, openSqliteStore } from './index.ts';
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -67,12 +68,5 @@ for (const contract of contracts) contract('postgres', openPostgres);
 
 afterAll(async () => {
   rmSync(sqliteDir, { recursive: true, force: true });
-  if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
+  await dropSchemas(PG_URL, schemas);
 });

@@ -51,3 +51,15 @@ export async function untilSomeoneWaitsForLock(client: pg.Client, where: string)
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/** Drops schemas tests made on the database at `url` (each a store's own: `openPostgresStore(url, { schema })`). */
+export async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
+  if (schemas.length === 0) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
+  } finally {
+    await client.end();
+  }
+}
