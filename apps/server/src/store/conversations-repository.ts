@@ -10,7 +10,7 @@ import {
   participantWrapUpToRow,
 } from './conversation-rows.ts';
 import type { StoreDialect } from './port.ts';
-import { listArgs, queryTemplates, type QueryTemplates } from './query-template.ts';
+import { listArgs, queryTemplates, runRows, type QueryTemplates } from './query-template.ts';
 import type {
   ConversationDetails,
   ConversationsRepository,
@@ -31,22 +31,6 @@ import type { CustomersTable, Database } from './schema.ts';
 
 /** Rows of one multi-row insert: at most about 25 parameters each, well under both databases' limits. */
 const ROWS_PER_INSERT = 200;
-
-/**
- * Rows to insert in one statement as a template's arguments (`0.id`, `0.name`, ..., `1.id`, ...),
- * one template per number of rows; `rows` builds them back from the placeholders. Every row has
- * the columns of the first.
- */
-function rowsAsArgs<R extends object>(
-  list: readonly R[],
-): { readonly args: Record<string, unknown>; readonly rows: (a: Record<string, unknown>) => R[] } {
-  const columns = Object.keys(list[0] ?? {}) as (keyof R & string)[];
-  return {
-    args: Object.fromEntries(list.flatMap((row, i) => columns.map((c) => [`${i}.${c}`, row[c]]))),
-    rows: (a) =>
-      list.map((_, i) => Object.fromEntries(columns.map((c) => [c, a[`${i}.${c}`]])) as unknown as R),
-  };
-}
 
 /** Lists cut to IN_LIST_CHUNK items (each a bound parameter). */
 function chunked<T>(items: readonly T[]): T[][] {
@@ -316,10 +300,9 @@ export class KyselyConversationsRepository implements ConversationsRepository {
 
   async insertConversations(conversations: readonly NewConversation[]): Promise<void> {
     for (let start = 0; start < conversations.length; start += ROWS_PER_INSERT) {
-      const slice = conversations.slice(start, start + ROWS_PER_INSERT);
-      const { args, rows } = rowsAsArgs(slice.map(newConversationToRow));
-      await this.#templates.run(this.db, 'insertConversations', args, (a) =>
-        this.db.insertInto('conversations').values(rows(a)),
+      const rows = conversations.slice(start, start + ROWS_PER_INSERT).map(newConversationToRow);
+      await runRows(this.#templates, this.db, 'insertConversations', rows, (r) =>
+        this.db.insertInto('conversations').values(r),
       );
     }
     for (const conversation of conversations) this.inserted(conversation);
@@ -328,21 +311,19 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   async insertNewCustomers(customers: readonly NewCustomer[]): Promise<ReadonlySet<string>> {
     const created = new Set<string>();
     for (let start = 0; start < customers.length; start += ROWS_PER_INSERT) {
-      const { args, rows } = rowsAsArgs(
-        customers.slice(start, start + ROWS_PER_INSERT).map((c) => ({
-          id: c.id,
-          business_number_id: c.businessNumberId,
-          wa_id: c.waId,
-          name: c.name,
-          user_id: null,
-          username: c.username,
-        })),
-      );
+      const rows = customers.slice(start, start + ROWS_PER_INSERT).map((c) => ({
+        id: c.id,
+        business_number_id: c.businessNumberId,
+        wa_id: c.waId,
+        name: c.name,
+        user_id: null,
+        username: c.username,
+      }));
       // Keyed as upsertCustomer keys them; one stored meanwhile (another node) is left as it is.
-      const { rows: written } = await this.#templates.run(this.db, 'insertNewCustomers', args, (a) =>
+      const { rows: written } = await runRows(this.#templates, this.db, 'insertNewCustomers', rows, (r) =>
         this.db
           .insertInto('customers')
-          .values(rows(a))
+          .values(r)
           .onConflict((oc) => oc.columns(['business_number_id', 'wa_id']).doNothing())
           .returning('id'),
       );
@@ -479,20 +460,18 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   async insertInboundMessages(messages: readonly MessageRow[]): Promise<ReadonlySet<string>> {
     const inserted = new Set<string>();
     for (let start = 0; start < messages.length; start += ROWS_PER_INSERT) {
-      const { args, rows } = rowsAsArgs(
-        messages.slice(start, start + ROWS_PER_INSERT).map((message) => {
-          if (message.wamid === null)
-            throw new Error('insertInboundMessages: an inbound message needs its wamid');
-          return messageToRow(message);
-        }),
-      );
+      const rows = messages.slice(start, start + ROWS_PER_INSERT).map((message) => {
+        if (message.wamid === null)
+          throw new Error('insertInboundMessages: an inbound message needs its wamid');
+        return messageToRow(message);
+      });
       // The unique key does the dedupe in the same statement as the insert: no check-then-insert
       // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
       // then does nothing.
-      const { rows: written } = await this.#templates.run(this.db, 'insertInboundMessages', args, (a) =>
+      const { rows: written } = await runRows(this.#templates, this.db, 'insertInboundMessages', rows, (r) =>
         this.db
           .insertInto('messages')
-          .values(rows(a))
+          .values(r)
           .onConflict((oc) => oc.column('wamid').doNothing())
           .returning('wamid'),
       );

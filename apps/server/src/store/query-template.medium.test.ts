@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueryTemplates } from './query-template.ts';
+import { QueryTemplates, runRows } from './query-template.ts';
 import type { Database } from './schema.ts';
 
 describe('query templates (issue 13: statements compiled once)', () => {
@@ -55,5 +55,32 @@ describe('query templates (issue 13: statements compiled once)', () => {
       );
     await put('x');
     await expect(put(undefined)).rejects.toThrow(/value is undefined/);
+  });
+
+  it('[issue 13] inserts many rows with one template per row count, each value from its row and column', async () => {
+    const templates = new QueryTemplates('sqlite');
+    let builds = 0;
+    const putAll = (rows: { key: string; value: string }[]) =>
+      runRows(templates, db, 'putAll', rows, (r) => {
+        builds++;
+        return db.insertInto('settings').values(r);
+      });
+    await putAll([
+      { key: 'a', value: 'one' },
+      { key: 'b', value: 'two' },
+    ]);
+    await putAll([
+      { key: 'd', value: 'four' },
+      { key: 'c', value: 'three' },
+    ]);
+    expect(builds).toBe(1);
+    // Another count, or the columns in another order: another template, the values still in place.
+    await putAll([{ value: 'five', key: 'e' }]);
+    expect(builds).toBe(2);
+    const all = await db.selectFrom('settings').selectAll().orderBy('key').execute();
+    expect(all.map((r) => `${r.key}=${r.value}`)).toEqual(['a=one', 'b=two', 'c=three', 'd=four', 'e=five']);
+    await expect(
+      putAll([{ key: 'f', value: 'six' }, { key: 'g' } as { key: string; value: string }]),
+    ).rejects.toThrow(/row 1 has no value/);
   });
 });

@@ -24,7 +24,15 @@ function database(name: string): { path: string; db: SqliteDatabase.Database } {
 }
 
 async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 300 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  // A copy of the file taken while the thread writes it may be torn ("malformed"): not yet.
+  const settled = (): boolean => {
+    try {
+      return done();
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 300 && !settled(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   expect(done()).toBe(true);
 }
 
