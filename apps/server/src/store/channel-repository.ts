@@ -7,21 +7,31 @@ import type {
   OutboxRow,
   PendingStatusRow,
 } from './ports/channel.ts';
+import type { StoreDialect } from './port.ts';
+import { queryTemplates, runRows, type QueryTemplates } from './query-template.ts';
 import type { Database, OutboxTable, PendingStatusesTable, WebhookDeliveriesTable } from './schema.ts';
 
 /** The channel's records over `webhook_deliveries`, `pending_statuses` and `outbox`. */
 export class KyselyChannelRepository implements ChannelRepository {
-  constructor(private readonly db: Transaction<Database>) {}
+  readonly #templates: QueryTemplates;
+
+  constructor(
+    private readonly db: Transaction<Database>,
+    dialect: StoreDialect,
+  ) {
+    this.#templates = queryTemplates(dialect);
+  }
 
   // --- webhook inbox ---
 
   async insertWebhookDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void> {
     // 3 parameters a row: 500 rows stay far below either database's parameter limit.
-    for (let start = 0; start < deliveries.length; start += 500)
-      await this.db
-        .insertInto('webhook_deliveries')
-        .values(deliveries.slice(start, start + 500).map(webhookDeliveryToRow))
-        .execute();
+    for (let start = 0; start < deliveries.length; start += 500) {
+      const rows = deliveries.slice(start, start + 500).map(webhookDeliveryToRow);
+      await runRows(this.#templates, this.db, 'insertWebhookDeliveries', rows, (r) =>
+        this.db.insertInto('webhook_deliveries').values(r),
+      );
+    }
   }
 
   // --- statuses that arrived early ---

@@ -11,6 +11,7 @@ import type {
 import { counted } from './report-rollup.ts';
 import { eventFromRow, int, rebuildReportRollup, rollUp, rollupReport } from './report-rollup-rows.ts';
 import type { StoreDialect } from './port.ts';
+import { queryTemplates, runRows } from './query-template.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
 
 /** Rows per INSERT: 12 parameters a row stays under SQLite's and PostgreSQL's parameter limits. */
@@ -100,12 +101,14 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
     if (this.#pending.length === 0) return;
     const rows = this.#pending.splice(0);
     await rollUp(this.db, this.dialect, rows);
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await this.db
-        .insertInto('interaction_events')
-        .values(rows.slice(i, i + INSERT_CHUNK).map(toRow))
-        .execute();
-    }
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+      await runRows(
+        queryTemplates(this.dialect),
+        this.db,
+        'insertInteractionEvents',
+        rows.slice(i, i + INSERT_CHUNK).map(toRow),
+        (r) => this.db.insertInto('interaction_events').values(r),
+      );
     this.committed(rows);
   }
 

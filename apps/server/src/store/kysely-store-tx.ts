@@ -153,7 +153,7 @@ export class KyselyStoreTx implements StoreTx {
       inserted.set(conversation.id, conversation),
     );
     this.media = new KyselyMediaRepository(db);
-    this.channel = new KyselyChannelRepository(db);
+    this.channel = new KyselyChannelRepository(db, dialect);
     this.templates = new KyselyMessageTemplatesRepository(db);
     this.agentEvents = new KyselyAgentEventsRepository(db, dialect);
     this.leases = new KyselyLeasesRepository(db);
