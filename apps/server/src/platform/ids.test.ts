@@ -10,6 +10,7 @@ describe('[issue-13] time-ordered ids', () => {
     ];
     expect([...made].sort()).toEqual(made);
     expect(new Set(made).size).toBe(made.length);
-    expect(made[0]).toMatch(/^ie_001700000000000_\d{6}_[0-9a-f-]{36}$/);
+    expect(made[0]).toMatch(/^ie_0[0-9a-z]{8}_[0-9a-z]{4}_[0-9a-f]{16}$/);
+    expect(timeOrderedId('con', Date.now())).toHaveLength(35);
   });
 });

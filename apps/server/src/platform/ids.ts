@@ -1,16 +1,24 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 let sequence = 0;
 
+/** Base 36, fixed width: its digits and letters sort in ASCII as the numbers do. */
+function base36(n: number, width: number): string {
+  return n.toString(36).padStart(width, '0');
+}
+
 /**
- * An id that sorts in creation order: `<prefix>_<ms, 15 digits>_<sequence, 6 digits>_<uuid>`. The
- * ids of one millisecond keep the order they were made in; the UUID keeps them unique across nodes.
+ * An id that sorts in creation order: `<prefix>_<ms>_<sequence>_<random>`, in base 36 and hex of
+ * fixed width (`con_0mnw3k2f1_00a3_9f1c2e4b7a6d8c0e`, 35 characters for a conversation). The ids of
+ * one millisecond keep the order they were made in; 64 random bits keep them unique across nodes.
+ * Short enough for a client to build its own ids from ours (a `clientMessageId` holds 64).
  *
  * Rows keyed by such an id go to the end of their primary-key index, so a transaction that writes
  * many of them changes one page of it. Random UUIDs scattered them: one index page per row, each a
  * 4 KB frame in SQLite's WAL and a page for PostgreSQL to write, on the ingest's hot path.
  */
 export function timeOrderedId(prefix: string, at: number): string {
-  sequence = (sequence + 1) % 1_000_000;
-  return `${prefix}_${Math.max(0, Math.floor(at)).toString().padStart(15, '0')}_${sequence.toString().padStart(6, '0')}_${randomUUID()}`;
+  sequence = (sequence + 1) % 36 ** 4;
+  const ms = Math.max(0, Math.floor(at));
+  return `${prefix}_${base36(ms, 9)}_${base36(sequence, 4)}_${randomBytes(8).toString('hex')}`;
 }
