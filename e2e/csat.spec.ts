@@ -73,6 +73,7 @@ describe('[issue-18] CSAT after wrap-up', () => {
     await expect
       .poll(() => transcript.getByTestId('history-csat').textContent(), eventually)
       .toContain('CSAT 5/5');
-    expect(await transcript.textContent()).toContain('How did we do today?');
+    // The messages come with the transcript's own fetch, after the entry the list already held.
+    await expect.poll(() => transcript.textContent(), eventually).toContain('How did we do today?');
   });
 });
