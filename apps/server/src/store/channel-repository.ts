@@ -8,7 +8,7 @@ import type {
   PendingStatusRow,
 } from './ports/channel.ts';
 import type { StoreDialect } from './port.ts';
-import { queryTemplates, runRows, type QueryTemplates } from './query-template.ts';
+import { queryTemplates, type QueryTemplates } from './query-template.ts';
 import type { Database, OutboxTable, PendingStatusesTable, WebhookDeliveriesTable } from './schema.ts';
 
 /** The channel's records over `webhook_deliveries`, `pending_statuses` and `outbox`. */
@@ -28,7 +28,7 @@ export class KyselyChannelRepository implements ChannelRepository {
     // 3 parameters a row: 500 rows stay far below either database's parameter limit.
     for (let start = 0; start < deliveries.length; start += 500) {
       const rows = deliveries.slice(start, start + 500).map(webhookDeliveryToRow);
-      await runRows(this.#templates, this.db, 'insertWebhookDeliveries', rows, (r) =>
+      await this.#templates.runRows(this.db, 'insertWebhookDeliveries', rows, (r) =>
         this.db.insertInto('webhook_deliveries').values(r),
       );
     }

@@ -10,7 +10,7 @@ import {
   participantWrapUpToRow,
 } from './conversation-rows.ts';
 import type { StoreDialect } from './port.ts';
-import { listArgs, queryTemplates, runRows, type QueryTemplates } from './query-template.ts';
+import { listArgs, queryTemplates, type QueryTemplates } from './query-template.ts';
 import type {
   ConversationDetails,
   ConversationsRepository,
@@ -301,7 +301,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   async insertConversations(conversations: readonly NewConversation[]): Promise<void> {
     for (let start = 0; start < conversations.length; start += ROWS_PER_INSERT) {
       const rows = conversations.slice(start, start + ROWS_PER_INSERT).map(newConversationToRow);
-      await runRows(this.#templates, this.db, 'insertConversations', rows, (r) =>
+      await this.#templates.runRows(this.db, 'insertConversations', rows, (r) =>
         this.db.insertInto('conversations').values(r),
       );
     }
@@ -320,7 +320,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
         username: c.username,
       }));
       // Keyed as upsertCustomer keys them; one stored meanwhile (another node) is left as it is.
-      const { rows: written } = await runRows(this.#templates, this.db, 'insertNewCustomers', rows, (r) =>
+      const { rows: written } = await this.#templates.runRows(this.db, 'insertNewCustomers', rows, (r) =>
         this.db
           .insertInto('customers')
           .values(r)
@@ -468,7 +468,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
       // The unique key does the dedupe in the same statement as the insert: no check-then-insert
       // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
       // then does nothing.
-      const { rows: written } = await runRows(this.#templates, this.db, 'insertInboundMessages', rows, (r) =>
+      const { rows: written } = await this.#templates.runRows(this.db, 'insertInboundMessages', rows, (r) =>
         this.db
           .insertInto('messages')
           .values(r)

@@ -11,7 +11,7 @@ import type {
 import { counted } from './report-rollup.ts';
 import { eventFromRow, int, rebuildReportRollup, rollUp, rollupReport } from './report-rollup-rows.ts';
 import type { StoreDialect } from './port.ts';
-import { queryTemplates, runRows } from './query-template.ts';
+import { queryTemplates } from './query-template.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
 
 /** Rows per INSERT: 12 parameters a row stays under SQLite's and PostgreSQL's parameter limits. */
@@ -102,8 +102,7 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
     const rows = this.#pending.splice(0);
     await rollUp(this.db, this.dialect, rows);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-      await runRows(
-        queryTemplates(this.dialect),
+      await queryTemplates(this.dialect).runRows(
         this.db,
         'insertInteractionEvents',
         rows.slice(i, i + INSERT_CHUNK).map(toRow),

@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueryTemplates, runRows } from './query-template.ts';
+import { QueryTemplates } from './query-template.ts';
 import type { Database } from './schema.ts';
 
 describe('query templates (issue 13: statements compiled once)', () => {
@@ -61,7 +61,7 @@ describe('query templates (issue 13: statements compiled once)', () => {
     const templates = new QueryTemplates('sqlite');
     let builds = 0;
     const putAll = (rows: { key: string; value: string }[]) =>
-      runRows(templates, db, 'putAll', rows, (r) => {
+      templates.runRows(db, 'putAll', rows, (r) => {
         builds++;
         return db.insertInto('settings').values(r);
       });

@@ -33,9 +33,9 @@ const MAX_TEMPLATES = 500;
 export class QueryTemplates {
   readonly #templates = new Map<string, Template>();
   /** The templates of `runRows`: each parameter is a cell (row, column) of the rows inserted. */
-  readonly rowTemplates = new Map<string, RowTemplate>();
+  readonly #rowTemplates = new Map<string, RowTemplate>();
 
-  constructor(readonly dialect: StoreDialect) {}
+  constructor(private readonly dialect: StoreDialect) {}
 
   async run<Row, Args extends object>(
     db: Kysely<Database>,
@@ -61,53 +61,52 @@ export class QueryTemplates {
     });
     return db.executeQuery<Row>(CompiledQuery.raw(template.query.sql, parameters));
   }
-}
 
-/**
- * `run` for an insert of many rows at once: one template per name, row count and columns, whose
- * parameters are read from the rows by position. No argument object is built per call: the rows
- * themselves are the arguments. Every row has the columns of the first.
- */
-export async function runRows<Row, R extends object>(
-  templates: QueryTemplates,
-  db: Kysely<Database>,
-  name: string,
-  rows: readonly R[],
-  build: (rows: R[]) => Compilable<Row>,
-): Promise<QueryResult<Row>> {
-  const columns = Object.keys(rows[0] ?? {}) as (keyof R & string)[];
-  const key = `${name}[${rows.length}](${columns.join(',')})`;
-  let template = templates.rowTemplates.get(key);
-  if (!template) {
-    const names = rows.flatMap((_, i) => columns.map((c) => `${i}.${c}`));
-    const compiled = compileTemplate(
-      names,
-      (a) => build(rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, a[`${i}.${c}`]])) as R)),
-      templates.dialect,
-      key,
-    );
-    const cells = new Map(
-      names.map((n, k) => [
-        n,
-        { row: Math.floor(k / columns.length), column: columns[k % columns.length] as keyof R },
-      ]),
-    );
-    template = {
-      query: compiled.query,
-      cells: compiled.slots.map((slot) => ('arg' in slot ? (cells.get(slot.arg) ?? slot) : slot)),
-    };
-    if (templates.rowTemplates.size >= MAX_TEMPLATES) templates.rowTemplates.clear();
-    templates.rowTemplates.set(key, template);
+  /**
+   * `run` for an insert of many rows at once: one template per name, row count and columns, whose
+   * parameters are read from the rows by position. No argument object is built per call: the rows
+   * themselves are the arguments. Every row has the columns of the first.
+   */
+  async runRows<Row, R extends object>(
+    db: Kysely<Database>,
+    name: string,
+    rows: readonly R[],
+    build: (rows: R[]) => Compilable<Row>,
+  ): Promise<QueryResult<Row>> {
+    const columns = Object.keys(rows[0] ?? {}) as (keyof R & string)[];
+    const key = `${name}[${rows.length}](${columns.join(',')})`;
+    let template = this.#rowTemplates.get(key);
+    if (!template) {
+      const names = rows.flatMap((_, i) => columns.map((c) => `${i}.${c}`));
+      const compiled = compileTemplate(
+        names,
+        (a) => build(rows.map((_, i) => Object.fromEntries(columns.map((c) => [c, a[`${i}.${c}`]])) as R)),
+        this.dialect,
+        key,
+      );
+      const cells = new Map(
+        names.map((n, k) => [
+          n,
+          { row: Math.floor(k / columns.length), column: columns[k % columns.length] as keyof R },
+        ]),
+      );
+      template = {
+        query: compiled.query,
+        cells: compiled.slots.map((slot) => ('arg' in slot ? (cells.get(slot.arg) ?? slot) : slot)),
+      };
+      if (this.#rowTemplates.size >= MAX_TEMPLATES) this.#rowTemplates.clear();
+      this.#rowTemplates.set(key, template);
+    }
+    const parameters = template.cells.map((cell) => {
+      if ('constant' in cell) return cell.constant;
+      if ('arg' in cell) throw new Error(`query template ${key}: ${cell.arg} is not a cell`);
+      const value = rows[cell.row]?.[cell.column as keyof R];
+      if (value === undefined)
+        throw new Error(`query template ${key}: row ${cell.row} has no ${String(cell.column)}`);
+      return value;
+    });
+    return db.executeQuery<Row>(CompiledQuery.raw(template.query.sql, parameters));
   }
-  const parameters = template.cells.map((cell) => {
-    if ('constant' in cell) return cell.constant;
-    if ('arg' in cell) throw new Error(`query template ${key}: ${cell.arg} is not a cell`);
-    const value = rows[cell.row]?.[cell.column as keyof R];
-    if (value === undefined)
-      throw new Error(`query template ${key}: row ${cell.row} has no ${String(cell.column)}`);
-    return value;
-  });
-  return db.executeQuery<Row>(CompiledQuery.raw(template.query.sql, parameters));
 }
 
 /**
