@@ -45,7 +45,16 @@ describe('[issue-17] security headers on every page', () => {
       api: await fetch(`${url}/api/me`, { headers: { cookie } }),
       apiError: await fetch(`${url}/api/me`),
       health: await fetch(`${url}/healthz`),
+      // Answers Fastify itself gives: an unknown route, a body that does not parse.
+      notFound: await fetch(`${url}/api/nothing-here`),
+      badJson: await fetch(`${url}/api/agent/state`, {
+        method: 'POST',
+        headers: { cookie, ...sameOrigin(url), 'content-type': 'application/json' },
+        body: '{"kind": ',
+      }),
     };
+    expect(answers.notFound.status).toBe(404);
+    expect(answers.badJson.status).toBe(400);
     expect(answers.index.headers.get('content-type')).toMatch(/text\/html/);
     expect(answers.deepLink.headers.get('content-type')).toMatch(/text\/html/);
     expect(answers.api.status).toBe(200);
