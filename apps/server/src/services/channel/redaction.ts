@@ -22,16 +22,29 @@ export function redactPciInJson(raw: string, region: CountryCode | undefined): s
   return redactJson(raw, (text) => redactPci(text, region));
 }
 
+/**
+ * Every string value of the document redacted, in place; the text unchanged (not even re-serialised)
+ * when none was, as most deliveries are: a copy of every object and array cost as much as the
+ * masking itself.
+ */
 function redactJson(raw: string, redact: (text: string) => string): string {
+  let changed = false;
   const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') return redact(value);
-    if (Array.isArray(value)) return value.map(walk);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v)]));
+    if (typeof value === 'string') {
+      const masked = redact(value);
+      if (masked !== value) changed = true;
+      return masked;
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) value[i] = walk(value[i]);
+    } else if (value !== null && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      for (const key of Object.keys(record)) record[key] = walk(record[key]);
     }
     return value;
   };
-  return JSON.stringify(walk(JSON.parse(raw)));
+  const document = walk(JSON.parse(raw));
+  return changed ? JSON.stringify(document) : raw;
 }
 
 /**
