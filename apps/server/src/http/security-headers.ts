@@ -95,7 +95,7 @@ export function headersOf(middleware: ReturnType<typeof helmet>): SecurityHeader
   };
   let finished = false;
   middleware({} as IncomingMessage, recorder as unknown as ServerResponse, (err?: unknown) => {
-    if (err !== undefined) throw err instanceof Error ? err : new Error(String(err));
+    if (err !== undefined) throw err instanceof Error ? err : new Error('security headers: helmet failed');
     finished = true;
   });
   // A middleware that answered later (or read the request) would not be a static policy.
