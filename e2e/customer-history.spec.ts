@@ -75,7 +75,7 @@ describe('[issue-15] customer history, a returning customer, CAD variables', () 
     await agent.screenshot({ path: join(screenshotsDir, 'returning-customer.png') });
   });
 
-  it('[issue-15] the history panel lists the past conversation and opens its read-only transcript; the recent list has it', async () => {
+  it('[issue-15] the history panel lists the past conversation and opens its read-only transcript; the recent list has it, and stays unfolded once unfolded', async () => {
     const panel = agent.getByTestId('history-panel');
     await panel.locator('summary').click();
     const entry = panel.getByTestId('history-entry');
@@ -101,6 +101,17 @@ describe('[issue-15] customer history, a returning customer, CAD variables', () 
     expect(text).toContain(SHEENA);
     expect(text).toContain('+16505551234');
     expect(text).toContain('+15550783881');
+
+    // Unfolded once, it stays unfolded: a second tab of the desktop (as after the next sign-in) opens
+    // it unfolded.
+    const again = await agent.context().newPage();
+    try {
+      await again.goto(agent.url());
+      await again.getByTestId('recent-item').first().waitFor(eventually);
+      expect(await again.getByTestId('recent-conversations').getAttribute('open')).not.toBeNull();
+    } finally {
+      await again.close();
+    }
   });
 
   it('[issue-15][S-12] CAD variables set by API appear in the panel; with masking on the system ones are masked', async () => {

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { HistoryEntryView } from '@parlo/protocol';
+import { useStoredFlag } from '../../lib/stored-flag.ts';
 import { useDesktopState } from '../../realtime/realtime-context.ts';
 import { LabelChips } from '../labels/label-chips.tsx';
 import { fetchRecent } from './history-api.ts';
@@ -12,7 +13,8 @@ import './history.css';
  * The agent's own recent conversations as task bricks (S-12's "agent interaction history"): title,
  * contact source and inbound number, masked by the server when masking is on. `refreshKey`
  * changes when the agent's open conversations change (one just wrapped up joins the list); every
- * snapshot refetches it too.
+ * snapshot refetches it too. Folded at first; an agent who unfolds it finds it unfolded on the next
+ * sign-in (kept in this browser).
  */
 export function RecentConversations({ refreshKey }: { refreshKey: string }) {
   const { t } = useTranslation();
@@ -20,8 +22,14 @@ export function RecentConversations({ refreshKey }: { refreshKey: string }) {
   const { snapshotEpoch } = useDesktopState();
   const recent = useLoad(`${refreshKey}#${snapshotEpoch}`, (signal) => fetchRecent(20, signal));
   const [open, setOpen] = useState<HistoryEntryView | null>(null);
+  const [unfolded, setUnfolded] = useStoredFlag('parlo.recentConversations.unfolded');
   return (
-    <details className="recent-conversations" data-testid="recent-conversations">
+    <details
+      className="recent-conversations"
+      data-testid="recent-conversations"
+      open={unfolded}
+      onToggle={(e) => setUnfolded(e.currentTarget.open)}
+    >
       <summary className="pane-title">{t('history.recent')}</summary>
       {recent.data?.entries.length === 0 && <p className="task-empty">{t('history.noRecent')}</p>}
       <ul className="task-list">
