@@ -10,7 +10,7 @@ import {
   type Timer,
 } from './decide.ts';
 import type { Agent, Conversation, Queue, RoutingState } from './model.ts';
-import { agentLoad } from './world.ts';
+import { agentLoad, buildWorld, worldOf } from './world.ts';
 import { waitAt } from './participants.ts';
 import { seededRandom } from './seeded-random.ts';
 import { patchState, type RoutingChanges } from './world.ts';
@@ -268,11 +268,44 @@ function checkInvariants(
   for (const [id, a] of Object.entries(s.agents))
     if (!changedAgents.has(id) && prev.agents[id] !== a) fail(`agent ${id} changed silently`);
   for (const [id, c] of Object.entries(s.conversations)) {
-    if (!changedConversations.has(id) && prev.conversations[id] !== c)
-      fail(`conversation ${id} changed silently`);
+    if (changedConversations.has(id) || prev.conversations[id] === c) continue;
+    // A customer who wrote moves their reply window, and nothing else: the shell pushes the message.
+    const movedWindow =
+      event.type === 'conversation.customerWrote' &&
+      event.conversationId === id &&
+      JSON.stringify({ ...prev.conversations[id], windowClosesAt: event.windowClosesAt }) ===
+        JSON.stringify(c);
+    if (!movedWindow) fail(`conversation ${id} changed silently`);
   }
   for (const [id, o] of Object.entries(s.offers))
     if (!changedOffers.has(id) && prev.offers[id] !== o) fail(`offer ${id} changed silently`);
+}
+
+/**
+ * The indexes a decision kept up to date change by change (waiting and closing lists, loads, free
+ * agents) equal those built from the plain records, as after a restart.
+ */
+function checkIndex(s: RoutingState, event: RoutingEvent): void {
+  const kept = worldOf(s).world;
+  const rebuilt = buildWorld(JSON.parse(JSON.stringify(s)) as RoutingState);
+  const lists = (map: typeof kept.waiting, queueIds: readonly string[]) =>
+    queueIds.map((q) => [q, [...(map.get(q) ?? [])]]);
+  const queueIds = Object.keys(s.queues);
+  const agentIds = Object.keys(s.agents);
+  const held = (world: typeof kept) => agentIds.map((a) => [a, world.held.get(a) ?? []]);
+  const same = (what: string, a: unknown, b: unknown) => {
+    if (JSON.stringify(a) !== JSON.stringify(b))
+      throw new Error(`index ${what} differs from a rebuilt one after ${JSON.stringify(event)}`);
+  };
+  same('waiting', lists(kept.waiting, queueIds), lists(rebuilt.waiting, queueIds));
+  same('closing', lists(kept.closing, queueIds), lists(rebuilt.closing, queueIds));
+  same('held', held(kept), held(rebuilt));
+  same('free', kept.free, rebuilt.free);
+  same(
+    'sizes',
+    [kept.conversations.size, kept.agents.size, kept.offers.size],
+    [rebuilt.conversations.size, rebuilt.agents.size, rebuilt.offers.size],
+  );
 }
 
 /** Picks the next event from what the world allows, plus some that must be refused. */
@@ -296,8 +329,29 @@ function nextEvent(
     const queueId = pick(rand, Object.keys(s.queues)) ?? 'q1';
     // Sometimes an arrival with a receivedAt in the past (late webhook) to test FIFO insertion.
     const receivedAt = rand() < 0.2 ? now - Math.floor(rand() * 60_000) : now;
+    // Most customers' reply windows are known (24 h from their message).
+    const windowClosesAt = rand() < 0.7 ? receivedAt + 24 * 3_600_000 : undefined;
     return {
-      event: { type: 'conversation.arrived', conversationId: `c${seq}`, queueId, receivedAt },
+      event: {
+        type: 'conversation.arrived',
+        conversationId: `c${seq}`,
+        queueId,
+        receivedAt,
+        ...(windowClosesAt === undefined ? {} : { windowClosesAt }),
+      },
+      at: now,
+    };
+  }
+  const open = conversations.filter((c) => c.phase.kind !== 'closed');
+  if (r < arrivalRate + 0.05 && open.length > 0) {
+    // A customer writes again (waiting or not): their window moves on.
+    const conversation = pick(rand, open)!;
+    return {
+      event: {
+        type: 'conversation.customerWrote',
+        conversationId: conversation.id,
+        windowClosesAt: now + 24 * 3_600_000,
+      },
       at: now,
     };
   }
@@ -513,6 +567,7 @@ function simulate(
           throw new Error(`incremental and full routing disagree on ${JSON.stringify(next.event)}`);
         }
         checkChanges(state, decision.state, decision.changes, next.event);
+        checkIndex(decision.state, next.event);
       }
       for (const effect of decision.effects) {
         if (effect.kind === 'timerArmed') timers.set(effect.timer.key, effect.timer);

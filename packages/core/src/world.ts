@@ -331,15 +331,14 @@ export class Draft {
     this.changed.conversations.add(next.id);
     const wasQueued = prev?.phase.kind === 'queued';
     const isQueued = next.phase.kind === 'queued';
-    const sameWait =
-      wasQueued &&
-      isQueued &&
-      prev.queueId === next.queueId &&
-      waitAt(prev) === waitAt(next) &&
-      prev.windowClosesAt === next.windowClosesAt;
-    if (wasQueued && !sameWait) this.unqueue(prev);
-    if (isQueued && !sameWait) {
-      this.enqueue(next);
+    const sameQueue = wasQueued && isQueued && prev.queueId === next.queueId;
+    // A customer who writes while waiting moves only the reply window: the conversation keeps its
+    // place in the waiting list and is filed again in the closing one alone.
+    const sameWait = sameQueue && waitAt(prev) === waitAt(next);
+    const sameWindow = sameQueue && prev.windowClosesAt === next.windowClosesAt;
+    if (wasQueued) this.unqueue(prev, !sameWait, !sameWindow);
+    if (isQueued && !(sameWait && sameWindow)) {
+      this.enqueue(next, !sameWait, !sameWindow);
       this.touchedQueues.add(next.queueId);
     }
     const before = holdersOf(prev);
@@ -367,24 +366,26 @@ export class Draft {
     }
   }
 
-  private enqueue(conversation: Conversation): void {
-    this.waiting = insertEntry(this.waiting, conversation.queueId, {
-      id: conversation.id,
-      at: waitAt(conversation),
-    });
-    if (conversation.windowClosesAt !== undefined)
+  private enqueue(conversation: Conversation, waiting = true, closing = true): void {
+    if (waiting)
+      this.waiting = insertEntry(this.waiting, conversation.queueId, {
+        id: conversation.id,
+        at: waitAt(conversation),
+      });
+    if (closing && conversation.windowClosesAt !== undefined)
       this.closing = insertEntry(this.closing, conversation.queueId, {
         id: conversation.id,
         at: conversation.windowClosesAt,
       });
   }
 
-  private unqueue(conversation: Conversation): void {
-    this.waiting = removeEntry(this.waiting, conversation.queueId, {
-      id: conversation.id,
-      at: waitAt(conversation),
-    });
-    if (conversation.windowClosesAt !== undefined)
+  private unqueue(conversation: Conversation, waiting = true, closing = true): void {
+    if (waiting)
+      this.waiting = removeEntry(this.waiting, conversation.queueId, {
+        id: conversation.id,
+        at: waitAt(conversation),
+      });
+    if (closing && conversation.windowClosesAt !== undefined)
       this.closing = removeEntry(this.closing, conversation.queueId, {
         id: conversation.id,
         at: conversation.windowClosesAt,
