@@ -23,4 +23,18 @@ describe('a delivery redacted in one job (inline or in the mask pool)', () => {
     // A text the job did not carry is redacted on the spot.
     expect(redactedText(redaction, 'card 4111 1111 1111 1111', 'US')).toBe('card ************1111');
   });
+
+  it('[S-10] a body with nothing to mask is kept as received, byte for byte; one with a card loses it everywhere', () => {
+    // Spacing and key order of Meta's own serialisation: a re-serialised copy would differ.
+    const raw =
+      '{ "object": "whatsapp_business_account",\n  "entry": [ { "text": { "body": "ciao" }, "n": 1.50 } ] }';
+    expect(redactDelivery({ raw: Buffer.from(raw), texts: ['ciao'] }).body).toBe(raw);
+    const withCard = raw.replace('ciao', 'carta 4111 1111 1111 1111');
+    const body = redactDelivery({ raw: Buffer.from(withCard), texts: [] }).body;
+    expect(body).not.toContain('4111 1111 1111');
+    expect(JSON.parse(body)).toEqual({
+      object: 'whatsapp_business_account',
+      entry: [{ text: { body: 'carta ************1111' }, n: 1.5 }],
+    });
+  });
 });
