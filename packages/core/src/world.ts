@@ -367,26 +367,27 @@ export class Draft {
   }
 
   private enqueue(conversation: Conversation, waiting = true, closing = true): void {
-    if (waiting)
-      this.waiting = insertEntry(this.waiting, conversation.queueId, {
-        id: conversation.id,
-        at: waitAt(conversation),
-      });
-    if (closing && conversation.windowClosesAt !== undefined)
-      this.closing = insertEntry(this.closing, conversation.queueId, {
-        id: conversation.id,
-        at: conversation.windowClosesAt,
-      });
+    this.refile(conversation, insertEntry, waiting, closing);
   }
 
   private unqueue(conversation: Conversation, waiting = true, closing = true): void {
+    this.refile(conversation, removeEntry, waiting, closing);
+  }
+
+  /** Puts the conversation in (or takes it out of) its queue's waiting list, closing list, or both. */
+  private refile(
+    conversation: Conversation,
+    edit: typeof insertEntry,
+    waiting: boolean,
+    closing: boolean,
+  ): void {
     if (waiting)
-      this.waiting = removeEntry(this.waiting, conversation.queueId, {
+      this.waiting = edit(this.waiting, conversation.queueId, {
         id: conversation.id,
         at: waitAt(conversation),
       });
     if (closing && conversation.windowClosesAt !== undefined)
-      this.closing = removeEntry(this.closing, conversation.queueId, {
+      this.closing = edit(this.closing, conversation.queueId, {
         id: conversation.id,
         at: conversation.windowClosesAt,
       });
