@@ -217,12 +217,16 @@ export class KyselyCatalogRepository implements CatalogRepository {
   }
 
   async findBusinessNumberByPhoneNumberId(phoneNumberId: string): Promise<BusinessNumberRow | undefined> {
+    // Once per webhook transaction: built and compiled once (a live number is nearly always found).
+    const { rows } = await this.#templates.run(
+      this.db,
+      'businessNumberByPhoneNumberId',
+      { phoneNumberId },
+      (a) =>
+        this.db.selectFrom('business_numbers').selectAll().where('phone_number_id', '=', a.phoneNumberId),
+    );
     const row =
-      (await this.db
-        .selectFrom('business_numbers')
-        .selectAll()
-        .where('phone_number_id', '=', phoneNumberId)
-        .executeTakeFirst()) ??
+      rows[0] ??
       (await this.db
         .selectFrom('business_numbers')
         .selectAll()

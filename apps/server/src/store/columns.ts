@@ -3,6 +3,7 @@
  * JSON lives in text columns (the same on both dialects), and writes say whether they hit a row.
  */
 import { sql, type Kysely } from 'kysely';
+import type { QueryTemplates } from './query-template.ts';
 import type { Database } from './schema.ts';
 
 /** Keeps `IN (...)` lists well below either database's bound-parameter limit. */
@@ -35,10 +36,13 @@ export function updatedAny(result: { readonly numUpdatedRows: bigint }): boolean
 /**
  * Sets `column` to each row's time where that is later than the stored one (or none is stored), in
  * one statement per 500 rows: a webhook batch names dozens of rows, and a round trip each was the
- * ingest's most frequent statement on PostgreSQL. `rows` holds one entry per key.
+ * ingest's most frequent statement on PostgreSQL. `rows` holds one entry per key. The statement is
+ * built and compiled once per table and row count (`templates`): it runs in every webhook
+ * transaction, where building it cost more than SQLite running it.
  */
 export async function keepLaterTimes(
   db: Kysely<Database>,
+  templates: QueryTemplates,
   target: {
     readonly table: 'conversations' | 'report_waiting';
     readonly key: string;
@@ -51,11 +55,14 @@ export async function keepLaterTimes(
   const column = sql.ref(target.column);
   const stored = sql.ref(`${target.table}.${target.column}`);
   for (let start = 0; start < rows.length; start += IN_LIST_CHUNK) {
-    const values = rows
-      .slice(start, start + IN_LIST_CHUNK)
-      .map(([id, at]) => sql`(${id}, cast(${at} as bigint))`);
-    await sql`with v(id, at) as (values ${sql.join(values)})
-      update ${table} set ${column} = v.at from v
-      where ${key} = v.id and (${stored} is null or ${stored} < v.at)`.execute(db);
+    const chunk = rows.slice(start, start + IN_LIST_CHUNK);
+    await templates.runRows(db, `keepLaterTimes:${target.table}.${target.column}`, chunk, (built) => {
+      // Each row as runRows rebuilds it for the template: its cells by index, not a real tuple.
+      const values = built.map((row) => sql`(${row[0]}, cast(${row[1]} as bigint))`);
+      const update = sql`with v(id, at) as (values ${sql.join(values)})
+        update ${table} set ${column} = v.at from v
+        where ${key} = v.id and (${stored} is null or ${stored} < v.at)`;
+      return { compile: () => update.compile(db) };
+    });
   }
 }

@@ -358,9 +358,12 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     const latest = new Map<string, number>();
     for (const { conversationId, at } of touches)
       latest.set(conversationId, Math.max(at, latest.get(conversationId) ?? at));
-    await keepLaterTimes(this.db, { table: 'conversations', key: 'id', column: 'last_inbound_at' }, [
-      ...latest,
-    ]);
+    await keepLaterTimes(
+      this.db,
+      this.#templates,
+      { table: 'conversations', key: 'id', column: 'last_inbound_at' },
+      [...latest],
+    );
   }
 
   async liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {

@@ -186,6 +186,7 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
   const moved = [...changes.lastMessages].filter(([conversationId]) => !inserted.has(conversationId));
   await keepLaterTimes(
     db,
+    queryTemplates(dialect),
     { table: 'report_waiting', key: 'conversation_id', column: 'last_message_at' },
     moved,
   );

@@ -19,6 +19,7 @@ import {
   offerToRow,
   queueFromRow,
 } from './routing-rows.ts';
+import { queryTemplates } from './query-template.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -232,11 +233,12 @@ export class KyselyRoutingRepository implements RoutingRepository {
 
   /** `base` brought to the database's version: unchanged, caught up from the log, or reloaded. */
   private async upToDate(base: Versioned | undefined): Promise<Versioned> {
-    const stamp = await this.db
-      .selectFrom('routing_version')
-      .select(['version', 'pruned_through'])
-      .where('id', '=', 1)
-      .executeTakeFirstOrThrow();
+    // Once per routing transaction: built and compiled once per process.
+    const { rows } = await queryTemplates(this.dialect).run(this.db, 'routingVersion', {}, () =>
+      this.db.selectFrom('routing_version').select(['version', 'pruned_through']).where('id', '=', 1),
+    );
+    const stamp = rows[0];
+    if (!stamp) throw new Error('routing: no routing_version row');
     if (base && base.version === stamp.version) return base;
     // A copy ahead of the database: commits it saw are gone (a restore, a failover to a replica
     // that lagged). The database is the truth, so the world is read again.
@@ -363,12 +365,15 @@ export class KyselyRoutingRepository implements RoutingRepository {
     if (this.#writing !== undefined) return this.#writing;
     // The lock first, always: a transaction holding the version row must never wait for the lock.
     await this.lock();
-    const { version } = await this.db
-      .updateTable('routing_version')
-      .set((eb) => ({ version: eb('version', '+', 1) }))
-      .where('id', '=', 1)
-      .returning('version')
-      .executeTakeFirstOrThrow();
+    const { rows } = await queryTemplates(this.dialect).run(this.db, 'bumpRoutingVersion', {}, () =>
+      this.db
+        .updateTable('routing_version')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', 1)
+        .returning('version'),
+    );
+    const version = rows[0]?.version;
+    if (version === undefined) throw new Error('routing: no routing_version row');
     this.#writing = version;
     if (version % PRUNE_EVERY === 0) await this.prune(version - KEEP_VERSIONS);
     return version;
