@@ -19,6 +19,9 @@ import type { SupervisionRepository } from './ports/supervision.ts';
 import type { TimersRepository } from './ports/timers.ts';
 import type { UsersRepository } from './ports/users.ts';
 import type { RoutingIoStats, RoutingRepository } from './routing-repository.ts';
+import type { StoreDialect } from './dialect.ts';
+
+export type { StoreDialect };
 
 export type { RoutingIoStats, RoutingRepository, RoutingRowKind } from './routing-repository.ts';
 export type * from './ports/agent-events.ts';
@@ -48,9 +51,6 @@ export type * from './ports/users.ts';
  *
  * Instants are epoch milliseconds. Every method runs inside the transaction it belongs to.
  */
-/** The SQL dialect a store runs on; the only place the shared code branches on it. */
-export type StoreDialect = 'sqlite' | 'postgres';
-
 export interface Store {
   readonly dialect: StoreDialect;
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */

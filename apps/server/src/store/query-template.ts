@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
-import type { StoreDialect } from './port.ts';
+import type { StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 
 /** Where each parameter of a compiled query comes from: an argument by name, or a constant. */
