@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { QueryTemplates } from './query-template.ts';
+import { listArgs, QueryTemplates, templateLength } from './query-template.ts';
 import type { Database } from './schema.ts';
 
 describe('query templates (issue 13: statements compiled once)', () => {
@@ -82,5 +82,52 @@ describe('query templates (issue 13: statements compiled once)', () => {
     await expect(
       putAll([{ key: 'f', value: 'six' }, { key: 'g' } as { key: string; value: string }]),
     ).rejects.toThrow(/row 1 has no value/);
+  });
+
+  it('[issue 13] batches of every size from 1 to 200 rows compile a dozen templates, and every row lands once', async () => {
+    const templates = new QueryTemplates('sqlite');
+    let builds = 0;
+    let next = 0;
+    for (let size = 1; size <= 200; size++) {
+      const rows = Array.from({ length: size }, () => ({ key: `k${next++}`, value: String(size) }));
+      const result = await templates.runRows(db, 'putMany', rows, (r) => {
+        builds++;
+        return db.insertInto('settings').values(r).returning('key');
+      });
+      expect(result.rows.map((r) => r.key)).toEqual(rows.map((r) => r.key));
+      const plain = rows.map((r) => ({ key: `plain-${r.key}`, value: r.value }));
+      const counted = await templates.runRows(db, 'putPlain', plain, (r) =>
+        db.insertInto('settings').values(r),
+      );
+      expect(Number(counted.numAffectedRows)).toBe(size);
+    }
+    // 1..8, 16, 32 and 64 rows: eleven shapes, not two hundred.
+    expect(builds).toBe(11);
+    const { count } = await db
+      .selectFrom('settings')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count)).toBe(2 * next);
+  });
+
+  it('[issue 13] an in-list of any length runs on a template of a bounded length, with the same rows', async () => {
+    await db
+      .insertInto('settings')
+      .values(Array.from({ length: 40 }, (_, i) => ({ key: `k${i}`, value: String(i) })))
+      .execute();
+    const templates = new QueryTemplates('sqlite');
+    let builds = 0;
+    for (let n = 9; n <= 16; n++) {
+      const keys = Array.from({ length: n }, (_, i) => `k${i * 2}`);
+      const args = listArgs(keys);
+      expect(Object.keys(args)).toHaveLength(templateLength(n));
+      const { rows } = await templates.run(db, 'some', args, (a) => {
+        builds++;
+        return db.selectFrom('settings').select('key').where('key', 'in', Object.values(a)).orderBy('value');
+      });
+      expect(rows.map((r) => r.key).sort()).toEqual([...keys].sort());
+    }
+    expect(builds).toBe(1);
+    expect(listArgs([])).toEqual({});
   });
 });

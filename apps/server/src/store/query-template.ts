@@ -65,9 +65,31 @@ export class QueryTemplates {
   /**
    * `run` for an insert of many rows at once: one template per name, row count and columns, whose
    * parameters are read from the rows by position. No argument object is built per call: the rows
-   * themselves are the arguments. Every row has the columns of the first.
+   * themselves are the arguments. Every row has the columns of the first. The rows go in chunks of
+   * the lengths `templateLength` allows, so that a name has at most a dozen templates whatever the
+   * batch sizes: results are concatenated, affected rows summed.
    */
   async runRows<Row, R extends object>(
+    db: Kysely<Database>,
+    name: string,
+    rows: readonly R[],
+    build: (rows: R[]) => Compilable<Row>,
+  ): Promise<QueryResult<Row>> {
+    if (rows.length <= MAX_ROWS && templateLength(rows.length) === rows.length)
+      return this.#runChunk(db, name, rows, build);
+    const out: Row[] = [];
+    let affected: bigint | undefined;
+    for (let start = 0; start < rows.length;) {
+      const length = chunkLength(rows.length - start);
+      const result = await this.#runChunk(db, name, rows.slice(start, start + length), build);
+      for (const row of result.rows) out.push(row);
+      if (result.numAffectedRows !== undefined) affected = (affected ?? 0n) + result.numAffectedRows;
+      start += length;
+    }
+    return affected === undefined ? { rows: out } : { rows: out, numAffectedRows: affected };
+  }
+
+  async #runChunk<Row, R extends object>(
     db: Kysely<Database>,
     name: string,
     rows: readonly R[],
@@ -109,12 +131,41 @@ export class QueryTemplates {
   }
 }
 
+/** The most rows one `runRows` statement takes (23 columns x 64 rows: far below either database's limit on parameters). */
+const MAX_ROWS = 64;
+
 /**
- * A list's values as arguments (`v0`, `v1`, ...), for `in (...)` lists: one template per length.
- * The build reads them back, in order, with `Object.values`.
+ * The lengths a template is compiled for: every length up to 8, then powers of two. Batches come in
+ * every size, and a template per size meant compiling (building with Kysely, and SQLite preparing)
+ * dozens of new statements a second under load, the more the larger the batches.
+ */
+export function templateLength(n: number): number {
+  if (n <= 8) return n;
+  let length = 16;
+  while (length < n) length *= 2;
+  return length;
+}
+
+/** The longest template length that fits in `remaining` rows (capped at MAX_ROWS). */
+function chunkLength(remaining: number): number {
+  if (remaining <= 8) return remaining;
+  let length = 8;
+  while (length * 2 <= Math.min(remaining, MAX_ROWS)) length *= 2;
+  return length;
+}
+
+/**
+ * A list's values as arguments (`v0`, `v1`, ...), for `in (...)` lists: one template per
+ * `templateLength`, the last value repeated up to it (a value twice in an `in` list changes
+ * nothing). The build reads them back, in order, with `Object.values`.
  */
 export function listArgs(values: readonly string[]): Record<string, string> {
-  return Object.fromEntries(values.map((value, i) => [`v${i}`, value]));
+  const args: Record<string, string> = {};
+  const last = values[values.length - 1];
+  if (last === undefined) return args;
+  const length = templateLength(values.length);
+  for (let i = 0; i < length; i++) args[`v${i}`] = values[i] ?? last;
+  return args;
 }
 
 /** One set of templates per dialect, shared by every transaction of the process. */
