@@ -104,13 +104,15 @@ async function main(): Promise<void> {
     return [Number(sum), Number(count)];
   };
   const [s0 = 0, c0 = 0] = await batches();
-  const closed = await closedLoop(origin, next, 64, 5000);
+  // PROFILE_OPEN_ONLY=1: the 1k/s phase alone (8 s), the per-transaction costs of small batches.
+  const openOnly = process.env.PROFILE_OPEN_ONLY === '1';
+  const closed = openOnly ? { rps: 0 } : await closedLoop(origin, next, 64, 5000);
   const [s1 = 0, c1 = 0] = await batches();
   console.log({
     closedMeanBatch: Math.round(((s1 - s0) / Math.max(1, c1 - c0)) * 10) / 10,
     commits: c1 - c0,
   });
-  const open = await openLoop(origin, next, 1000, 3000);
+  const open = await openLoop(origin, next, 1000, openOnly ? 8000 : 3000);
   console.log({ closedRps: closed.rps, open1kP50: open.p50Ms, open1kP99: open.p99Ms });
   await new Promise<void>((done) => {
     child.once('exit', () => done());
