@@ -141,7 +141,7 @@ export class KyselyStoreTx implements StoreTx {
     this.interactionEvents = this.#interactionEvents;
     this.supervision = new KyselySupervisionRepository(db);
     this.cannedResponses = new KyselyCannedResponsesRepository(db);
-    this.businessHours = new KyselyBusinessHoursRepository(db);
+    this.businessHours = new KyselyBusinessHoursRepository(db, dialect);
     this.csat = new KyselyCsatRepository(db);
     this.labels = new KyselyLabelsRepository(db);
     this.timers = new KyselyTimersRepository(db, dialect);

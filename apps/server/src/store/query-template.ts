@@ -75,6 +75,7 @@ export class QueryTemplates {
     rows: readonly R[],
     build: (rows: R[]) => Compilable<Row>,
   ): Promise<QueryResult<Row>> {
+    if (rows.length === 0) return { rows: [] };
     if (rows.length <= MAX_ROWS && templateLength(rows.length) === rows.length)
       return this.#runChunk(db, name, rows, build);
     const out: Row[] = [];

@@ -24,8 +24,6 @@ import type { StoreDialect } from './port.ts';
 import { listArgs, queryTemplates } from './query-template.ts';
 import type { Database, InteractionEventsTable } from './schema.ts';
 
-/** Rows per multi-row INSERT: 7 or 7 parameters a row stays under both databases' limits. */
-const CHUNK = 1000;
 /** Ids per `IN (...)` list. */
 const IN_CHUNK = 500;
 
@@ -168,45 +166,64 @@ async function upsertSums(
     }
     return;
   }
-  for (const part of chunks(increments, CHUNK)) {
-    const rows = part.map(
-      (r) => sql`(${r.grain}, ${r.dim}, ${r.slot}, ${r.key}, ${r.measure}, ${r.n}, ${r.total})`,
-    );
-    await sql`insert into report_rollup (grain, dim, slot, key, measure, n, total)
-      values ${sql.join(rows)} ${onConflict}`.execute(db);
-  }
+  // Compiled once per length (query-template.ts): every routing transaction adds to a few sums.
+  await queryTemplates(dialect).runRows(
+    db,
+    'upsertRollup',
+    increments.map((r) => ({
+      grain: r.grain,
+      dim: r.dim,
+      slot: r.slot,
+      key: r.key,
+      measure: r.measure,
+      n: r.n,
+      total: r.total,
+    })),
+    (rows) => {
+      const values = rows.map(
+        (r) => sql`(${r.grain}, ${r.dim}, ${r.slot}, ${r.key}, ${r.measure}, ${r.n}, ${r.total})`,
+      );
+      const upsert = sql`insert into report_rollup (grain, dim, slot, key, measure, n, total)
+        values ${sql.join(values)} ${onConflict}`;
+      return { compile: () => upsert.compile(db) };
+    },
+  );
 }
 
 /** Writes a batch's changes: the sums, then the waiting rows. */
 async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChanges): Promise<void> {
   await upsertSums(db, dialect, changes.increments);
+  const templates = queryTemplates(dialect);
   for (const part of chunks(changes.waitingDeletes, IN_CHUNK))
-    await db.deleteFrom('report_waiting').where('conversation_id', 'in', part).execute();
+    await templates.run(db, 'deleteReportWaiting', listArgs(part), (a) =>
+      db.deleteFrom('report_waiting').where('conversation_id', 'in', Object.values(a)),
+    );
   const inserted = new Set(changes.waitingInserts.map((w) => w.conversationId));
   const moved = [...changes.lastMessages].filter(([conversationId]) => !inserted.has(conversationId));
   await keepLaterTimes(
     db,
-    queryTemplates(dialect),
+    templates,
     { table: 'report_waiting', key: 'conversation_id', column: 'last_message_at' },
     moved,
   );
-  for (const part of chunks(changes.waitingInserts, CHUNK)) {
-    await db
-      .insertInto('report_waiting')
-      .values(
-        part.map((w) => ({
-          queued_event_id: w.queuedEventId,
-          conversation_id: w.conversationId,
-          started_at: w.startedAt,
-          queued_at: w.queuedAt,
-          queue_id: w.queueId,
-          business_number_id: w.businessNumberId,
-          last_message_at: w.lastMessageAt,
-        })),
-      )
-      .onConflict((oc) => oc.column('queued_event_id').doNothing())
-      .execute();
-  }
+  await templates.runRows(
+    db,
+    'insertReportWaiting',
+    changes.waitingInserts.map((w) => ({
+      queued_event_id: w.queuedEventId,
+      conversation_id: w.conversationId,
+      started_at: w.startedAt,
+      queued_at: w.queuedAt,
+      queue_id: w.queueId,
+      business_number_id: w.businessNumberId,
+      last_message_at: w.lastMessageAt,
+    })),
+    (rows) =>
+      db
+        .insertInto('report_waiting')
+        .values(rows)
+        .onConflict((oc) => oc.column('queued_event_id').doNothing()),
+  );
 }
 
 /**

@@ -352,13 +352,17 @@ export class KyselyRoutingRepository implements RoutingRepository {
     const version = this.#writing;
     const rows = [...this.#unlogged.values()];
     this.#unlogged.clear();
-    for (const chunk of chunks(rows)) {
-      await this.db
-        .insertInto('routing_changes')
-        .values(chunk.map((row) => ({ version, kind: row.kind, id: row.id })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
+    // Compiled once per length (query-template.ts): every routing transaction writes a few.
+    await queryTemplates(this.dialect).runRows(
+      this.db,
+      'insertRoutingChanges',
+      rows.map((row) => ({ version, kind: row.kind, id: row.id })),
+      (r) =>
+        this.db
+          .insertInto('routing_changes')
+          .values(r)
+          .onConflict((oc) => oc.doNothing()),
+    );
   }
 
   private async writingVersion(): Promise<number> {
