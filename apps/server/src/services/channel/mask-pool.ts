@@ -45,9 +45,12 @@ export function maskPoolActivity(): { readonly running: number; readonly complet
   return { running: shared.running, completed: shared.completed };
 }
 
+/** Leave a core to the event loop: on two cores, one thread. */
+let threadCount: number | undefined;
+
 function threads(): number {
-  // Leave a core to the event loop: on two cores, one thread.
-  return Math.max(1, availableParallelism() - 1);
+  // Once: `availableParallelism` is a system call (sched_getaffinity), and `full` asks per delivery.
+  return (threadCount ??= Math.max(1, availableParallelism() - 1));
 }
 
 function pool(): Piscina<RedactionJob, RedactionResult> {
