@@ -51,6 +51,7 @@ export default defineConfig({
           name: 'cluster',
           include: ['cluster/**/*.cluster.test.ts'],
           environment: 'node',
+          globalSetup: ['cluster/build-server.setup.ts'],
           // Each file starts its own PostgreSQL, Redis, nodes and HAProxy; two files at once would
           // fight for the two cores the timings are written for.
           testTimeout: 180_000,

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { haproxyConfig, nodeStatusesFromStats } from '../scripts/haproxy-config.mjs';
+import { serverMain } from '../scripts/build-server.mjs';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -356,8 +357,8 @@ export interface NodeSettings {
 }
 
 /**
- * One Parlo node: `node --import tsx apps/server/src/main.ts` as a child (not through the tsx
- * wrapper, which would run the server as a grandchild: a kill -9 must hit the server itself).
+ * One Parlo node: `node apps/server/dist/main.mjs` as a child, the bundle production runs (the
+ * tier's global setup builds it), so a kill -9 hits the server itself.
  */
 export class ParloNode {
   readonly url: string;
@@ -374,7 +375,7 @@ export class ParloNode {
       name,
       join(scratch, `node-${name}.log`),
       process.execPath,
-      ['--import', 'tsx', 'apps/server/src/main.ts'],
+      [serverMain],
       {
         ...process.env,
         NODE_ID: name,

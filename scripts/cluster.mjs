@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { buildServer, serverMain } from './build-server.mjs';
 import { haproxyConfig } from './haproxy-config.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -203,6 +204,8 @@ if (!existsSync(join(dist, 'index.html')) || process.env.PARLO_REBUILD === '1') 
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
+// The nodes run from the server's bundle (ADR 34), built now from the sources; the simulator through tsx.
+await buildServer();
 const tsx = ['--import', 'tsx'];
 run(
   'sim',
@@ -231,7 +234,7 @@ function startNode(node) {
   run(
     node.name,
     process.execPath,
-    [...tsx, 'apps/server/src/main.ts'],
+    [serverMain],
     {
       NODE_ID: node.name,
       PORT: String(node.port),

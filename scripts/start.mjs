@@ -7,6 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildServer, serverMain } from './build-server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'apps/desktop/dist');
@@ -73,10 +74,17 @@ if (!existsSync(join(dist, 'index.html')) || process.env.PARLO_REBUILD === '1') 
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const tsx = join(root, 'node_modules/.bin/tsx');
+// The server runs from its bundle (ADR 34), built on every start from the sources: a second or
+// less, never stale. The simulator is a demo tool and runs through tsx.
+await buildServer();
+const tsx = ['--import', 'tsx'];
 const children = [];
-function run(name, script, env) {
-  const child = spawn(tsx, [script], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+function run(name, args, env) {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} exited (${signal ?? code}); stopping.`);
@@ -95,13 +103,13 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-run('simulator', 'apps/whatsapp-sim/src/main.ts', {
+run('simulator', [...tsx, 'apps/whatsapp-sim/src/main.ts'], {
   SIM_PORT: simPort,
   SIM_HOST: host,
   SIM_WEBHOOK_URL: `http://${host}:${parloPort}/webhooks/whatsapp`,
   SIM_STATE_FILE: simStateFile,
 });
-run('parlo', 'apps/server/src/main.ts', {
+run('parlo', [serverMain], {
   PORT: parloPort,
   HOST: host,
   PARLO_DEMO: process.env.PARLO_DEMO ?? 'true',

@@ -48,6 +48,7 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { haproxyConfig, nodeStatusesFromStats } from '../../scripts/haproxy-config.mjs';
 import { quantile, round } from './load.ts';
+import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const pinned = cpus().length >= 2;
@@ -224,7 +225,7 @@ interface NodeSettings {
   readonly publicOrigin?: string;
 }
 
-/** One Parlo node: `node --import tsx apps/server/src/main.ts` (taskset execs it: the pid is the server's). */
+/** One Parlo node: `node apps/server/dist/main.mjs` (server-command.ts). */
 class ParloNode {
   readonly origin: string;
   readonly logFile: string;
@@ -277,7 +278,7 @@ class ParloNode {
     // pinned to the nodes' core once ready.
     const child = spawnLogged(
       process.execPath,
-      [...profile, '--import', 'tsx', 'apps/server/src/main.ts'],
+      [...profile, ...serverNodeArgs(root)],
       this.logFile,
       undefined,
       env,

@@ -36,6 +36,7 @@ import {
   type OpenLoopResult,
 } from './load.ts';
 import { DEFAULT_ADMIN_URL, freshDatabase, showSetting } from './pg.ts';
+import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 /**
@@ -245,7 +246,7 @@ export async function startTarget(
   const command = pinned ? 'taskset' : process.execPath;
   // INGEST_BENCH_CPU_PROF=<dir>: every server and baseline writes a CPU profile there on exit.
   const profile = process.env.INGEST_BENCH_CPU_PROF;
-  const node = ['--import', 'tsx', ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...args];
+  const node = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), ...args];
   const argv = pinned ? ['-c', '0', process.execPath, ...node] : node;
   const child: ChildProcess = spawn(command, argv, {
     cwd,
@@ -287,7 +288,7 @@ export async function startBaseline(mode: BaselineMode, dir: string): Promise<Ta
   const port = await freePort();
   return startTarget(
     mode,
-    ['bench/src/baseline-server.ts', mode, String(port), join(dir, `${mode}.db`)],
+    ['--import', 'tsx', 'bench/src/baseline-server.ts', mode, String(port), join(dir, `${mode}.db`)],
     {},
     port,
   );
@@ -296,7 +297,12 @@ export async function startBaseline(mode: BaselineMode, dir: string): Promise<Ta
 /** The pg16 baseline on the PostgreSQL database at `url`. */
 export async function startPg16(url: string): Promise<Target> {
   const port = await freePort();
-  return startTarget('pg16', ['bench/src/baseline-server.ts', 'pg16', String(port), url], {}, port);
+  return startTarget(
+    'pg16',
+    ['--import', 'tsx', 'bench/src/baseline-server.ts', 'pg16', String(port), url],
+    {},
+    port,
+  );
 }
 
 function inspectSqlite(file: string): Stored {
@@ -348,7 +354,7 @@ export async function startParlo(
   const databaseUrl = env.DATABASE_URL ?? `sqlite:${file}`;
   const target = await startTarget(
     'parlo',
-    ['apps/server/src/main.ts'],
+    [...serverNodeArgs(cwd)],
     {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -2,7 +2,7 @@
  * The real server as a child process, and agents' desktops on its socket, for the benches of
  * sockets per core (sockets.ts) and restart (restart.ts):
  *
- * - `ParloServer`: `node --import tsx apps/server/src/main.ts`, pinned to core 0 with `taskset`
+ * - `ParloServer`: `node apps/server/dist/main.mjs` (server-command.ts), pinned to core 0 with `taskset`
  *   (which execs node: the child's pid is the server's, for /proc/<pid>/status), its output in a
  *   log file; spawn -> /healthz 200; `kill -9`; every child is killed when this process exits;
  * - `scrapeMetrics`: /metrics with the bearer token (METRICS_TOKEN) the bench sets;
@@ -23,6 +23,7 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { webhook } from './ingest.ts';
 import { quantile, round } from './load.ts';
+import { serverNodeArgs } from './server-command.ts';
 import type { SeededAgent } from './world-seed.ts';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -178,7 +179,7 @@ export interface ServerOptions {
   /** /metrics requires it (METRICS_TOKEN, at least 16 characters). */
   readonly metricsToken: string;
   readonly env?: Record<string, string>;
-  /** Before `--import tsx`, e.g. `--cpu-prof`. */
+  /** Before the server's script, e.g. `--cpu-prof`. */
   readonly nodeArgs?: readonly string[];
 }
 
@@ -215,7 +216,7 @@ export class ParloServer {
     this.spawnedAt = performance.now();
     this.child = spawnChild(
       process.execPath,
-      [...(options.nodeArgs ?? []), '--import', 'tsx', 'apps/server/src/main.ts'],
+      [...(options.nodeArgs ?? []), ...serverNodeArgs(root)],
       this.logFile,
       SERVER_CORE,
       env,

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Traffic } from './ingest.ts';
 import { closedLoop, openLoop } from './load.ts';
+import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -55,11 +56,9 @@ async function main(): Promise<void> {
   const args = [
     '--cpu-prof',
     `--cpu-prof-dir=${dir}`,
-    '--import',
-    'tsx',
     // SQL_TIMING_OUT=file: time per SQL text too (see sql-timing.mjs).
     ...(process.env.SQL_TIMING_OUT ? ['--import', './bench/src/sql-timing.mjs'] : []),
-    'apps/server/src/main.ts',
+    ...serverNodeArgs(root),
   ];
   const child = spawn(
     pinned ? 'taskset' : process.execPath,

@@ -36,6 +36,7 @@ import pg from 'pg';
 import { Client } from 'undici';
 import WebSocket from 'ws';
 import { quantile, round } from './load.ts';
+import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const pinned = cpus().length >= 2;
@@ -177,7 +178,7 @@ interface RunningServer {
 /** Spawns the server (pinned to core 0 when there are two cores) and waits for /healthz 200. */
 async function startServer(databaseUrl: string, scratch: string, checkout: string): Promise<RunningServer> {
   const port = await freePort();
-  const args = ['--import', 'tsx', 'apps/server/src/main.ts'];
+  const args = serverNodeArgs(checkout);
   const env = {
     ...process.env,
     PORT: String(port),

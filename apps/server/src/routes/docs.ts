@@ -38,12 +38,21 @@ export function parloOpenApiDocument(): OpenApiDocument {
   );
 }
 
-/** Serves the document at /docs/openapi.json and its human page at /docs. */
+/**
+ * Serves the document at /docs/openapi.json and its human page at /docs, both built on the first
+ * request for either: building them from the schemas is about 100 ms that no start should wait for.
+ */
 export function registerDocsRoutes(app: FastifyInstance): void {
-  const doc = parloOpenApiDocument();
-  const page = renderDocsPage(doc);
-  app.get(OPENAPI_PATH, () => Promise.resolve(doc));
+  let built: { readonly doc: OpenApiDocument; readonly page: string } | undefined;
+  const docs = () => {
+    if (built === undefined) {
+      const doc = parloOpenApiDocument();
+      built = { doc, page: renderDocsPage(doc) };
+    }
+    return built;
+  };
+  app.get(OPENAPI_PATH, () => Promise.resolve(docs().doc));
   app.get(DOCS_PATH, { config: { contentSecurityPolicy: DOCS_CSP_DIRECTIVES } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(page),
+    reply.type('text/html; charset=utf-8').send(docs().page),
   );
 }

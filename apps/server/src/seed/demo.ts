@@ -29,6 +29,9 @@ export const DEMO_USERS = [
  * any user exists.
  */
 export async function seedDemo(store: Store, now: number): Promise<boolean> {
+  // Every start but the first finds users: look before hashing (five scrypt hashes are 300 ms of a
+  // start). The transaction below looks again, in case another node seeded meanwhile.
+  if ((await store.transaction((tx) => tx.listUsers())).length > 0) return false;
   // One hash per user: the same password, a different salt each (scrypt runs on the thread pool).
   const users = await Promise.all(
     DEMO_USERS.map(async (user) => ({ ...user, passwordHash: await hashPassword(DEMO_PASSWORD) })),
