@@ -1,6 +1,4 @@
 // Types of scripts/build-server.mjs for the TypeScript that imports it (benches, the cluster tier).
-/** The folder the bundle is written to, absolute. */
-export declare const serverOutDir: string;
 /** The production entry, relative to the repository's root: `node apps/server/dist/main.mjs`. */
 export declare const serverMain: string;
 /** Bundles the server into apps/server/dist; resolves when the files are written. */

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'apps/server/src');
-export const serverOutDir = join(root, 'apps/server/dist');
+const serverOutDir = join(root, 'apps/server/dist');
 /** The production entry, relative to the repository's root. */
 export const serverMain = 'apps/server/dist/main.mjs';
 
