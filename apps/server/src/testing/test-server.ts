@@ -19,11 +19,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** `clock`: the server's clock instead of the wall clock (a test that moves time, e.g. TOTP steps). */
-export async function startTestServer(
+/** A test Parlo built but not listening (routes may still be added), and how to dispose of it. */
+export interface UnstartedTestParlo {
+  readonly parlo: Parlo;
+  close(): Promise<void>;
+}
+
+/**
+ * The test server's Parlo before `listen`: a fresh SQLite file with the demo data, no background
+ * loops. `clock`: the server's clock instead of the wall clock (a test that moves time, e.g. TOTP).
+ */
+export async function createTestParlo(
   env: Record<string, string> = {},
   options: { readonly clock?: () => number } = {},
-): Promise<TestServer> {
+): Promise<UnstartedTestParlo> {
   const dir = mkdtempSync(join(tmpdir(), 'parlo-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -44,9 +53,7 @@ export async function startTestServer(
     logger: createLogger('silent'),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const url = await parlo.listen();
   return {
-    url,
     parlo,
     async close() {
       await parlo.close();
@@ -54,6 +61,16 @@ export async function startTestServer(
       await dropFreshPostgres(config.DATABASE_URL);
     },
   };
+}
+
+/** `clock`: the server's clock instead of the wall clock (a test that moves time, e.g. TOTP steps). */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { readonly clock?: () => number } = {},
+): Promise<TestServer> {
+  const built = await createTestParlo(env, options);
+  const url = await built.parlo.listen();
+  return { url, parlo: built.parlo, close: () => built.close() };
 }
 
 /** Starts a test server before the file's tests and stops it after; read it through the getter. */
