@@ -51,17 +51,8 @@ function maskView(type: FindingType, view: string): string {
       const at = view.lastIndexOf('@');
       if (at <= 0) return keepLast(Array.from(view.replace(/\s/g, '')), isAlnum);
       // The local part's first code point, then one '*' per further code point.
-      const first = view.codePointAt(0) ?? 0;
-      const firstWidth = first > 0xffff ? 2 : 1;
-      let rest = 0;
-      for (let i = firstWidth; i < at; i++, rest++) {
-        const c = view.charCodeAt(i);
-        if (c >= 0xd800 && c <= 0xdbff && i + 1 < at) {
-          const next = view.charCodeAt(i + 1);
-          if (next >= 0xdc00 && next <= 0xdfff) i++;
-        }
-      }
-      return `${view.slice(0, firstWidth)}${'*'.repeat(rest)}${view.slice(at)}`;
+      const firstWidth = codePointWidth(view, 0);
+      return `${view.slice(0, firstWidth)}${stars(codePoints(view, firstWidth, at))}${view.slice(at)}`;
     }
     case 'PHONE':
       return keepLast(Array.from(view.replace(/\s/g, '')), isDigit);
@@ -70,6 +61,33 @@ function maskView(type: FindingType, view: string): string {
     case 'SSN':
       return keepLastAlnum(view, 0, view.length);
   }
+}
+
+/** The UTF-16 length of the code point at `i`: 2 for a surrogate pair, else 1. */
+function codePointWidth(view: string, i: number): number {
+  return (view.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+}
+
+/** The number of code points in `view[from, to)`, a surrogate pair counting once. */
+function codePoints(view: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i++, count++) {
+    const c = view.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+      const next = view.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+  }
+  return count;
+}
+
+// The short runs of '*' a masked value is made of, made once: a text of a million addresses
+// would otherwise make a million small strings.
+const STAR_RUNS = Array.from({ length: 64 }, (_, n) => '*'.repeat(n));
+
+/** `n` asterisks. */
+function stars(n: number): string {
+  return STAR_RUNS[n] ?? '*'.repeat(n);
 }
 
 /**
@@ -87,7 +105,7 @@ function keepLastAlnum(view: string, start: number, end: number): string {
       count++;
     }
   }
-  return '*'.repeat(count - tail.length) + tail;
+  return stars(count - tail.length) + tail;
 }
 
 /** Returns `text` with every sensitive value found by `findSensitive` masked by `maskValue`. */
@@ -97,6 +115,16 @@ export function maskText(text: string, options?: FindOptions): string {
   const out = new Output();
   let at = 0;
   for (const f of findings) {
+    const atSign = f.type === 'EMAIL' ? text.lastIndexOf('@', f.end - 1) : -1;
+    if (plain && atSign > f.start) {
+      // An email in a plain text, masked in place: the text up to the local part's first code
+      // point, the '*'s, and the domain kept as written (`maskView`'s EMAIL, without its strings).
+      const firstEnd = f.start + codePointWidth(text, f.start);
+      out.add(text.slice(at, firstEnd));
+      out.add(stars(codePoints(text, firstEnd, atSign)));
+      at = atSign;
+      continue;
+    }
     out.add(text.slice(at, f.start));
     // A plain text needs no normalising (any slice of it is in view form already).
     if (!plain) out.add(maskValue(f.type, text.slice(f.start, f.end)));

@@ -20,6 +20,7 @@ export interface NormalizedText {
 // Characters that need rewriting. ASCII space, digits and '-' are already in view form; the
 // regex is the fast path: most chat messages match nothing and are used as they are.
 const NEEDS_REWRITE = /(?![ 0-9-])[\p{Nd}\p{Zs}\p{Cf}\p{Pd}\u2212\uFF01-\uFF5E]/gu;
+const NON_ASCII = /[^\0-\x7F]/g;
 const IS_ND = /^\p{Nd}$/u;
 const IS_ZS = /^\p{Zs}$/u;
 const IS_PD = /^\p{Pd}$/u;
@@ -47,7 +48,10 @@ function rewrite(cp: number): string {
 /** Builds the detection view of `text`. Linear in the text length. */
 export function normalize(text: string): NormalizedText {
   charge(text.length);
-  NEEDS_REWRITE.lastIndex = 0;
+  // Every character to rewrite is outside ASCII: the Unicode-class regex starts at the first one.
+  NON_ASCII.lastIndex = 0;
+  if (!NON_ASCII.test(text)) return { view: text, starts: null, ends: null };
+  NEEDS_REWRITE.lastIndex = NON_ASCII.lastIndex - 1;
   let m = NEEDS_REWRITE.exec(text);
   if (m === null) return { view: text, starts: null, ends: null };
   const starts = new Int32Array(text.length);

@@ -3,7 +3,7 @@
  * here was seen failing against the detector before the change that makes it pass.
  */
 import { describe, expect, it } from 'vitest';
-import { findSensitive } from './index.ts';
+import { findSensitive, meter } from './index.ts';
 import type { CountryCode, FindingType } from './index.ts';
 
 function found(text: string, region: CountryCode): [FindingType, string][] {
@@ -66,5 +66,36 @@ describe('phone numbers as written in chats (issue 17)', () => {
   it('[issue-17] Amazon order numbers (3-7-7 digits) are neither cards nor phones', () => {
     expect(found('order no. 304-7634422-2254835', 'GB')).toEqual([]);
     expect(found('order no. 207-6878961-7585010', 'GB')).toEqual([]);
+  });
+});
+
+/** The findings of `text` read with `region` first, and how many times libphonenumber read a run. */
+function readings(text: string, region: CountryCode): { found: string[]; readings: number } {
+  meter.phoneReadings = 0;
+  const spans = findSensitive(text, { defaultRegion: region });
+  return { found: spans.map((f) => text.slice(f.start, f.end)), readings: meter.phoneReadings };
+}
+
+describe('[P8] libphonenumber (10-30 us a reading) reads a run only where it can be a phone', () => {
+  it('[P8] a run made only of a date, an IP address, a version or an amount is not read at all', () => {
+    for (const text of [
+      'consegna il 12/03/2024',
+      'il router ha IP 192.168.1.10',
+      'versione 10.0.19045.3570',
+      'il totale era 1.234.567',
+    ]) {
+      expect(readings(text, 'IT')).toEqual({ found: [], readings: 0 });
+    }
+  });
+
+  it('[P8] a national number is read first in the regions whose numbering plan it fits, not in region order', () => {
+    // Spain is the sixth region and Brazil the eighth after Italy, the default: read in order,
+    // these took six and eight readings.
+    expect(readings('mi móvil es 612 34 56 78', 'IT')).toEqual({ found: ['612 34 56 78'], readings: 3 });
+    expect(readings('meu celular (11) 91234-5678', 'IT')).toEqual({
+      found: ['(11) 91234-5678'],
+      readings: 3,
+    });
+    expect(readings('chiamami al 347 123 4567', 'IT')).toEqual({ found: ['347 123 4567'], readings: 1 });
   });
 });
