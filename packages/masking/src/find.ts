@@ -126,17 +126,11 @@ export function resolveOverlaps(spans: ViewSpan[]): ViewSpan[] {
   }
   charge(spans.length);
   const groups = byType.filter((group) => group.length > 0);
-  const taken = groups.length > 1 ? new Uint8Array(Math.max(0, hi - lo)) : undefined;
+  const marks = new Uint8Array(Math.max(0, hi - lo));
   const keptByType: ViewSpan[][] = [];
   for (const group of groups) {
     const ordered = leftToRightDisjoint(group);
-    // One type alone, its spans disjoint: all are kept (the usual case).
-    if (ordered && taken === undefined) {
-      keptByType.push(group);
-      continue;
-    }
     const kept: ViewSpan[] = [];
-    const marks = taken ?? new Uint8Array(Math.max(0, hi - lo));
     for (const s of ordered ? group : sortByRank(group, PRIORITY)) {
       const from = s.start - lo;
       const to = s.end - lo;

@@ -561,22 +561,32 @@ function someBlocker(
   return false;
 }
 
-function overlapsBlocker(view: string, start: number, end: number): boolean {
-  return someBlocker(view, start, end, () => true);
+/** The blockers (as `someBlocker` finds them) overlapping `view[start, end)`, as [start, end) pairs. */
+function blockersOf(view: string, start: number, end: number): (readonly [number, number])[] {
+  const found: (readonly [number, number])[] = [];
+  someBlocker(view, start, end, (blockStart, blockEnd) => {
+    found.push([blockStart, blockEnd]);
+    return false;
+  });
+  return found;
 }
 
 /**
- * Whether every digit of `view[start, end)` lies in a date, time, version, amount, postal code or
- * IP address. Then no part of the run can pass `acceptNational`'s blocker check, which rejects a
- * number overlapping one, and libphonenumber need not be asked for it in any region: a run like
- * "12/03/2024" or "192.168.1.10" cost eight calls of 10-30 us each, one per region, to find nothing.
+ * Whether every digit of `view[start, end)` lies in one of `blockers` (a date, time, version,
+ * amount, postal code or IP address found around the run). Then no part of the run can pass
+ * `acceptNational`'s blocker check, which rejects a number overlapping one, and libphonenumber need
+ * not be asked for it in any region: a run like "12/03/2024" or "192.168.1.10" cost eight calls of
+ * 10-30 us each, one per region, to find nothing.
  */
-function allDigitsBlocked(view: string, start: number, end: number): boolean {
+function allDigitsBlocked(
+  view: string,
+  start: number,
+  end: number,
+  blockers: readonly (readonly [number, number])[],
+): boolean {
   const covered = new Uint8Array(end - start);
-  someBlocker(view, start, end, (blockStart, blockEnd) => {
+  for (const [blockStart, blockEnd] of blockers)
     covered.fill(1, Math.max(0, blockStart - start), Math.min(end, blockEnd) - start);
-    return false;
-  });
   for (let i = start; i < end; i++)
     if (isDigitCode(view.charCodeAt(i)) && covered[i - start] === 0) return false;
   return true;
@@ -623,6 +633,7 @@ function acceptNational(
   raw: string,
   start: number,
   positive: () => boolean,
+  overlapsBlocker: (from: number, to: number) => boolean,
 ): boolean {
   const written = digitsOf(raw);
   // libphonenumber's VALID skips the national-prefix check: "301234567" is valid for DE. People
@@ -638,7 +649,7 @@ function acceptNational(
     const type = number.getType();
     if (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE' && !written.startsWith('0')) return false;
   }
-  return !overlapsBlocker(ctx.view, start, start + raw.length);
+  return !overlapsBlocker(start, start + raw.length);
 }
 
 /**
@@ -762,7 +773,13 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
     return;
   // A run written "+..." or "00..." anywhere inside is read as international, which no blocker rules
   // out; otherwise a run made only of dates, amounts and the like holds no phone.
-  if (!INNER_INTERNATIONAL.test(text) && allDigitsBlocked(view, start, start + text.length)) return;
+  const end = start + text.length;
+  const blockers = blockersOf(view, start, end);
+  if (!INNER_INTERNATIONAL.test(text) && allDigitsBlocked(view, start, end, blockers)) return;
+  // Whether a number read in the run overlaps a blocker: for the whole run (the usual reading),
+  // those just found; for a part of it, read again around that part.
+  const overlapsBlocker = (from: number, to: number): boolean =>
+    from === start && to === end ? blockers.length > 0 : someBlocker(view, from, to, () => true);
   const readings = new Map<CountryCode, NumberFound[]>();
   const readIn = (region: CountryCode): NumberFound[] => {
     let numbers = readings.get(region);
@@ -774,7 +791,10 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
   };
   const accepted = (region: CountryCode, f: NumberFound): boolean => {
     const raw = text.slice(f.startsAt, f.endsAt);
-    return isIntlWritten(raw) || acceptNational(ctx, region, f.number, raw, start + f.startsAt, positive);
+    return (
+      isIntlWritten(raw) ||
+      acceptNational(ctx, region, f.number, raw, start + f.startsAt, positive, overlapsBlocker)
+    );
   };
   // The whole run read in any region is the answer, whichever region that is (a longer span wins
   // and nothing is longer), so the regions whose numbering plan the run fits are asked first: a
@@ -784,7 +804,7 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
   for (const region of regions) {
     if (!fitsNumberingPlan(region, digits)) continue;
     if (readIn(region).some((f) => f.startsAt === 0 && f.endsAt === text.length && accepted(region, f))) {
-      out.push({ type: 'PHONE', start, end: start + text.length });
+      out.push({ type: 'PHONE', start, end });
       return;
     }
   }
@@ -795,7 +815,7 @@ function scanCandidate(ctx: Ctx, cand: Candidate, out: ViewSpan[]): void {
       if (best === undefined || f.endsAt - f.startsAt > best.end - best.start)
         best = { type: 'PHONE', start: start + f.startsAt, end: start + f.endsAt };
     }
-    if (best !== undefined && best.start === start && best.end === start + text.length) break; // the whole run: done
+    if (best !== undefined && best.start === start && best.end === end) break; // the whole run: done
   }
   if (best !== undefined) out.push(best);
 }
