@@ -1,11 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ApiError } from '@parlo/protocol';
-import {
-  flattenWebhook,
-  flattenWebhookUpdates,
-  SIGNATURE_HEADER,
-  webhookPayloadSchema,
-} from '@parlo/whatsapp';
+import { flattenWebhookUpdates, SIGNATURE_HEADER, webhookPayloadSchema } from '@parlo/whatsapp';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { ServerContext } from '../platform/index.ts';
@@ -79,15 +74,15 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
         ctx.logger.warn({ event: 'webhook.rejected', reason: 'signature' }, 'webhook with a bad signature');
         throw new ApiError('BAD_SIGNATURE', 'Signature does not match the payload');
       }
-      const payload = parsePayload(raw);
-      if (!payload) {
+      const events = updatesOf(raw);
+      if (!events) {
         metrics.webhookRejected('malformed');
         ctx.logger.warn({ event: 'webhook.rejected', reason: 'malformed' }, 'malformed webhook');
         throw new ApiError('MALFORMED_WEBHOOK', 'Payload is not a WhatsApp Business Account webhook');
       }
       try {
         // Stored before acknowledged: the 200 waits for the delivery's commit.
-        await ingest.submit({ raw, events: flattenWebhookUpdates(payload), secret });
+        await ingest.submit({ raw, events, secret });
       } catch (err) {
         if (!(err instanceof GroupCommitOverloaded)) throw err;
         // Past saturation: a fast 503 that Meta retries, rather than a timeout.
@@ -147,12 +142,14 @@ function readBody(
   payload.resume();
 }
 
-function parsePayload(raw: Buffer) {
+/**
+ * A delivery's updates, or undefined when its body is not a WhatsApp Business Account webhook (a
+ * messages change whose value does not parse, too). Flattened once: the same list is ingested.
+ */
+function updatesOf(raw: Buffer) {
   try {
     const result = webhookPayloadSchema.safeParse(JSON.parse(raw.toString('utf8')));
-    if (!result.success) return undefined;
-    flattenWebhook(result.data); // a messages change whose value does not parse makes the payload malformed
-    return result.data;
+    return result.success ? flattenWebhookUpdates(result.data) : undefined;
   } catch {
     return undefined;
   }
