@@ -12,7 +12,15 @@ import { createSimulator, type SimCustomer, type Simulator, type ThreadMessage }
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { RestClient, TestDesktop, rest, signIn } from './clients.ts';
-import { Balancer, ParloNode, PrivatePostgres, PrivateRedis, freePort, until } from './processes.ts';
+import {
+  Balancer,
+  ParloNode,
+  PrivatePostgres,
+  PrivateRedis,
+  freePort,
+  until,
+  type WebhookLimits,
+} from './processes.ts';
 
 /** The demo's business number (apps/server/src/seed/demo.ts), bound to the simulator. */
 export const DEMO_NUMBER = {
@@ -47,6 +55,8 @@ export interface ClusterOptions {
   readonly extraAgentCapacity?: number;
   /** Offer deadline of both demo queues (default: the demo's 30 s); at least 5. */
   readonly offerTimeoutSeconds?: number;
+  /** The balancer's webhook limits (default: scripts/haproxy-config.mjs's). */
+  readonly webhookLimits?: WebhookLimits;
 }
 
 /** An agent of the test: signed in (REST through the balancer) with a desktop open. */
@@ -249,7 +259,7 @@ async function build(
   }
   await Promise.all(others.map((node) => node.start()));
 
-  const balancer = await Balancer.create(balancerPort, scratch, nodes);
+  const balancer = await Balancer.create(balancerPort, scratch, nodes, options.webhookLimits);
   parts.balancer = balancer;
   for (const node of nodes) await balancer.waitFor(node.name, 'UP');
 

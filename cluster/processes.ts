@@ -19,7 +19,15 @@ import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { haproxyConfig, nodeStatusesFromStats } from '../scripts/haproxy-config.mjs';
+import {
+  haproxyConfig,
+  nodeStatusesFromStats,
+  queuedWebhooksFromStats,
+  type HaproxyOptions,
+} from '../scripts/haproxy-config.mjs';
+
+/** The balancer's webhook limits a test may set (the rest of its configuration is the cluster's). */
+export type WebhookLimits = Pick<HaproxyOptions, 'webhookConnections' | 'webhookQueue' | 'webhookQueueMs'>;
 import { serverMain } from '../scripts/build-server.mjs';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -457,6 +465,7 @@ export class Balancer {
     private readonly statsPort: number,
     scratch: string,
     nodes: readonly ParloNode[],
+    webhookLimits: WebhookLimits,
   ) {
     this.url = `http://127.0.0.1:${port}`;
     const configFile = join(scratch, 'haproxy.cfg');
@@ -466,6 +475,7 @@ export class Balancer {
         port,
         statsPort,
         nodes: nodes.map((node) => ({ name: node.name, address: `127.0.0.1:${node.port}` })),
+        ...webhookLimits,
       }),
     );
     this.process = new ManagedProcess('haproxy', join(scratch, 'haproxy.log'), 'haproxy', [
@@ -476,8 +486,13 @@ export class Balancer {
   }
 
   /** Writes the configuration for a port chosen earlier (the simulator's webhook URL names it). */
-  static async create(port: number, scratch: string, nodes: readonly ParloNode[]): Promise<Balancer> {
-    const balancer = new Balancer(port, await freePort(), scratch, nodes);
+  static async create(
+    port: number,
+    scratch: string,
+    nodes: readonly ParloNode[],
+    webhookLimits: WebhookLimits = {},
+  ): Promise<Balancer> {
+    const balancer = new Balancer(port, await freePort(), scratch, nodes, webhookLimits);
     balancer.process.start();
     try {
       await until(
@@ -499,6 +514,12 @@ export class Balancer {
   async statuses(): Promise<Record<string, string>> {
     const res = await fetch(`http://127.0.0.1:${this.statsPort}/stats;csv`);
     return nodeStatusesFromStats(await res.text());
+  }
+
+  /** Webhooks waiting in the balancer's queue now (its statistics, `qcur` of parlo_webhooks). */
+  async queuedWebhooks(): Promise<number> {
+    const res = await fetch(`http://127.0.0.1:${this.statsPort}/stats;csv`);
+    return queuedWebhooksFromStats(await res.text());
   }
 
   /** Waits until HAProxy's checks put the node in (UP) or out (DOWN) of the rotation. */

@@ -15,7 +15,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,7 @@ import {
   type OnAnswer,
   type OpenLoopResult,
 } from './load.ts';
+import { haproxyConfig } from '../../scripts/haproxy-config.mjs';
 import { DEFAULT_ADMIN_URL, freshDatabase, showSetting } from './pg.ts';
 import { serverNodeArgs } from './server-command.ts';
 
@@ -69,6 +70,8 @@ const SATURATION_MIN_RPS = 2_000;
 const SATURATION_MAX_RPS = 10_000;
 /** The `group` baseline at Parlo's rate past saturation: what the generator alone adds there. */
 const GENERATOR_CONTROL = 'group (generator control)';
+/** Parlo behind HAProxy as deployed (scripts/haproxy-config.mjs): the balancer limits its webhooks. */
+const BEHIND_BALANCER = 'parlo (behind HAProxy)';
 /** /metrics wants it (the child's METRICS_TOKEN), whatever the environment says. */
 const METRICS_TOKEN = randomBytes(16).toString('hex');
 
@@ -282,6 +285,57 @@ export async function startTarget(
     await sleep(50);
   }
   return { origin, stop, ...(child.pid ? { pid: child.pid } : {}) };
+}
+
+/**
+ * Parlo behind HAProxy configured as `npm run cluster` and docs/deploy.md configure it
+ * (scripts/haproxy-config.mjs), HAProxy on the load's core: what Meta reaches in a deployment.
+ */
+export async function startParloBehindBalancer(dir: string): Promise<Target> {
+  const node = await startParlo(dir, 'balanced');
+  const port = await freePort();
+  const config = join(dir, 'haproxy.cfg');
+  const address = new URL(node.origin).host;
+  writeFileSync(config, haproxyConfig({ port, nodes: [{ name: 'n1', address }] }));
+  const argv = ['-f', config, '-db'];
+  const child: ChildProcess = spawn(
+    pinned ? 'taskset' : 'haproxy',
+    pinned ? ['-c', '1', 'haproxy', ...argv] : argv,
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
+  const origin = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    await node.stop();
+  };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await node.stop();
+      throw new Error(`haproxy exited: ${stderr}`);
+    }
+    try {
+      if ((await fetch(`${origin}/healthz`)).status === 200) break;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`haproxy did not serve the node: ${stderr}`);
+    }
+    await sleep(50);
+  }
+  return { ...node, origin, stop };
 }
 
 export type BaselineMode = 'bare' | 'full' | 'group' | 'e2e';
@@ -1034,6 +1088,17 @@ export async function benchIngest(options: IngestOptions = {}): Promise<IngestRe
           );
         });
       }
+      // As deployed: behind HAProxy (on the load's core), whose webhook backend sends the node at
+      // most 64 at once over kept connections and answers 503 itself past its queue (ADR 35).
+      if (openLoops) {
+        await attempt(BEHIND_BALANCER, async () => {
+          ingest.push(
+            await measureIngest(BEHIND_BALANCER, () => startParloBehindBalancer(dir), d, {
+              ...(saturationRps === undefined ? { saturation: true } : { saturationRps }),
+            }),
+          );
+        });
+      }
       // Before group commit: one transaction (one fsync) per delivery.
       if (closedLoops && !quick) {
         await attempt('parlo (batch=1)', async () => {
@@ -1096,24 +1161,25 @@ function goalsOf(r: Omit<IngestReport, 'goals'>): Goal[] {
     const gc = ratio(parlo?.closedRps, row('parlo (batch=1)')?.closedRps);
     if (gc !== undefined) add('-', 'group commit: parlo / parlo (batch=1)', gc, 'info');
   }
-  if (r.parts.includes('p2') && parlo) {
-    const a = parlo.at1k;
-    const b = parlo.at3300;
-    const s = parlo.saturation;
+  // P2 for one target: Parlo alone, then behind the balancer as deployed (ADR 35).
+  const p2 = (target: IngestRow, prefix: string): void => {
+    const a = target.at1k;
+    const b = target.at3300;
+    const s = target.saturation;
     if (a) {
       add(
         'P2',
-        '1k/s: 503s + errors + timeouts',
+        `${prefix}1k/s: 503s + errors + timeouts`,
         a.rejected503 + a.errors,
         '0',
         a.rejected503 + a.errors === 0,
       );
-      add('P2', '1k/s: ack p99 ms', a.ackP99Ms, '<= 20', a.ok > 0 && a.ackP99Ms <= 20);
+      add('P2', `${prefix}1k/s: ack p99 ms`, a.ackP99Ms, '<= 20', a.ok > 0 && a.ackP99Ms <= 20);
     }
     if (b) {
       add(
         'P2',
-        `3.3k/s: ack p99 ms (${b.rejected503} x 503)`,
+        `${prefix}3.3k/s: ack p99 ms (${b.rejected503} x 503)`,
         b.ackP99Ms,
         '<= 50',
         b.ok > 0 && b.ackP99Ms <= 50,
@@ -1122,26 +1188,44 @@ function goalsOf(r: Omit<IngestReport, 'goals'>): Goal[] {
     if (s) {
       add(
         'P2',
-        `${s.offeredRps}/s (2x closed): 503 p99 ms (${s.rejected503} x 503)`,
+        `${prefix}${s.offeredRps}/s (2x closed): 503 p99 ms (${s.rejected503} x 503)`,
         s.rejected503 > 0 ? s.rejectP99Ms : 'no 503',
         'fast (< 5 ms)',
         s.rejected503 > 0 && s.rejectP99Ms < 5,
       );
-      const control = row(GENERATOR_CONTROL)?.saturation;
-      if (control) {
-        add(
-          '-',
-          `generator alone at ${control.offeredRps}/s (group): p99 ms; over 1 s`,
-          `${control.p99Ms}; ${control.slowOrUnanswered}`,
-          'info',
-        );
-      }
     }
     const slow = [a, b, s].reduce((t, x) => t + (x?.slowOrUnanswered ?? 0), 0);
-    add('P2', 'answers over 1 s or unanswered, all rates', slow, '0', slow === 0);
-    if (parlo.ackedLost !== undefined) {
-      add('P2', `acked but not stored (of ${parlo.acked})`, parlo.ackedLost, '0', parlo.ackedLost === 0);
+    const fresh = [a, b, s].reduce((t, x) => t + (x?.connections.freshOver1s ?? 0), 0);
+    add(
+      'P2',
+      `${prefix}answers over 1 s or unanswered, all rates (${fresh} on new connections)`,
+      slow,
+      '0',
+      slow === 0,
+    );
+    if (target.ackedLost !== undefined) {
+      add(
+        'P2',
+        `${prefix}acked but not stored (of ${target.acked})`,
+        target.ackedLost,
+        '0',
+        target.ackedLost === 0,
+      );
     }
+  };
+  if (r.parts.includes('p2') && parlo) {
+    p2(parlo, '');
+    const control = row(GENERATOR_CONTROL)?.saturation;
+    if (control) {
+      add(
+        '-',
+        `generator alone at ${control.offeredRps}/s (group): p99 ms; over 1 s`,
+        `${control.p99Ms}; ${control.slowOrUnanswered}`,
+        'info',
+      );
+    }
+    const balanced = row(BEHIND_BALANCER);
+    if (balanced) p2(balanced, 'behind HAProxy: ');
   }
   if (r.parts.includes('p3')) {
     const e2e = r.socket.find((x) => x.target === 'e2e (bare)');
@@ -1243,10 +1327,15 @@ export function printIngest(report: IngestReport): void {
             : '',
           'gen. lag max': o.sendLagMaxMs,
           'max in flight': o.maxInFlight,
+          'new conn.: n; p50/max ms; >1s': `${o.connections.fresh}; ${o.connections.freshP50Ms}/${o.connections.freshMaxMs}; ${o.connections.freshOver1s}`,
+          'kept conn.: p99 ms; >1s': `${o.connections.reusedP99Ms}; ${o.connections.reusedOver1s}`,
         })),
       );
       console.log(
         '  server ack: parlo_webhook_ack_seconds (bucket upper bounds, ms): reading the request to the reply, without the kernel and the generator',
+      );
+      console.log(
+        '  new / kept conn.: from the generator writing the request to its answer, on a connection it opened for it / kept open (a new one also waits for the server to accept it)',
       );
     }
   }

@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 
 /** One request of a load: a body and its headers (signed by the caller). */
@@ -56,6 +57,67 @@ export interface OpenLoopResult {
   readonly sendLagMaxMs: number;
   /** Most requests in flight at once: past OPEN_LOOP_CONNECTIONS the rest wait in the generator's queue (counted in their latency). */
   readonly maxInFlight: number;
+  /** Requests by the connection they went on: a new one (its first request) or one kept open. */
+  readonly connections: ConnectionSplit;
+}
+
+/**
+ * Requests split by their connection, timed from the moment the generator wrote them to the moment
+ * their answer's headers came back (the generator's own queue left out). A request that is the
+ * first on its connection also waits for the server to accept that connection: Node accepts one
+ * connection per turn of its event loop (libuv >= 1.45), so a saturated server accepts few.
+ */
+export interface ConnectionSplit {
+  /** Requests that opened their connection; their p50, max, and how many took over 1 s. */
+  readonly fresh: number;
+  readonly freshP50Ms: number;
+  readonly freshMaxMs: number;
+  readonly freshOver1s: number;
+  /** Requests on a connection kept open; their p99 and how many took over 1 s. */
+  readonly reused: number;
+  readonly reusedP99Ms: number;
+  readonly reusedOver1s: number;
+}
+
+/**
+ * Watches the webhook POSTs undici writes while it runs (its diagnostics channels: every pool of
+ * the process, the webhook path only) and splits them by connection (see ConnectionSplit).
+ */
+function watchConnections(): () => ConnectionSplit {
+  const written = new WeakMap<object, { at: number; fresh: boolean }>();
+  const seen = new WeakSet<object>();
+  const fresh: number[] = [];
+  const reused: number[] = [];
+  const onHeadersSent = (message: unknown): void => {
+    const { request, socket } = message as { request: { method?: string; path?: string }; socket: object };
+    if (request.method !== 'POST' || request.path !== PATH) return;
+    written.set(request, { at: performance.now(), fresh: !seen.has(socket) });
+    seen.add(socket);
+  };
+  const onAnswerHeaders = (message: unknown): void => {
+    const { request } = message as { request: object };
+    const sent = written.get(request);
+    if (!sent) return;
+    written.delete(request);
+    (sent.fresh ? fresh : reused).push(performance.now() - sent.at);
+  };
+  diagnostics.subscribe('undici:client:sendHeaders', onHeadersSent);
+  diagnostics.subscribe('undici:request:headers', onAnswerHeaders);
+  return () => {
+    diagnostics.unsubscribe('undici:client:sendHeaders', onHeadersSent);
+    diagnostics.unsubscribe('undici:request:headers', onAnswerHeaders);
+    for (const list of [fresh, reused]) list.sort((a, b) => a - b);
+    const over = (list: readonly number[]) => list.filter((ms) => ms > 1000).length;
+    return {
+      fresh: fresh.length,
+      freshP50Ms: round(quantile(fresh, 0.5)),
+      freshMaxMs: round(fresh.at(-1) ?? 0),
+      freshOver1s: over(fresh),
+      reused: reused.length,
+      reusedP99Ms: round(quantile(reused, 0.99)),
+      reusedOver1s: over(reused),
+    };
+  };
 }
 
 /** The q-quantile (0..1) of ascending `sorted`, 0 for none. */
@@ -160,6 +222,7 @@ export async function openLoop(
   onAnswer?: OnAnswer,
 ): Promise<OpenLoopResult> {
   const pool = new Pool(origin, { connections: OPEN_LOOP_CONNECTIONS, pipelining: 1 });
+  const splitConnections = watchConnections();
   const all: number[] = [];
   const acks: number[] = [];
   const rejects: number[] = [];
@@ -211,6 +274,7 @@ export async function openLoop(
   if (unanswered > 0) statuses.timeout = (statuses.timeout ?? 0) + unanswered;
   gaveUp = true;
   await pool.destroy();
+  const connections = splitConnections();
   for (const list of [all, acks, rejects]) list.sort((a, b) => a - b);
   const over = (list: readonly number[]) => list.filter((l) => l > 1000).length;
   return {
@@ -234,6 +298,7 @@ export async function openLoop(
     acksOver1s: over(acks),
     slowOrUnanswered: over(all) + (statuses.timeout ?? 0),
     sendLagMaxMs: round(sendLagMax),
+    connections,
   };
 }
 
