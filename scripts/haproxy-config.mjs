@@ -125,24 +125,36 @@ export function haproxyConfig(options) {
 }
 
 /**
+ * The rows of HAProxy's CSV statistics (`/stats;csv`) of one proxy, each as its cells by column
+ * name (`svname`, `status`, `qcur`...).
+ * @param {string} csv
+ * @param {string} proxy
+ * @returns {Record<string, string>[]}
+ */
+function statsRowsOf(csv, proxy) {
+  const [header, ...lines] = csv.split('\n');
+  const columns = (header ?? '').replace(/^# /, '').split(',');
+  return lines
+    .map((line) => {
+      const cells = line.split(',');
+      return Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? '']));
+    })
+    .filter((row) => row.pxname === proxy);
+}
+
+/**
  * Reads HAProxy's CSV statistics (`/stats;csv`) into each node's status: `UP`, `DOWN`, `MAINT`,
  * `UP 1/2`-style transitions, or `no check`.
  * @param {string} csv
  * @returns {Record<string, string>}
  */
 export function nodeStatusesFromStats(csv) {
-  const [header, ...rows] = csv.split('\n');
-  const columns = (header ?? '').replace(/^# /, '').split(',');
-  const nameColumn = columns.indexOf('svname');
-  const proxyColumn = columns.indexOf('pxname');
-  const statusColumn = columns.indexOf('status');
   /** @type {Record<string, string>} */
   const statuses = {};
-  for (const row of rows) {
-    const cells = row.split(',');
-    const name = cells[nameColumn];
-    if (cells[proxyColumn] !== 'parlo_nodes' || !name || name === 'FRONTEND' || name === 'BACKEND') continue;
-    statuses[name] = cells[statusColumn] ?? '';
+  for (const row of statsRowsOf(csv, 'parlo_nodes')) {
+    const name = row.svname;
+    if (!name || name === 'FRONTEND' || name === 'BACKEND') continue;
+    statuses[name] = row.status ?? '';
   }
   return statuses;
 }
@@ -154,16 +166,7 @@ export function nodeStatusesFromStats(csv) {
  * @returns {number}
  */
 export function queuedWebhooksFromStats(csv) {
-  const [header, ...rows] = csv.split('\n');
-  const columns = (header ?? '').replace(/^# /, '').split(',');
-  const proxyColumn = columns.indexOf('pxname');
-  const nameColumn = columns.indexOf('svname');
-  const queuedColumn = columns.indexOf('qcur');
-  let queued = 0;
-  for (const row of rows) {
-    const cells = row.split(',');
-    if (cells[proxyColumn] !== 'parlo_webhooks' || cells[nameColumn] === 'FRONTEND') continue;
-    queued += Number(cells[queuedColumn] ?? 0) || 0;
-  }
-  return queued;
+  return statsRowsOf(csv, 'parlo_webhooks')
+    .filter((row) => row.svname !== 'FRONTEND')
+    .reduce((queued, row) => queued + (Number(row.qcur) || 0), 0);
 }
