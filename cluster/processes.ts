@@ -25,12 +25,12 @@ import {
   queuedWebhooksFromStats,
   type HaproxyOptions,
 } from '../scripts/haproxy-config.mjs';
-
-/** The balancer's webhook limits a test may set (the rest of its configuration is the cluster's). */
-export type WebhookLimits = Pick<HaproxyOptions, 'webhookConnections' | 'webhookQueue' | 'webhookQueueMs'>;
 import { serverMain } from '../scripts/build-server.mjs';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** The balancer's webhook limits a test may set (the rest of its configuration is the cluster's). */
+export type WebhookLimits = Pick<HaproxyOptions, 'webhookConnections' | 'webhookQueue' | 'webhookQueueMs'>;
 
 /** Children still running, killed with SIGKILL if the test process exits without stopping them. */
 const liveChildren = new Set<ChildProcess>();

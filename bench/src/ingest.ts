@@ -270,21 +270,36 @@ export async function startTarget(
       // A profiled server must exit on its own to write its profile (SIGTERM: a graceful stop).
       child.kill(profile ? 'SIGTERM' : 'SIGKILL');
     });
-  const deadline = Date.now() + 60_000;
+  await untilServing(name, origin, child, () => stderr, stop, 60_000);
+  return { origin, stop, ...(child.pid ? { pid: child.pid } : {}) };
+}
+
+/** Waits until `origin` answers `/healthz` 200; throws (after `stop`) if `child` exits or time runs out. */
+async function untilServing(
+  name: string,
+  origin: string,
+  child: ChildProcess,
+  stderr: () => string,
+  stop: () => Promise<void>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited: ${stderr}`);
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`${name} exited: ${stderr()}`);
+    }
     try {
-      if ((await fetch(`${origin}/healthz`)).status === 200) break;
+      if ((await fetch(`${origin}/healthz`)).status === 200) return;
     } catch {
       // not yet
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`${name} did not start: ${stderr}`);
+      throw new Error(`${name} did not start: ${stderr()}`);
     }
     await sleep(50);
   }
-  return { origin, stop, ...(child.pid ? { pid: child.pid } : {}) };
 }
 
 /**
@@ -318,23 +333,7 @@ export async function startParloBehindBalancer(dir: string): Promise<Target> {
     }
     await node.stop();
   };
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await node.stop();
-      throw new Error(`haproxy exited: ${stderr}`);
-    }
-    try {
-      if ((await fetch(`${origin}/healthz`)).status === 200) break;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`haproxy did not serve the node: ${stderr}`);
-    }
-    await sleep(50);
-  }
+  await untilServing('haproxy', origin, child, () => stderr, stop, 30_000);
   return { ...node, origin, stop };
 }
 
