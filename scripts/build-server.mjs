@@ -7,10 +7,11 @@
 //
 //   node scripts/build-server.mjs        (also `npm run build:server`)
 //
-// Three entries, as the server finds them beside its own file (import.meta.url):
+// Four entries, as the server finds them beside its own file (import.meta.url):
 // - main.mjs: the process (apps/server/src/main.ts);
 // - mask-worker.mjs: the mask pool's thread, the task bundled in (no tsx in a worker thread);
-// - checkpoint-worker.mjs: the SQLite checkpointer's thread, plain JavaScript already.
+// - checkpoint-worker.mjs: the SQLite checkpointer's thread, plain JavaScript already;
+// - read-worker.mjs: the SQLite reader's thread (long reads such as search), plain JavaScript too.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +30,7 @@ export async function buildServer() {
       { in: join(src, 'main.ts'), out: 'main' },
       { in: join(src, 'services/channel/mask-task.ts'), out: 'mask-worker' },
       { in: join(src, 'store/checkpoint-worker.mjs'), out: 'checkpoint-worker' },
+      { in: join(src, 'store/read-worker.mjs'), out: 'read-worker' },
     ],
     outdir: serverOutDir,
     outExtension: { '.js': '.mjs' },

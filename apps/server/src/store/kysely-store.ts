@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { KyselyStoreTx } from './kysely-store-tx.ts';
 import type { Store, StoreDialect, StoreTx } from './port.ts';
+import { KyselySearchRepository } from './search-repository.ts';
 import type { InteractionEventRow } from './ports/interaction-events.ts';
 import { RoutingMemory } from './routing-repository.ts';
 import type { Database } from './schema.ts';
@@ -32,6 +33,8 @@ export function createKyselyStore(
   db: Kysely<Database>,
   dialect: StoreDialect,
   durability?: Durability,
+  /** Where `readOnly` runs (SQLite's reader thread); else on `db`. */
+  reader?: Kysely<Database>,
 ): Store {
   const memory = new RoutingMemory();
   const eventListeners = new Set<(rows: readonly InteractionEventRow[]) => void>();
@@ -58,6 +61,11 @@ export function createKyselyStore(
       if (wrote) await durability?.flush();
       return result;
     },
+    readOnly: <T>(work: (reader: { search: KyselySearchRepository }) => Promise<T>): Promise<T> =>
+      (reader ?? db)
+        .transaction()
+        .setAccessMode('read only')
+        .execute((trx) => work({ search: new KyselySearchRepository(trx, dialect) })),
     forgetRoutingWorld: () => memory.forget(),
     onRoutingReload: (listener) => {
       memory.onReload = listener;
@@ -68,6 +76,7 @@ export function createKyselyStore(
       return () => eventListeners.delete(listener);
     },
     close: async () => {
+      await reader?.destroy();
       await durability?.close();
       await db.destroy();
     },

@@ -55,6 +55,13 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(work: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work`, which only reads, in one transaction on a connection that never holds the event
+   * loop: SQLite's file database answers it from a thread of its own (ADR 36), PostgreSQL from its
+   * pool. It sees what committed before it began; statements that write fail. For reads that may
+   * take tens of milliseconds (search over every message).
+   */
+  readOnly<T>(work: (reader: StoreReader) => Promise<T>): Promise<T>;
   /** Rows the routing repository read and wrote, and how often it loaded or caught up (counters). */
   readonly routingStats: Readonly<RoutingIoStats>;
   /** Drops this process's copy of the routing world: the next transaction loads it again. */
@@ -73,6 +80,11 @@ export interface Store {
    */
   onDiskFlush(listener: (seconds: number) => void): void;
   close(): Promise<void>;
+}
+
+/** What a read-only transaction may ask (`Store.readOnly`). */
+export interface StoreReader {
+  readonly search: Pick<SearchRepository, 'searchConversations'>;
 }
 
 /**

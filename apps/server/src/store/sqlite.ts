@@ -14,6 +14,7 @@ import {
 } from 'kysely';
 import { createKyselyStore, type Durability } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
+import { openSqliteReader } from './sqlite-reader.ts';
 import type { Store } from './port.ts';
 import type { Database } from './schema.ts';
 import { BACKSTOP_PAGES, DEFAULT_AUTOCHECKPOINT_PAGES, WalCheckpointer } from './wal-checkpointer.ts';
@@ -46,6 +47,7 @@ export async function openSqliteStore(path: string): Promise<Store> {
   const statements = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   let durability: Durability | undefined;
+  let reader: Kysely<Database> | undefined;
   try {
     await migrateToLatest(db, 'sqlite');
     if (!inMemory) {
@@ -71,12 +73,15 @@ export async function openSqliteStore(path: string): Promise<Store> {
           wal.close();
         },
       };
+      // Long reads (search) on a thread and a connection of their own (ADR 36). An in-memory
+      // database is private to its connection: there they run on it.
+      reader = openSqliteReader(path, BUSY_TIMEOUT_MS);
     }
   } catch (error) {
     await db.destroy();
     throw error;
   }
-  return createKyselyStore(db, 'sqlite', durability);
+  return createKyselyStore(db, 'sqlite', durability, reader);
 }
 
 /** Distinct SQL texts kept prepared; past this the cache starts over (queries are a fixed set). */

@@ -25,29 +25,28 @@ export async function searchConversations(
     await hashPendingNumbers(ctx, key);
     hash = numberHash(key, digits);
   }
-  return ctx.store.transaction(async (tx) => {
-    let agentId = query.agentId;
-    if (!(await readsEverything(tx, user))) {
-      if (agentId !== undefined && agentId !== user.id)
-        throw new ApiError('FORBIDDEN', 'Agents search their own conversations only');
-      agentId = user.id;
-    }
-    const criteria: ConversationSearchQuery = {
-      text: query.text,
-      customerName: query.customerName,
-      numberHash: hash,
-      agentId,
-      queueId: query.queueId,
-      businessNumberId: query.businessNumberId,
-      wrapUpReasonId: query.wrapUpReasonId,
-      labelId: query.labelId,
-      from: query.from === undefined ? undefined : Date.parse(query.from),
-      to: query.to === undefined ? undefined : Date.parse(query.to),
-      limit: query.limit,
-    };
-    const hits = await tx.search.searchConversations(criteria);
-    return { results: await present(tx, hits) };
-  });
+  let agentId = query.agentId;
+  if (!(await ctx.store.transaction((tx) => readsEverything(tx, user)))) {
+    if (agentId !== undefined && agentId !== user.id)
+      throw new ApiError('FORBIDDEN', 'Agents search their own conversations only');
+    agentId = user.id;
+  }
+  const criteria: ConversationSearchQuery = {
+    text: query.text,
+    customerName: query.customerName,
+    numberHash: hash,
+    agentId,
+    queueId: query.queueId,
+    businessNumberId: query.businessNumberId,
+    wrapUpReasonId: query.wrapUpReasonId,
+    labelId: query.labelId,
+    from: query.from === undefined ? undefined : Date.parse(query.from),
+    to: query.to === undefined ? undefined : Date.parse(query.to),
+    limit: query.limit,
+  };
+  // Over a million messages the search reads for up to ~150 ms: off the event loop (ADR 36).
+  const hits = await ctx.store.readOnly((reader) => reader.search.searchConversations(criteria));
+  return { results: await ctx.store.transaction((tx) => present(tx, hits)) };
 }
 
 /** Each hit as the desktop shows it: names resolved, the customer and numbers masked. */
