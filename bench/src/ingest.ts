@@ -37,6 +37,7 @@ import {
 } from './load.ts';
 import { haproxyConfig } from '../../scripts/haproxy-config.mjs';
 import { DEFAULT_ADMIN_URL, freshDatabase, showSetting } from './pg.ts';
+import { mainThreadCpuMs, runQueueMs } from './proc.ts';
 import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -484,30 +485,23 @@ function listenDrops(): number | undefined {
   }
 }
 
-/**
- * How long the server's main thread (the event loop) was runnable but waiting for a CPU, ms
- * (/proc/<pid>/schedstat): other processes on its core. Undefined off Linux.
- */
-function runQueueMs(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The event loop of the server under test during one phase, from /metrics scraped around it. */
 export interface LoopDelay {
   /** prom-client's monitorEventLoopDelay (10 ms sampling, included): p99 and max, ms. */
   readonly p99Ms: number;
   readonly maxMs: number;
-  /** Server process CPU over the phase, % of one core. */
+  /** Server process CPU over the phase, % of one core: every thread. */
   readonly cpuPct: number;
+  /**
+   * Its main thread's (the event loop's) share of that, % of one core; the rest is its other
+   * threads (V8's garbage collection and compilers, libuv's pool, workers), which on a pinned
+   * core take turns with the loop.
+   */
+  readonly loopThreadCpuPct: number;
   readonly rssMb: number;
   /**
-   * % of the phase the event loop was runnable but waiting for the CPU (another process had its
-   * core): high means the loop delay is the machine's.
+   * % of the phase the event loop was runnable but waiting for the CPU: another process, or the
+   * server's own other threads, had its core.
    */
   readonly runQueuePct?: number;
   /** Listen-queue drops on the machine during the phase (SYNs retried after 1 s). */
@@ -535,8 +529,12 @@ async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>
   const before = await scrape(server.origin);
   const drops0 = listenDrops();
   const runq0 = runQueueMs(server.pid);
+  const loopCpu0 = mainThreadCpuMs(server.pid);
+  const at0 = performance.now();
   const result = await run();
   const runq1 = runQueueMs(server.pid);
+  const loopCpu1 = mainThreadCpuMs(server.pid);
+  const at1 = performance.now();
   const drops1 = listenDrops();
   const after = await scrape(server.origin);
   const p99 = gauge(after, 'nodejs_eventloop_lag_p99_seconds');
@@ -552,10 +550,9 @@ async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>
             cpu0 !== undefined && cpu1 !== undefined
               ? Math.round(((cpu1 - cpu0) * 100_000) / Math.max(1, after.at - before.at))
               : Number.NaN,
+          loopThreadCpuPct: Math.round(((loopCpu1 - loopCpu0) * 100) / Math.max(1, at1 - at0)),
           rssMb: Math.round((gauge(after, 'process_resident_memory_bytes') ?? 0) / 1e6),
-          ...(runq0 !== undefined && runq1 !== undefined
-            ? { runQueuePct: Math.round(((runq1 - runq0) * 100) / Math.max(1, after.at - before.at)) }
-            : {}),
+          runQueuePct: Math.round(((runq1 - runq0) * 100) / Math.max(1, after.at - before.at)),
           ...(drops0 !== undefined && drops1 !== undefined ? { listenDrops: drops1 - drops0 } : {}),
           loadavg: round(loadavg()[0] ?? 0, 1),
         }
@@ -1397,6 +1394,7 @@ export function printIngest(report: IngestReport): void {
         'p99 ms': l.p99Ms,
         'max ms': l.maxMs,
         'cpu %': l.cpuPct,
+        'loop thread cpu %': l.loopThreadCpuPct,
         'runq %': l.runQueuePct ?? '',
         'rss MB': l.rssMb,
         'listen drops': l.listenDrops ?? '',

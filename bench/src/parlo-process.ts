@@ -22,6 +22,9 @@ import { PROTOCOL_VERSION } from '@parlo/protocol';
 import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { webhook } from './ingest.ts';
+import { cpuMs, rssKb } from './proc.ts';
+
+export { cpuMs, rssKb, runQueueMs } from './proc.ts';
 import { quantile, round } from './load.ts';
 import { serverNodeArgs } from './server-command.ts';
 import type { SeededAgent } from './world-seed.ts';
@@ -86,38 +89,6 @@ export function spawnChild(
 export function tailOf(file: string, lines = 30): string {
   if (!existsSync(file)) return '(no log)';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-}
-
-/** Resident memory of a process in KB (/proc/<pid>/status VmRSS), 0 if gone. */
-export function rssKb(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU time (user + system) of a process in ms, 0 if gone. */
-export function cpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-/** Time the main thread spent runnable but waiting for a CPU (/proc/<pid>/schedstat), ms; 0 if gone. */
-export function runQueueMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
-  } catch {
-    return 0;
-  }
 }
 
 /**

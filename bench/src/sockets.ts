@@ -689,7 +689,7 @@ export function printSockets(report: SocketsReport): void {
   if (report.error) console.log(`FAILED: ${report.error}`);
   console.log(
     '\nConnect every agent desktop (50 at a time; hello -> snapshot per socket), server RSS (VmRSS). ' +
-      "runq %: the server's event loop runnable but waiting for a CPU (other processes on its core); " +
+      "runq %: the server's event loop runnable but waiting for a CPU (another process, or the server's own other threads, on its core); " +
       'the loop delay includes that wait',
   );
   console.table(
