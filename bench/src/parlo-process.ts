@@ -150,8 +150,16 @@ export interface ServerOptions {
   /** /metrics requires it (METRICS_TOKEN, at least 16 characters). */
   readonly metricsToken: string;
   readonly env?: Record<string, string>;
-  /** Before the server's script, e.g. `--cpu-prof`. */
+  /** Before the server's script, e.g. `--cpu-prof`; `PARLO_BENCH_SERVER_NODE_ARGS` adds to them. */
   readonly nodeArgs?: readonly string[];
+}
+
+/**
+ * Node's flags for every server a bench spawns here, from `PARLO_BENCH_SERVER_NODE_ARGS` (split on
+ * spaces), e.g. `--trace-gc`: its output goes to the server's log file.
+ */
+function benchServerNodeArgs(): string[] {
+  return (process.env.PARLO_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 }
 
 /** Spawn to /healthz 200, at most. */
@@ -187,7 +195,7 @@ export class ParloServer {
     this.spawnedAt = performance.now();
     this.child = spawnChild(
       process.execPath,
-      [...(options.nodeArgs ?? []), ...serverNodeArgs(root)],
+      [...(options.nodeArgs ?? []), ...benchServerNodeArgs(), ...serverNodeArgs(root)],
       this.logFile,
       SERVER_CORE,
       env,
