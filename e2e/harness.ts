@@ -53,12 +53,11 @@ export interface StackOptions {
 
 /** Starts the simulator, Parlo on a fresh SQLite file with demo data, and Chromium. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const [parloPort, simPort] = [options.parloPort ?? (await freePort()), await freePort()];
   const dataDir = mkdtempSync(join(tmpdir(), 'parlo-e2e-'));
-  const parloUrl = `http://127.0.0.1:${parloPort}`;
-
-  const sim = createSimulator({
-    webhookUrl: `${parloUrl}/webhooks/whatsapp`,
+  // The simulator takes a port the kernel hands it while it listens (no window for another
+  // listener); it learns Parlo's webhook URL once Parlo listens.
+  const simOptions = {
+    webhookUrl: 'http://127.0.0.1:1/webhooks/whatsapp',
     numbers: [
       {
         phoneNumberId: DEMO_NUMBER.phoneNumberId,
@@ -70,27 +69,51 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.extraNumbers ?? []),
     ],
     ...(options.simNow ? { now: options.simNow } : {}),
-  });
-  const simUrl = await sim.start(simPort, '127.0.0.1');
+  };
+  let sim = createSimulator(simOptions);
+  let simUrl = await sim.start(0, '127.0.0.1');
+  // A port a test chose for Parlo is free, so the kernel may hand it to the simulator.
+  while (options.parloPort !== undefined && new URL(simUrl).port === String(options.parloPort)) {
+    await sim.stop();
+    sim = createSimulator(simOptions);
+    simUrl = await sim.start(0, '127.0.0.1');
+  }
 
-  const config = loadConfig({
-    PORT: String(parloPort),
-    HOST: '127.0.0.1',
-    DATABASE_URL: `sqlite:${join(dataDir, 'parlo.db')}`,
-    PARLO_DEMO: 'true',
-    // The suite signs in many times from 127.0.0.1: limits on, but far off (issue 17's tests set their own).
-    RATE_LIMIT_API_PER_MINUTE: '100000',
-    RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
-    SIGN_IN_ADDRESS_FREE_FAILURES: '100000',
-    GRAPH_API_BASE_URL: simUrl,
-    DESKTOP_DIST: join(root, 'apps/desktop/dist'),
-    LOG_LEVEL: process.env.PARLO_E2E_LOG ?? 'warn',
-    OUTBOX_POLL_MS: '50',
-    TIMER_POLL_MS: '50',
-    ...options.env,
-  });
+  const configFor = (parloPort: number) =>
+    loadConfig({
+      PORT: String(parloPort),
+      HOST: '127.0.0.1',
+      DATABASE_URL: `sqlite:${join(dataDir, 'parlo.db')}`,
+      PARLO_DEMO: 'true',
+      // The suite signs in many times from 127.0.0.1: limits on, but far off (issue 17's tests set their own).
+      RATE_LIMIT_API_PER_MINUTE: '100000',
+      RATE_LIMIT_SIGN_IN_PER_MINUTE: '100000',
+      SIGN_IN_ADDRESS_FREE_FAILURES: '100000',
+      GRAPH_API_BASE_URL: simUrl,
+      DESKTOP_DIST: join(root, 'apps/desktop/dist'),
+      LOG_LEVEL: process.env.PARLO_E2E_LOG ?? 'warn',
+      OUTBOX_POLL_MS: '50',
+      TIMER_POLL_MS: '50',
+      ...options.env,
+    });
+  // Parlo's URL must be known before it listens (its config carries it), so its port is picked
+  // free and may be taken by someone else before Parlo binds it: then another one is picked.
+  let config = configFor(options.parloPort ?? (await freePort()));
   let parlo = await createParlo(config);
-  await parlo.listen();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await parlo.listen();
+      break;
+    } catch (err) {
+      await parlo.close();
+      const taken = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      if (!taken || options.parloPort !== undefined || attempt === 5) throw err;
+      config = configFor(await freePort());
+      parlo = await createParlo(config);
+    }
+  }
+  const parloUrl = `http://127.0.0.1:${config.PORT}`;
+  sim.setWebhookUrl(`${parloUrl}/webhooks/whatsapp`);
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -101,7 +124,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return {
     parloUrl,
     simUrl,
-    sim,
+    get sim() {
+      return sim;
+    },
     get parlo() {
       return parlo;
     },
