@@ -14,17 +14,23 @@ export const artifactsDir = join(root, 'e2e/artifacts');
 export const screenshotsDir =
   process.env.PARLO_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/screenshots') : artifactsDir;
 
-/** A port nobody listens on right now. */
+/** A port nobody listens on right now (distinct from the others handed out by this process). */
+const handedOut = new Set<number>();
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export interface Stack {

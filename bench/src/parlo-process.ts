@@ -23,11 +23,11 @@ import { Pool } from 'undici';
 import WebSocket from 'ws';
 import { webhook } from './ingest.ts';
 import { cpuMs, rssKb } from './proc.ts';
-
-export { cpuMs, rssKb, runQueueMs } from './proc.ts';
 import { quantile, round } from './load.ts';
 import { serverNodeArgs } from './server-command.ts';
 import type { SeededAgent } from './world-seed.ts';
+
+export { cpuMs, rssKb, runQueueMs } from './proc.ts';
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const pinned = cpus().length >= 2;

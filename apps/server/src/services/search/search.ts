@@ -46,12 +46,12 @@ export async function searchConversations(
   };
   // Over a million messages the search reads for up to ~150 ms: off the event loop (ADR 36).
   const hits = await ctx.store.readOnly((reader) => reader.search.searchConversations(criteria));
+  if (hits.length === 0) return { results: [] };
   return { results: await ctx.store.transaction((tx) => present(tx, hits)) };
 }
 
 /** Each hit as the desktop shows it: names resolved, the customer and numbers masked. */
 async function present(tx: StoreTx, hits: readonly ConversationSearchHit[]): Promise<SearchHit[]> {
-  if (hits.length === 0) return [];
   const presenter = await Presenter.of(tx);
   const details = new Map(
     (await tx.getConversationDetails(hits.map((h) => h.conversationId))).map((d) => [d.id, d]),
