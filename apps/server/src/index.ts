@@ -108,9 +108,9 @@ export async function createParlo(config: Config, options: ParloOptions = {}): P
   const retention = new RetentionJob(ctx, mediaFiles);
   // Presence drives routing: a desktop gone rescinds its offers and starts the grace period.
   hub.onPresence = (agentId, present) => {
-    presenceChanged(ctx, agentId, present).catch((err: unknown) =>
-      logger.error({ err, agentId }, 'presence change failed'),
-    );
+    hub.reconnects
+      .run(() => presenceChanged(ctx, agentId, present))
+      .catch((err: unknown) => logger.error({ err, agentId }, 'presence change failed'));
   };
   const sweep = (): Promise<number> => sweepPresence(ctx);
   let sweepTimer: NodeJS.Timeout | undefined;

@@ -26,3 +26,4 @@ export {
 export { escapeHtml, styleHashSource } from './html.ts';
 export { timeOrderedId } from './ids.ts';
 export { audit } from './audit.ts';
+export { TurnBudget } from './turn-budget.ts';

@@ -6,12 +6,22 @@ import {
   type AgentFeed,
   type Logger,
   type Push,
+  TurnBudget,
 } from '../platform/index.ts';
 import type { DesktopFeed } from '../services/routing/index.ts';
 import { MonitorHub } from './monitors.ts';
 
 /** How many missed events a reconnecting desktop may replay before it is sent a snapshot instead. */
 const MAX_REPLAY = 500;
+
+/**
+ * P7: after a restart a thousand desktops reconnect at once; their session reads, replays and
+ * presence changes ran back to back in one turn of the loop (400-500 ms on SQLite). Past 10 ms of
+ * that work in one turn, the rest waits for the next, so timers and pushes go on in between.
+ */
+const RECONNECT_TURN_BUDGET_MS = 10;
+/** Reconnect work in flight at once: on PostgreSQL they wait on the pool together. */
+const RECONNECT_CONCURRENCY = 8;
 
 interface Connection {
   readonly socket: WebSocket;
@@ -37,6 +47,11 @@ export class RealtimeHub implements AgentFeed {
    * shutting down is not agents leaving, so it reports nothing then.
    */
   onPresence: (agentId: string, present: boolean) => void = () => {};
+  /**
+   * Bursts of desktop work (reconnects, resyncs, catching up) go through this, spread over turns
+   * of the loop; the socket route's session read and presence changes too.
+   */
+  readonly reconnects = new TurnBudget(RECONNECT_TURN_BUDGET_MS, RECONNECT_CONCURRENCY);
 
   constructor(
     private readonly feed: DesktopFeed,
@@ -80,7 +95,7 @@ export class RealtimeHub implements AgentFeed {
             socket.close(4000, 'protocol mismatch');
             return;
           }
-          this.enqueue(connection, () => this.resume(connection, frame.lastSeq));
+          this.enqueue(connection, () => this.reconnects.run(() => this.resume(connection, frame.lastSeq)));
           return;
       }
     });
@@ -157,7 +172,7 @@ export class RealtimeHub implements AgentFeed {
     for (const set of this.connections.values()) {
       for (const connection of set) {
         this.enqueue(connection, async () => {
-          if (connection.lastSentSeq >= 0) await this.fillGap(connection);
+          if (connection.lastSentSeq >= 0) await this.reconnects.run(() => this.fillGap(connection));
         });
       }
     }
@@ -175,7 +190,9 @@ export class RealtimeHub implements AgentFeed {
   resyncAll(): void {
     for (const set of this.connections.values()) {
       for (const connection of set) {
-        if (connection.lastSentSeq >= 0) this.enqueue(connection, () => this.resume(connection, null));
+        if (connection.lastSentSeq >= 0) {
+          this.enqueue(connection, () => this.reconnects.run(() => this.resume(connection, null)));
+        }
       }
     }
   }

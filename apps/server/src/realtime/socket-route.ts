@@ -16,7 +16,8 @@ export function registerSocketRoute(app: FastifyInstance, ctx: ServerContext, hu
       preValidation: async (request) => {
         // A draining node takes no new desktop: it would close it again in a moment.
         if (ctx.node.draining) throw new ApiError('UNAVAILABLE', 'This node is stopping; reconnect');
-        const user = await sessionUser(ctx.store, request, ctx.clock());
+        // A reconnect storm's session reads are spread over turns of the loop (P7).
+        const user = await hub.reconnects.run(() => sessionUser(ctx.store, request, ctx.clock()));
         if (!user) throw new ApiError('UNAUTHENTICATED', 'Sign in first');
         socketUsers.set(request, user.id);
       },
