@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { KyselyStoreTx } from './kysely-store-tx.ts';
-import type { Store, StoreDialect, StoreTx } from './port.ts';
+import { KyselyInteractionEventsRepository } from './interaction-events-repository.ts';
+import type { Store, StoreDialect, StoreReader, StoreTx } from './port.ts';
 import { KyselySearchRepository } from './search-repository.ts';
 import type { InteractionEventRow } from './ports/interaction-events.ts';
 import { RoutingMemory } from './routing-repository.ts';
@@ -61,11 +62,17 @@ export function createKyselyStore(
       if (wrote) await durability?.flush();
       return result;
     },
-    readOnly: <T>(work: (reader: { search: KyselySearchRepository }) => Promise<T>): Promise<T> =>
+    readOnly: <T>(work: (reader: StoreReader) => Promise<T>): Promise<T> =>
       (reader ?? db)
         .transaction()
         .setAccessMode('read only')
-        .execute((trx) => work({ search: new KyselySearchRepository(trx, dialect) })),
+        .execute((trx) =>
+          work({
+            search: new KyselySearchRepository(trx, dialect),
+            // Reads only: nothing is appended, so its flush writes nothing.
+            reports: new KyselyInteractionEventsRepository(trx, dialect),
+          }),
+        ),
     forgetRoutingWorld: () => memory.forget(),
     onRoutingReload: (listener) => {
       memory.onReload = listener;

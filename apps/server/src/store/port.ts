@@ -85,6 +85,7 @@ export interface Store {
 /** What a read-only transaction may ask (`Store.readOnly`). */
 export interface StoreReader {
   readonly search: Pick<SearchRepository, 'searchConversations'>;
+  readonly reports: Pick<InteractionEventsRepository, 'report'>;
 }
 
 /**
