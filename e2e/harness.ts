@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,31 +6,16 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createParlo, loadConfig, type Parlo } from '@parlo/server';
 import { createSimulator, type SimNumber, type Simulator } from '@parlo/whatsapp-sim';
 import { DEMO_NUMBER } from '@parlo/server';
+import { freePort } from '../cluster/processes.ts';
+
+// One picker of free ports for every tier that starts servers (distinct ports within a run).
+export { freePort };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const artifactsDir = join(root, 'e2e/artifacts');
 /** Screenshots go to the ignored artifacts folder; PARLO_UPDATE_SCREENSHOTS=1 refreshes the README's. */
 export const screenshotsDir =
   process.env.PARLO_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs/screenshots') : artifactsDir;
-
-/** A port nobody listens on right now (distinct from the others handed out by this process). */
-const handedOut = new Set<number>();
-export async function freePort(): Promise<number> {
-  for (;;) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-      });
-    });
-    if (!handedOut.has(port)) {
-      handedOut.add(port);
-      return port;
-    }
-  }
-}
 
 export interface Stack {
   readonly parloUrl: string;
