@@ -74,15 +74,20 @@ export function registerWebhookRoutes(app: FastifyInstance, ctx: ServerContext):
         ctx.logger.warn({ event: 'webhook.rejected', reason: 'signature' }, 'webhook with a bad signature');
         throw new ApiError('BAD_SIGNATURE', 'Signature does not match the payload');
       }
-      const events = updatesOf(raw);
-      if (!events) {
-        metrics.webhookRejected('malformed');
-        ctx.logger.warn({ event: 'webhook.rejected', reason: 'malformed' }, 'malformed webhook');
-        throw new ApiError('MALFORMED_WEBHOOK', 'Payload is not a WhatsApp Business Account webhook');
-      }
       try {
+        // A large delivery's redaction starts before its parse: the mask pool's thread works beside it.
+        const started = await ingest.startRedaction(raw);
+        const parsed = updatesOf(raw);
+        if (!parsed) {
+          metrics.webhookRejected('malformed');
+          ctx.logger.warn({ event: 'webhook.rejected', reason: 'malformed' }, 'malformed webhook');
+          throw new ApiError('MALFORMED_WEBHOOK', 'Payload is not a WhatsApp Business Account webhook');
+        }
         // Stored before acknowledged: the 200 waits for the delivery's commit.
-        await ingest.submit({ raw, events, secret });
+        await ingest.submit(
+          { raw, events: parsed.events, secret },
+          started && { answer: started.answer, document: parsed.document },
+        );
       } catch (err) {
         if (!(err instanceof GroupCommitOverloaded)) throw err;
         // Past saturation: a fast 503 that Meta retries, rather than a timeout.
@@ -143,13 +148,15 @@ function readBody(
 }
 
 /**
- * A delivery's updates, or undefined when its body is not a WhatsApp Business Account webhook (a
- * messages change whose value does not parse, too). Flattened once: the same list is ingested.
+ * A delivery's updates and its parsed body, or undefined when its body is not a WhatsApp Business
+ * Account webhook (a messages change whose value does not parse, too). Flattened once: the same list
+ * is ingested.
  */
 function updatesOf(raw: Buffer) {
   try {
-    const result = webhookPayloadSchema.safeParse(JSON.parse(raw.toString('utf8')));
-    return result.success ? flattenWebhookUpdates(result.data) : undefined;
+    const document: unknown = JSON.parse(raw.toString('utf8'));
+    const result = webhookPayloadSchema.safeParse(document);
+    return result.success ? { events: flattenWebhookUpdates(result.data), document } : undefined;
   } catch {
     return undefined;
   }

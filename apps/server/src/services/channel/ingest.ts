@@ -45,7 +45,7 @@ import { decideAndApplyAll } from '../routing/index.ts';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
 import { inboundMessageId, inboundParts, recordInboundMedia } from './inbound.ts';
 import { INLINE_MAX_BYTES, MaskPool } from './mask-pool.ts';
-import { redactedText, type Redaction, type RedactionJob } from './redaction.ts';
+import { redactedText, toRedaction, type Redaction, type RedactionResult } from './redaction.ts';
 
 /** Thrown to roll back and retry a delivery that raced a concurrent copy of itself. */
 class ConcurrentDelivery extends Error {}
@@ -55,6 +55,20 @@ const EVENTS_PER_SLICE = 32;
 
 /** How long the list of numbers (and their secrets) is reused before it is read again. */
 const NUMBERS_CACHE_MS = 1000;
+
+/** A large delivery's redaction under way in the mask pool, and the receiver's parse of its body. */
+export interface EarlyRedaction {
+  readonly answer: Promise<RedactionResult>;
+  readonly document: unknown;
+}
+
+/**
+ * A large delivery's body parsed again, here: only when masking was switched on between its receipt
+ * and its commit (the receiver parsed it once and let go of the parse).
+ */
+function parsedBody(raw: Buffer): unknown {
+  return JSON.parse(raw.toString('utf8'));
+}
 
 /** A checked, parsed delivery waiting for its commit. */
 export interface Delivery {
@@ -362,10 +376,12 @@ export class WebhookIngest {
 
   /**
    * Resolves once the delivery is committed (with others, or alone after a failed batch).
-   * Rejects with GroupCommitOverloaded past saturation.
+   * Rejects with GroupCommitOverloaded past saturation. `early`: its redaction, started by
+   * `startRedaction` before the body was parsed, and that parse.
    */
-  async submit(delivery: Delivery): Promise<void> {
-    return this.committer.submit(await this.redactEarly(delivery));
+  async submit(delivery: Delivery, early?: EarlyRedaction): Promise<void> {
+    const redaction = early && toRedaction(early.document, await early.answer);
+    return this.committer.submit(redaction ? { ...delivery, redaction } : delivery);
   }
 
   /** Lets go of the mask pool (its threads stop with the last server of the process). */
@@ -374,18 +390,21 @@ export class WebhookIngest {
   }
 
   /**
-   * While masking is on, a large delivery is redacted before it joins a commit, in the mask pool:
-   * its cost is paid on another core, never inside a transaction nor on the event loop. The switch
-   * is read now, from the store, so an admin's change applies to every delivery received after
-   * it; the transaction reads it again and has the last word. A chat-sized delivery is redacted in
-   * its transaction, at a chat message's cost.
+   * While masking is on, a large delivery is redacted in the mask pool as soon as its signature is
+   * checked, before this thread parses it: its cost is paid on another core, beside the parse, and
+   * never inside a transaction nor on the event loop. The switch is read now, from the store, so an
+   * admin's change applies to every delivery received after it; the transaction reads it again and
+   * has the last word. A chat-sized delivery is redacted in its transaction, at a chat message's
+   * cost. Undefined when there is nothing to start; rejects with GroupCommitOverloaded when the
+   * pool is full.
    */
-  private async redactEarly(delivery: Delivery): Promise<Delivery> {
-    if (delivery.raw.length < INLINE_MAX_BYTES) return delivery;
+  async startRedaction(raw: Buffer): Promise<Pick<EarlyRedaction, 'answer'> | undefined> {
+    if (raw.length < INLINE_MAX_BYTES) return undefined;
     const masking = await this.ctx.store.transaction(async (tx) => (await Presenter.load(tx)).masking);
-    if (!masking) return delivery;
+    if (!masking) return undefined;
     if (this.masker.full) throw new GroupCommitOverloaded();
-    return { ...delivery, redaction: await this.masker.redact(redactionJob(delivery)) };
+    // In an object: an async function's promise would otherwise wait for this one.
+    return { answer: this.masker.start(raw) };
   }
 
   private businessNumbers(fresh = false): Promise<BusinessNumberRow[]> {
@@ -406,14 +425,6 @@ function matchingSecret(raw: Buffer, header: string | undefined, numbers: readon
   return undefined;
 }
 
-/** What the mask pool needs of a delivery: its raw body and its messages' texts. */
-function redactionJob(delivery: Delivery): RedactionJob {
-  const texts: string[] = [];
-  for (const event of delivery.events)
-    if (event.kind === 'message') texts.push(inboundParts(event.message, event.details).text);
-  return { raw: delivery.raw, texts };
-}
-
 async function ingestDelivery(
   ctx: ServerContext,
   tx: StoreTx,
@@ -430,7 +441,7 @@ async function ingestDelivery(
   const masking = (await Presenter.of(tx)).masking;
   if (masking) masker.warm();
   const redaction = masking
-    ? (delivery.redaction ?? (await masker.redact(redactionJob(delivery))))
+    ? (delivery.redaction ?? (await masker.redact(delivery.raw, () => parsedBody(delivery.raw))))
     : undefined;
   const body = redaction?.body ?? delivery.raw.toString('utf8');
   notes.raw.push({ id: timeOrderedId('wh', now), receivedAt: now, body });

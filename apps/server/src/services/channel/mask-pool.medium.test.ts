@@ -9,7 +9,7 @@ describe('the mask pool', () => {
     expect(raw.byteLength).toBeGreaterThan(INLINE_MAX_BYTES);
     const pool = new MaskPool();
     const before = maskPoolActivity().completed;
-    const redaction = await pool.redact({ raw, texts: [text] });
+    const redaction = await pool.redact(raw, () => JSON.parse(raw.toString('utf8')));
     await pool.close();
     expect(maskPoolActivity().completed).toBe(before + 1);
     expect(redaction.texts.get(text)).toBe(redactPci(text, undefined));

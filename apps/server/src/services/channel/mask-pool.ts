@@ -13,7 +13,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import {
-  redactDelivery,
+  redactDeliveryInline,
   toRedaction,
   type Redaction,
   type RedactionJob,
@@ -85,16 +85,32 @@ export class MaskPool {
     if (!this.closed) pool();
   }
 
-  /** Redacts a delivery: inline when its body is small, in a worker thread otherwise. */
-  async redact(job: RedactionJob): Promise<Redaction> {
-    if (job.raw.byteLength < INLINE_MAX_BYTES) return toRedaction(job, redactDelivery(job));
+  /**
+   * Redacts a delivery whose body the caller parsed into `document`: inline when its body is small,
+   * in a worker thread otherwise.
+   */
+  async redact(raw: Buffer, document: () => unknown): Promise<Redaction> {
+    if (raw.byteLength < INLINE_MAX_BYTES) return redactDeliveryInline(raw);
+    const answer = this.start(raw); // first: the thread works while this one parses
+    return toRedaction(document(), await answer);
+  }
+
+  /**
+   * Starts redacting a large delivery's body in a worker thread, at once: the caller parses the
+   * body meanwhile, then pairs the answer with its parse (`toRedaction`). Never rejects unobserved:
+   * a caller that drops the answer (a malformed body) leaves no unhandled rejection behind.
+   */
+  start(raw: Buffer): Promise<RedactionResult> {
     shared.running++;
-    try {
-      return toRedaction(job, await pool().run(job));
-    } finally {
-      shared.running--;
-      shared.completed++;
-    }
+    const job: RedactionJob = { raw };
+    const answer = pool()
+      .run(job)
+      .finally(() => {
+        shared.running--;
+        shared.completed++;
+      });
+    answer.catch(() => undefined);
+    return answer;
   }
 
   /** Lets go of the pool; the last holder stops its threads (after the jobs they run). */

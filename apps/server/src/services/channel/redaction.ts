@@ -19,19 +19,26 @@ export function redactPci(text: string, region: CountryCode | undefined): string
 
 /** The same over every string of a JSON document (the raw webhook delivery we keep). */
 export function redactPciInJson(raw: string, region: CountryCode | undefined): string {
-  return redactJson(raw, (text) => redactPci(text, region));
+  return redactJson(raw, (text) => redactPci(text, region)).body;
 }
 
 /**
  * Every string value of the document redacted, in place; the text unchanged (not even re-serialised)
  * when none was, as most deliveries are: a copy of every object and array cost as much as the
- * masking itself.
+ * masking itself. `visit` sees each string value, in document order, with its ordinal among them.
  */
-function redactJson(raw: string, redact: (text: string) => string): string {
+function redactJson(
+  raw: string,
+  redact: (text: string) => string,
+  visit?: (ordinal: number, text: string, masked: string) => void,
+): { body: string } {
   let changed = false;
+  let ordinal = 0;
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') {
       const masked = redact(value);
+      visit?.(ordinal, value, masked);
+      ordinal++;
       if (masked !== value) changed = true;
       return masked;
     }
@@ -44,28 +51,43 @@ function redactJson(raw: string, redact: (text: string) => string): string {
     return value;
   };
   const document = walk(JSON.parse(raw));
-  return changed ? JSON.stringify(document) : raw;
+  return { body: changed ? JSON.stringify(document) : raw };
 }
 
 /**
- * What a delivery needs redacted: its raw body (bytes, UTF-8: decoding megabytes is work, done
- * where the job runs), and the text of each of its messages.
+ * Calls `visit` with each string value of `document` (a parse of a delivery's body), in the order
+ * `redactJson` walks a parse of the same body, with its ordinal.
+ */
+function eachString(document: unknown, visit: (ordinal: number, text: string) => void): void {
+  let ordinal = 0;
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') visit(ordinal++, value);
+    else if (Array.isArray(value)) for (const item of value) walk(item);
+    else if (value !== null && typeof value === 'object')
+      for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key]);
+  };
+  walk(document);
+}
+
+/**
+ * What a delivery's redaction needs: its raw body, as bytes (UTF-8: decoding megabytes is work,
+ * done where the job runs). Not its messages' texts: each is a string of the body, which the
+ * receiver parsed too, so only what changed travels back, by position (see `toRedaction`).
  */
 export interface RedactionJob {
   readonly raw: Uint8Array;
-  readonly texts: readonly string[];
-}
-
-/** A job's answer: the body to store, and each text redacted (null: unchanged), in order. */
-export interface RedactionResult {
-  readonly body: string;
-  readonly texts: readonly (string | null)[];
 }
 
 /**
- * Redacts a delivery's body and its messages' texts. A message's text is also a string of the
- * body (a text message's body, a caption), so each distinct string is masked once.
+ * A job's answer: the body to store, and each string value of the body that redaction changed, as
+ * its ordinal among the body's string values (document order, ascending) and its stored form.
  */
+export interface RedactionResult {
+  readonly body: string;
+  readonly changed: readonly (readonly [ordinal: number, stored: string])[];
+}
+
+/** Redacts a delivery's body; each distinct string is masked once (a text is often also a caption's copy). */
 export function redactDelivery(job: RedactionJob): RedactionResult {
   const done = new Map<string, string>();
   const redact = (text: string): string => {
@@ -77,28 +99,50 @@ export function redactDelivery(job: RedactionJob): RedactionResult {
     return masked;
   };
   const raw = Buffer.from(job.raw.buffer, job.raw.byteOffset, job.raw.byteLength).toString('utf8');
-  const body = redactJson(raw, redact);
-  return {
-    body,
-    texts: job.texts.map((text) => {
-      const masked = redact(text);
-      return masked === text ? null : masked;
-    }),
-  };
+  const changed: [number, string][] = [];
+  const { body } = redactJson(raw, redact, (ordinal, text, masked) => {
+    if (masked !== text) changed.push([ordinal, masked]);
+  });
+  return { body, changed };
 }
 
-/** A delivery redacted: the body to store, and each message text's stored form. */
+/** A delivery redacted: the body to store, and each of its strings' stored form. */
 export interface Redaction {
   readonly body: string;
-  /** Every message text of the delivery, to what is stored for it. */
+  /** Every string value of the delivery's body (a message's text is one), to what is stored for it. */
   readonly texts: ReadonlyMap<string, string>;
 }
 
-/** The `Redaction` of `job` from its result. */
-export function toRedaction(job: RedactionJob, result: RedactionResult): Redaction {
+/**
+ * The `Redaction` of a delivery from its job's result and `document`, the receiver's own parse of
+ * the same body: the two walks meet the same strings in the same order, so the ordinals pair each
+ * changed string with its original; every other string is stored as it is.
+ */
+export function toRedaction(document: unknown, result: RedactionResult): Redaction {
   const texts = new Map<string, string>();
-  for (const [i, text] of job.texts.entries()) texts.set(text, result.texts[i] ?? text);
+  const { changed } = result;
+  let next = 0;
+  eachString(document, (ordinal, text) => {
+    const change = changed[next];
+    if (change !== undefined && change[0] === ordinal) {
+      texts.set(text, change[1]);
+      next++;
+    } else if (!texts.has(text)) texts.set(text, text);
+  });
+  if (next !== changed.length)
+    throw new Error('the redaction does not match the document it was paired with');
   return { body: result.body, texts };
+}
+
+/** A small delivery redacted here and now (one parse, one walk). */
+export function redactDeliveryInline(raw: Buffer): Redaction {
+  const texts = new Map<string, string>();
+  const { body } = redactJson(
+    raw.toString('utf8'),
+    (text) => texts.get(text) ?? redactPci(text, undefined),
+    (_ordinal, text, masked) => texts.set(text, masked),
+  );
+  return { body, texts };
 }
 
 /** What a message's text is stored as: from the delivery's redaction, else redacted now. */
