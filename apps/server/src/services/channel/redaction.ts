@@ -25,7 +25,7 @@ export function redactPciInJson(raw: string, region: CountryCode | undefined): s
 /**
  * Every string value of the document redacted, in place; the text unchanged (not even re-serialised)
  * when none was, as most deliveries are: a copy of every object and array cost as much as the
- * masking itself. `visit` sees each string value, in document order, with its ordinal among them.
+ * masking itself. `visit` sees each string value with its ordinal among them (`eachString`'s order).
  */
 function redactJson(
   raw: string,
@@ -33,15 +33,26 @@ function redactJson(
   visit?: (ordinal: number, text: string, masked: string) => void,
 ): { body: string } {
   let changed = false;
+  const document = eachString(JSON.parse(raw), (ordinal, text) => {
+    const masked = redact(text);
+    visit?.(ordinal, text, masked);
+    if (masked !== text) changed = true;
+    return masked;
+  });
+  return { body: changed ? JSON.stringify(document) : raw };
+}
+
+/**
+ * Calls `visit` with each string value of `document` (a JSON parse), in document order, with its
+ * ordinal among them, and puts what it returns in the string's place (returns the document: a
+ * document that is only a string is replaced whole). The one walk both sides of a
+ * redaction take: the thread that masks a body and the server that pairs the answer with its own
+ * parse of the same body (`toRedaction`) meet the same strings in the same order.
+ */
+function eachString(document: unknown, visit: (ordinal: number, text: string) => string): unknown {
   let ordinal = 0;
   const walk = (value: unknown): unknown => {
-    if (typeof value === 'string') {
-      const masked = redact(value);
-      visit?.(ordinal, value, masked);
-      ordinal++;
-      if (masked !== value) changed = true;
-      return masked;
-    }
+    if (typeof value === 'string') return visit(ordinal++, value);
     if (Array.isArray(value)) {
       for (let i = 0; i < value.length; i++) value[i] = walk(value[i]);
     } else if (value !== null && typeof value === 'object') {
@@ -50,23 +61,7 @@ function redactJson(
     }
     return value;
   };
-  const document = walk(JSON.parse(raw));
-  return { body: changed ? JSON.stringify(document) : raw };
-}
-
-/**
- * Calls `visit` with each string value of `document` (a parse of a delivery's body), in the order
- * `redactJson` walks a parse of the same body, with its ordinal.
- */
-function eachString(document: unknown, visit: (ordinal: number, text: string) => void): void {
-  let ordinal = 0;
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string') visit(ordinal++, value);
-    else if (Array.isArray(value)) for (const item of value) walk(item);
-    else if (value !== null && typeof value === 'object')
-      for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key]);
-  };
-  walk(document);
+  return walk(document);
 }
 
 /**
@@ -128,6 +123,7 @@ export function toRedaction(document: unknown, result: RedactionResult): Redacti
       texts.set(text, change[1]);
       next++;
     } else if (!texts.has(text)) texts.set(text, text);
+    return text; // the receiver's parse is read, not changed
   });
   if (next !== changed.length)
     throw new Error('the redaction does not match the document it was paired with');
