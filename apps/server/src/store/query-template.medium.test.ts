@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, sql, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listArgs, QueryTemplates, templateLength } from './query-template.ts';
+import { listArgs, QueryTemplates, statementLength, templateLength } from './query-template.ts';
 import type { Database } from './schema.ts';
 
 describe('query templates (issue 13: statements compiled once)', () => {
@@ -108,6 +108,36 @@ describe('query templates (issue 13: statements compiled once)', () => {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
     expect(Number(count)).toBe(2 * next);
+  });
+
+  it('[issue 13] on PostgreSQL a batch of up to 64 rows is one statement: a round trip each is what the batch waits on', async () => {
+    // The SQL comes from the database the rows go to (SQLite here); the dialect only picks how the
+    // rows are cut into statements, as it does on PostgreSQL.
+    let statements = 0;
+    const counted = new Kysely<Database>({
+      dialect: new SqliteDialect({ database: new SqliteDatabase(':memory:') }),
+      log: (event) => {
+        if (event.level === 'query') statements++;
+      },
+    });
+    try {
+      await sql`create table settings (key text primary key, value text not null)`.execute(counted);
+      const templates = new QueryTemplates('postgres');
+      let next = 0;
+      for (const size of [31, 64, 200]) {
+        statements = 0;
+        const rows = Array.from({ length: size }, () => ({ key: `k${next++}`, value: String(size) }));
+        const result = await templates.runRows(counted, 'putMany', rows, (r) =>
+          counted.insertInto('settings').values(r).returning('key'),
+        );
+        expect(result.rows.map((r) => r.key)).toEqual(rows.map((r) => r.key));
+        expect(statements).toBe(Math.ceil(size / 64));
+      }
+      expect([1, 9, 31, 64, 65].map((n) => statementLength('postgres', n))).toEqual([1, 9, 31, 64, 64]);
+      expect([1, 9, 31, 64, 65].map((n) => statementLength('sqlite', n))).toEqual([1, 8, 16, 64, 64]);
+    } finally {
+      await counted.destroy();
+    }
   });
 
   it('[issue 13] an in-list of any length runs on a template of a bounded length, with the same rows', async () => {

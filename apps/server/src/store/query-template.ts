@@ -18,8 +18,11 @@ interface RowTemplate {
   readonly cells: readonly Cell[];
 }
 
-/** Past this many shapes the cache starts over (shapes are a fixed set; a guard, not a limit). */
-const MAX_TEMPLATES = 500;
+/**
+ * Past this many shapes the cache starts over (shapes are a fixed set; a guard, not a limit). On
+ * PostgreSQL `runRows` has a template per row count up to MAX_ROWS: a dozen names make ~700.
+ */
+const MAX_TEMPLATES = 1000;
 
 /**
  * A query built and compiled by Kysely once per dialect and shape, then run with new parameters.
@@ -65,9 +68,15 @@ export class QueryTemplates {
   /**
    * `run` for an insert of many rows at once: one template per name, row count and columns, whose
    * parameters are read from the rows by position. No argument object is built per call: the rows
-   * themselves are the arguments. Every row has the columns of the first. The rows go in chunks of
-   * the lengths `templateLength` allows, so that a name has at most a dozen templates whatever the
-   * batch sizes: results are concatenated, affected rows summed.
+   * themselves are the arguments. Every row has the columns of the first. Results are concatenated,
+   * affected rows summed.
+   *
+   * How the rows are cut into statements depends on the database (`statementLength`). SQLite
+   * prepares every new statement, so the rows go in chunks of the lengths `templateLength` allows:
+   * a name has at most a dozen templates whatever the batch sizes. PostgreSQL parses every
+   * statement pg sends anyway, and each statement is a round trip inside the webhook batch's
+   * transaction, which holds the next batch back: there the rows go MAX_ROWS at a time, one
+   * statement for a batch's 31 messages instead of three (16 + 8 + 7).
    */
   async runRows<Row, R extends object>(
     db: Kysely<Database>,
@@ -76,12 +85,12 @@ export class QueryTemplates {
     build: (rows: R[]) => Compilable<Row>,
   ): Promise<QueryResult<Row>> {
     if (rows.length === 0) return { rows: [] };
-    if (rows.length <= MAX_ROWS && templateLength(rows.length) === rows.length)
+    if (statementLength(this.dialect, rows.length) === rows.length)
       return this.#runChunk(db, name, rows, build);
     const out: Row[] = [];
     let affected: bigint | undefined;
     for (let start = 0; start < rows.length;) {
-      const length = chunkLength(rows.length - start);
+      const length = statementLength(this.dialect, rows.length - start);
       const result = await this.#runChunk(db, name, rows.slice(start, start + length), build);
       for (const row of result.rows) out.push(row);
       if (result.numAffectedRows !== undefined) affected = (affected ?? 0n) + result.numAffectedRows;
@@ -147,8 +156,12 @@ export function templateLength(n: number): number {
   return length;
 }
 
-/** The longest template length that fits in `remaining` rows (capped at MAX_ROWS). */
-function chunkLength(remaining: number): number {
+/**
+ * How many of `remaining` rows the next `runRows` statement takes: on PostgreSQL all of them up to
+ * MAX_ROWS; on SQLite the longest template length that fits (capped at MAX_ROWS).
+ */
+export function statementLength(dialect: StoreDialect, remaining: number): number {
+  if (dialect === 'postgres') return Math.min(remaining, MAX_ROWS);
   if (remaining <= 8) return remaining;
   let length = 8;
   while (length * 2 <= Math.min(remaining, MAX_ROWS)) length *= 2;
