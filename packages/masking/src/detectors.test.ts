@@ -22,6 +22,25 @@ describe('normalize', () => {
   it('[S-10] maps Arabic-Indic and mathematical digits to ASCII', () => {
     expect(normalize('٣٤٧ 𝟏𝟐').view).toBe('347 12');
   });
+  it('[S-10] maps back the same way in a chat message and in a text of many kilobytes', () => {
+    // A short text keeps its maps in plain arrays, a long one in typed arrays: the same offsets.
+    const piece = 'x\u200B４\u00A0–1 carta ４１１１\u3000１１１１ １１１１ １１１１ ok\u00AD ';
+    const short = normalize(piece);
+    const times = Math.ceil(5000 / piece.length);
+    const long = normalize(piece.repeat(times));
+    expect(long.view).toBe(short.view.repeat(times));
+    const viewLength = short.view.length;
+    for (let k = 0; k < times; k += times - 1) {
+      for (let i = 0; i < viewLength; i++) {
+        const at = toOriginal(long, k * viewLength + i, k * viewLength + i + 1);
+        const expected = toOriginal(short, i, i + 1);
+        expect(at).toEqual({
+          start: expected.start + k * piece.length,
+          end: expected.end + k * piece.length,
+        });
+      }
+    }
+  });
   it('leaves plain text untouched (identity fast path)', () => {
     const n = normalize('ciao 123');
     expect(n.view).toBe('ciao 123');
