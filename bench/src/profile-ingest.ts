@@ -4,7 +4,8 @@
  * `--cpu-prof`, drives it with the ingest bench's traffic (20% new customers) closed loop (64 in
  * flight) then open loop at 1k/s, stops it with SIGTERM so the profile is written, and prints the
  * top self-time functions. With SQL_TIMING_OUT=<file>, also
- * the time spent per SQL text (bench/src/sql-timing.mjs).
+ * the time spent per SQL text (bench/src/sql-timing.mjs). PROFILE_OPEN_ONLY=1 or
+ * PROFILE_CLOSED_ONLY=1 runs one phase alone: a profile of both mixes their idle shares.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -104,15 +105,19 @@ async function main(): Promise<void> {
   };
   const [s0 = 0, c0 = 0] = await batches();
   // PROFILE_OPEN_ONLY=1: the 1k/s phase alone (8 s), the per-transaction costs of small batches.
+  // PROFILE_CLOSED_ONLY=1: the closed loop alone (8 s), where the server is saturated: idle there is
+  // time it waited (on the database, the disk), not spare capacity at 1k/s. The profile also holds
+  // the start-up and priming (about 2 s, half of it idle): read a phase's idle share by time.
   const openOnly = process.env.PROFILE_OPEN_ONLY === '1';
-  const closed = openOnly ? { rps: 0 } : await closedLoop(origin, next, 64, 5000);
+  const closedOnly = process.env.PROFILE_CLOSED_ONLY === '1';
+  const closed = openOnly ? { rps: 0 } : await closedLoop(origin, next, 64, closedOnly ? 8000 : 5000);
   const [s1 = 0, c1 = 0] = await batches();
   console.log({
     closedMeanBatch: Math.round(((s1 - s0) / Math.max(1, c1 - c0)) * 10) / 10,
     commits: c1 - c0,
   });
-  const open = await openLoop(origin, next, 1000, openOnly ? 8000 : 3000);
-  console.log({ closedRps: closed.rps, open1kP50: open.p50Ms, open1kP99: open.p99Ms });
+  const open = closedOnly ? undefined : await openLoop(origin, next, 1000, openOnly ? 8000 : 3000);
+  console.log({ closedRps: closed.rps, open1kP50: open?.p50Ms, open1kP99: open?.p99Ms });
   await new Promise<void>((done) => {
     child.once('exit', () => done());
     child.kill('SIGTERM');
