@@ -37,7 +37,7 @@ import {
 } from './load.ts';
 import { haproxyConfig } from '../../scripts/haproxy-config.mjs';
 import { DEFAULT_ADMIN_URL, freshDatabase, showSetting } from './pg.ts';
-import { mainThreadCpuMs, runQueueMs } from './proc.ts';
+import { cpuMsOfProcesses, machineCpuMs, mainThreadCpuMs, runQueueMs } from './proc.ts';
 import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -509,6 +509,14 @@ export interface LoopDelay {
   /** The machine's 1-minute load average at the end of the phase (2 cores: above 2, others ran). */
   readonly loadavg: number;
   /**
+   * The machine's CPU busy over the phase, % of all its cores (the server, the load, PostgreSQL,
+   * the rest): well under 100 while the server's core is not saturated means the server waited
+   * on something other than CPU.
+   */
+  readonly machinePct: number;
+  /** PostgreSQL's processes' CPU over the phase, % of one core (near 0 on SQLite). */
+  readonly postgresCpuPct: number;
+  /**
    * SQLite's WAL fsyncs during the phase (parlo_disk_flush_seconds), which acks and pushes wait
    * for: p99 (bucket upper bound) and how many took over 100 ms. A slow disk shows here, not in
    * the loop delay.
@@ -530,10 +538,14 @@ async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>
   const drops0 = listenDrops();
   const runq0 = runQueueMs(server.pid);
   const loopCpu0 = mainThreadCpuMs(server.pid);
+  const machine0 = machineCpuMs();
+  const postgres0 = cpuMsOfProcesses('postgres');
   const at0 = performance.now();
   const result = await run();
   const runq1 = runQueueMs(server.pid);
   const loopCpu1 = mainThreadCpuMs(server.pid);
+  const machine1 = machineCpuMs();
+  const postgres1 = cpuMsOfProcesses('postgres');
   const at1 = performance.now();
   const drops1 = listenDrops();
   const after = await scrape(server.origin);
@@ -555,6 +567,10 @@ async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>
           runQueuePct: Math.round(((runq1 - runq0) * 100) / Math.max(1, after.at - before.at)),
           ...(drops0 !== undefined && drops1 !== undefined ? { listenDrops: drops1 - drops0 } : {}),
           loadavg: round(loadavg()[0] ?? 0, 1),
+          machinePct: Math.round(
+            ((machine1.busy - machine0.busy) * 100) / Math.max(1, machine1.all - machine0.all),
+          ),
+          postgresCpuPct: Math.round(((postgres1 - postgres0) * 100) / Math.max(1, at1 - at0)),
         }
       : undefined;
   const serverAck = ackQuantiles(ackBuckets(before), ackBuckets(after));
@@ -1396,6 +1412,8 @@ export function printIngest(report: IngestReport): void {
         'cpu %': l.cpuPct,
         'loop thread cpu %': l.loopThreadCpuPct,
         'runq %': l.runQueuePct ?? '',
+        'machine busy %': l.machinePct,
+        'postgres cpu %': l.postgresCpuPct,
         'rss MB': l.rssMb,
         'listen drops': l.listenDrops ?? '',
         'fsync p99 ms': l.fsyncP99Ms ?? '',

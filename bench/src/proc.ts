@@ -2,7 +2,7 @@
  * What Linux's /proc says of a process the bench started: its memory, its CPU time, and its main
  * thread's (the event loop's) own CPU time and wait for a CPU. Each reads 0 once the process is gone.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Resident memory of a process in KB (/proc/<pid>/status VmRSS), 0 if gone. */
 export function rssKb(pid: number | undefined): number {
@@ -49,4 +49,48 @@ export function runQueueMs(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * The machine's CPU time since boot (/proc/stat), ms: busy (user, nice, system, irq, softirq,
+ * steal) and in all (busy plus idle and iowait), summed over every core.
+ */
+export function machineCpuMs(): { busy: number; all: number } {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy: busy * 10, all: (busy + idle + iowait) * 10 };
+  } catch {
+    return { busy: 0, all: 0 };
+  }
+}
+
+/**
+ * CPU time (user + system) of every running process named `name` (/proc/<pid>/stat's command), ms:
+ * for PostgreSQL, its backends and background processes together. A process that ended between
+ * two reads drops out of the second, so a phase's difference counts only those alive throughout.
+ */
+export function cpuMsOfProcesses(name: string): number {
+  let total = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name)
+        total += statCpuMs(`/proc/${pid}/stat`);
+    } catch {
+      // gone
+    }
+  }
+  return total;
 }
