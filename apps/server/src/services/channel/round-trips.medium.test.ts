@@ -1,0 +1,99 @@
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import {
+  inboundTextPayload,
+  postWebhook,
+  usePostgresTestServer,
+  watchingCalls,
+  type TestServer,
+} from '../../testing/index.ts';
+
+/**
+ * Issue 13 (P6): on PostgreSQL a webhook delivery's transaction is a chain of round trips, one
+ * statement after another, and the next delivery's transaction waits for it (the routing lock). The
+ * ingest bench shows that chain, not the CPU of Parlo or PostgreSQL, is what bounds P6 (the server's
+ * core ~70% busy, PostgreSQL ~35%, the machine ~60%). So a delivery must take a number of statements
+ * that does not grow with its messages, and no more than it takes today: a statement added per
+ * message, or to every transaction, fails here before the bench slows.
+ */
+
+const pgServer = usePostgresTestServer();
+const server = (): TestServer => pgServer.server();
+
+/** The most statements one delivery's transaction runs, `begin` and `commit` included: 25 today. */
+const ROUND_TRIPS = 25;
+
+/** One signed delivery holding these messages, each in its own change (as Meta may batch them). */
+function delivery(messages: Parameters<typeof inboundTextPayload>[0][]): string {
+  const payloads = messages.map((m) => inboundTextPayload(m));
+  const [first] = payloads;
+  if (!first) throw new Error('a delivery has at least one message');
+  const [entry] = first.entry;
+  if (!entry) throw new Error('a payload has an entry');
+  entry.changes = payloads.flatMap((p) => p.entry[0]?.changes ?? []);
+  return JSON.stringify(first);
+}
+
+/**
+ * The statements of the transaction that stored this delivery: every query pg's clients send while
+ * it is posted, and of those the ones on the connection that inserted the delivery's row, from its
+ * `begin` to its `commit`.
+ */
+async function statementsOf(body: string): Promise<string[]> {
+  const sent: { client: unknown; text: string }[] = [];
+  const res = await watchingCalls(
+    pg.Client.prototype,
+    'query',
+    (client, args) => {
+      const [config] = args as [string | { text?: string }];
+      const text = typeof config === 'string' ? config : config.text;
+      if (text !== undefined) sent.push({ client, text: text.trim().toLowerCase() });
+    },
+    () => postWebhook(server().url, body),
+  );
+  expect(res.status).toBe(200);
+  const insert = sent.findIndex((q) => q.text.startsWith('insert into "webhook_deliveries"'));
+  expect(insert).toBeGreaterThanOrEqual(0);
+  const own = sent.filter((q) => q.client === sent[insert]?.client).map((q) => q.text);
+  const at = own.indexOf(sent[insert]?.text ?? '');
+  const begin = own.lastIndexOf('begin', at);
+  const commit = own.indexOf('commit', at);
+  expect(begin).toBeGreaterThanOrEqual(0);
+  expect(commit).toBeGreaterThan(at);
+  return own.slice(begin, commit + 1);
+}
+
+/** A delivery of `size` messages: half from customers who wrote before, half from new ones. */
+async function mixedDelivery(tag: string, size: number): Promise<string> {
+  const at = Math.floor(Date.now() / 1000) - 120;
+  const known = Array.from({ length: size / 2 }, (_, i) => `3934${tag}${String(i).padStart(5, '0')}`);
+  // The known customers' first messages, in a delivery of their own.
+  const first = await postWebhook(
+    server().url,
+    delivery(known.map((from, i) => ({ wamid: `wamid.rt.${tag}.k${i}`, from, timestamp: at }))),
+  );
+  expect(first.status).toBe(200);
+  return delivery([
+    ...known.map((from, i) => ({ wamid: `wamid.rt.${tag}.a${i}`, from, timestamp: at + 30 })),
+    ...known.map((_, i) => ({
+      wamid: `wamid.rt.${tag}.n${i}`,
+      from: `3935${tag}${String(i).padStart(5, '0')}`,
+      name: `New ${i}`,
+      timestamp: at + 30,
+    })),
+  ]);
+}
+
+describe('[issue 13] a webhook delivery on PostgreSQL takes a fixed number of round trips', () => {
+  it('4 messages and 24 (half from new customers) run the same statements, at most ROUND_TRIPS', async () => {
+    const small = await statementsOf(await mixedDelivery('1', 4));
+    const large = await statementsOf(await mixedDelivery('2', 24));
+    // Printed on failure: which statements a change added.
+    expect({ small: small.length, large: large.length, statements: large }).toEqual({
+      small: small.length,
+      large: small.length,
+      statements: large,
+    });
+    expect(small.length).toBeLessThanOrEqual(ROUND_TRIPS);
+  });
+});
