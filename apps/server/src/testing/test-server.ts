@@ -162,6 +162,17 @@ export function inboundTextPayload(opts: {
   };
 }
 
+/** One delivery (its JSON) holding these text messages, each in its own change, as Meta may batch them. */
+export function inboundBatchPayload(messages: readonly Parameters<typeof inboundTextPayload>[0][]): string {
+  const payloads = messages.map((m) => inboundTextPayload(m));
+  const [first] = payloads;
+  if (!first) throw new Error('a delivery has at least one message');
+  const [entry] = first.entry;
+  if (!entry) throw new Error('a payload has an entry');
+  entry.changes = payloads.flatMap((p) => p.entry[0]?.changes ?? []);
+  return JSON.stringify(first);
+}
+
 /** POSTs a webhook as Meta does: signed over the raw bytes with the demo app secret. */
 export async function postWebhook(
   url: string,

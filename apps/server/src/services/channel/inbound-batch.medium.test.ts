@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import {
-  inboundTextPayload,
+  inboundBatchPayload,
   postWebhook,
   sqliteStatementPrototype,
   startTestServer,
@@ -22,14 +22,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => server.close());
-
-/** One signed delivery holding these messages, each in its own change (as Meta may batch them). */
-function delivery(messages: Parameters<typeof inboundTextPayload>[0][]): string {
-  const payloads = messages.map((m) => inboundTextPayload(m));
-  const first = payloads[0]!;
-  first.entry[0]!.changes = payloads.flatMap((p) => p.entry[0]!.changes);
-  return JSON.stringify(first);
-}
 
 async function stored(from: string) {
   return server.parlo.store.transaction(async (tx) => {
@@ -60,13 +52,13 @@ describe('[issue 13] a batch of inbound messages read together', () => {
       (
         await postWebhook(
           server.url,
-          delivery([{ wamid: 'wamid.ib.b0', from: '390001', name: 'Bruno', timestamp: t - 60 }]),
+          inboundBatchPayload([{ wamid: 'wamid.ib.b0', from: '390001', name: 'Bruno', timestamp: t - 60 }]),
         )
       ).status,
     ).toBe(200);
     const res = await postWebhook(
       server.url,
-      delivery([
+      inboundBatchPayload([
         { wamid: 'wamid.ib.a1', from: '390002', name: 'Alma', text: 'first', timestamp: t - 5 },
         { wamid: 'wamid.ib.b1', from: '390001', name: 'Bruno R', text: 'renamed', timestamp: t - 4 },
         { wamid: 'wamid.ib.a2', from: '390002', name: 'Alma', text: 'second', timestamp: t - 3 },
@@ -96,7 +88,7 @@ describe('[issue 13] a batch of inbound messages read together', () => {
       watchingCalls(proto, 'all', seen, () =>
         postWebhook(
           server.url,
-          delivery(
+          inboundBatchPayload(
             customers.map((from, i) => ({ wamid: `wamid.ib.n${i}`, from, name: `New ${i}`, timestamp: t })),
           ),
         ),

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import {
-  inboundTextPayload,
+  inboundBatchPayload,
   postWebhook,
   usePostgresTestServer,
   watchingCalls,
@@ -22,17 +22,6 @@ const server = (): TestServer => pgServer.server();
 
 /** The most statements one delivery's transaction runs, `begin` and `commit` included: 25 today. */
 const ROUND_TRIPS = 25;
-
-/** One signed delivery holding these messages, each in its own change (as Meta may batch them). */
-function delivery(messages: Parameters<typeof inboundTextPayload>[0][]): string {
-  const payloads = messages.map((m) => inboundTextPayload(m));
-  const [first] = payloads;
-  if (!first) throw new Error('a delivery has at least one message');
-  const [entry] = first.entry;
-  if (!entry) throw new Error('a payload has an entry');
-  entry.changes = payloads.flatMap((p) => p.entry[0]?.changes ?? []);
-  return JSON.stringify(first);
-}
 
 /**
  * The statements of the transaction that stored this delivery: every query pg's clients send while
@@ -70,10 +59,10 @@ async function mixedDelivery(tag: string, size: number): Promise<string> {
   // The known customers' first messages, in a delivery of their own.
   const first = await postWebhook(
     server().url,
-    delivery(known.map((from, i) => ({ wamid: `wamid.rt.${tag}.k${i}`, from, timestamp: at }))),
+    inboundBatchPayload(known.map((from, i) => ({ wamid: `wamid.rt.${tag}.k${i}`, from, timestamp: at }))),
   );
   expect(first.status).toBe(200);
-  return delivery([
+  return inboundBatchPayload([
     ...known.map((from, i) => ({ wamid: `wamid.rt.${tag}.a${i}`, from, timestamp: at + 30 })),
     ...known.map((_, i) => ({
       wamid: `wamid.rt.${tag}.n${i}`,
