@@ -18,11 +18,16 @@ export function rssKb(pid: number | undefined): number {
 /** user + system CPU time in a /proc stat file (a process's or one thread's), ms; 0 if gone. */
 function statCpuMs(path: string): number {
   try {
-    const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    return cpuMsOfStat(readFileSync(path, 'utf8'));
   } catch {
     return 0;
   }
+}
+
+/** user + system CPU time, ms, in the text of a /proc stat file (after the command in parentheses). */
+function cpuMsOfStat(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
 
 /** CPU time (user + system) of a process, every thread of it, in ms; 0 if gone. */
@@ -72,8 +77,10 @@ export function machineCpuMs(): { busy: number; all: number } {
 
 /**
  * CPU time (user + system) of every running process named `name` (/proc/<pid>/stat's command), ms:
- * for PostgreSQL, its backends and background processes together. A process that ended between
- * two reads drops out of the second, so a phase's difference counts only those alive throughout.
+ * for PostgreSQL, its backends and background processes together. Over a phase, a process started
+ * during it counts whole (all its time is the phase's); one that ended during it is lost, its time
+ * before the phase subtracted too, so the difference can read low (never for the bench's own
+ * server and its pooled connections, which live through every phase).
  */
 export function cpuMsOfProcesses(name: string): number {
   let total = 0;
@@ -86,8 +93,7 @@ export function cpuMsOfProcesses(name: string): number {
   for (const pid of pids) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name)
-        total += statCpuMs(`/proc/${pid}/stat`);
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += cpuMsOfStat(stat);
     } catch {
       // gone
     }
