@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { createParlo, loadConfig, type Parlo } from '../index.ts';
 import { createLogger } from '../platform/index.ts';
-import { dropFreshPostgres, freshPostgres } from './postgres.ts';
+import { releaseFreshPostgres, freshPostgres } from './postgres.ts';
 
 const REDIS_URL = process.env.PARLO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -55,7 +55,7 @@ export function useTwoNodes(name: string): {
 
   afterAll(async () => {
     for (const node of nodes.reverse()) await node.parlo.close();
-    await dropFreshPostgres(databaseUrl);
+    await releaseFreshPostgres(databaseUrl);
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}*`);
     if (keys.length > 0) await redis.del(...keys);

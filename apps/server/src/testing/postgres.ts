@@ -2,38 +2,105 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 const PG_ADMIN_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-/** Databases made here carry this prefix: only those are ever dropped by `dropFreshPostgres`. */
+/** Databases made here carry this prefix: only those are ever reset by `releaseFreshPostgres`. */
 const PREFIX = 'parlo_t_';
+/** An emptied test database waiting to be taken again by `freshPostgres`. */
+const SPARE_PREFIX = 'parlo_spare_';
 
-async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+/** PostgreSQL's codes for "no such database" and "someone else uses it". */
+const NO_SUCH_DATABASE = '3D000';
+const IN_USE = '55006';
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(statement);
+    return await use(client);
   } finally {
     await client.end();
   }
 }
 
-/**
- * A fresh, empty PostgreSQL database with a random name, so that test runs and files sharing one
- * server never meet (a fixed name let one run drop another's database mid-test). The test server
- * that uses it drops it when it closes.
- */
-export async function freshPostgres(): Promise<string> {
-  const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
-  await admin(`create database "${name}"`);
+function urlOf(name: string): string {
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   return url.toString();
 }
 
-/** Drops the database `freshPostgres` made for this URL; any other URL is left alone. */
-export async function dropFreshPostgres(databaseUrl: string): Promise<void> {
+function codeOf(err: unknown): unknown {
+  return err instanceof Error && 'code' in err ? err.code : undefined;
+}
+
+/**
+ * A fresh, empty PostgreSQL database with a random name, so that test runs and files sharing one
+ * server never meet (a fixed name let one run drop another's database mid-test). The test server
+ * that uses it gives it back when it closes.
+ *
+ * A database given back is emptied and kept as a spare, and the next call takes a spare by renaming
+ * it (atomic: two processes never take the same one) before it creates one. Dropping a database
+ * makes PostgreSQL run a whole checkpoint and wait for it: on a busy disk the fsync of every file
+ * written since the last one took over 30 s, and a test's hook timed out waiting for it.
+ */
+export async function freshPostgres(): Promise<string> {
+  const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
+  await withClient(PG_ADMIN_URL, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database where starts_with(datname, $1) order by random()`,
+      [SPARE_PREFIX],
+    );
+    for (const { datname } of rows) {
+      try {
+        await client.query(`alter database "${datname}" rename to "${name}"`);
+        return;
+      } catch (err) {
+        // Another process took it first, or is still giving it back.
+        if (codeOf(err) !== NO_SUCH_DATABASE && codeOf(err) !== IN_USE) throw err;
+      }
+    }
+    await client.query(`create database "${name}"`);
+  });
+  return urlOf(name);
+}
+
+/**
+ * Gives back the database `freshPostgres` made for this URL: its sessions are ended, every schema
+ * in it dropped and `public` made again, as in a new database, and it is kept as a spare. Any
+ * other URL is left alone.
+ */
+export async function releaseFreshPostgres(databaseUrl: string): Promise<void> {
   if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) return;
   const name = new URL(databaseUrl).pathname.slice(1);
   if (!name.startsWith(PREFIX) || !/^[a-z0-9_]+$/.test(name)) return;
-  await admin(`drop database if exists "${name}" with (force)`);
+  await withClient(PG_ADMIN_URL, (client) => endSessions(client, name));
+  await withClient(urlOf(name), async (client) => {
+    const { rows } = await client.query<{ nspname: string }>(
+      `select nspname from pg_namespace where nspname !~ '^pg_' and nspname <> 'information_schema'`,
+    );
+    for (const { nspname } of rows) await client.query(`drop schema "${nspname}" cascade`);
+    await client.query('create schema public');
+  });
+  await withClient(PG_ADMIN_URL, async (client) => {
+    const spare = `${SPARE_PREFIX}${randomBytes(6).toString('hex')}`;
+    for (let attempt = 0; ; attempt++) {
+      await endSessions(client, name);
+      try {
+        await client.query(`alter database "${name}" rename to "${spare}"`);
+        return;
+      } catch (err) {
+        // A session that was ending still counts for a moment.
+        if (codeOf(err) !== IN_USE || attempt >= 50) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  });
+}
+
+/** Ends every other session on the database `name` (a test's client left open, a killed server's). */
+async function endSessions(client: pg.Client, name: string): Promise<void> {
+  await client.query(
+    'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+    [name],
+  );
 }
 
 /**

@@ -6,7 +6,7 @@ import { PROTOCOL_VERSION, serverFrameSchema, type AgentEvent } from '@parlo/pro
 import { signPayload } from '@parlo/whatsapp';
 import { afterAll, beforeAll } from 'vitest';
 import pg from 'pg';
-import { dropFreshPostgres, freshPostgres } from './postgres.ts';
+import { releaseFreshPostgres, freshPostgres } from './postgres.ts';
 import WebSocket from 'ws';
 import { createParlo, loadConfig, type Parlo } from '../index.ts';
 import { createLogger } from '../platform/index.ts';
@@ -58,7 +58,7 @@ export async function createTestParlo(
     async close() {
       await parlo.close();
       rmSync(dir, { recursive: true, force: true });
-      await dropFreshPostgres(config.DATABASE_URL);
+      await releaseFreshPostgres(config.DATABASE_URL);
     },
   };
 }

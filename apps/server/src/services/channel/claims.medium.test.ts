@@ -9,7 +9,7 @@ import { createParlo, loadConfig, type Parlo } from '../../index.ts';
 import { createLogger } from '../../platform/index.ts';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import type { MessageRow, Store, StoreTx } from '../../store/index.ts';
-import { dropFreshPostgres, freshPostgres } from '../../testing/index.ts';
+import { releaseFreshPostgres, freshPostgres } from '../../testing/index.ts';
 import { enqueueMarkRead, enqueueSend } from '../conversations/index.ts';
 
 /**
@@ -236,7 +236,7 @@ afterAll(async () => {
   await sim?.stop();
   if (proxy) await new Promise((done) => proxy.close(done));
   if (mediaDir) rmSync(mediaDir, { recursive: true, force: true });
-  if (databaseUrl) await dropFreshPostgres(databaseUrl);
+  if (databaseUrl) await releaseFreshPostgres(databaseUrl);
 });
 
 describe('[cluster] two nodes on one PostgreSQL database claim each work item once', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isTextLikeType, openStore, type SchemaColumn, type Store } from '../../store/index.ts';
-import { dropFreshPostgres, freshPostgres } from '../../testing/index.ts';
+import { releaseFreshPostgres, freshPostgres } from '../../testing/index.ts';
 import { CUSTOMER_DATA, DERIVED_TABLE_PREFIXES, NOT_CUSTOMER_DATA } from './customer-data-columns.ts';
 
 /**
@@ -27,7 +27,7 @@ async function migratedColumns(dialect: 'sqlite' | 'postgres'): Promise<SchemaCo
   } else {
     const url = await freshPostgres();
     store = await openStore(url);
-    cleanups.push(() => dropFreshPostgres(url));
+    cleanups.push(() => releaseFreshPostgres(url));
   }
   try {
     return await store.transaction((tx) => tx.privacy.schemaColumns());

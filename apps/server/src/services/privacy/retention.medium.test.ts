@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createParlo, loadConfig, type Parlo } from '../../index.ts';
 import { createLogger } from '../../platform/index.ts';
 import {
-  dropFreshPostgres,
+  releaseFreshPostgres,
   freshPostgres,
   inboundTextPayload,
   postWebhook,
@@ -75,7 +75,7 @@ describe.each(['sqlite', 'postgres'] as const)('[issue-17] retention on %s', (di
     await closeCount();
     await parlo.close();
     rmSync(dir, { recursive: true, force: true });
-    await dropFreshPostgres(databaseUrl);
+    await releaseFreshPostgres(databaseUrl);
   });
 
   async function inbound(at: number, word: string): Promise<void> {

@@ -8,7 +8,7 @@ import {
   type ReportWrapUps,
   type Store,
 } from '../../store/index.ts';
-import { dropFreshPostgres, freshPostgres } from '../../testing/index.ts';
+import { releaseFreshPostgres, freshPostgres } from '../../testing/index.ts';
 import { ABANDON_AFTER_MS, DEFAULT_SERVICE_LEVEL_MS, figuresOf, sortCells, sumEvents } from './kpis.ts';
 import { SCRIPTED_NOW, scriptedEvents, scriptedServiceLevelMs } from './scripted-day.ts';
 import { parseLocalDate, timeBuckets, type BucketSize } from './time-buckets.ts';
@@ -38,7 +38,7 @@ async function open(dialect: 'sqlite' | 'postgres'): Promise<Store> {
   const store = await openPostgresStore(url);
   cleanup = async () => {
     await store.close();
-    await dropFreshPostgres(url);
+    await releaseFreshPostgres(url);
   };
   return store;
 }
