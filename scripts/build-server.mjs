@@ -7,12 +7,14 @@
 //
 //   node scripts/build-server.mjs        (also `npm run build:server`)
 //
-// Four entries, as the server finds them beside its own file (import.meta.url):
+// Four entries and one file copied, as the server finds them beside its own file (import.meta.url):
 // - main.mjs: the process (apps/server/src/main.ts);
-// - mask-worker.mjs: the mask pool's thread, the task bundled in (no tsx in a worker thread);
+// - mask-worker.cjs (copied as it is) and mask-task.mjs: the mask pool's thread and its task,
+//   bundled (no tsx in a worker thread);
 // - checkpoint-worker.mjs: the SQLite checkpointer's thread, plain JavaScript already;
 // - read-worker.mjs: the SQLite reader's thread (long reads such as search), plain JavaScript too.
 import { build } from 'esbuild';
+import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,7 +30,7 @@ export async function buildServer() {
     absWorkingDir: root,
     entryPoints: [
       { in: join(src, 'main.ts'), out: 'main' },
-      { in: join(src, 'services/channel/mask-task.ts'), out: 'mask-worker' },
+      { in: join(src, 'services/channel/mask-task.ts'), out: 'mask-task' },
       { in: join(src, 'store/checkpoint-worker.mjs'), out: 'checkpoint-worker' },
       { in: join(src, 'store/read-worker.mjs'), out: 'read-worker' },
     ],
@@ -53,6 +55,7 @@ export async function buildServer() {
       },
     ],
   });
+  copyFileSync(join(src, 'services/channel/mask-worker.cjs'), join(serverOutDir, 'mask-worker.cjs'));
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -29,7 +29,7 @@ const IDLE_MS = 60_000;
 /** Jobs waiting for a thread, per thread, beyond which the pool is full (a fast 503 upstream). */
 const QUEUE_PER_THREAD = 8;
 
-const WORKER = new URL('./mask-worker.mjs', import.meta.url).href;
+const WORKER = new URL('./mask-worker.cjs', import.meta.url).href;
 
 /** The process's pool: created on first use, stopped with its last holder. */
 const shared = {

@@ -1,5 +1,5 @@
 /**
- * The mask pool's task, run in a worker thread (loaded by mask-worker.mjs): redacts one large
+ * The mask pool's task, run in a worker thread (loaded by mask-worker.cjs): redacts one large
  * delivery off the event loop. Imports the pure redaction only, so a worker loads little.
  */
 import { redactDelivery, type RedactionJob, type RedactionResult } from './redaction.ts';

@@ -1,0 +1,40 @@
+'use strict';
+// The mask pool's worker thread entry, in CommonJS on purpose. piscina loads a worker's file with
+// require() first; on Node 20 a require() of an ES module that is cut short because the pool is
+// closed while the thread still loads it (a server that stops right after its first delivery with
+// masking on) aborts the whole process: "FATAL ERROR: v8::Module::IsGraphAsync must be used on an
+// instantiated module" (it killed a test worker in CI). This file needs no ES module loader; the
+// task, an ES module, is loaded by import(), which a terminated thread only abandons.
+//
+// The task is loaded as soon as the thread starts, so that it is warm for the first job: bundled
+// beside this file in production (mask-task.mjs, scripts/build-server.mjs), else the TypeScript
+// source. On Node 20 a worker thread gets neither tsx's loader hooks nor vitest's transform, even
+// when the process has them: the source is then imported through tsx's scoped import, which works
+// in any thread.
+const BUNDLED = './mask-task.mjs';
+const SOURCE = './mask-task.ts';
+
+async function load() {
+  try {
+    return await import(BUNDLED);
+  } catch (err) {
+    const missing = err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('mask-task.mjs');
+    if (!missing) throw err;
+  }
+  try {
+    return await import(SOURCE);
+  } catch (err) {
+    if (err?.code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw err;
+    const { tsImport } = await import('tsx/esm/api');
+    const { pathToFileURL } = await import('node:url');
+    return tsImport(SOURCE, pathToFileURL(__filename).href);
+  }
+}
+
+const task = load();
+// A task that failed to load fails each job with its error, not the thread with an unhandled one.
+task.catch(() => undefined);
+
+module.exports = async function maskJob(job) {
+  return (await task).default(job);
+};
