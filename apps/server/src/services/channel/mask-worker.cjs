@@ -6,7 +6,7 @@
 // instantiated module" (it killed a test worker in CI). This file needs no ES module loader; the
 // task, an ES module, is loaded by import(), which a terminated thread only abandons.
 //
-// The task is loaded as soon as the thread starts, so that it is warm for the first job: bundled
+// The task is loaded as the thread starts, before it takes a job: bundled
 // beside this file in production (mask-task.mjs, scripts/build-server.mjs), else the TypeScript
 // source. On Node 20 a worker thread gets neither tsx's loader hooks nor vitest's transform, even
 // when the process has them: the source is then imported through tsx's scoped import, which works
@@ -31,10 +31,8 @@ async function load() {
   }
 }
 
-const task = load();
-// A task that failed to load fails each job with its error, not the thread with an unhandled one.
-task.catch(() => undefined);
-
-module.exports = async function maskJob(job) {
-  return (await task).default(job);
-};
+// piscina awaits a module's `default` before it reports the thread ready, and a ready thread
+// blocks in Atomics.wait between jobs, where an import still loading would not move on: handing
+// piscina the load itself keeps a warmed thread warm for its first job.
+exports.__esModule = true;
+exports.default = load().then((task) => task.default);
