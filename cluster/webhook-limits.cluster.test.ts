@@ -65,7 +65,8 @@ describe('cluster: the balancer limits the webhooks a node is sent', () => {
     if (!first || !second || !third) throw new Error('three webhooks');
     let released = false;
     try {
-      // Every ingest commit writes the delivery's raw body: held here until the lock goes.
+      // Every ingest commit writes the delivery's raw body (alone, or with other writes: ADR 38):
+      // held here until the lock goes.
       await lock.query('begin');
       await lock.query('lock table webhook_deliveries in access exclusive mode');
 
@@ -74,7 +75,7 @@ describe('cluster: the balancer limits the webhooks a node is sent', () => {
         async () => {
           const { rows } = await c.db.query<{ n: string }>(
             `select count(*) as n from pg_stat_activity
-              where wait_event_type = 'Lock' and query ilike 'insert into "webhook_deliveries"%'`,
+              where wait_event_type = 'Lock' and query ilike '%insert into "webhook_deliveries"%'`,
           );
           return Number(rows[0]?.n ?? 0) > 0 ? true : undefined;
         },

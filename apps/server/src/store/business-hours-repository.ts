@@ -40,8 +40,12 @@ export class KyselyBusinessHoursRepository implements BusinessHoursRepository {
   listEnabled(): Promise<BusinessHoursRow[]> {
     // Compiled once: every routing transaction asks (building it was 2% of the webhook ingest).
     this.#enabled ??= queryTemplates(this.dialect)
-      .run(this.db, 'enabledBusinessHours', {}, () =>
-        this.db.selectFrom('queue_business_hours').selectAll().where('enabled', '=', 1),
+      .run(
+        this.db,
+        'enabledBusinessHours',
+        {},
+        () => this.db.selectFrom('queue_business_hours').selectAll().where('enabled', '=', 1),
+        { touches: ['queue_business_hours'] },
       )
       .then(({ rows }) => rows.map(toRow));
     return this.#enabled;

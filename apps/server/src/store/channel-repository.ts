@@ -28,8 +28,12 @@ export class KyselyChannelRepository implements ChannelRepository {
     // 3 parameters a row: 500 rows stay far below either database's parameter limit.
     for (let start = 0; start < deliveries.length; start += 500) {
       const rows = deliveries.slice(start, start + 500).map(webhookDeliveryToRow);
-      await this.#templates.runRows(this.db, 'insertWebhookDeliveries', rows, (r) =>
-        this.db.insertInto('webhook_deliveries').values(r),
+      await this.#templates.runRows(
+        this.db,
+        'insertWebhookDeliveries',
+        rows,
+        (r) => this.db.insertInto('webhook_deliveries').values(r),
+        { writes: 'webhook_deliveries' },
       );
     }
   }

@@ -56,13 +56,19 @@ export async function keepLaterTimes(
   const stored = sql.ref(`${target.table}.${target.column}`);
   for (let start = 0; start < rows.length; start += IN_LIST_CHUNK) {
     const chunk = rows.slice(start, start + IN_LIST_CHUNK);
-    await templates.runRows(db, `keepLaterTimes:${target.table}.${target.column}`, chunk, (built) => {
-      // Each row as runRows rebuilds it for the template: its cells by index, not a real tuple.
-      const values = built.map((row) => sql`(${row[0]}, cast(${row[1]} as bigint))`);
-      const update = sql`with v(id, at) as (values ${sql.join(values)})
+    await templates.runRows(
+      db,
+      `keepLaterTimes:${target.table}.${target.column}`,
+      chunk,
+      (built) => {
+        // Each row as runRows rebuilds it for the template: its cells by index, not a real tuple.
+        const values = built.map((row) => sql`(${row[0]}, cast(${row[1]} as bigint))`);
+        const update = sql`with v(id, at) as (values ${sql.join(values)})
         update ${table} set ${column} = v.at from v
         where ${key} = v.id and (${stored} is null or ${stored} < v.at)`;
-      return { compile: () => update.compile(db) };
-    });
+        return { compile: () => update.compile(db) };
+      },
+      { writes: target.table },
+    );
   }
 }

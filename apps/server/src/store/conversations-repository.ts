@@ -32,6 +32,9 @@ import type { CustomersTable, Database } from './schema.ts';
 /** Rows of one multi-row insert: at most about 25 parameters each, well under both databases' limits. */
 const ROWS_PER_INSERT = 200;
 
+/** The tables a conversation's details are read from (`#detailsQuery`). */
+const DETAILS_TABLES = ['conversations', 'customers', 'business_numbers', 'queues'];
+
 /** Lists cut to IN_LIST_CHUNK items (each a bound parameter). */
 function chunked<T>(items: readonly T[]): T[][] {
   const result: T[][] = [];
@@ -301,8 +304,12 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   async insertConversations(conversations: readonly NewConversation[]): Promise<void> {
     for (let start = 0; start < conversations.length; start += ROWS_PER_INSERT) {
       const rows = conversations.slice(start, start + ROWS_PER_INSERT).map(newConversationToRow);
-      await this.#templates.runRows(this.db, 'insertConversations', rows, (r) =>
-        this.db.insertInto('conversations').values(r),
+      await this.#templates.runRows(
+        this.db,
+        'insertConversations',
+        rows,
+        (r) => this.db.insertInto('conversations').values(r),
+        { writes: 'conversations' },
       );
     }
     for (const conversation of conversations) this.inserted(conversation);
@@ -337,8 +344,12 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     for (let start = 0; start < ids.length; start += IN_LIST_CHUNK) {
       const chunk = ids.slice(start, start + IN_LIST_CHUNK);
       // Routing reads one or a few per decision: one compiled template per list length.
-      const { rows } = await this.#templates.run(this.db, 'conversationDetails', listArgs(chunk), (a) =>
-        this.#detailsQuery().where('c.id', 'in', Object.values(a)),
+      const { rows } = await this.#templates.run(
+        this.db,
+        'conversationDetails',
+        listArgs(chunk),
+        (a) => this.#detailsQuery().where('c.id', 'in', Object.values(a)),
+        { touches: DETAILS_TABLES },
       );
       for (const row of rows) byId.set(row.id, detailsFromRow(row));
     }
@@ -423,7 +434,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     return rows.map(participantWrapUpFromRow);
   }
 
-  /** A conversation joined with what its details name: customer, business number, queue. */
+  /** A conversation joined with what its details name: customer, business number, queue (DETAILS_TABLES). */
   #detailsQuery() {
     return this.db
       .selectFrom('conversations as c')
@@ -471,12 +482,18 @@ export class KyselyConversationsRepository implements ConversationsRepository {
       // The unique key does the dedupe in the same statement as the insert: no check-then-insert
       // race. On PostgreSQL a concurrent insert of the same wamid waits for the first to commit and
       // then does nothing.
-      const { rows: written } = await this.#templates.runRows(this.db, 'insertInboundMessages', rows, (r) =>
-        this.db
-          .insertInto('messages')
-          .values(r)
-          .onConflict((oc) => oc.column('wamid').doNothing())
-          .returning('wamid'),
+      // On PostgreSQL it carries the batch's new conversations (kept: ADR 38), which its rows name.
+      const { rows: written } = await this.#templates.runRows(
+        this.db,
+        'insertInboundMessages',
+        rows,
+        (r) =>
+          this.db
+            .insertInto('messages')
+            .values(r)
+            .onConflict((oc) => oc.column('wamid').doNothing())
+            .returning('wamid'),
+        { touches: ['messages'] },
       );
       for (const row of written) if (row.wamid !== null) inserted.add(row.wamid);
     }

@@ -75,11 +75,18 @@ function keyOf(groupBy: ReportDimension): { key: RawBuilder<unknown>; groups: Ra
 
 /** The append-only interaction events (migration 0019) and the report queries over them. */
 export class KyselyInteractionEventsRepository implements InteractionEventsRepository {
-  /** `committed` is told of every append once its transaction has committed. */
+  /** Conversations this transaction wrote events of (`flush`). */
+  readonly #written = new Set<string>();
+
+  /**
+   * `committed` is told of every append once its transaction has committed; `insertedHere` says
+   * whether the transaction inserted a conversation (it has no stored event but this one's).
+   */
   constructor(
     private readonly db: Transaction<Database>,
     private readonly dialect: StoreDialect,
     private readonly committed: (rows: readonly InteractionEventRow[]) => void = () => {},
+    private readonly insertedHere: (conversationId: string) => boolean = () => false,
   ) {}
 
   /** Appended and not yet written: see `append`. */
@@ -100,13 +107,21 @@ export class KyselyInteractionEventsRepository implements InteractionEventsRepos
   async flush(): Promise<void> {
     if (this.#pending.length === 0) return;
     const rows = this.#pending.splice(0);
-    await rollUp(this.db, this.dialect, rows);
+    await rollUp(
+      this.db,
+      this.dialect,
+      rows,
+      undefined,
+      (id) => this.insertedHere(id) && !this.#written.has(id),
+    );
+    for (const row of rows) this.#written.add(row.conversationId);
     for (let i = 0; i < rows.length; i += INSERT_CHUNK)
       await queryTemplates(this.dialect).runRows(
         this.db,
         'insertInteractionEvents',
         rows.slice(i, i + INSERT_CHUNK).map(toRow),
         (r) => this.db.insertInto('interaction_events').values(r),
+        { writes: 'interaction_events' },
       );
     this.committed(rows);
   }

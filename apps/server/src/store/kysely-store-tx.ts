@@ -135,8 +135,11 @@ export class KyselyStoreTx implements StoreTx {
     this.privacy = new KyselyPrivacyRepository(db, dialect);
     this.signIn = new KyselySignInRepository(db);
     this.search = new KyselySearchRepository(db, dialect);
-    this.#interactionEvents = new KyselyInteractionEventsRepository(db, dialect, (rows) =>
-      afterCommit(() => eventsCommitted(rows)),
+    this.#interactionEvents = new KyselyInteractionEventsRepository(
+      db,
+      dialect,
+      (rows) => afterCommit(() => eventsCommitted(rows)),
+      (id) => inserted.has(id),
     );
     this.interactionEvents = this.#interactionEvents;
     this.supervision = new KyselySupervisionRepository(db);

@@ -1,5 +1,6 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
+import { DeferringPostgresDialect } from './deferred-writes.ts';
 import { createKyselyStore } from './kysely-store.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Store } from './port.ts';
@@ -58,7 +59,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
     client.on('error', (error) => options.onIdleError?.(error));
   });
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({
+    dialect: new DeferringPostgresDialect({
       pool,
       // Kysely runs this once per new pooled connection.
       onCreateConnection: async (connection) => {

@@ -1,4 +1,5 @@
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { carrier, deferredWrite } from './deferred-writes.ts';
 import type { StoreDialect } from './dialect.ts';
 import type { Database } from './schema.ts';
 
@@ -45,6 +46,8 @@ export class QueryTemplates {
     name: string,
     args: Args,
     build: (args: Args) => Compilable<Row>,
+    /** What the statement writes (its result unused: deferred), or touches: deferred-writes.ts. */
+    mark?: StatementMark,
   ): Promise<QueryResult<Row>> {
     const names = Object.keys(args);
     const key = `${name}(${names.join(',')})`;
@@ -62,7 +65,7 @@ export class QueryTemplates {
       if (value === undefined) throw new Error(`query template ${key}: ${slot.arg} is undefined`);
       return value;
     });
-    return db.executeQuery<Row>(CompiledQuery.raw(template.query.sql, parameters));
+    return db.executeQuery<Row>(marked(CompiledQuery.raw(template.query.sql, parameters), mark));
   }
 
   /**
@@ -83,15 +86,17 @@ export class QueryTemplates {
     name: string,
     rows: readonly R[],
     build: (rows: R[]) => Compilable<Row>,
+    /** As `run`'s. */
+    mark?: StatementMark,
   ): Promise<QueryResult<Row>> {
     if (rows.length === 0) return { rows: [] };
     if (statementLength(this.dialect, rows.length) === rows.length)
-      return this.#runChunk(db, name, rows, build);
+      return this.#runChunk(db, name, rows, build, mark);
     const out: Row[] = [];
     let affected: bigint | undefined;
     for (let start = 0; start < rows.length;) {
       const length = statementLength(this.dialect, rows.length - start);
-      const result = await this.#runChunk(db, name, rows.slice(start, start + length), build);
+      const result = await this.#runChunk(db, name, rows.slice(start, start + length), build, mark);
       for (const row of result.rows) out.push(row);
       if (result.numAffectedRows !== undefined) affected = (affected ?? 0n) + result.numAffectedRows;
       start += length;
@@ -104,6 +109,7 @@ export class QueryTemplates {
     name: string,
     rows: readonly R[],
     build: (rows: R[]) => Compilable<Row>,
+    mark: StatementMark | undefined,
   ): Promise<QueryResult<Row>> {
     const columns = Object.keys(rows[0] ?? {}) as (keyof R & string)[];
     const key = `${name}[${rows.length}](${columns.join(',')})`;
@@ -137,7 +143,7 @@ export class QueryTemplates {
         throw new Error(`query template ${key}: row ${cell.row} has no ${String(cell.column)}`);
       return value;
     });
-    return db.executeQuery<Row>(CompiledQuery.raw(template.query.sql, parameters));
+    return db.executeQuery<Row>(marked(CompiledQuery.raw(template.query.sql, parameters), mark));
   }
 }
 
@@ -213,4 +219,15 @@ function compileTemplate(
   if (query.sql.includes('\u0000') || seen.size !== names.length)
     throw new Error(`query template ${key} (${dialect}): every argument must be a parameter`);
   return { query, slots };
+}
+
+/**
+ * How a statement is marked for PostgreSQL's deferred writes (deferred-writes.ts): a write whose
+ * result is not used, by the table it changes; or a carrier, by the tables it reads or changes.
+ */
+export type StatementMark = { readonly writes: string } | { readonly touches: readonly string[] };
+
+function marked<R>(query: CompiledQuery<R>, mark: StatementMark | undefined): CompiledQuery<R> {
+  if (mark === undefined) return query;
+  return 'writes' in mark ? deferredWrite(query, mark.writes) : carrier(query, mark.touches);
 }

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
+import { deferredWrite } from './deferred-writes.ts';
 import type {
   InteractionEventKind,
   InteractionEventRow,
@@ -84,10 +85,16 @@ async function conversationsSoFar(
   db: Db,
   dialect: StoreDialect,
   rows: readonly InteractionEventRow[],
+  noneStored: (conversationId: string) => boolean,
 ): Promise<Map<string, ConversationSoFar>> {
   const settling = new Set(['queued', 'answered', 'ended']);
-  const ids = [...new Set(rows.flatMap((e) => (settling.has(e.kind) ? [e.conversationId] : [])))];
-  const queuing = [...new Set(rows.flatMap((e) => (e.kind === 'queued' ? [e.conversationId] : [])))];
+  // A conversation with no stored event is known without a read: nothing so far (a webhook batch's
+  // new conversations, every one queued: two statements under the routing lock, ADR 38).
+  const asked = (e: InteractionEventRow): boolean => !noneStored(e.conversationId);
+  const ids = [...new Set(rows.flatMap((e) => (settling.has(e.kind) && asked(e) ? [e.conversationId] : [])))];
+  const queuing = [
+    ...new Set(rows.flatMap((e) => (e.kind === 'queued' && asked(e) ? [e.conversationId] : []))),
+  ];
   const known = new Map<string, { answered: boolean; ended: boolean; queued: ConversationSoFar['queued'] }>();
   const entry = (id: string) => {
     let k = known.get(id);
@@ -158,11 +165,12 @@ async function upsertSums(
     set n = report_rollup.n + excluded.n, total = report_rollup.total + excluded.total`;
   if (dialect === 'postgres') {
     for (const part of chunks(increments, 50_000)) {
-      await sql`insert into report_rollup (grain, dim, slot, key, measure, n, total)
+      const upsert = sql`insert into report_rollup (grain, dim, slot, key, measure, n, total)
         select * from unnest(${part.map((r) => r.grain)}::bigint[], ${part.map((r) => r.dim)}::text[],
           ${part.map((r) => r.slot)}::bigint[], ${part.map((r) => r.key)}::text[], ${part.map((r) => r.measure)}::text[],
           ${part.map((r) => r.n)}::bigint[], ${part.map((r) => r.total)}::bigint[])
-        ${onConflict}`.execute(db);
+        ${onConflict}`;
+      await db.executeQuery(deferredWrite(upsert.compile(db), 'report_rollup'));
     }
     return;
   }
@@ -187,6 +195,7 @@ async function upsertSums(
         values ${sql.join(values)} ${onConflict}`;
       return { compile: () => upsert.compile(db) };
     },
+    { writes: 'report_rollup' },
   );
 }
 
@@ -195,8 +204,12 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
   await upsertSums(db, dialect, changes.increments);
   const templates = queryTemplates(dialect);
   for (const part of chunks(changes.waitingDeletes, IN_CHUNK))
-    await templates.run(db, 'deleteReportWaiting', listArgs(part), (a) =>
-      db.deleteFrom('report_waiting').where('conversation_id', 'in', Object.values(a)),
+    await templates.run(
+      db,
+      'deleteReportWaiting',
+      listArgs(part),
+      (a) => db.deleteFrom('report_waiting').where('conversation_id', 'in', Object.values(a)),
+      { writes: 'report_waiting' },
     );
   const inserted = new Set(changes.waitingInserts.map((w) => w.conversationId));
   const moved = [...changes.lastMessages].filter(([conversationId]) => !inserted.has(conversationId));
@@ -223,6 +236,7 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
         .insertInto('report_waiting')
         .values(rows)
         .onConflict((oc) => oc.column('queued_event_id').doNothing()),
+    { writes: 'report_waiting' },
   );
 }
 
@@ -235,9 +249,11 @@ export async function rollUp(
   dialect: StoreDialect,
   rows: readonly InteractionEventRow[],
   defaultServiceLevelMs = DEFAULT_SERVICE_LEVEL_MS,
+  /** Whether a conversation has no stored event for certain (one this transaction inserted). */
+  noneStored: (conversationId: string) => boolean = () => false,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const before = await conversationsSoFar(db, dialect, rows);
+  const before = await conversationsSoFar(db, dialect, rows, noneStored);
   const serviceLevelOf = await serviceLevels(db, rows, defaultServiceLevelMs);
   await applyChanges(db, dialect, rollupChanges(rows, before, serviceLevelOf));
 }

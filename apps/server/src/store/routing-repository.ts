@@ -22,12 +22,6 @@ import {
 import { queryTemplates } from './query-template.ts';
 import type { Database } from './schema.ts';
 
-/**
- * Key of the PostgreSQL advisory lock that serialises routing decisions across processes ("parl"
- * in ASCII). Transaction-scoped: released by commit or rollback, never leaked.
- */
-const ROUTING_LOCK_KEY = 0x7061726c;
-
 /** Keeps `IN (...)` lists well below either database's bound-parameter limit. */
 const IN_LIST_CHUNK = 500;
 
@@ -120,6 +114,10 @@ export class KyselyRoutingRepository implements RoutingRepository {
   #local: (Versioned & { readonly decidable: boolean }) | undefined;
   /** The version this transaction writes, once it wrote one. */
   #writing: number | undefined;
+  /** The database's version as read while this transaction held the lock, if it was. */
+  #versionUnderLock: number | undefined;
+  /** The version row as the lock read it (PostgreSQL). */
+  #lockedStamp: { readonly version: number; readonly pruned_through: number } | undefined;
   /** Rows an administrator changed after `#local` was read: patched in before the next use. */
   readonly #stale: Array<{ kind: RoutingRowKind; id: string }> = [];
   #installOnCommit = false;
@@ -233,12 +231,17 @@ export class KyselyRoutingRepository implements RoutingRepository {
 
   /** `base` brought to the database's version: unchanged, caught up from the log, or reloaded. */
   private async upToDate(base: Versioned | undefined): Promise<Versioned> {
-    // Once per routing transaction: built and compiled once per process.
-    const { rows } = await queryTemplates(this.dialect).run(this.db, 'routingVersion', {}, () =>
-      this.db.selectFrom('routing_version').select(['version', 'pruned_through']).where('id', '=', 1),
-    );
-    const stamp = rows[0];
+    // The row the lock read, while this transaction has not bumped it; else read now (once per
+    // routing transaction: built and compiled once per process).
+    const stamp =
+      (this.#writing === undefined ? this.#lockedStamp : undefined) ??
+      (
+        await queryTemplates(this.dialect).run(this.db, 'routingVersion', {}, () =>
+          this.db.selectFrom('routing_version').select(['version', 'pruned_through']).where('id', '=', 1),
+        )
+      ).rows[0];
     if (!stamp) throw new Error('routing: no routing_version row');
+    if (this.#locked && this.#writing === undefined) this.#versionUnderLock = stamp.version;
     if (base && base.version === stamp.version) return base;
     // A copy ahead of the database: commits it saw are gone (a restore, a failover to a replica
     // that lagged). The database is the truth, so the world is read again.
@@ -325,10 +328,23 @@ export class KyselyRoutingRepository implements RoutingRepository {
 
   // --- writing ---
 
+  /**
+   * The routing lock. On PostgreSQL it is the version row's, read `for update`: the lock and the
+   * version it protects in one round trip (ADR 38), and the read waits for the holder's commit and
+   * returns the row as that commit left it. On SQLite a writing transaction holds the database.
+   */
   private async lock(): Promise<void> {
     if (this.#locked) return;
     if (this.dialect === 'postgres') {
-      await sql`select pg_advisory_xact_lock(${sql.lit(ROUTING_LOCK_KEY)})`.execute(this.db);
+      const { rows } = await queryTemplates(this.dialect).run(this.db, 'lockRoutingVersion', {}, () =>
+        this.db
+          .selectFrom('routing_version')
+          .select(['version', 'pruned_through'])
+          .where('id', '=', 1)
+          .forUpdate(),
+      );
+      this.#lockedStamp = rows[0];
+      if (this.#writing === undefined && rows[0]) this.#versionUnderLock = rows[0].version;
     }
     this.#locked = true;
   }
@@ -362,6 +378,7 @@ export class KyselyRoutingRepository implements RoutingRepository {
           .insertInto('routing_changes')
           .values(r)
           .onConflict((oc) => oc.doNothing()),
+      { writes: 'routing_changes' },
     );
   }
 
@@ -369,15 +386,28 @@ export class KyselyRoutingRepository implements RoutingRepository {
     if (this.#writing !== undefined) return this.#writing;
     // The lock first, always: a transaction holding the version row must never wait for the lock.
     await this.lock();
-    const { rows } = await queryTemplates(this.dialect).run(this.db, 'bumpRoutingVersion', {}, () =>
-      this.db
-        .updateTable('routing_version')
-        .set((eb) => ({ version: eb('version', '+', 1) }))
-        .where('id', '=', 1)
-        .returning('version'),
-    );
-    const version = rows[0]?.version;
-    if (version === undefined) throw new Error('routing: no routing_version row');
+    let version = this.#versionUnderLock === undefined ? undefined : this.#versionUnderLock + 1;
+    if (version !== undefined) {
+      // Read under the lock, which every bump holds: the next version is known, and the bump is a
+      // write whose result nobody reads (on PostgreSQL it goes with the next statement, ADR 38).
+      await queryTemplates(this.dialect).run(
+        this.db,
+        'setRoutingVersion',
+        { version },
+        (a) => this.db.updateTable('routing_version').set({ version: a.version }).where('id', '=', 1),
+        { writes: 'routing_version' },
+      );
+    } else {
+      const { rows } = await queryTemplates(this.dialect).run(this.db, 'bumpRoutingVersion', {}, () =>
+        this.db
+          .updateTable('routing_version')
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', 1)
+          .returning('version'),
+      );
+      version = rows[0]?.version;
+      if (version === undefined) throw new Error('routing: no routing_version row');
+    }
     this.#writing = version;
     if (version % PRUNE_EVERY === 0) await this.prune(version - KEEP_VERSIONS);
     return version;

@@ -36,7 +36,8 @@ describe('[issue 13] the ingest and a command take the routing lock before conve
       // The customer writes again while they wait: their window moves, so the ingest routes.
       const again = inboundTextPayload({ wamid: 'wamid.lock.2', from, timestamp: sent + 30 });
       ingest = postWebhook(server().url, JSON.stringify(again));
-      await untilSomeoneWaitsForLock(pgServer.session(), "locktype = 'advisory'"); // the routing lock
+      // The routing lock: the version row, whose holder's transaction the ingest waits for.
+      await untilSomeoneWaitsForLock(pgServer.session(), "locktype = 'transactionid'");
       // What a command does next: write the conversation's row.
       await tx.touchLastInbound([{ conversationId: id, at: (sent + 10) * 1000 }]);
     });

@@ -216,6 +216,40 @@ for (const dialect of ['sqlite', 'postgres'] as const) {
       await expectRollupEqualsDefinitions(store, 'appended one by one in one transaction');
     });
 
+    it('[issue 13] a transaction that inserted the conversations rolls up the same, its second append reading what its first wrote', async () => {
+      const store = await open(dialect);
+      await insertScriptedQueues(store);
+      const events = [...scriptedEvents()].sort((a, b) => a.at - b.at);
+      // c5 queues in the first append and ends unanswered in the second: counted abandoned only if
+      // the second reads the queued event the first wrote.
+      const split = events.findIndex((e) => e.conversationId === 'c5' && e.kind === 'queued') + 1;
+      const conversationIds = [...new Set(events.map((e) => e.conversationId))];
+      await store.transaction(async (tx) => {
+        // The conversations are this transaction's own (a webhook batch's new ones): their first
+        // roll-up needs no read of stored events (ADR 38); the second must read what the first wrote.
+        await tx.insertBusinessNumber({
+          id: 'bn1',
+          phoneNumberId: 'pn1',
+          displayPhoneNumber: '+1 555 0100',
+          wabaId: 'waba-bn1',
+          accessToken: 'token-bn1',
+          appSecrets: ['secret-a'],
+          verifyToken: 'verify-bn1',
+          queueId: 'q1',
+        });
+        for (const [i, id] of conversationIds.entries()) {
+          await tx.upsertCustomer({ id: `cu-${id}`, businessNumberId: 'bn1', waId: `39100${i}`, name: id });
+          await tx.insertConversations([
+            { id, customerId: `cu-${id}`, businessNumberId: 'bn1', queueId: 'q1', receivedAt: 1_000 },
+          ]);
+        }
+        await tx.interactionEvents.append(events.slice(0, split));
+        expect(await tx.interactionEvents.eventsOf(conversationIds)).toHaveLength(split);
+        await tx.interactionEvents.append(events.slice(split));
+      });
+      await expectRollupEqualsDefinitions(store, 'in the transaction that inserted the conversations');
+    });
+
     it('finds which conversations already have an event of a kind', async () => {
       const store = await open(dialect);
       await store.transaction((tx) => tx.interactionEvents.append(scriptedEvents()));
