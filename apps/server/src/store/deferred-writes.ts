@@ -65,10 +65,17 @@ export function carrier<R>(query: CompiledQuery<R>, tables: readonly string[]): 
   return query;
 }
 
+/** SQL texts `refuseLiterals` passed: a template's text is marked at every call, read once. */
+const withoutLiterals = new Set<string>();
+
 /** A marked statement is renumbered (`combinedWrites`): where `$1` could be text, it is refused. */
 function refuseLiterals(query: CompiledQuery): void {
+  if (withoutLiterals.has(query.sql)) return;
   if (query.sql.includes("'") || query.sql.includes('$$'))
     throw new Error('deferred writes: a marked statement must hold no quoted literal');
+  // Templates are a bounded set of texts (query-template.ts); a guard against one that is not.
+  if (withoutLiterals.size >= 2000) withoutLiterals.clear();
+  withoutLiterals.add(query.sql);
 }
 
 /** A kept write: its SQL and parameters. */
@@ -105,8 +112,6 @@ function carriesPast(query: CompiledQuery, tables: ReadonlySet<string>): boolean
   return touches !== undefined && PLAIN.test(query.sql) && !touches.some((t) => tables.has(t));
 }
 
-const EMPTY: QueryResult<never> = { rows: [] };
-
 /** A pooled connection that keeps deferred writes while it runs a transaction. */
 class DeferringConnection implements DatabaseConnection {
   #inTransaction = false;
@@ -121,7 +126,7 @@ class DeferringConnection implements DatabaseConnection {
       if (this.#tables.has(table)) await this.#send();
       this.#kept.push({ sql: query.sql, parameters: query.parameters });
       this.#tables.add(table);
-      return EMPTY;
+      return { rows: [] };
     }
     if (this.#kept.length > 0 && carriesPast(query, this.#tables)) {
       const writes = this.#kept;

@@ -21,11 +21,11 @@ const pgServer = usePostgresTestServer();
 const server = (): TestServer => pgServer.server();
 
 /**
- * The most statements one delivery's transaction runs, `begin` and `commit` included: 19 today (25
- * before its writes whose results are not read went together, and with the next read, ADR 38).
+ * The most statements one delivery's transaction runs, `begin` and `commit` included: 15 today (25
+ * before its writes whose results are not read went together, and with the next statement, ADR 38).
  */
 const ROUND_TRIPS = 15;
-/** Of them, from the routing lock to the commit, what the next delivery waits for: 10 (16 before). */
+/** Of them, from the routing lock to the commit, what the next delivery waits for: 7 (16 before). */
 const UNDER_LOCK = 7;
 
 /**
