@@ -1,7 +1,7 @@
 import { inboundMessageSchema, type InboundMessage } from '@parlo/whatsapp';
 import { describe, expect, it } from 'vitest';
 import { contentOf } from '../../views/index.ts';
-import { inboundMessageId, inboundParts } from './inbound.ts';
+import { inboundMessageId, inboundParts, inboundSentAt } from './inbound.ts';
 
 const base = { from: '16505551234', id: 'wamid.1', timestamp: '1749416383' };
 const parse = (message: Record<string, unknown>): InboundMessage =>
@@ -128,5 +128,22 @@ describe('[issue-4] inbound messages become text + content, every type', () => {
   it('ids of one millisecond sort in arrival order (ties of Meta timestamps keep it)', () => {
     const ids = Array.from({ length: 50 }, () => inboundMessageId(1_700_000_000_000));
     expect([...ids].sort()).toEqual(ids);
+  });
+});
+
+describe("[S-6] an inbound message's place in the timeline: its receipt, inside Meta's second", () => {
+  const second = 1_700_000_000;
+  it('received within its second: the receipt, to the millisecond', () => {
+    expect(inboundSentAt(String(second), second * 1000 + 730)).toBe(second * 1000 + 730);
+  });
+  it('received later (a retry): the last millisecond of its second, so other seconds keep their order', () => {
+    expect(inboundSentAt(String(second), second * 1000 + 86_400_000)).toBe(second * 1000 + 999);
+  });
+  it("received before its second (the server's clock behind Meta's): the second's start", () => {
+    expect(inboundSentAt(String(second), second * 1000 - 2000)).toBe(second * 1000);
+  });
+  it('no usable timestamp: the receipt', () => {
+    expect(inboundSentAt('', 42_000)).toBe(42_000);
+    expect(inboundSentAt('soon', 42_000)).toBe(42_000);
   });
 });

@@ -59,6 +59,21 @@ export function inboundMessageId(now: number): string {
   return timeOrderedId('msg', now);
 }
 
+/**
+ * Where an inbound message stands in its conversation's timeline (its `sent_at`, ms). Meta's
+ * timestamp has whole seconds: the customer wrote somewhere in `[timestamp, timestamp + 1 s)`. Read
+ * as the second's start, a message written just after an agent's reply (sent_at to the ms) would
+ * sort above that reply. So it is the moment Parlo received it, kept inside Meta's second: a prompt
+ * delivery stands where the agent saw it arrive, a late one (Meta retries for days) at its own
+ * second, and messages of different seconds keep Meta's order whatever order they arrived in.
+ * Without a timestamp, the receipt. The 24-hour window still counts from Meta's second.
+ */
+export function inboundSentAt(timestampSeconds: string, receivedAt: number): number {
+  const second = Number(timestampSeconds) * 1000;
+  if (!Number.isFinite(second) || second <= 0) return receivedAt;
+  return Math.min(Math.max(receivedAt, second), second + 999);
+}
+
 /** The media file of an inbound message, to be fetched from WhatsApp after ingest. */
 export interface InboundMediaRef {
   /** Parlo's id of the file (the `media` row), chosen before the message is stored. */

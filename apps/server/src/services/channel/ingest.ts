@@ -43,7 +43,7 @@ import { recordSurveyAnswer, surveyOf, surveyReplyOf } from '../csat/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
 import { decideAndApplyAll } from '../routing/index.ts';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
-import { inboundMessageId, inboundParts, recordInboundMedia } from './inbound.ts';
+import { inboundMessageId, inboundParts, inboundSentAt, recordInboundMedia } from './inbound.ts';
 import { INLINE_MAX_BYTES, MaskPool } from './mask-pool.ts';
 import { redactedText, toRedaction, type Redaction, type RedactionResult } from './redaction.ts';
 
@@ -629,7 +629,8 @@ async function ingestMessage(
     replyToWamid: parts.replyToWamid,
     authorName: customer.name,
     authorUserId: null,
-    sentAt,
+    // Its place in the timeline; Meta's second (`sentAt`) still moves the 24-hour window.
+    sentAt: inboundSentAt(message.timestamp, now),
     createdAt: now,
     status: null,
     failureReason: null,

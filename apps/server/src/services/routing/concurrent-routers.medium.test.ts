@@ -29,9 +29,25 @@ beforeAll(async () => {
   await nodeA.transaction(async (tx) => {
     await tx.insertIdleCode({ id: 'idle', name: 'Idle', position: 0 });
     await seedRoutingWorld(tx, {
-      queues: [{ id: 'q', name: 'Q', priority: 1, offerTimeoutMs: 60_000 }],
-      agents: AGENTS.map((id) => ({ id, capacity: CAPACITY, queueIds: ['q'] })),
+      queues: [
+        { id: 'q', name: 'Q', priority: 1, offerTimeoutMs: 60_000 },
+        { id: 'solo-q', name: 'Solo', priority: 1, offerTimeoutMs: 60_000 },
+      ],
+      agents: [
+        ...AGENTS.map((id) => ({ id, capacity: CAPACITY, queueIds: ['q'] })),
+        { id: 'solo', capacity: 1, queueIds: ['solo-q'] },
+      ],
     });
+    for (const id of ['x1', 'x2']) {
+      await tx.upsertCustomer({ id: `c-${id}`, businessNumberId: 'bn', waId: `39111${id}`, name: id });
+      await tx.insertConversation({
+        id,
+        customerId: `c-${id}`,
+        businessNumberId: 'bn',
+        queueId: 'solo-q',
+        receivedAt: 1000,
+      });
+    }
     for (let i = 0; i < CONVERSATIONS; i++) {
       await tx.upsertCustomer({ id: `c${i}`, businessNumberId: 'bn', waId: `39000${i}`, name: `C${i}` });
       await tx.insertConversation({
@@ -100,6 +116,50 @@ describe('concurrent routers on PostgreSQL', () => {
       expect({ ...copy }).toEqual(loaded);
       expect(node.routingStats.reloads).toBe(0);
       expect(node.routingStats.catchUps).toBeGreaterThan(0);
+    }
+  });
+
+  it('a node deciding while another holds the routing lock waits, then decides on what it committed', async () => {
+    await dispatch(nodeA, { type: 'agent.stateRequested', agentId: 'solo', to: { kind: 'available' } });
+    for (const node of [nodeA, nodeB]) await node.transaction((tx) => tx.routing.read());
+    // Node A decides x1 (an offer to solo, his only slot) and keeps its transaction open; node B
+    // decides x2 meanwhile. Without the lock B would decide on the world before A's offer and give
+    // solo a second one: the lock makes B wait for A's commit and find him full.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let decided!: () => void;
+    const aDecided = new Promise<void>((resolve) => (decided = resolve));
+    const order: string[] = [];
+    const a = nodeA.transaction(async (tx) => {
+      await decideAndApply(
+        tx,
+        new Outgoing(tx, Date.now()),
+        { type: 'conversation.arrived', conversationId: 'x1', queueId: 'solo-q', receivedAt: 1000 },
+        Date.now(),
+      );
+      decided();
+      await held;
+      order.push('A commits');
+    });
+    await aDecided;
+    const b = dispatch(nodeB, {
+      type: 'conversation.arrived',
+      conversationId: 'x2',
+      queueId: 'solo-q',
+      receivedAt: 1000,
+    }).then(() => order.push('B committed'));
+    // Long enough for B to have decided, had nothing held it.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await Promise.all([a, b]);
+    expect(order).toEqual(['A commits', 'B committed']);
+    for (const node of [nodeA, nodeB]) {
+      const state = await node.transaction((tx) => tx.routing.read());
+      const solo = Object.values(state.offers).filter(
+        (o) => o.agentId === 'solo' && o.status.kind === 'pending',
+      );
+      expect(solo.map((o) => o.conversationId)).toEqual(['x1']);
+      expect(state.conversations.x2?.phase).toEqual({ kind: 'queued' });
     }
   });
 });
