@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   baselineSocketLatency,
+  DEFAULT_DURATIONS,
   measureIngest,
   parloSocketLatency,
   startBaseline,
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   const rounds = Number(process.argv[3] ?? 2);
   const here = resolve(fileURLToPath(new URL('../..', import.meta.url)));
   if (cpus().length >= 2) spawnSync('taskset', ['-a', '-cp', '1', String(process.pid)], { stdio: 'ignore' });
-  const d: Durations = { warmupMs: 1000, closedMs: 3000, openMs: 3000 };
+  const d: Durations = DEFAULT_DURATIONS;
   const rows: Record<string, number | string>[] = [];
   for (let r = 1; r <= rounds; r++) {
     const dir = mkdtempSync(join(tmpdir(), 'parlo-ab-'));

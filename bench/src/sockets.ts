@@ -74,7 +74,8 @@ interface Durations {
 
 const FULL: Durations = {
   counts: [1000, 5000],
-  warmupMs: 1000,
+  // As the ingest bench (DEFAULT_DURATIONS there): V8 compiles Parlo's hot paths for seconds.
+  warmupMs: 5000,
   closedMs: 4000,
   inFlight: 64,
   relayWindow: 512,
@@ -84,7 +85,7 @@ const FULL: Durations = {
 };
 const QUICK: Durations = {
   counts: [1000],
-  warmupMs: 500,
+  warmupMs: 2000,
   closedMs: 2500,
   inFlight: 64,
   relayWindow: 512,
