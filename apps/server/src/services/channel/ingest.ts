@@ -629,7 +629,7 @@ async function ingestMessage(
     replyToWamid: parts.replyToWamid,
     authorName: customer.name,
     authorUserId: null,
-    // Its place in the timeline; Meta's second (`sentAt`) still moves the 24-hour window.
+    // Its place in the timeline (ADR 39); Meta's second (`sentAt`) still moves the 24-hour window.
     sentAt: inboundSentAt(message.timestamp, now),
     createdAt: now,
     status: null,
@@ -640,7 +640,8 @@ async function ingestMessage(
   notes.sentAts.push(sentAt);
   if (survey && surveyReply) {
     await inbound.write(tx);
-    await recordSurveyAnswer(tx, out, survey, surveyReply, row, now);
+    // ADR 28: a survey's expiry is judged on Meta's timestamp, not the row's place in the timeline.
+    await recordSurveyAnswer(tx, out, survey, surveyReply, { ...row, sentAt }, now);
     inbound.forget(customer.id);
     return;
   }
