@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { messagesResponseSchema, type MessageView } from '@parlo/protocol';
 import { createSimulator, type Simulator } from '@parlo/whatsapp-sim';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { MASKING_SETTING_KEY } from '../platform/index.ts';
 import { DEMO_NUMBER } from '../seed/index.ts';
 import { sameOrigin, sessionCookie, startTestServer, type TestServer } from './test-server.ts';
@@ -202,6 +202,30 @@ export async function openConversation(e: GraphEnv, customerClockMs = 0): Promis
   if (!offer) throw new Error('no offer for marco');
   expect((await e.marco(`/api/offers/${offer.id}/accept`, { method: 'POST', body: {} })).status).toBe(200);
   e.conversationId = offer.conversationId;
+}
+
+/**
+ * Starts a GraphEnv before the tests of the file (or of the describe block it is called in) and
+ * stops it after them; `prepare` runs once it started (`openConversation`, settings). Read it
+ * through the getter.
+ */
+export function useGraphEnv(
+  prepare?: (e: GraphEnv) => Promise<void>,
+  options: {
+    readonly databaseUrl?: () => Promise<string | undefined>;
+    readonly env?: Record<string, string>;
+  } = {},
+): () => GraphEnv {
+  let started: GraphEnv | undefined;
+  beforeAll(async () => {
+    started = await startGraphEnv(await options.databaseUrl?.(), options.env);
+    await prepare?.(started);
+  }, 60_000);
+  afterAll(() => stopGraphEnv(started));
+  return () => {
+    if (!started) throw new Error('the Graph environment has not started');
+    return started;
+  };
 }
 
 export async function stopGraphEnv(e: GraphEnv | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sends, startGraphEnv, stopGraphEnv, until, type GraphEnv } from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { sends, until, useGraphEnv } from '../../testing/index.ts';
 
 /**
  * Issue 14, identity: customers who hide their number arrive with a business-scoped user id (BSUID)
@@ -12,16 +12,7 @@ import { sends, startGraphEnv, stopGraphEnv, until, type GraphEnv } from '../../
 const MARIA = { userId: 'US.13491208655302741918', username: 'maria.lopez', name: 'María López' };
 const JOAO = { userId: 'BR.1502576394655843', username: 'joao.pereira', name: 'João Pereira' };
 
-let env: GraphEnv | undefined;
-const e = (): GraphEnv => {
-  if (!env) throw new Error('not started');
-  return env;
-};
-
-beforeAll(async () => {
-  env = await startGraphEnv(undefined);
-}, 30_000);
-afterAll(() => stopGraphEnv(env));
+const e = useGraphEnv();
 
 /** Every live conversation's details, as the database joins them with their customer. */
 async function liveDetails() {

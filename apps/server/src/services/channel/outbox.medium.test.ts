@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { messageResponseSchema, type MessageView } from '@parlo/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { enqueueSend } from '../conversations/index.ts';
 import {
   CUSTOMER,
@@ -13,27 +13,22 @@ import {
   startGraphEnv,
   stopGraphEnv,
   until,
-  type GraphEnv,
+  useGraphEnv,
 } from '../../testing/index.ts';
 
 /** Issue 4: failures and retries of a send, and per-number send pacing, against the simulator. */
 
 describe('[issue-4] failures and retries of a send', () => {
-  let env: GraphEnv | undefined;
-  const e = (): GraphEnv => {
-    if (!env) throw new Error('not started');
-    return env;
-  };
-  beforeAll(async () => {
-    // A short pair-rate interval: after the 131056 test the customer is held only that long.
-    env = await startGraphEnv(undefined, {
-      OUTBOUND_RECIPIENT_INTERVAL_MS: '300',
-      GRAPH_API_TIMEOUT_MS: '500',
-    });
-    await openConversation(env);
-    e().server.parlo.outbox.kick();
-  }, 30_000);
-  afterAll(() => stopGraphEnv(env));
+  const e = useGraphEnv(
+    async (env) => {
+      await openConversation(env);
+      env.server.parlo.outbox.kick();
+    },
+    {
+      // A short pair-rate interval: after the 131056 test the customer is held only that long.
+      env: { OUTBOUND_RECIPIENT_INTERVAL_MS: '300', GRAPH_API_TIMEOUT_MS: '500' },
+    },
+  );
 
   async function sendText(text: string): Promise<string> {
     const res = await e().marco(`/api/conversations/${e().conversationId}/messages`, {

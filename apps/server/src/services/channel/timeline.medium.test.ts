@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { messageResponseSchema } from '@parlo/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   CUSTOMER,
   inboundTextPayload,
   messagesOf,
   openConversation,
   postWebhook,
-  startGraphEnv,
-  stopGraphEnv,
-  type GraphEnv,
+  useGraphEnv,
 } from '../../testing/index.ts';
 
 /**
@@ -19,16 +17,7 @@ import {
  * still goes before it.
  */
 describe('[S-6] a customer message stands in the timeline where it happened', () => {
-  let env: GraphEnv | undefined;
-  const e = (): GraphEnv => {
-    if (!env) throw new Error('not started');
-    return env;
-  };
-  beforeAll(async () => {
-    env = await startGraphEnv(undefined);
-    await openConversation(env);
-  }, 30_000);
-  afterAll(() => stopGraphEnv(env));
+  const e = useGraphEnv(openConversation);
 
   async function reply(text: string): Promise<{ id: string; sentAt: number }> {
     const res = await e().marco(`/api/conversations/${e().conversationId}/messages`, {

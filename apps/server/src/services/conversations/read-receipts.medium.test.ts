@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  sameOrigin,
   CUSTOMER,
   openConversation,
   reads,
-  startGraphEnv,
-  stopGraphEnv,
-  until,
+  sameOrigin,
   sessionCookie,
-  type GraphEnv,
+  until,
+  useGraphEnv,
 } from '../../testing/index.ts';
 
 describe('[issue-4] mark as read policy', () => {
-  let env: GraphEnv | undefined;
-  const e = (): GraphEnv => {
-    if (!env) throw new Error('not started');
-    return env;
-  };
-  beforeAll(async () => {
-    env = await startGraphEnv(undefined);
+  const e = useGraphEnv(async (env) => {
     await openConversation(env);
-    e().server.parlo.outbox.kick();
-  }, 30_000);
-  afterAll(() => stopGraphEnv(env));
+    env.server.parlo.outbox.kick();
+  });
 
   const inboundStatus = () =>
     e()

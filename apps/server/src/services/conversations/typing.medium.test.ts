@@ -1,14 +1,6 @@
 import { templateRoutes, markReadResponseSchema } from '@parlo/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CUSTOMER,
-  openConversation,
-  reads,
-  startGraphEnv,
-  stopGraphEnv,
-  until,
-  type GraphEnv,
-} from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { CUSTOMER, openConversation, reads, until, useGraphEnv } from '../../testing/index.ts';
 
 /**
  * Issue 14: while the agent types, the customer sees WhatsApp's typing indicator — Meta's mark-as-read
@@ -18,17 +10,7 @@ import {
  * types. The simulator records each indicator it is asked for.
  */
 
-let env: GraphEnv | undefined;
-const e = (): GraphEnv => {
-  if (!env) throw new Error('not started');
-  return env;
-};
-
-beforeAll(async () => {
-  env = await startGraphEnv(undefined);
-  await openConversation(env);
-}, 30_000);
-afterAll(() => stopGraphEnv(env));
+const e = useGraphEnv(openConversation);
 
 async function typing(): Promise<boolean> {
   const res = await e().marco(templateRoutes.typing(e().conversationId), { method: 'POST' });

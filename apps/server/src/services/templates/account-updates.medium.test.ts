@@ -2,14 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { errorBodySchema, templateRoutes, templatesResponseSchema } from '@parlo/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  openConversation,
-  postWebhook,
-  startGraphEnv,
-  stopGraphEnv,
-  type GraphEnv,
-} from '../../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { openConversation, postWebhook, useGraphEnv } from '../../testing/index.ts';
 
 /**
  * Issue 14, account updates, fed Meta's documented shapes (the fixtures of @parlo/whatsapp, from
@@ -23,18 +17,10 @@ const FIXTURES = new URL('../../../../../packages/whatsapp/src/fixtures/', impor
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`${name}.json`, FIXTURES)), 'utf8');
 
-let env: GraphEnv | undefined;
-const e = (): GraphEnv => {
-  if (!env) throw new Error('not started');
-  return env;
-};
-
-beforeAll(async () => {
-  env = await startGraphEnv(undefined);
+const e = useGraphEnv(async (env) => {
   // The customer of the fixtures (wa_id 16505551234) writes; marco accepts.
   await openConversation(env);
-}, 30_000);
-afterAll(() => stopGraphEnv(env));
+});
 
 async function picker() {
   const res = await e().marco(templateRoutes.list(e().conversationId));

@@ -1,20 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { messageResponseSchema, templatesResponseSchema, templateSyncResponseSchema } from '@parlo/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_NUMBER } from '../../seed/index.ts';
 import {
-  sameOrigin,
   CUSTOMER,
   DAY_MS,
   freshPostgres,
+  type GraphEnv,
   messagesOf,
   openConversation,
+  sameOrigin,
   sends,
-  startGraphEnv,
-  stopGraphEnv,
-  until,
   sessionCookie,
-  type GraphEnv,
+  until,
+  useGraphEnv,
 } from '../../testing/index.ts';
 
 /** Issue 4: templates, the way to write to a customer outside the 24-hour window. */
@@ -33,18 +32,14 @@ for (const [label, pg] of [
   ['PostgreSQL', true],
 ] as const) {
   describe(`[issue-4] templates outside the 24-hour window (${label})`, () => {
-    let env: GraphEnv | undefined;
-    const e = (): GraphEnv => {
-      if (!env) throw new Error('not started');
-      return env;
-    };
-    beforeAll(async () => {
-      env = await startGraphEnv(pg ? await freshPostgres() : undefined);
-      // The customer's last message is 25 hours old: the window is closed, for Parlo and WhatsApp.
-      await openConversation(env, -(DAY_MS + 3600_000));
-      e().server.parlo.outbox.kick();
-    }, 60_000);
-    afterAll(() => stopGraphEnv(env));
+    const e = useGraphEnv(
+      async (env) => {
+        // The customer's last message is 25 hours old: the window is closed, for Parlo and WhatsApp.
+        await openConversation(env, -(DAY_MS + 3600_000));
+        env.server.parlo.outbox.kick();
+      },
+      { databaseUrl: async () => (pg ? await freshPostgres() : undefined) },
+    );
 
     it('[issue-4] the approved templates are synced from the WABA and listed with their parameters', async () => {
       const results = await e().server.parlo.templates.syncAll();
