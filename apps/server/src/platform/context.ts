@@ -49,8 +49,11 @@ export async function commit<T>(
   const now = ctx.clock();
   let out: Outgoing | undefined;
   const result = await ctx.store.transaction(async (tx) => {
-    out = new Outgoing(tx, now);
-    return work(tx, out, now);
+    const outgoing = new Outgoing(tx, now);
+    out = outgoing;
+    const value = await work(tx, outgoing, now);
+    await outgoing.flush();
+    return value;
   });
   if (out && out.pushes.length > 0) {
     ctx.hub.deliver(out.pushes);

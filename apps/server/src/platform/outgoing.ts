@@ -10,6 +10,7 @@ export interface Push {
 
 /** Collects the pushes of one transaction; `commit` hands them to the realtime hub after commit. */
 export class Outgoing {
+  /** Events emitted and appended to their agents' logs (`flush`), in the order emitted. */
   readonly pushes: Push[] = [];
   /** Issue 16: conversations whose messages or state this transaction changed (their monitors refresh). */
   readonly touched = new Set<string>();
@@ -17,16 +18,37 @@ export class Outgoing {
   readonly logs: { readonly message: string; readonly fields: Readonly<Record<string, unknown>> }[] = [];
   /** Issue 18: set when the transaction queued an outbox send: the drainer is woken after commit. */
   outboxQueued = false;
+  /** Emitted, not yet appended. */
+  #emitted: { readonly agentId: string; readonly event: AgentEvent }[] = [];
 
   constructor(
     private readonly tx: StoreTx,
     readonly now: number,
   ) {}
 
-  /** Appends to the agent's event log (same transaction) and queues the push. */
-  async emit(agentId: string, event: AgentEvent): Promise<void> {
-    const seq = await this.tx.appendAgentEvent(agentId, event, this.now);
-    this.pushes.push({ agentId, seq, event });
+  /** Queues the event for the agent's log and push; `flush` appends it, with the transaction's others. */
+  emit(agentId: string, event: AgentEvent): void {
+    this.#emitted.push({ agentId, event });
+  }
+
+  /**
+   * Appends what was emitted to the agents' logs, in the same transaction, at its end (`commit`
+   * calls it after the work): two statements for the transaction instead of two per event, and
+   * each agent's counter locked at the end, in agent-id order, never midway in the order the work
+   * happened to emit (two transactions emitting for two agents in opposite orders deadlocked).
+   */
+  async flush(): Promise<void> {
+    const emitted = this.#emitted;
+    if (emitted.length === 0) return;
+    this.#emitted = [];
+    const seqs = await this.tx.appendAgentEvents(
+      emitted.map(({ agentId, event }) => ({ agentId, event, at: this.now })),
+    );
+    emitted.forEach(({ agentId, event }, i) => {
+      const seq = seqs[i];
+      if (seq === undefined) throw new Error('Outgoing.flush: an event got no seq');
+      this.pushes.push({ agentId, seq, event });
+    });
   }
 
   /** Marks a conversation changed: after commit its monitors (on any node) are sent its new view. */

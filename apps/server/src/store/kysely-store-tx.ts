@@ -32,6 +32,7 @@ import { KyselySignInRepository } from './sign-in-repository.ts';
 import type {
   HeldLease,
   AgentEventRow,
+  AgentEventToAppend,
   AgentEventsRepository,
   AgentProfileRow,
   AuditEntry,
@@ -574,8 +575,8 @@ export class KyselyStoreTx implements StoreTx {
 
   // --- AgentEventsRepository ---
 
-  appendAgentEvent(agentId: string, event: unknown, at: number): Promise<number> {
-    return this.agentEvents.appendAgentEvent(agentId, event, at);
+  appendAgentEvents(events: readonly AgentEventToAppend[]): Promise<number[]> {
+    return this.agentEvents.appendAgentEvents(events);
   }
 
   agentEventsAfter(agentId: string, afterSeq: number, limit: number): Promise<AgentEventRow[]> {

@@ -56,7 +56,7 @@ export async function pushBlockedConversations(
     const names = await loadNames(tx, new Set(named));
     for (const agentId of new Set(viewers)) {
       const view = presenter.conversation(conversation, d, { agentId, names });
-      if (view) await out.emit(agentId, { type: 'conversation.upserted', conversation: view });
+      if (view) out.emit(agentId, { type: 'conversation.upserted', conversation: view });
     }
     pushed++;
   }

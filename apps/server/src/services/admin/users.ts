@@ -81,8 +81,7 @@ async function afterProfileChange(tx: StoreTx, out: Outgoing, userId: string, no
   const state = await tx.routing.read();
   const agent = lookup(state).agent(userId);
   const user = await tx.findUserById(userId);
-  if (agent && user)
-    await out.emit(userId, { type: 'agent.updated', agent: toAgentView(agent, user, state) });
+  if (agent && user) out.emit(userId, { type: 'agent.updated', agent: toAgentView(agent, user, state) });
 }
 
 export function listUsers(ctx: ServerContext): Promise<{ users: AdminUserView[] }> {

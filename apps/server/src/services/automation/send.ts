@@ -196,6 +196,6 @@ async function send(
   out.touch(details.id);
   const view = await presentStored(tx, message, details);
   for (const agentId of audienceOf(details).viewers)
-    await out.emit(agentId, { type: 'message.upserted', message: view });
+    out.emit(agentId, { type: 'message.upserted', message: view });
   out.log('automatic message queued', { conversationId: details.id, kind, as: p.kind });
 }

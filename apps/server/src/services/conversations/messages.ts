@@ -78,15 +78,15 @@ export async function presentStored(
 }
 
 /** Pushes a message view to the conversation's watchers (its owner and a joined guest), if any. */
-export async function pushToWatchers(
+export function pushToWatchers(
   out: Outgoing,
   details: ConversationDetails | undefined,
   message: MessageView,
-): Promise<void> {
+): void {
   // Its monitors see every message, even one nobody holds yet (issue 16).
   out.touch(message.conversationId);
   for (const agentId of audienceOf(details).watchers)
-    await out.emit(agentId, { type: 'message.upserted', message });
+    out.emit(agentId, { type: 'message.upserted', message });
 }
 
 /** Pushes the current view of a stored message to its conversation's watchers, if any. */
@@ -104,5 +104,5 @@ export async function pushMessage(
   const view = presenter
     .messages(await tx.listMessages(conversationId), details)
     .find((v) => v.id === messageId);
-  if (view) await pushToWatchers(out, details, view);
+  if (view) pushToWatchers(out, details, view);
 }

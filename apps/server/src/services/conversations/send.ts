@@ -86,7 +86,7 @@ export async function sendAgentMessage(
       await enqueueSend(tx, message, now, draft.template);
       await recordFirstResponse(tx, details, author.id, now);
       // In a conference both agents see every message either of them writes.
-      await pushToWatchers(out, details, view);
+      pushToWatchers(out, details, view);
     }
     return { message: view, created };
   });

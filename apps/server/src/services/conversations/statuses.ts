@@ -30,5 +30,5 @@ export async function applyDeliveryStatus(
   };
   const [details] = await tx.getConversationDetails([message.conversationId]);
   if (details && audienceOf(details).watchers.length > 0)
-    await pushToWatchers(out, details, (await Presenter.of(tx)).message(updated, details));
+    pushToWatchers(out, details, (await Presenter.of(tx)).message(updated, details));
 }

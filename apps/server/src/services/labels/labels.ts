@@ -177,7 +177,7 @@ export function setConversationLabel(
     const labels = await labelsOfOne(tx, conversationId);
     if (changed) {
       for (const viewer of audienceOf(details).viewers)
-        await out.emit(viewer, { type: 'conversation.labels', conversationId, labels });
+        out.emit(viewer, { type: 'conversation.labels', conversationId, labels });
       out.touch(conversationId);
     }
     return { conversationId, labels };

@@ -160,7 +160,7 @@ describe.each(['sqlite', 'postgres'] as const)('[issue-17] retention on %s', (di
         ['usr_marco', RUN_AT],
         ['usr_giulia', T0],
       ] as const)
-        await tx.appendAgentEvent(agent, { type: 'test.retention', at }, at);
+        await tx.appendAgentEvents([{ agentId: agent, event: { type: 'test.retention', at }, at }]);
     });
 
     now = RUN_AT;

@@ -86,6 +86,7 @@ async function outcome(store: Store, route: (tx: StoreTx, out: Outgoing) => Prom
     const { tx, reads } = counting(raw);
     const out = new Outgoing(tx, NOW);
     await route(tx, out);
+    await out.flush();
     const state = lookup(await tx.routing.forDecision());
     const phases = CONVERSATIONS.map((id) => {
       const phase = state.conversation(id)?.phase;

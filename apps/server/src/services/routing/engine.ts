@@ -165,7 +165,7 @@ async function carryOut(
     if (!d) return;
     const view = (await Presenter.of(tx)).message(row, d);
     for (const agentId of new Set([...audienceOf(is.conversation(conversationId)).viewers, ...also]))
-      await out.emit(agentId, { type: 'message.upserted', message: view });
+      out.emit(agentId, { type: 'message.upserted', message: view });
   };
 
   for (const effect of effects) {
@@ -179,14 +179,14 @@ async function carryOut(
       case 'offerMade': {
         const d = details.get(effect.offer.conversationId);
         if (d)
-          await out.emit(effect.offer.agentId, {
+          out.emit(effect.offer.agentId, {
             type: 'offer.added',
             offer: (await Presenter.of(tx)).offer(effect.offer, d, names),
           });
         break;
       }
       case 'offerEnded':
-        await out.emit(effect.offer.agentId, {
+        out.emit(effect.offer.agentId, {
           type: 'offer.removed',
           offerId: effect.offer.id,
           reason: effect.offer.status.kind === 'pending' ? 'rescinded' : effect.offer.status.kind,
@@ -276,8 +276,7 @@ async function carryOut(
   for (const agentId of touchedAgents) {
     const agent = is.agent(agentId);
     const user = agent ? await tx.findUserById(agentId) : undefined;
-    if (agent && user)
-      await out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
+    if (agent && user) out.emit(agentId, { type: 'agent.updated', agent: toAgentView(agent, user, after) });
   }
 }
 
@@ -304,9 +303,9 @@ async function emitConversation(
     const view = presenter.conversation(current, details, viewer);
     touchedAgents.add(agentId);
     if (view) {
-      await out.emit(agentId, { type: 'conversation.upserted', conversation: view });
+      out.emit(agentId, { type: 'conversation.upserted', conversation: view });
     } else if ((previous && presenter.conversation(previous, details, viewer)) || agentId === closedOwner) {
-      await out.emit(agentId, { type: 'conversation.removed', conversationId: current.id });
+      out.emit(agentId, { type: 'conversation.removed', conversationId: current.id });
     }
   }
 }

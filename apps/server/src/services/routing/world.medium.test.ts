@@ -130,7 +130,9 @@ async function arrive(store: Store, now: number, queueId = 'q1'): Promise<void> 
 }
 
 async function decide(tx: StoreTx, event: RoutingEvent, now: number): Promise<void> {
-  await decideAndApply(tx, new Outgoing(tx, now), event, now);
+  const out = new Outgoing(tx, now);
+  await decideAndApply(tx, out, event, now);
+  await out.flush();
 }
 
 /** A random event that makes sense in `state` (or a random one that is refused, now and then). */

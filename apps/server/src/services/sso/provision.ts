@@ -127,8 +127,7 @@ export async function provisionUser(
       await routeAgain(tx, out, now);
       const state = await tx.routing.read();
       const agent = lookup(state).agent(existing.id);
-      if (agent)
-        await out.emit(existing.id, { type: 'agent.updated', agent: toAgentView(agent, user, state) });
+      if (agent) out.emit(existing.id, { type: 'agent.updated', agent: toAgentView(agent, user, state) });
     }
   }
   return user;

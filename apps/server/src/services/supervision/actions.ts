@@ -51,15 +51,15 @@ async function detailsOf(tx: StoreTx, conversationId: string): Promise<Conversat
 }
 
 /** Pushes a note or system note to everyone who sees the conversation (viewers); monitors refresh. */
-async function pushToViewers(
+function pushToViewers(
   out: Outgoing,
   details: ConversationDetails,
   view: MessageView,
   conversation?: Conversation,
-): Promise<void> {
+): void {
   out.touch(details.id);
   for (const agentId of audienceOf(conversation ?? details).viewers)
-    await out.emit(agentId, { type: 'message.upserted', message: view });
+    out.emit(agentId, { type: 'message.upserted', message: view });
 }
 
 /** Stores and pushes a system note about the supervisor's action. */
@@ -72,7 +72,7 @@ async function addNote(
 ): Promise<void> {
   const row = systemNoteRow(details.id, note, out.now, `msg_${randomUUID()}`);
   await tx.insertSystemMessage(row);
-  await pushToViewers(out, details, (await Presenter.of(tx)).message(row, details), conversation);
+  pushToViewers(out, details, (await Presenter.of(tx)).message(row, details), conversation);
 }
 
 /**
@@ -107,7 +107,7 @@ async function storeNote(
   });
   const view = await presentStored(tx, message, details);
   if (created) {
-    await pushToViewers(out, details, view);
+    pushToViewers(out, details, view);
     await notifyMentioned(tx, out, author, details, message.id, body.text);
   }
   return view;
@@ -137,7 +137,7 @@ async function notifyMentioned(
     const user = await tx.findUserByUsername(name);
     if (!user || user.role !== 'agent' || user.id === author.id || (user.deletedAt ?? null) !== null)
       continue;
-    await out.emit(user.id, {
+    out.emit(user.id, {
       type: 'note.mentioned',
       conversationId: details.id,
       messageId,
@@ -209,7 +209,7 @@ export async function monitorChanged(
     }
     const conversation = lookup(await tx.routing.read()).conversation(conversationId);
     for (const agentId of audienceOf(conversation).viewers)
-      await out.emit(agentId, { type: 'conversation.monitoring', conversationId, supervisors: names });
+      out.emit(agentId, { type: 'conversation.monitoring', conversationId, supervisors: names });
   });
 }
 
@@ -336,7 +336,7 @@ export async function sendAsSupervisor(
     const view = await presentStored(tx, message, details);
     if (created) {
       await enqueueSend(tx, message, now);
-      await pushToViewers(out, details, view, conversation);
+      pushToViewers(out, details, view, conversation);
       await audit(tx, supervisor, now, 'conversation.supervisorWrote', conversationId);
     }
     return { message: view, created };
