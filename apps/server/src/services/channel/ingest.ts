@@ -695,7 +695,7 @@ async function ingestMessage(
   if (audienceOf(conversation).watchers.length > 0) {
     // A reply is shown with the message it quotes, read from the store: this one must be there.
     if (row.replyToWamid !== null) await inbound.write(tx);
-    await pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
+    pushToWatchers(out, conversation, await presentStored(tx, row, conversation));
   }
 }
 
