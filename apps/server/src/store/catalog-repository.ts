@@ -8,7 +8,8 @@ import type {
   QueueRow,
 } from './ports/catalog.ts';
 import type { StoreDialect } from './port.ts';
-import { queryTemplates, type QueryTemplates } from './query-template.ts';
+import { listArgs, queryTemplates, type QueryTemplates } from './query-template.ts';
+import type { AlongRead } from './reads-together.ts';
 import type { RoutingRepository } from './routing-repository.ts';
 import { parseStringArray, queueFromRow, queuePolicyColumns } from './routing-rows.ts';
 import type { AgentsTable, BusinessNumbersTable, Database, QueuesTable } from './schema.ts';
@@ -293,6 +294,28 @@ export class KyselyCatalogRepository implements CatalogRepository {
       this.db.selectFrom('settings').select('value').where('key', '=', a.key),
     );
     return rows[0]?.value;
+  }
+
+  /**
+   * Reads the settings of `keys` not read yet in this transaction, sent with another repository's
+   * reads (reads-together.ts): `getSetting` then answers them without a statement.
+   */
+  settingsAlong(keys: readonly string[]): AlongRead[] {
+    const unread = [...new Set(keys)].filter((key) => !this.#settings.has(key));
+    if (unread.length === 0) return [];
+    const query = this.#templates.compiled('settingsByKey', listArgs(unread), (a) =>
+      this.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', Object.values(a)),
+    );
+    return [
+      {
+        query,
+        take: (rows) => {
+          const found = new Map((rows as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+          for (const key of unread)
+            if (!this.#settings.has(key)) this.#settings.set(key, Promise.resolve(found.get(key)));
+        },
+      },
+    ];
   }
 
   async setSetting(key: string, value: string): Promise<void> {

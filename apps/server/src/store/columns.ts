@@ -47,6 +47,8 @@ export async function keepLaterTimes(
     readonly table: 'conversations' | 'report_waiting';
     readonly key: string;
     readonly column: string;
+    /** The part of the table its rows are (deferred-writes.ts), if the caller vouches for one. */
+    readonly part?: string;
   },
   rows: readonly (readonly [key: string, at: number])[],
 ): Promise<void> {
@@ -68,7 +70,7 @@ export async function keepLaterTimes(
         where ${key} = v.id and (${stored} is null or ${stored} < v.at)`;
         return { compile: () => update.compile(db) };
       },
-      { writes: target.table },
+      target.part === undefined ? { writes: target.table } : { writes: target.table, part: target.part },
     );
   }
 }

@@ -1,8 +1,9 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type CompiledQuery, type Selectable, type Transaction } from 'kysely';
 import { IN_LIST_CHUNK, keepLaterTimes } from './columns.ts';
 import {
   customerFromRow,
   detailsFromRow,
+  type DetailsRow,
   messageFromRow,
   messageToRow,
   newConversationToRow,
@@ -11,6 +12,7 @@ import {
 } from './conversation-rows.ts';
 import type { StoreDialect } from './port.ts';
 import { listArgs, queryTemplates, type QueryTemplates } from './query-template.ts';
+import { readTogether, type AlongRead } from './reads-together.ts';
 import type {
   ConversationDetails,
   ConversationsRepository,
@@ -52,6 +54,8 @@ export class KyselyConversationsRepository implements ConversationsRepository {
   /** The inbound path's statements, compiled once (each runs for every customer message). */
   readonly #templates: QueryTemplates;
 
+  readonly #dialect: StoreDialect;
+
   constructor(
     private readonly db: Transaction<Database>,
     dialect: StoreDialect,
@@ -59,6 +63,7 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     private readonly inserted: (conversation: NewConversation) => void = () => {},
   ) {
     this.#templates = queryTemplates(dialect);
+    this.#dialect = dialect;
   }
 
   /** The customer of this business number with this key (`wa_id`) or BSUID (`user_id`). */
@@ -230,56 +235,74 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     return row?.phase_agent_id ?? undefined;
   }
 
-  async lookupInbound(keys: InboundKeys): Promise<InboundLookup> {
-    const storedWamids = new Set<string>();
-    for (const chunk of chunked([...new Set(keys.wamids)])) {
-      const { rows } = await this.#templates.run(this.db, 'storedWamids', listArgs(chunk), (a) =>
+  /**
+   * On PostgreSQL in one statement, with `along` (reads-together.ts): every read names its rows by
+   * the batch's keys alone (a live conversation by its customer's key, not by the id found first).
+   */
+  async lookupInbound(keys: InboundKeys, along: readonly AlongRead[] = []): Promise<InboundLookup> {
+    const queries: CompiledQuery[] = [];
+    const wamidReads = chunked([...new Set(keys.wamids)]).map((chunk) =>
+      this.#templates.compiled('storedWamids', listArgs(chunk), (a) =>
         this.db.selectFrom('messages').select('wamid').where('wamid', 'in', Object.values(a)),
-      );
-      for (const row of rows) if (row.wamid !== null) storedWamids.add(row.wamid);
-    }
+      ),
+    );
+    queries.push(...wamidReads);
     const wanted = new Map<string, Set<string>>();
     for (const { businessNumberId, waId } of keys.customers) {
       const ids = wanted.get(businessNumberId) ?? new Set<string>();
       wanted.set(businessNumberId, ids.add(waId));
     }
     const customers = new Map<string, Map<string, CustomerRow>>();
-    const customerIds: string[] = [];
+    // Per business number and chunk of keys: its customers, then their live conversations.
+    const customerReads: Map<string, CustomerRow>[] = [];
     for (const [businessNumberId, waIds] of wanted) {
       const found = new Map<string, CustomerRow>();
       customers.set(businessNumberId, found);
       for (const chunk of chunked([...waIds])) {
         const args: Record<string, string> = { ...listArgs(chunk), number: businessNumberId };
-        const { rows } = await this.#templates.run(this.db, 'customersByWaId', args, (a) => {
-          const { number = '', ...list } = a;
-          return this.db
-            .selectFrom('customers')
-            .selectAll()
-            .where('business_number_id', '=', number)
-            .where('wa_id', 'in', Object.values(list));
-        });
-        for (const row of rows) {
-          found.set(row.wa_id, customerFromRow(row));
-          customerIds.push(row.id);
-        }
+        customerReads.push(found);
+        queries.push(
+          this.#templates.compiled('customersByWaId', args, (a) => {
+            const { number = '', ...list } = a;
+            return this.db
+              .selectFrom('customers')
+              .selectAll()
+              .where('business_number_id', '=', number)
+              .where('wa_id', 'in', Object.values(list));
+          }),
+          this.#templates.compiled('liveConversationsByWaId', args, (a) => {
+            const { number = '', ...list } = a;
+            return (
+              this.#detailsQuery()
+                .where('cu.business_number_id', '=', number)
+                .where('cu.wa_id', 'in', Object.values(list))
+                // A literal, as in findLiveConversationOfCustomer: SQLite then uses the partial index.
+                .where('c.phase_kind', '<>', sql.lit('closed'))
+            );
+          }),
+        );
       }
     }
+    for (const read of along) queries.push(read.query);
+    const results = await readTogether(this.db, this.#dialect, queries);
+    const storedWamids = new Set<string>();
+    for (const rows of results.slice(0, wamidReads.length))
+      for (const row of rows as { wamid: string | null }[])
+        if (row.wamid !== null) storedWamids.add(row.wamid);
     const live = new Map<string, ConversationDetails>();
-    for (const chunk of chunked(customerIds)) {
-      const { rows } = await this.#templates.run(
-        this.db,
-        'liveConversationsOfCustomers',
-        listArgs(chunk),
-        (a) =>
-          this.#detailsQuery()
-            .where('c.customer_id', 'in', Object.values(a))
-            // A literal, as in findLiveConversationOfCustomer: SQLite then uses the partial index.
-            .where('c.phase_kind', '<>', sql.lit('closed'))
-            .orderBy('c.received_at', 'desc'),
-      );
-      // At most one each (a unique index); the newest first, should that ever change.
-      for (const row of rows) if (!live.has(row.customer_id)) live.set(row.customer_id, detailsFromRow(row));
-    }
+    customerReads.forEach((found, i) => {
+      const at = wamidReads.length + 2 * i;
+      for (const row of (results[at] ?? []) as Selectable<CustomersTable>[])
+        found.set(row.wa_id, customerFromRow(row));
+      // At most one each (a unique index); the newest, should that ever change (reads together
+      // keep no order).
+      for (const row of (results[at + 1] ?? []) as DetailsRow[]) {
+        const seen = live.get(row.customer_id);
+        if (!seen || row.received_at > seen.receivedAt) live.set(row.customer_id, detailsFromRow(row));
+      }
+    });
+    const alongAt = wamidReads.length + 2 * customerReads.length;
+    along.forEach((read, i) => read.take(results[alongAt + i] ?? []));
     return { storedWamids, customers, live };
   }
 

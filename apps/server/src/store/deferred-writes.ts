@@ -43,15 +43,26 @@ import {
  * SQLite has no round trips: there the marks are ignored and every statement runs at once.
  */
 
-/** The table each deferred write changes, by its compiled query. */
-const deferredTables = new WeakMap<CompiledQuery, string>();
+/** What each deferred write changes, by its compiled query: a table, or a part of one. */
+const deferredTables = new WeakMap<CompiledQuery, DeferredTarget>();
+
+interface DeferredTarget {
+  readonly table: string;
+  readonly part: string | undefined;
+}
 /** The tables each carrier reads or changes. */
 const carrierTables = new WeakMap<CompiledQuery, readonly string[]>();
 
-/** `query`, marked to be deferred on PostgreSQL (see above); `table` is the one it changes. */
-export function deferredWrite<R>(query: CompiledQuery<R>, table: string): CompiledQuery<R> {
+/**
+ * `query`, marked to be deferred on PostgreSQL (see above); `table` is the one it changes. With a
+ * `part`, its caller vouches that it changes no row that a kept write of another part of the table
+ * changes or reads (a delete, an update and an insert of disjoint rows): writes of different parts
+ * of one table go in one statement; a second write of one part, or a write of the table without a
+ * part, sends the kept ones first.
+ */
+export function deferredWrite<R>(query: CompiledQuery<R>, table: string, part?: string): CompiledQuery<R> {
   refuseLiterals(query);
-  deferredTables.set(query, table);
+  deferredTables.set(query, { table, part });
   return query;
 }
 
@@ -68,18 +79,24 @@ export function carrier<R>(query: CompiledQuery<R>, tables: readonly string[]): 
 /** SQL texts `refuseLiterals` passed: a template's text is marked at every call, read once. */
 const withoutLiterals = new Set<string>();
 
-/** A marked statement is renumbered (`combinedWrites`): where `$1` could be text, it is refused. */
-function refuseLiterals(query: CompiledQuery): void {
+/** A quoted literal (`''` inside one ends and starts one: the same for this check). */
+const QUOTED = /'[^']*'/g;
+
+/**
+ * A marked statement is renumbered (`renumbered`): where `$1` could be text (a literal holding a
+ * `$`, or dollar quoting), it is refused.
+ */
+export function refuseLiterals(query: CompiledQuery): void {
   if (withoutLiterals.has(query.sql)) return;
-  if (query.sql.includes("'") || query.sql.includes('$$'))
-    throw new Error('deferred writes: a marked statement must hold no quoted literal');
+  if (query.sql.includes('$$') || (query.sql.match(QUOTED) ?? []).some((q) => q.includes('$')))
+    throw new Error('deferred writes: a marked statement must hold no literal with a $');
   // Templates are a bounded set of texts (query-template.ts); a guard against one that is not.
   if (withoutLiterals.size >= 2000) withoutLiterals.clear();
   withoutLiterals.add(query.sql);
 }
 
-/** A kept write: its SQL and parameters. */
-interface Kept {
+/** A kept write (or a read sent with others): its SQL and parameters. */
+export interface Kept {
   readonly sql: string;
   readonly parameters: readonly unknown[];
 }
@@ -94,20 +111,33 @@ const PLACEHOLDER = /\$(\d+)/g;
 export function combinedWrites(writes: readonly Kept[], last?: Kept): CompiledQuery {
   const only = writes[0];
   if (writes.length === 1 && only && !last) return CompiledQuery.raw(only.sql, [...only.parameters]);
+  const { texts, parameters } = renumbered(last ? [...writes, last] : writes);
+  const parts = writes.map((_, i) => `w${i} as (${texts[i]})`);
+  return CompiledQuery.raw(
+    `with ${parts.join(', ')} ${last ? texts[writes.length] : 'select 1'}`,
+    parameters,
+  );
+}
+
+/**
+ * The statements' texts, each renumbered past the parameters of those before it, and all their
+ * parameters in order: for one statement that holds them all. Each must have passed
+ * `refuseLiterals`.
+ */
+export function renumbered(statements: readonly Kept[]): { texts: string[]; parameters: unknown[] } {
   const parameters: unknown[] = [];
-  const renumbered = (k: Kept): string => {
+  const texts = statements.map((k) => {
     const offset = parameters.length;
     parameters.push(...k.parameters);
     return offset === 0 ? k.sql : k.sql.replace(PLACEHOLDER, (_, n: string) => `$${Number(n) + offset}`);
-  };
-  const parts = writes.map((w, i) => `w${i} as (${renumbered(w)})`);
-  return CompiledQuery.raw(`with ${parts.join(', ')} ${last ? renumbered(last) : 'select 1'}`, parameters);
+  });
+  return { texts, parameters };
 }
 
 const PLAIN = /^(select|insert|update|delete)\s/i;
 
 /** Whether `query` is a carrier of none of `tables`, without a `with` of its own. */
-function carriesPast(query: CompiledQuery, tables: ReadonlySet<string>): boolean {
+function carriesPast(query: CompiledQuery, tables: ReadonlyMap<string, unknown>): boolean {
   const touches = carrierTables.get(query);
   return touches !== undefined && PLAIN.test(query.sql) && !touches.some((t) => tables.has(t));
 }
@@ -116,16 +146,18 @@ function carriesPast(query: CompiledQuery, tables: ReadonlySet<string>): boolean
 class DeferringConnection implements DatabaseConnection {
   #inTransaction = false;
   #kept: Kept[] = [];
-  #tables = new Set<string>();
+  /** The tables of the kept writes, with their parts (undefined: the whole table). */
+  #tables = new Map<string, Set<string | undefined>>();
 
   constructor(readonly inner: DatabaseConnection) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    const table = deferredTables.get(query);
-    if (table !== undefined && this.#inTransaction) {
-      if (this.#tables.has(table)) await this.#send();
+    const target = deferredTables.get(query);
+    if (target !== undefined && this.#inTransaction) {
+      if (this.#overlaps(target)) await this.#send();
       this.#kept.push({ sql: query.sql, parameters: query.parameters });
-      this.#tables.add(table);
+      const parts = this.#tables.get(target.table) ?? new Set();
+      this.#tables.set(target.table, parts.add(target.part));
       return { rows: [] };
     }
     if (this.#kept.length > 0 && carriesPast(query, this.#tables)) {
@@ -155,9 +187,15 @@ class DeferringConnection implements DatabaseConnection {
     await this.inner.executeQuery(combinedWrites(writes));
   }
 
+  /** Whether a kept write may change a row `target` changes: then it must be sent first. */
+  #overlaps({ table, part }: DeferredTarget): boolean {
+    const parts = this.#tables.get(table);
+    return parts !== undefined && (part === undefined || parts.has(undefined) || parts.has(part));
+  }
+
   #drop(): void {
     this.#kept = [];
-    this.#tables = new Set();
+    this.#tables = new Map();
   }
 }
 

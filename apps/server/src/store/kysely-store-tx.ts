@@ -39,11 +39,9 @@ import type {
   AuditQuery,
   AuditRepository,
   BusinessNumberRow,
-  CatalogRepository,
   ChannelHealthRow,
   ChannelRepository,
   ConversationDetails,
-  ConversationsRepository,
   CustomerIdentity,
   CustomerRow,
   DeletedNumberMessageRow,
@@ -108,9 +106,9 @@ export class KyselyStoreTx implements StoreTx {
   readonly labels: LabelsRepository;
   private readonly timers: TimersRepository;
   private readonly users: UsersRepository;
-  private readonly catalog: CatalogRepository;
+  private readonly catalog: KyselyCatalogRepository;
   private readonly audit: AuditRepository;
-  private readonly conversations: ConversationsRepository;
+  private readonly conversations: KyselyConversationsRepository;
   private readonly media: MediaRepository;
   private readonly channel: ChannelRepository;
   private readonly templates: MessageTemplatesRepository;
@@ -414,7 +412,7 @@ export class KyselyStoreTx implements StoreTx {
   }
 
   lookupInbound(keys: InboundKeys): Promise<InboundLookup> {
-    return this.conversations.lookupInbound(keys);
+    return this.conversations.lookupInbound(keys, this.catalog.settingsAlong(keys.settings ?? []));
   }
 
   liveConversationIdsOf(of: { businessNumberId: string } | { queueId: string }): Promise<string[]> {

@@ -31,7 +31,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * other users of pg in the process are untouched.
  */
 const INT8_OID: number = pg.types.builtins.INT8;
-const types: pg.CustomTypesConfig = {
+export const PG_TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
     if (oid === INT8_OID && format !== 'binary') return parseInt8;
     return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
@@ -50,7 +50,7 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error('schema name must be lower-case letters, digits and underscores');
   }
-  const pool = new pg.Pool({ connectionString: url, types, max: options.maxConnections });
+  const pool = new pg.Pool({ connectionString: url, types: PG_TYPES, max: options.maxConnections });
   pool.on('error', (error) => options.onIdleError?.(error));
   // A connection checked out by a transaction that the server cuts between two queries emits
   // 'error' on its client, not on the pool: unheard, it would crash the process. The transaction's

@@ -49,6 +49,15 @@ export class QueryTemplates {
     /** What the statement writes (its result unused: deferred), or touches: deferred-writes.ts. */
     mark?: StatementMark,
   ): Promise<QueryResult<Row>> {
+    return db.executeQuery<Row>(marked(this.compiled(name, args, build), mark));
+  }
+
+  /** `run`'s statement, compiled and not run: for statements sent together (reads-together.ts). */
+  compiled<Row, Args extends object>(
+    name: string,
+    args: Args,
+    build: (args: Args) => Compilable<Row>,
+  ): CompiledQuery<Row> {
     const names = Object.keys(args);
     const key = `${name}(${names.join(',')})`;
     let template = this.#templates.get(key);
@@ -65,7 +74,7 @@ export class QueryTemplates {
       if (value === undefined) throw new Error(`query template ${key}: ${slot.arg} is undefined`);
       return value;
     });
-    return db.executeQuery<Row>(marked(CompiledQuery.raw(template.query.sql, parameters), mark));
+    return CompiledQuery.raw(template.query.sql, parameters);
   }
 
   /**
@@ -225,9 +234,10 @@ function compileTemplate(
  * How a statement is marked for PostgreSQL's deferred writes (deferred-writes.ts): a write whose
  * result is not used, by the table it changes; or a carrier, by the tables it reads or changes.
  */
-export type StatementMark = { readonly writes: string } | { readonly touches: readonly string[] };
+export type StatementMark =
+  { readonly writes: string; readonly part?: string } | { readonly touches: readonly string[] };
 
 function marked<R>(query: CompiledQuery<R>, mark: StatementMark | undefined): CompiledQuery<R> {
   if (mark === undefined) return query;
-  return 'writes' in mark ? deferredWrite(query, mark.writes) : carrier(query, mark.touches);
+  return 'writes' in mark ? deferredWrite(query, mark.writes, mark.part) : carrier(query, mark.touches);
 }

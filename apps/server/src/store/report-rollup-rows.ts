@@ -199,7 +199,13 @@ async function upsertSums(
   );
 }
 
-/** Writes a batch's changes: the sums, then the waiting rows. */
+/**
+ * Writes a batch's changes: the sums, then the waiting rows. The rows it deletes (conversations that
+ * left the queue), moves (their customer wrote) and inserts (conversations queued) are rows of
+ * different conversations, or new rows: on PostgreSQL the three writes go in one statement
+ * (deferred-writes.ts, `part`). A conversation whose row is deleted is not moved: one after the
+ * other, its update would find no row.
+ */
 async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChanges): Promise<void> {
   await upsertSums(db, dialect, changes.increments);
   const templates = queryTemplates(dialect);
@@ -209,14 +215,15 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
       'deleteReportWaiting',
       listArgs(part),
       (a) => db.deleteFrom('report_waiting').where('conversation_id', 'in', Object.values(a)),
-      { writes: 'report_waiting' },
+      { writes: 'report_waiting', part: 'left' },
     );
   const inserted = new Set(changes.waitingInserts.map((w) => w.conversationId));
-  const moved = [...changes.lastMessages].filter(([conversationId]) => !inserted.has(conversationId));
+  const deleted = new Set(changes.waitingDeletes);
+  const moved = [...changes.lastMessages].filter(([id]) => !inserted.has(id) && !deleted.has(id));
   await keepLaterTimes(
     db,
     templates,
-    { table: 'report_waiting', key: 'conversation_id', column: 'last_message_at' },
+    { table: 'report_waiting', key: 'conversation_id', column: 'last_message_at', part: 'moved' },
     moved,
   );
   await templates.runRows(
@@ -236,7 +243,7 @@ async function applyChanges(db: Db, dialect: StoreDialect, changes: RollupChange
         .insertInto('report_waiting')
         .values(rows)
         .onConflict((oc) => oc.column('queued_event_id').doNothing()),
-    { writes: 'report_waiting' },
+    { writes: 'report_waiting', part: 'queued' },
   );
 }
 

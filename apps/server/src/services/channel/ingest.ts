@@ -17,7 +17,13 @@ import {
   type WebhookEvent,
   type WebhookUpdate,
 } from '@parlo/whatsapp';
-import { commit, timeOrderedId, type Outgoing, type ServerContext } from '../../platform/index.ts';
+import {
+  commit,
+  MASKING_SETTING_KEY,
+  timeOrderedId,
+  type Outgoing,
+  type ServerContext,
+} from '../../platform/index.ts';
 import type {
   BusinessNumberRow,
   ConversationDetails,
@@ -41,7 +47,7 @@ import {
 } from '../conversations/index.ts';
 import { recordSurveyAnswer, surveyOf, surveyReplyOf } from '../csat/index.ts';
 import { metricsOf, type Metrics } from '../metrics/index.ts';
-import { decideAndApplyAll } from '../routing/index.ts';
+import { decideAndApplyAll, ROUTING_SETTING_KEYS } from '../routing/index.ts';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
 import { inboundMessageId, inboundParts, inboundSentAt, recordInboundMedia } from './inbound.ts';
 import { INLINE_MAX_BYTES, MaskPool } from './mask-pool.ts';
@@ -180,7 +186,10 @@ class InboundBatch {
         const number = waId === undefined ? undefined : await numberOf(tx, event.phoneNumberId);
         if (number && waId !== undefined) keys.customers.push({ businessNumberId: number.id, waId });
       }
-    return new InboundBatch(keys, keys.wamids.length > 0 ? await tx.lookupInbound(keys) : undefined);
+    // With the settings every batch reads: the masking switch, and the automatic messages a new
+    // conversation may send (on PostgreSQL one round trip for all, ADR 41).
+    const lookup = await tx.lookupInbound({ ...keys, settings: BATCH_SETTINGS });
+    return new InboundBatch(keys, keys.wamids.length > 0 ? lookup : undefined);
   }
 
   /**
@@ -498,6 +507,9 @@ async function ingestTemplateUpdate(
     'a template changed at WhatsApp',
   );
 }
+
+/** The settings a batch of deliveries reads, read with its messages' keys. */
+const BATCH_SETTINGS = [MASKING_SETTING_KEY, ...ROUTING_SETTING_KEYS];
 
 /** Business numbers read once per transaction: a batch of deliveries mostly names the same few. */
 const numbersOfTx = new WeakMap<StoreTx, Map<string, Promise<BusinessNumberRow | undefined>>>();

@@ -19,11 +19,18 @@ import { recordRoutingEvents } from './interaction-events.ts';
 import {
   armOpening,
   armOpenings,
+  AUTOMATIC_MESSAGES_KEY,
   hoursAt,
   redirectOutOfHours,
   sendAutomaticMessages,
 } from '../automation/index.ts';
 import { conferenceDroppedNote, renderSystemNote } from './system-notes.ts';
+
+/**
+ * The settings `decideAndApplyAll` reads (a new conversation's automatic messages): a caller that
+ * reads ahead (the webhook batch, ADR 41) reads them with its own.
+ */
+export const ROUTING_SETTING_KEYS: readonly string[] = [AUTOMATIC_MESSAGES_KEY];
 
 /**
  * The shell around the routing core: take the world kept in memory (brought up to date under the

@@ -3,7 +3,14 @@
  * changed, carry the effects out, log the agents' events), an agent's routing commands, presence,
  * durable timers, and the picture of an agent's desktop (the snapshot).
  */
-export { decideAndApply, decideAndApplyAll, detailsById, loadNames, routeAgain } from './engine.ts';
+export {
+  decideAndApply,
+  decideAndApplyAll,
+  detailsById,
+  loadNames,
+  routeAgain,
+  ROUTING_SETTING_KEYS,
+} from './engine.ts';
 export {
   acceptOffer,
   agentCatalog,

@@ -266,6 +266,24 @@ export function conversationsContract(name: string, open: OpenStore): void {
         expect([none.storedWamids.size, none.customers.size, none.live.size]).toEqual([0, 0, 0]);
       });
 
+      it("[issue 13] reads the settings named with a batch's keys: getSetting answers what it reads alone", async () => {
+        await run((tx) => tx.setSetting('masking.enabled', 'true'));
+        await run(async (tx) => {
+          const found = await tx.lookupInbound({
+            wamids: ['wamid.S'],
+            customers: [],
+            settings: ['masking.enabled', 'never.set'],
+          });
+          expect(found.storedWamids.size).toBe(0);
+          expect(await tx.getSetting('masking.enabled')).toBe('true');
+          expect(await tx.getSetting('never.set')).toBeUndefined();
+          // Written after the read: read anew.
+          await tx.setSetting('masking.enabled', 'false');
+          expect(await tx.getSetting('masking.enabled')).toBe('false');
+        });
+        expect(await run((tx) => tx.getSetting('masking.enabled'))).toBe('false');
+      });
+
       it('[issue 13] a customer read earlier in the transaction is not read again, and not written when unchanged', async () => {
         await run((tx) =>
           tx.upsertCustomer({ id: 'c1', businessNumberId: 'bn1', waId: '391111', name: 'Ann' }),

@@ -44,6 +44,11 @@ export type KnownCustomer = CustomerRow | null;
 export interface InboundKeys {
   readonly wamids: readonly string[];
   readonly customers: readonly { readonly businessNumberId: string; readonly waId: string }[];
+  /**
+   * Settings the transaction will read (`getSetting`), read with the rest: `getSetting` then
+   * answers them without a statement of its own.
+   */
+  readonly settings?: readonly string[];
 }
 
 /** What `lookupInbound` found. */
@@ -169,9 +174,10 @@ export interface ConversationsRepository {
    */
   insertNewCustomers(customers: readonly NewCustomer[]): Promise<ReadonlySet<string>>;
   /**
-   * What a batch of inbound messages needs to know before it is stored, in three statements rather
-   * than three per message: which wamids are stored, the customers under these keys (wa_id, or the
-   * BSUID of a customer without a number) and those customers' live conversations.
+   * What a batch of inbound messages needs to know before it is stored, in three reads rather than
+   * three per message: which wamids are stored, the customers under these keys (wa_id, or the BSUID
+   * of a customer without a number) and those customers' live conversations; with `keys.settings`.
+   * On PostgreSQL the reads are one statement (one round trip; ADR 41).
    */
   lookupInbound(keys: InboundKeys): Promise<InboundLookup>;
   /**
