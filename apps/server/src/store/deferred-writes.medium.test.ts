@@ -2,12 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { Kysely, sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchemas, watchingCalls } from '../testing/index.ts';
+import { dropSchemas, pgQueriesSent } from '../testing/index.ts';
 import { combinedWrites, DeferringPostgresDialect, deferredWrite, carrier } from './deferred-writes.ts';
+import { PG_TYPES } from './postgres.ts';
+import { readTogether } from './reads-together.ts';
 
 /**
  * ADR 38: on PostgreSQL a transaction keeps the writes marked `deferredWrite` and sends them as one
- * statement before its next other statement; the outcome is that of the writes one by one.
+ * statement before its next other statement; the outcome is that of the writes one by one. ADR 41:
+ * reads sent together are one statement, each read answering what it answers alone.
  */
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -16,13 +19,16 @@ const schema = `deferred_${randomBytes(4).toString('hex')}`;
 interface Tables {
   a: { id: string; v: number };
   b: { id: string; a_id: string };
+  t: { id: string; at: number; flag: boolean; note: string | null; n: number };
+  u: { key: string; value: string };
 }
 
 let db: Kysely<Tables>;
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: PG_URL, max: 3 });
+  // The store's pool: int8 as numbers (postgres.ts).
+  pool = new pg.Pool({ connectionString: PG_URL, max: 3, types: PG_TYPES });
   db = new Kysely<Tables>({
     dialect: new DeferringPostgresDialect({
       pool,
@@ -34,6 +40,19 @@ beforeAll(async () => {
   await sql`create schema ${sql.id(schema)}`.execute(db);
   await sql`create table a (id text primary key, v int not null)`.execute(db);
   await sql`create table b (id text primary key, a_id text not null references a (id))`.execute(db);
+  await sql`create table t (id text primary key, at bigint not null, flag boolean not null, note text, n int not null)`.execute(
+    db,
+  );
+  await sql`create table u (key text primary key, value text not null)`.execute(db);
+  await db
+    .insertInto('t')
+    .values([
+      { id: 'a', at: 1_765_000_000_123, flag: true, note: `it's "quoted" é`, n: 1 },
+      { id: 'b', at: 2, flag: false, note: null, n: -2 },
+      { id: 'c', at: 3, flag: true, note: 'closed', n: 3 },
+    ])
+    .execute();
+  await db.insertInto('u').values({ key: 'k1', value: '{"a":1}' }).execute();
 });
 
 afterAll(async () => {
@@ -46,22 +65,6 @@ const insertA = (id: string, v: number): CompiledQuery =>
 const insertB = (id: string, aId: string): CompiledQuery =>
   deferredWrite(db.insertInto('b').values({ id, a_id: aId }).compile(), 'b');
 
-/** The SQL texts pg sends while `work` runs. */
-async function sent(work: () => Promise<unknown>): Promise<string[]> {
-  const texts: string[] = [];
-  await watchingCalls(
-    pg.Client.prototype,
-    'query',
-    (_, args) => {
-      const [config] = args as [string | { text?: string }];
-      const text = typeof config === 'string' ? config : config.text;
-      if (text !== undefined && !text.startsWith('set search_path')) texts.push(text);
-    },
-    work,
-  ).catch(() => undefined);
-  return texts;
-}
-
 async function rowsOfA(): Promise<{ id: string; v: number }[]> {
   return db.selectFrom('a').selectAll().orderBy('id').execute();
 }
@@ -69,7 +72,7 @@ async function rowsOfA(): Promise<{ id: string; v: number }[]> {
 describe('[issue 13] deferred writes on PostgreSQL (ADR 38)', () => {
   it('go as one statement, in the order written, before the next statement that is not one', async () => {
     let seen: unknown[] = [];
-    const texts = await sent(() =>
+    const texts = await pgQueriesSent(() =>
       db.transaction().execute(async (trx) => {
         await trx.executeQuery(insertA('t1', 1));
         // Refers to the row just written: checked at the end of the one statement, it passes.
@@ -88,7 +91,7 @@ describe('[issue 13] deferred writes on PostgreSQL (ADR 38)', () => {
 
   it('ride with a marked read of other tables, whose rows are its own', async () => {
     let seen: unknown[] = [];
-    const texts = await sent(() =>
+    const texts = await pgQueriesSent(() =>
       db.transaction().execute(async (trx) => {
         await trx.executeQuery(insertA('t7', 7));
         seen = (
@@ -138,7 +141,7 @@ describe('[issue 13] deferred writes on PostgreSQL (ADR 38)', () => {
   });
 
   it('a rollback drops them: never sent', async () => {
-    const texts = await sent(() =>
+    const texts = await pgQueriesSent(() =>
       db.transaction().execute(async (trx) => {
         await trx.executeQuery(insertA('t4', 4));
         throw new Error('changed my mind');
@@ -179,7 +182,7 @@ describe('[issue 13] deferred writes on PostgreSQL (ADR 38)', () => {
       ])
       .execute();
     const part = (query: CompiledQuery, name: string) => deferredWrite(query, 'a', name);
-    const texts = await sent(() =>
+    const texts = await pgQueriesSent(() =>
       db.transaction().execute(async (trx) => {
         await trx.executeQuery(part(db.deleteFrom('a').where('id', '=', 'p1').compile(), 'left'));
         await trx.executeQuery(
@@ -231,5 +234,53 @@ describe('[issue 13] deferred writes on PostgreSQL (ADR 38)', () => {
       'with w0 as (insert into a values ($1, $2)), w1 as (update a set v = $3 where id = $4 or id = $14) select 1',
     );
     expect(query.parameters).toEqual(['x', 1, ...Array.from({ length: 12 }, (_, i) => i)]);
+  });
+});
+
+const byId = (rows: readonly unknown[]) =>
+  [...(rows as { id: string }[])].sort((x, y) => x.id.localeCompare(y.id));
+
+describe('[issue 13] reads sent together on PostgreSQL (ADR 41)', () => {
+  it('are one statement whose reads answer what each answers alone, values and types alike', async () => {
+    const reads: CompiledQuery[] = [
+      db.selectFrom('t').selectAll().where('id', 'in', ['a', 'b', 'x']).compile(),
+      // A literal without a $ stays as it is; the parameters after it are renumbered.
+      db
+        .selectFrom('t')
+        .select(['id', 'n'])
+        .where('note', '<>', sql.lit('closed'))
+        .where('n', '>', 0)
+        .compile(),
+      db.selectFrom('u').select(['key', 'value']).where('key', 'in', ['k1', 'k2']).compile(),
+      db.selectFrom('t').select('id').where('id', '=', 'none').compile(),
+    ];
+    const alone = await db.transaction().execute(async (trx) => {
+      const out: unknown[][] = [];
+      for (const read of reads) out.push((await trx.executeQuery(read)).rows);
+      return out;
+    });
+    let together: unknown[][] = [];
+    const texts = await pgQueriesSent(() =>
+      db.transaction().execute(async (trx) => {
+        together = await readTogether(trx, 'postgres', reads);
+      }),
+    );
+    expect(texts).toEqual(['begin', expect.stringMatching(/^select \(select coalesce\(json_agg/), 'commit']);
+    expect(together.map(byId)).toEqual(alone.map(byId));
+    // int8 a number, boolean a boolean, null kept: as pg gives them alone.
+    expect(byId(together[0] ?? [])[0]).toEqual({
+      id: 'a',
+      at: 1_765_000_000_123,
+      flag: true,
+      note: `it's "quoted" é`,
+      n: 1,
+    });
+    expect(together[3]).toEqual([]);
+  });
+
+  it('refuse a read holding a literal with a $, which renumbering could change', async () => {
+    const read = db.selectFrom('t').select('id').where('note', '=', sql.lit('$1')).compile();
+    const other = db.selectFrom('t').select('id').where('id', '=', 'a').compile();
+    await expect(readTogether(db, 'postgres', [other, read])).rejects.toThrow(/literal with a \$/);
   });
 });

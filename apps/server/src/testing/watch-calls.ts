@@ -32,3 +32,23 @@ export async function sqliteStatementPrototype(): Promise<object> {
     probe.close();
   }
 }
+
+/**
+ * The SQL texts pg's clients send while `work` runs, a connection's `set search_path` left out;
+ * whether `work` succeeds or fails (a test then looks at what was sent).
+ */
+export async function pgQueriesSent(work: () => Promise<unknown>): Promise<string[]> {
+  const { default: pg } = await import('pg');
+  const texts: string[] = [];
+  await watchingCalls(
+    pg.Client.prototype,
+    'query',
+    (_, args) => {
+      const [config] = args as [string | { text?: string }];
+      const text = typeof config === 'string' ? config : config.text;
+      if (text !== undefined && !text.startsWith('set search_path')) texts.push(text);
+    },
+    work,
+  ).catch(() => undefined);
+  return texts;
+}
