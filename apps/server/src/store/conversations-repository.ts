@@ -538,7 +538,14 @@ export class KyselyConversationsRepository implements ConversationsRepository {
     const inserted = await this.db
       .insertInto('messages')
       .values(messageToRow(message))
-      .onConflict((oc) => oc.columns(['conversation_id', 'client_message_id']).doNothing())
+      .onConflict((oc) =>
+        // The key's index holds only the rows that have one (migration 0028): the conflict target
+        // names that predicate, as both databases require of a partial index.
+        oc
+          .columns(['conversation_id', 'client_message_id'])
+          .where('client_message_id', 'is not', null)
+          .doNothing(),
+      )
       .returning('id')
       .executeTakeFirst();
     if (inserted) return { message, created: true };

@@ -26,6 +26,7 @@ import { labelsMigration } from './0024_labels.ts';
 import { businessHoursMigration } from './0025_business_hours.ts';
 import { csatMigration } from './0026_csat.ts';
 import { replyLookupIndexMigration } from './0027_reply_lookup_index.ts';
+import { clientMessageKeyPartialMigration } from './0028_client_message_key_partial.ts';
 
 export type { MigrationDialect } from './0001_initial.ts';
 
@@ -62,6 +63,7 @@ export function allMigrations(dialect: MigrationDialect): Record<string, Migrati
     '0025_business_hours': businessHoursMigration,
     '0026_csat': csatMigration,
     '0027_reply_lookup_index': replyLookupIndexMigration,
+    '0028_client_message_key_partial': clientMessageKeyPartialMigration(dialect),
   };
 }
 
