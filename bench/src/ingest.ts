@@ -37,7 +37,7 @@ import {
 } from './load.ts';
 import { haproxyConfig } from '../../scripts/haproxy-config.mjs';
 import { DEFAULT_ADMIN_URL, freshDatabase, showSetting } from './pg.ts';
-import { cpuMsOfProcesses, machineCpuMs, mainThreadCpuMs, runQueueMs } from './proc.ts';
+import { cpuMsOfProcesses, machineCpuMs, mainThreadCpuMs, runQueueMs, writtenBytes } from './proc.ts';
 import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -512,6 +512,12 @@ export interface LoopDelay {
   readonly runQueuePct?: number;
   /** Listen-queue drops on the machine during the phase (SYNs retried after 1 s). */
   readonly listenDrops?: number;
+  /**
+   * KB the server wrote per request it acknowledged during the phase (`writtenBytes`: the WAL, the
+   * checkpoints' copies, logs): a ~1 KB webhook's write amplification, and most of the commit's and
+   * the fsync's cost. Unlike req/s it barely moves with the machine's noise.
+   */
+  readonly writtenKbPerAck?: number;
   /** The machine's 1-minute load average at the end of the phase (2 cores: above 2, others ran). */
   readonly loadavg: number;
   /**
@@ -539,17 +545,22 @@ export interface Phase<T> {
 }
 
 /** Runs a load phase between two scrapes of /metrics (the first resets the loop-delay histogram). */
-async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>> {
+async function phase<T extends { readonly ok: number }>(
+  server: Target,
+  run: () => Promise<T>,
+): Promise<Phase<T>> {
   const before = await scrape(server.origin);
   const drops0 = listenDrops();
   const runq0 = runQueueMs(server.pid);
   const loopCpu0 = mainThreadCpuMs(server.pid);
+  const written0 = writtenBytes(server.pid);
   const machine0 = machineCpuMs();
   const postgres0 = cpuMsOfProcesses('postgres');
   const at0 = performance.now();
   const result = await run();
   const runq1 = runQueueMs(server.pid);
   const loopCpu1 = mainThreadCpuMs(server.pid);
+  const written1 = writtenBytes(server.pid);
   const machine1 = machineCpuMs();
   const postgres1 = cpuMsOfProcesses('postgres');
   const at1 = performance.now();
@@ -572,6 +583,9 @@ async function phase<T>(server: Target, run: () => Promise<T>): Promise<Phase<T>
           rssMb: Math.round((gauge(after, 'process_resident_memory_bytes') ?? 0) / 1e6),
           runQueuePct: Math.round(((runq1 - runq0) * 100) / Math.max(1, after.at - before.at)),
           ...(drops0 !== undefined && drops1 !== undefined ? { listenDrops: drops1 - drops0 } : {}),
+          ...(result.ok > 0 && written1 > 0
+            ? { writtenKbPerAck: round((written1 - written0) / 1024 / result.ok, 1) }
+            : {}),
           loadavg: round(loadavg()[0] ?? 0, 1),
           machinePct: Math.round(
             ((machine1.busy - machine0.busy) * 100) / Math.max(1, machine1.all - machine0.all),
@@ -1423,6 +1437,7 @@ export function printIngest(report: IngestReport): void {
         'postgres cpu %': l.postgresCpuPct,
         'rss MB': l.rssMb,
         'listen drops': l.listenDrops ?? '',
+        'written KB / ack': l.writtenKbPerAck ?? '',
         'fsync p99 ms': l.fsyncP99Ms ?? '',
         'fsyncs > 100 ms': l.fsyncsOver100Ms ?? '',
         loadavg: l.loadavg,

@@ -44,6 +44,21 @@ export function mainThreadCpuMs(pid: number | undefined): number {
 }
 
 /**
+ * Bytes a process has handed to write calls (/proc/<pid>/io `wchar`), 0 if gone: for a SQLite
+ * server, its WAL frames, its checkpoints' copies of them into the database, and its logs, whether
+ * or not the kernel has put them on the disk yet.
+ */
+export function writtenBytes(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const match = /^wchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
  * Time the main thread spent runnable but waiting for a CPU (/proc/<pid>/schedstat), ms; 0 if
  * gone. On a core of its own, what it waits for is the process's other threads.
  */
