@@ -1,12 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dropSchemas } from '../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { scratchSpace, withPgClient } from '../testing/index.ts';
 import { inbound, outbound, seedConversations } from './contracts/fixtures.ts';
 import { openPostgresStore, openSqliteStore } from './index.ts';
 import { staticMigrationProvider } from './migrations/index.ts';
@@ -21,13 +17,7 @@ import { staticMigrationProvider } from './migrations/index.ts';
  */
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dir = mkdtempSync(join(tmpdir(), 'parlo-client-key-'));
-const schemas: string[] = [];
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await dropSchemas(PG_URL, schemas);
-});
+const { dir, newSchema } = scratchSpace('parlo-client-key-');
 
 interface Shape {
   /** Entries in the key's index, whatever its name (SQLite's dbstat). */
@@ -116,22 +106,16 @@ describe('[issue-13] a customer message writes no entry in the client message ke
   });
 
   it('on PostgreSQL: the key is a unique index over the rows that have a client message id', async () => {
-    const schema = `parlo_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
-    const store = await openPostgresStore(PG_URL, { schema, maxConnections: 2 });
-    await store.close();
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ indexdef: string }>(
+    const schema = newSchema();
+    await (await openPostgresStore(PG_URL, { schema, maxConnections: 2 })).close();
+    const { rows } = await withPgClient(PG_URL, (client) =>
+      client.query<{ indexdef: string }>(
         'select indexdef from pg_indexes where schemaname = $1 and indexname = $2',
         [schema, 'messages_client_message_id_key'],
-      );
-      expect(rows.map((r) => r.indexdef.replace(/"?\w+"?\.messages/, 'messages'))).toEqual([
-        'CREATE UNIQUE INDEX messages_client_message_id_key ON messages USING btree (conversation_id, client_message_id) WHERE (client_message_id IS NOT NULL)',
-      ]);
-    } finally {
-      await client.end();
-    }
+      ),
+    );
+    expect(rows.map((r) => r.indexdef.replace(/"?\w+"?\.messages/, 'messages'))).toEqual([
+      'CREATE UNIQUE INDEX messages_client_message_id_key ON messages USING btree (conversation_id, client_message_id) WHERE (client_message_id IS NOT NULL)',
+    ]);
   });
 });

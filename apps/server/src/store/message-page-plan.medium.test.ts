@@ -1,11 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { dropSchemas, sqliteStatementPrototype, watchingCalls } from '../testing/index.ts';
+import { describe, expect, it } from 'vitest';
+import { scratchSpace, sqliteStatementPrototype, watchingCalls, withPgClient } from '../testing/index.ts';
 import { inbound, seedConversations } from './contracts/fixtures.ts';
 import { openPostgresStore, openSqliteStore } from './index.ts';
 import type { MessageRow, Store } from './port.ts';
@@ -19,13 +16,7 @@ import type { MessageRow, Store } from './port.ts';
  */
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const dir = mkdtempSync(join(tmpdir(), 'parlo-plan-'));
-const schemas: string[] = [];
-
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await dropSchemas(PG_URL, schemas);
-});
+const { dir, newSchema } = scratchSpace('parlo-plan-');
 
 /** A page whose every lookup runs: messages, one quoting an older one, one reacting to another. */
 async function seedPage(store: Store): Promise<void> {
@@ -111,8 +102,7 @@ describe('[S-6] [issue-13] opening a conversation reads its messages through ind
   });
 
   it('on PostgreSQL: no statement of the page reads messages without an index condition', async () => {
-    const schema = `parlo_test_${randomBytes(6).toString('hex')}`;
-    schemas.push(schema);
+    const schema = newSchema();
     const store = await openPostgresStore(PG_URL, { schema, maxConnections: 2 });
     const ran: { sql: string; values: unknown[] }[] = [];
     try {
@@ -133,9 +123,7 @@ describe('[S-6] [issue-13] opening a conversation reads its messages through ind
       await store.close();
     }
     expect(ran.length).toBe(3);
-    const client = new pg.Client({ connectionString: PG_URL });
-    await client.connect();
-    try {
+    await withPgClient(PG_URL, async (client) => {
       await client.query(`set search_path to "${schema}"`);
       // A sequential scan only when nothing else can answer: then no index serves the query.
       await client.query('set enable_seqscan = off');
@@ -157,8 +145,6 @@ describe('[S-6] [issue-13] opening a conversation reads its messages through ind
         }
         expect({ sql, unbounded }).toEqual({ sql, unbounded: [] });
       }
-    } finally {
-      await client.end();
-    }
+    });
   });
 });

@@ -1,9 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-
-import { afterAll } from 'vitest';
 import { agentEventsContract } from './contracts/agent-events.contract.ts';
 import { auditContract } from './contracts/audit.contract.ts';
 import { businessHoursContract } from './contracts/business-hours.contract.ts';
@@ -23,7 +18,7 @@ import { searchContract } from './contracts/search.contract.ts';
 import { timersContract } from './contracts/timers.contract.ts';
 import { transactionsContract } from './contracts/transactions.contract.ts';
 import { usersContract } from './contracts/users.contract.ts';
-import { dropSchemas } from '../testing/index.ts';
+import { scratchSpace } from '../testing/index.ts';
 import { openPostgresStore, openSqliteStore } from './index.ts';
 
 const PG_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -50,23 +45,11 @@ const contracts: ReadonlyArray<(name: string, open: OpenStore) => void> = [
   csatContract,
 ];
 
-// SQLite: a fresh database file per test, in a directory removed at the end.
-const sqliteDir = mkdtempSync(join(tmpdir(), 'parlo-store-'));
+// A fresh SQLite file, or a fresh PostgreSQL schema, per test; all removed at the end.
+const { dir, newSchema } = scratchSpace('parlo-store-');
 let sqliteFiles = 0;
-const openSqlite: OpenStore = () => openSqliteStore(join(sqliteDir, `store-${++sqliteFiles}.db`));
-
-// PostgreSQL: a fresh schema per test (random, so parallel runs never meet), all dropped at the end.
-const schemas: string[] = [];
-const openPostgres: OpenStore = () => {
-  const schema = `parlo_test_${randomBytes(6).toString('hex')}`;
-  schemas.push(schema);
-  return openPostgresStore(PG_URL, { schema, maxConnections: 8 });
-};
+const openSqlite: OpenStore = () => openSqliteStore(join(dir, `store-${++sqliteFiles}.db`));
+const openPostgres: OpenStore = () => openPostgresStore(PG_URL, { schema: newSchema(), maxConnections: 8 });
 
 for (const contract of contracts) contract('sqlite', openSqlite);
 for (const contract of contracts) contract('postgres', openPostgres);
-
-afterAll(async () => {
-  rmSync(sqliteDir, { recursive: true, force: true });
-  await dropSchemas(PG_URL, schemas);
-});

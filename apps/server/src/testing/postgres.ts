@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { afterAll } from 'vitest';
 
 const PG_ADMIN_URL = process.env.PARLO_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Databases made here carry this prefix: only those are ever reset by `releaseFreshPostgres`. */
@@ -11,7 +15,8 @@ const SPARE_PREFIX = 'parlo_spare_';
 const NO_SUCH_DATABASE = '3D000';
 const IN_USE = '55006';
 
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `use` with a client connected to `url`, ended after whatever happens. */
+export async function withPgClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -43,7 +48,7 @@ function codeOf(err: unknown): unknown {
  */
 export async function freshPostgres(): Promise<string> {
   const name = `${PREFIX}${randomBytes(6).toString('hex')}`;
-  await withClient(PG_ADMIN_URL, async (client) => {
+  await withPgClient(PG_ADMIN_URL, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
       `select datname from pg_database where starts_with(datname, $1) order by random()`,
       [SPARE_PREFIX],
@@ -71,14 +76,14 @@ export async function releaseFreshPostgres(databaseUrl: string): Promise<void> {
   if (!/^postgres(ql)?:\/\//i.test(databaseUrl)) return;
   const name = new URL(databaseUrl).pathname.slice(1);
   if (!name.startsWith(PREFIX) || !/^[a-z0-9_]+$/.test(name)) return;
-  const found = await withClient(PG_ADMIN_URL, async (client) => {
+  const found = await withPgClient(PG_ADMIN_URL, async (client) => {
     await endSessions(client, name);
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
     return rowCount === 1;
   });
   // Given back already (two test servers on one database: the first to close gives it back).
   if (!found) return;
-  await withClient(urlOf(name), async (client) => {
+  await withPgClient(urlOf(name), async (client) => {
     const { rows } = await client.query<{ nspname: string }>(
       `select nspname from pg_namespace where nspname !~ '^pg_' and nspname <> 'information_schema'`,
     );
@@ -89,7 +94,7 @@ export async function releaseFreshPostgres(databaseUrl: string): Promise<void> {
     // pg_attribute, and a server's start (its migrations) on it took 10-15% longer.
     await client.query('vacuum');
   });
-  await withClient(PG_ADMIN_URL, async (client) => {
+  await withPgClient(PG_ADMIN_URL, async (client) => {
     const spare = `${SPARE_PREFIX}${randomBytes(6).toString('hex')}`;
     for (let attempt = 0; ; attempt++) {
       await endSessions(client, name);
@@ -132,11 +137,28 @@ export async function untilSomeoneWaitsForLock(client: pg.Client, where: string)
 /** Drops schemas tests made on the database at `url` (each a store's own: `openPostgresStore(url, { schema })`). */
 export async function dropSchemas(url: string, schemas: readonly string[]): Promise<void> {
   if (schemas.length === 0) return;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  await withPgClient(url, async (client) => {
     for (const schema of schemas) await client.query(`drop schema if exists "${schema}" cascade`);
-  } finally {
-    await client.end();
-  }
+  });
+}
+
+/**
+ * A test file's scratch space, removed once its tests are done: a temporary directory for SQLite
+ * files, and PostgreSQL schema names (random, so parallel runs never meet) for the stores it opens.
+ */
+export function scratchSpace(prefix: string): { readonly dir: string; readonly newSchema: () => string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const schemas: string[] = [];
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await dropSchemas(PG_ADMIN_URL, schemas);
+  });
+  return {
+    dir,
+    newSchema: () => {
+      const schema = `parlo_test_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      return schema;
+    },
+  };
 }
