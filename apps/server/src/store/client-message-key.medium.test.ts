@@ -25,6 +25,8 @@ interface Shape {
   readonly rows: { rowid: number; id: string }[];
   /** Rowids the full-text index finds for a word of the customers' messages. */
   readonly found: number[];
+  /** The triggers that keep it (on insert, delete, update of the text). */
+  readonly triggers: string[];
 }
 
 function shapeOf(path: string): Shape {
@@ -46,6 +48,13 @@ function shapeOf(path: string): Shape {
           .prepare(`select rowid from messages_fts where messages_fts match 'parcel' order by rowid`)
           .all() as { rowid: number }[]
       ).map((r) => r.rowid),
+      triggers: (
+        db
+          .prepare(
+            `select name from sqlite_master where type = 'trigger' and tbl_name = 'messages' order by name`,
+          )
+          .all() as { name: string }[]
+      ).map((r) => r.name),
     };
   } finally {
     db.close();
@@ -85,6 +94,7 @@ describe('[issue-13] a customer message writes no entry in the client message ke
     expect(latest.keyEntries).toBe(1);
     expect(latest.rows.map((r) => r.id)).toEqual(['m0', 'm2', 'm3', 'm4', 'o1']);
     expect(latest.found).toEqual(latest.rows.slice(0, 4).map((r) => r.rowid));
+    expect(latest.triggers).toEqual(['messages_fts_ad', 'messages_fts_ai', 'messages_fts_au']);
 
     // Down to 0027: the key is the table's constraint again, every message in it.
     await migrateTo(path, '0027_reply_lookup_index');
