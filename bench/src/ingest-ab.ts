@@ -48,6 +48,7 @@ async function main(): Promise<void> {
           target: name,
           'closed req/s': ingest.closedRps,
           'P1 /group': round(ingest.closedRps / Math.max(1, group.closedRps), 2),
+          'closed CPU µs/ack': ingest.loop.closed?.cpuUsPerAck ?? '',
           '1k/s ack p99 ms': ingest.at1k?.ackP99Ms ?? '',
           '3.3k/s ack p99 ms': ingest.at3300?.ackP99Ms ?? '',
           '3.3k/s 503': ingest.at3300?.rejected503 ?? '',
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
           'P3 p50 ms': socket.p50Ms,
           'P3 p99 ms': socket.p99Ms,
           'P3 lost': socket.lost,
+          'P3 CPU µs/msg': socket.loop?.cpuUsPerAck ?? '',
           'P3 /e2e p99':
             socket.lost + e2e.lost > 0 ? 'FAILED' : round(socket.p99Ms / Math.max(0.1, e2e.p99Ms), 2),
           'group req/s': group.closedRps,

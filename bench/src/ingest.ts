@@ -37,7 +37,7 @@ import {
 } from './load.ts';
 import { haproxyConfig } from '../../scripts/haproxy-config.mjs';
 import { DEFAULT_ADMIN_URL, freshDatabase, showSetting } from './pg.ts';
-import { cpuMsOfProcesses, machineCpuMs, mainThreadCpuMs, runQueueMs, writtenBytes } from './proc.ts';
+import { cpuMs, cpuMsOfProcesses, machineCpuMs, mainThreadCpuMs, runQueueMs, writtenBytes } from './proc.ts';
 import { serverNodeArgs } from './server-command.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -518,6 +518,12 @@ export interface LoopDelay {
    * the fsync's cost. Unlike req/s it barely moves with the machine's noise.
    */
   readonly writtenKbPerAck?: number;
+  /**
+   * CPU µs the server spent (every thread: user + system, /proc) per request it acknowledged
+   * during the phase. On this noisy machine it moves far less than req/s or latency: what an A/B
+   * (ingest-ab.ts) of a change to the work per message compares.
+   */
+  readonly cpuUsPerAck?: number;
   /** The machine's 1-minute load average at the end of the phase (2 cores: above 2, others ran). */
   readonly loadavg: number;
   /**
@@ -554,6 +560,7 @@ async function phase<T extends { readonly ok: number }>(
   const runq0 = runQueueMs(server.pid);
   const loopCpu0 = mainThreadCpuMs(server.pid);
   const written0 = writtenBytes(server.pid);
+  const serverCpu0 = cpuMs(server.pid);
   const machine0 = machineCpuMs();
   const postgres0 = cpuMsOfProcesses('postgres');
   const at0 = performance.now();
@@ -561,6 +568,7 @@ async function phase<T extends { readonly ok: number }>(
   const runq1 = runQueueMs(server.pid);
   const loopCpu1 = mainThreadCpuMs(server.pid);
   const written1 = writtenBytes(server.pid);
+  const serverCpu1 = cpuMs(server.pid);
   const machine1 = machineCpuMs();
   const postgres1 = cpuMsOfProcesses('postgres');
   const at1 = performance.now();
@@ -585,6 +593,9 @@ async function phase<T extends { readonly ok: number }>(
           ...(drops0 !== undefined && drops1 !== undefined ? { listenDrops: drops1 - drops0 } : {}),
           ...(result.ok > 0 && written1 > 0
             ? { writtenKbPerAck: round((written1 - written0) / 1024 / result.ok, 1) }
+            : {}),
+          ...(result.ok > 0 && serverCpu1 > 0
+            ? { cpuUsPerAck: Math.round(((serverCpu1 - serverCpu0) * 1000) / result.ok) }
             : {}),
           loadavg: round(loadavg()[0] ?? 0, 1),
           machinePct: Math.round(
@@ -1438,6 +1449,7 @@ export function printIngest(report: IngestReport): void {
         'rss MB': l.rssMb,
         'listen drops': l.listenDrops ?? '',
         'written KB / ack': l.writtenKbPerAck ?? '',
+        'CPU µs / ack': l.cpuUsPerAck ?? '',
         'fsync p99 ms': l.fsyncP99Ms ?? '',
         'fsyncs > 100 ms': l.fsyncsOver100Ms ?? '',
         loadavg: l.loadavg,
