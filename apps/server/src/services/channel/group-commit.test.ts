@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { GroupCommitOverloaded, GroupCommitter } from './group-commit.ts';
 
 /** A committer over an in-memory "database" that records each transaction's items. */
-function harness(options: { maxBatch?: number; maxQueued?: number; bad?: string } = {}) {
+function harness(options: { maxBatch?: number; maxQueued?: number; bad?: string; windowMs?: number } = {}) {
   const transactions: string[][] = [];
   const committed: string[] = [];
   const tx = (items: readonly string[]): Promise<void> => {
@@ -15,7 +15,7 @@ function harness(options: { maxBatch?: number; maxQueued?: number; bad?: string 
   };
   const committer = new GroupCommitter<string>(tx, (item) => tx([item]), {
     maxBatch: options.maxBatch ?? 100,
-    windowMs: 0,
+    windowMs: options.windowMs ?? 0,
     maxQueued: options.maxQueued ?? 1000,
   });
   return { committer, transactions, committed };
@@ -134,5 +134,42 @@ describe('group commit of webhook deliveries', () => {
     release();
     await Promise.all([first, ...later]);
     expect(transactions).toEqual([['first'], ['x', 'y', 'z']]);
+  });
+
+  it('ADR 43: at a steady rate the next batch waits within the window for the deliveries due meanwhile', async () => {
+    const transactions: string[][] = [];
+    let release: () => void = () => {};
+    const tx = async (items: readonly string[]): Promise<void> => {
+      transactions.push([...items]);
+      if (transactions.length === 1) await new Promise<void>((resolve) => (release = resolve));
+    };
+    const committer = new GroupCommitter<string>(tx, (item) => tx([item]), {
+      maxBatch: 100,
+      windowMs: 200,
+      maxQueued: 100,
+    });
+    const first = [committer.submit('a'), committer.submit('b')];
+    await new Promise((resolve) => setImmediate(resolve));
+    const c = committer.submit('c');
+    release();
+    // 'd' comes after the first commit and well inside c's window: they share the next one.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const d = committer.submit('d');
+    await Promise.all([...first, c, d]);
+    expect(transactions).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+  });
+
+  it('ADR 43: a lone delivery at a quiet hour never waits for the window', async () => {
+    const { committer } = harness({ windowMs: 1000 });
+    const sleep = (ms: number) => new Promise<string>((resolve) => setTimeout(() => resolve('waited'), ms));
+    const committedBefore = (item: string) =>
+      Promise.race([committer.submit(item).then(() => 'committed'), sleep(500)]);
+    expect(await committedBefore('a')).toBe('committed');
+    // One delivery a second is no company for a window of one.
+    await sleep(1100);
+    expect(await committedBefore('b')).toBe('committed');
   });
 });
